@@ -1,0 +1,15 @@
+//! yujing (预警): academic early warning for university counsellors.
+//!
+//! Data flows one way: [`import`] reads registrar exports into [`model`] records, [`db`]
+//! stores them (the only module that knows SQL), [`policy`] turns a student's facts into a
+//! tier with reasons (pure), [`schedule`] turns obligations and contacts into due/overdue
+//! (pure), and the views — [`cli`] subcommands and the [`tui`] — read from there.
+
+pub mod cli;
+pub mod db;
+pub mod import;
+pub mod model;
+pub mod policy;
+pub mod schedule;
+pub mod text;
+pub mod tui;

@@ -1,0 +1,445 @@
+//! Domain vocabulary shared by import, storage, the policy engine and the views.
+//!
+//! Nothing here knows about files, SQL or terminals: these are the facts as the
+//! regulations speak of them (学期, 课程性质, 成绩性质, 成绩 …), already normalised.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+/// An academic term `YYYY-YYYY-N` (学年-学期). Ordered chronologically.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Term {
+    /// First calendar year of the academic year (2024 for 2024-2025).
+    pub year: u16,
+    /// Term number within the academic year, 1..=4 (most schools use 1 and 2; 3 is a summer term).
+    pub n: u8,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("not a term: '{0}' (expected YYYY-YYYY-N, e.g. 2024-2025-1)")]
+pub struct TermParseError(pub String);
+
+impl Term {
+    pub fn new(year: u16, n: u8) -> Option<Term> {
+        ((1900..=2999).contains(&year) && (1..=4).contains(&n)).then_some(Term { year, n })
+    }
+
+    /// Compact integer form used as a sort/storage key: 2024-2025-1 → 20241.
+    pub fn key(self) -> i64 {
+        i64::from(self.year) * 10 + i64::from(self.n)
+    }
+
+    pub fn from_key(k: i64) -> Option<Term> {
+        let year = u16::try_from(k / 10).ok()?;
+        let n = u8::try_from(k % 10).ok()?;
+        Term::new(year, n)
+    }
+
+    /// Builds a term from the registrar's two columns 学年 (`2024-2025`) and 学期
+    /// (`1`, `2`, `一`, `二`, `第一学期`, `第2学期` …).
+    pub fn from_year_and_term(year: &str, term: &str) -> Result<Term, TermParseError> {
+        let bad = || TermParseError(format!("{year} {term}"));
+        let (y1, y2) = year.trim().split_once('-').ok_or_else(bad)?;
+        let y1: u16 = y1.trim().parse().map_err(|_| bad())?;
+        let y2: u16 = y2.trim().parse().map_err(|_| bad())?;
+        if y2 != y1 + 1 {
+            return Err(bad());
+        }
+        let t = term
+            .trim()
+            .trim_start_matches('第')
+            .trim_end_matches("学期")
+            .trim();
+        let n = match t {
+            "1" | "一" => 1,
+            "2" | "二" => 2,
+            "3" | "三" => 3,
+            "4" | "四" => 4,
+            _ => return Err(bad()),
+        };
+        Term::new(y1, n).ok_or_else(bad)
+    }
+
+    /// The term before this one, assuming two terms a year (the usual case).
+    pub fn previous(self) -> Term {
+        if self.n > 1 {
+            Term { year: self.year, n: self.n - 1 }
+        } else {
+            Term { year: self.year - 1, n: 2 }
+        }
+    }
+}
+
+impl fmt::Display for Term {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}-{}-{}", self.year, self.year + 1, self.n)
+    }
+}
+
+impl FromStr for Term {
+    type Err = TermParseError;
+    fn from_str(s: &str) -> Result<Term, TermParseError> {
+        let bad = || TermParseError(s.to_string());
+        let s = s.trim();
+        let mut parts = s.splitn(3, '-');
+        let (a, b, c) = (
+            parts.next().ok_or_else(bad)?,
+            parts.next().ok_or_else(bad)?,
+            parts.next().ok_or_else(bad)?,
+        );
+        Term::from_year_and_term(&format!("{a}-{b}"), c).map_err(|_| bad())
+    }
+}
+
+impl Serialize for Term {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Term {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Term, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// 成绩性质 / 考试性质: which sitting an attempt is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AttemptKind {
+    /// 正考 / 正常考试 / 初修
+    Regular,
+    /// 补考, 补考一, 补考二
+    Makeup,
+    /// 重修, 重修重考
+    Retake,
+    /// 缓考: the deferred sitting that stands in for a regular sitting whose result was 缓考.
+    Deferred,
+}
+
+impl AttemptKind {
+    pub fn code(self) -> i64 {
+        match self {
+            AttemptKind::Regular => 0,
+            AttemptKind::Makeup => 1,
+            AttemptKind::Retake => 2,
+            AttemptKind::Deferred => 3,
+        }
+    }
+    pub fn from_code(c: i64) -> Option<AttemptKind> {
+        Some(match c {
+            0 => AttemptKind::Regular,
+            1 => AttemptKind::Makeup,
+            2 => AttemptKind::Retake,
+            3 => AttemptKind::Deferred,
+            _ => return None,
+        })
+    }
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            AttemptKind::Regular => "正考",
+            AttemptKind::Makeup => "补考",
+            AttemptKind::Retake => "重修",
+            AttemptKind::Deferred => "缓考",
+        }
+    }
+}
+
+/// 课程性质, normalised as import.md says. `Other` keeps what the registrar wrote and
+/// counts as none of the named natures.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Nature {
+    Required,
+    Elective,
+    GeneralElective,
+    Practical,
+    Other(String),
+}
+
+impl Nature {
+    /// Normalises a registrar's nature text (专业必修课 → Required, 通识选修 → GeneralElective …).
+    pub fn normalise(raw: &str) -> Option<Nature> {
+        let s = raw.trim();
+        if s.is_empty() {
+            return None;
+        }
+        let n = if s.contains("通识") || s.contains("公选") || s.contains("公共选修") {
+            Nature::GeneralElective
+        } else if s.contains("必修") {
+            Nature::Required
+        } else if s.contains("选修") || s.contains("限选") || s.contains("任选") {
+            Nature::Elective
+        } else if ["实践", "实习", "实验", "设计"].iter().any(|k| s.contains(k)) {
+            Nature::Practical
+        } else {
+            Nature::Other(s.to_string())
+        };
+        Some(n)
+    }
+
+    pub fn id(&self) -> &str {
+        match self {
+            Nature::Required => "required",
+            Nature::Elective => "elective",
+            Nature::GeneralElective => "general_elective",
+            Nature::Practical => "practical",
+            Nature::Other(s) => s,
+        }
+    }
+
+    pub fn label_zh(&self) -> &str {
+        match self {
+            Nature::Required => "必修",
+            Nature::Elective => "选修",
+            Nature::GeneralElective => "通识选修",
+            Nature::Practical => "实践",
+            Nature::Other(s) => s,
+        }
+    }
+}
+
+/// 考核方式.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Assessment {
+    /// 考试
+    Exam,
+    /// 考查
+    Coursework,
+}
+
+impl Assessment {
+    pub fn parse(raw: &str) -> Option<Assessment> {
+        let s = raw.trim();
+        if s.contains("考试") || s.eq_ignore_ascii_case("exam") {
+            Some(Assessment::Exam)
+        } else if s.contains("考查") || s.eq_ignore_ascii_case("coursework") {
+            Some(Assessment::Coursework)
+        } else {
+            None
+        }
+    }
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Assessment::Exam => "考试",
+            Assessment::Coursework => "考查",
+        }
+    }
+}
+
+/// A raw result (成绩) read as the regulations read it. Whether a `Score` passes depends on the
+/// policy's pass mark, so it is not decided here.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind", content = "value")]
+pub enum Mark {
+    Score(f64),
+    /// 优秀 良好 中等 及格 合格 通过 A B C D pass
+    PassWord,
+    /// 不及格 不合格 不通过 F 缺考 旷考 作弊 违纪 取消资格
+    FailWord,
+    /// 免修: counts as passed.
+    Exempt,
+    /// 缓考: the course is pending until the deferred sitting's result arrives.
+    Deferred,
+    /// Empty: not yet recorded. Ignored like a pending attempt.
+    Empty,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("not a result: '{0}'")]
+pub struct MarkParseError(pub String);
+
+/// Full-width digits and punctuation (０-９ ． －) to ASCII; surrounding spaces trimmed.
+pub fn normalise_digits(s: &str) -> String {
+    s.trim()
+        .chars()
+        .map(|c| match c {
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+            '．' => '.',
+            '－' => '-',
+            '\u{3000}' => ' ',
+            _ => c,
+        })
+        .collect::<String>()
+        .trim()
+        .to_string()
+}
+
+impl Mark {
+    pub fn parse(raw: &str) -> Result<Mark, MarkParseError> {
+        let s = normalise_digits(raw);
+        if s.is_empty() {
+            return Ok(Mark::Empty);
+        }
+        if let Ok(v) = s.parse::<f64>() {
+            if v.is_finite() && (0.0..=1000.0).contains(&v) {
+                return Ok(Mark::Score(v));
+            }
+            return Err(MarkParseError(raw.to_string()));
+        }
+        let m = match s.as_str() {
+            "优秀" | "良好" | "中等" | "及格" | "合格" | "通过" | "A" | "B" | "C" | "D" | "a"
+            | "b" | "c" | "d" | "pass" | "Pass" | "PASS" => Mark::PassWord,
+            "不及格" | "不合格" | "不通过" | "F" | "f" | "缺考" | "旷考" | "作弊" | "违纪"
+            | "取消资格" | "fail" | "Fail" | "FAIL" => Mark::FailWord,
+            "免修" => Mark::Exempt,
+            "缓考" => Mark::Deferred,
+            _ => return Err(MarkParseError(raw.to_string())),
+        };
+        Ok(m)
+    }
+
+    /// `Some(true)` passed, `Some(false)` failed, `None` pending (缓考 or not yet recorded).
+    pub fn passed(self, pass_mark: f64) -> Option<bool> {
+        match self {
+            Mark::Score(v) => Some(v >= pass_mark),
+            Mark::PassWord | Mark::Exempt => Some(true),
+            Mark::FailWord => Some(false),
+            Mark::Deferred | Mark::Empty => None,
+        }
+    }
+}
+
+/// One sitting of one course by one student.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Attempt {
+    pub course_code: String,
+    pub course_name: String,
+    pub term: Term,
+    pub kind: AttemptKind,
+    pub nature: Option<Nature>,
+    pub assessment: Option<Assessment>,
+    pub credits: f64,
+    /// The result as the registrar wrote it (digits normalised), for display.
+    pub result: String,
+    pub mark: Mark,
+}
+
+/// One physical fitness test record (体测).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FitnessRecord {
+    pub term: Term,
+    /// Numeric score, when the record has one.
+    pub score: Option<f64>,
+    /// Result word (优秀 良好 及格 不及格), when the record has one instead of a score.
+    pub word: Option<String>,
+    /// 毕业要求: `Some(true)` 达到, `Some(false)` 未达到, `None` not stated.
+    pub graduation_met: Option<bool>,
+}
+
+/// Counsellor-recorded flags (metric `flag:KIND`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FlagKind {
+    Discipline,
+    Wellbeing,
+    Psychological,
+}
+
+impl FlagKind {
+    pub fn parse(raw: &str) -> Option<FlagKind> {
+        let s = raw.trim().to_lowercase();
+        if s.contains("discipline") || s.contains("处分") || s.contains("违纪") {
+            Some(FlagKind::Discipline)
+        } else if s.contains("wellbeing") || s.contains("情绪") || s.contains("沉迷网络") || s.contains("网络")
+        {
+            Some(FlagKind::Wellbeing)
+        } else if s.contains("psychological") || s.contains("心理") {
+            Some(FlagKind::Psychological)
+        } else {
+            None
+        }
+    }
+    pub fn id(self) -> &'static str {
+        match self {
+            FlagKind::Discipline => "discipline",
+            FlagKind::Wellbeing => "wellbeing",
+            FlagKind::Psychological => "psychological",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Flag {
+    pub term: Term,
+    pub kind: FlagKind,
+    pub note: String,
+}
+
+/// Everything the engine needs to know about one student, for any term.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct StudentFacts {
+    pub student_id: String,
+    pub attempts: Vec<Attempt>,
+    /// Unexcused absence hours (旷课学时) per row; several rows in one term are summed.
+    pub absences: Vec<(Term, f64)>,
+    pub fitness: Vec<FitnessRecord>,
+    pub flags: Vec<Flag>,
+}
+
+/// A student's roster record (学生名单).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Student {
+    pub student_id: String,
+    pub name: String,
+    pub college: String,
+    pub major: String,
+    pub cohort: String,
+    pub class: String,
+    pub phone: String,
+    pub parent: String,
+    pub parent_phone: String,
+    pub address: String,
+    pub class_teacher: String,
+    pub counsellor: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn term_parses_both_forms_and_orders() {
+        let a: Term = "2024-2025-1".parse().unwrap();
+        let b = Term::from_year_and_term("2024-2025", "第二学期").unwrap();
+        assert_eq!(a.to_string(), "2024-2025-1");
+        assert_eq!(b.to_string(), "2024-2025-2");
+        assert!(a < b);
+        assert_eq!(Term::from_key(a.key()), Some(a));
+        assert!("2024-2026-1".parse::<Term>().is_err());
+        assert!("2024-2025-9".parse::<Term>().is_err());
+        assert_eq!(Term::from_year_and_term("2023-2024", "一").unwrap().n, 1);
+        assert_eq!(b.previous(), a);
+        assert_eq!(a.previous().to_string(), "2023-2024-2");
+    }
+
+    #[test]
+    fn marks_follow_the_spec_words() {
+        assert_eq!(Mark::parse(" ９０ ").unwrap(), Mark::Score(90.0));
+        assert_eq!(Mark::parse("59.5").unwrap().passed(60.0), Some(false));
+        assert_eq!(Mark::parse("60").unwrap().passed(60.0), Some(true));
+        assert_eq!(Mark::parse("免修").unwrap().passed(60.0), Some(true));
+        assert_eq!(Mark::parse("缓考").unwrap().passed(60.0), None);
+        assert_eq!(Mark::parse("").unwrap().passed(60.0), None);
+        assert_eq!(Mark::parse("旷考").unwrap().passed(60.0), Some(false));
+        assert_eq!(Mark::parse("中等").unwrap().passed(60.0), Some(true));
+        assert!(Mark::parse("abc").is_err());
+        assert!(Mark::parse("-5").is_err());
+    }
+
+    #[test]
+    fn nature_normalisation_order_matters() {
+        assert_eq!(Nature::normalise("公共选修课"), Some(Nature::GeneralElective));
+        assert_eq!(Nature::normalise("通识必修"), Some(Nature::GeneralElective));
+        assert_eq!(Nature::normalise("专业必修课"), Some(Nature::Required));
+        assert_eq!(Nature::normalise("专业限选"), Some(Nature::Elective));
+        assert_eq!(Nature::normalise("实践"), Some(Nature::Practical));
+        assert_eq!(Nature::normalise("课程设计"), Some(Nature::Practical));
+        assert_eq!(Nature::normalise("其他"), Some(Nature::Other("其他".into())));
+        assert_eq!(Nature::normalise(" "), None);
+    }
+}

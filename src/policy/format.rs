@@ -1,0 +1,292 @@
+//! The policy file format (TOML). A policy names its tiers (least to most severe), the
+//! conditions that put a student on each, status outcomes (留级/退学), the carry/lift rule and
+//! the follow-up obligations. See `policies/*.toml` for the four presets and the README for a
+//! walk-through.
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{Assessment, Nature};
+
+fn default_pass_mark() -> f64 {
+    60.0
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Policy {
+    pub id: String,
+    pub name_zh: String,
+    pub name_en: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub source: String,
+    /// A numeric result at or above this passes (成绩 >= 60).
+    #[serde(default = "default_pass_mark")]
+    pub pass_mark: f64,
+    /// A fitness score below this is a failed fitness test.
+    #[serde(default = "default_pass_mark")]
+    pub fitness_pass_mark: f64,
+    /// Days from term start by which warnings must be issued (两周内 = 14).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issue_within_days: Option<u32>,
+    /// Least severe first.
+    pub tiers: Vec<Tier>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub status: Vec<StatusRule>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub carry: Option<Carry>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub followups: Vec<FollowUp>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Tier {
+    pub id: String,
+    /// 1 = least severe. Must match the tier's position in the list.
+    pub order: u32,
+    pub zh: String,
+    pub en: String,
+    /// One or two characters for narrow columns (黄, 橙, 红 / Y, O, R).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub short_zh: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub short_en: String,
+    pub conditions: Vec<Condition>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatusRule {
+    /// `repeat_year`, `dismissal`, … Later entries are more severe.
+    pub id: String,
+    pub zh: String,
+    pub en: String,
+    pub conditions: Vec<Condition>,
+}
+
+/// lut-life's 第三节第4条: a warned student stays warned while the condition holds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Carry {
+    #[serde(rename = "while")]
+    pub while_: Condition,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Op {
+    #[serde(rename = ">=")]
+    Ge,
+    #[serde(rename = ">")]
+    Gt,
+    #[serde(rename = "<=")]
+    Le,
+    #[serde(rename = "<")]
+    Lt,
+    #[serde(rename = "==")]
+    Eq,
+    /// `lo < value <= hi` (qzu's "6-12 学分 (>6, ≤12)"); threshold is `[lo, hi]`.
+    #[serde(rename = "between")]
+    Between,
+    /// For yes/no metrics (flags, 毕业要求): holds when the metric is true.
+    #[serde(rename = "is")]
+    Is,
+}
+
+impl Op {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Op::Ge => ">=",
+            Op::Gt => ">",
+            Op::Le => "<=",
+            Op::Lt => "<",
+            Op::Eq => "==",
+            Op::Between => "between",
+            Op::Is => "is",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Threshold {
+    Number(f64),
+    Range([f64; 2]),
+    Bool(bool),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sitting {
+    /// Leave out courses whose first sitting was deferred (除缓考).
+    Regular,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Condition {
+    pub metric: String,
+    #[serde(default = "default_op")]
+    pub op: Op,
+    #[serde(default = "default_threshold")]
+    pub threshold: Threshold,
+    /// Only courses of these natures (`required`, `elective`, `general_elective`, `practical`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub nature: Vec<NatureName>,
+    /// Leave out courses of these natures.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exclude_nature: Vec<NatureName>,
+    /// Only courses with this assessment (`exam` 考试, `coursework` 考查).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assessment: Option<Assessment>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sitting: Option<Sitting>,
+    /// Words the seed uses for this condition, shown with the reason.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
+}
+
+fn default_op() -> Op {
+    Op::Is
+}
+fn default_threshold() -> Threshold {
+    Threshold::Bool(true)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NatureName {
+    Required,
+    Elective,
+    GeneralElective,
+    Practical,
+}
+
+impl NatureName {
+    pub fn matches(self, n: &Nature) -> bool {
+        matches!(
+            (self, n),
+            (NatureName::Required, Nature::Required)
+                | (NatureName::Elective, Nature::Elective)
+                | (NatureName::GeneralElective, Nature::GeneralElective)
+                | (NatureName::Practical, Nature::Practical)
+        )
+    }
+}
+
+/// Who carries out a follow-up (the seeds' 班主任, 辅导员, 团委书记 …).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    ClassTeacher,
+    Counsellor,
+    LeagueSecretary,
+    DeputySecretary,
+    Helper,
+    Psych,
+    Leader,
+}
+
+impl Role {
+    pub const ALL: [Role; 7] = [
+        Role::ClassTeacher,
+        Role::Counsellor,
+        Role::LeagueSecretary,
+        Role::DeputySecretary,
+        Role::Helper,
+        Role::Psych,
+        Role::Leader,
+    ];
+    pub fn id(self) -> &'static str {
+        match self {
+            Role::ClassTeacher => "class-teacher",
+            Role::Counsellor => "counsellor",
+            Role::LeagueSecretary => "league-secretary",
+            Role::DeputySecretary => "deputy-secretary",
+            Role::Helper => "helper",
+            Role::Psych => "psych",
+            Role::Leader => "leader",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.id() == s.trim())
+    }
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Role::ClassTeacher => "班主任",
+            Role::Counsellor => "辅导员",
+            Role::LeagueSecretary => "团委书记",
+            Role::DeputySecretary => "副书记",
+            Role::Helper => "帮扶联系人",
+            Role::Psych => "心理咨询师",
+            Role::Leader => "学院领导",
+        }
+    }
+}
+
+/// What a contact or an obligation is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ContactKind {
+    Talk,
+    ParentContact,
+    NoticeDelivered,
+    ReceiptReturned,
+    StudyPlan,
+    Tutoring,
+    Other,
+}
+
+impl ContactKind {
+    pub const ALL: [ContactKind; 7] = [
+        ContactKind::Talk,
+        ContactKind::ParentContact,
+        ContactKind::NoticeDelivered,
+        ContactKind::ReceiptReturned,
+        ContactKind::StudyPlan,
+        ContactKind::Tutoring,
+        ContactKind::Other,
+    ];
+    pub fn id(self) -> &'static str {
+        match self {
+            ContactKind::Talk => "talk",
+            ContactKind::ParentContact => "parent-contact",
+            ContactKind::NoticeDelivered => "notice-delivered",
+            ContactKind::ReceiptReturned => "receipt-returned",
+            ContactKind::StudyPlan => "study-plan",
+            ContactKind::Tutoring => "tutoring",
+            ContactKind::Other => "other",
+        }
+    }
+    pub fn parse(s: &str) -> Option<ContactKind> {
+        ContactKind::ALL.into_iter().find(|k| k.id() == s.trim())
+    }
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            ContactKind::Talk => "谈话",
+            ContactKind::ParentContact => "联系家长",
+            ContactKind::NoticeDelivered => "送达通知书",
+            ContactKind::ReceiptReturned => "收回回执",
+            ContactKind::StudyPlan => "学习计划",
+            ContactKind::Tutoring => "学业辅导",
+            ContactKind::Other => "其他",
+        }
+    }
+}
+
+/// A follow-up obligation created for each warned student when warnings are issued.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FollowUp {
+    /// Tier ids this applies to; empty means every tier.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tiers: Vec<String>,
+    /// Applies only when this flag metric holds (hljjz's psychological intervention plan).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when_metric: Option<String>,
+    pub role: Role,
+    pub kind: ContactKind,
+    /// `weekly`, `monthly`, `days:N`, `term:K`, `once:N`.
+    pub cadence: String,
+    pub zh: String,
+    pub en: String,
+}

@@ -1,0 +1,67 @@
+//! The warning engine: facts in, tiers and reasons out. Pure: no SQL, no files, no terminal.
+
+pub mod engine;
+pub mod format;
+pub mod metrics;
+pub mod presets;
+
+pub use engine::{evaluate, evaluate_all};
+pub use format::{Condition, ContactKind, FollowUp, Op, Policy, Role, Threshold, Tier};
+pub use metrics::{CourseOutcome, course_outcomes};
+
+use serde::Serialize;
+
+use crate::model::Term;
+
+/// A course named in a reason: the courses behind a condition.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CourseRef {
+    pub code: String,
+    pub name: String,
+    pub term: Term,
+    pub credits: f64,
+    /// The result that decided the outcome (best attempt counted by the metric).
+    pub result: String,
+}
+
+/// A metric's value: a count or credit sum, or yes/no for flags and 毕业要求.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Value {
+    Number(f64),
+    Bool(bool),
+}
+
+/// One condition that held.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Reason {
+    /// Tier id (or status id, in `status_reasons`).
+    pub tier: String,
+    pub metric: String,
+    pub value: Value,
+    pub op: String,
+    pub threshold: Threshold,
+    pub courses: Vec<CourseRef>,
+    /// Set when the tier is kept from an earlier term's warning (lut-life's carry).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub carried_from: Option<Term>,
+}
+
+/// The engine's answer for one student and one term.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Evaluation {
+    pub student_id: String,
+    pub term: Term,
+    /// Index into `policy.tiers` of the tier that applies, or None.
+    #[serde(skip)]
+    pub tier_index: Option<usize>,
+    /// Tier id, or None.
+    pub tier: Option<String>,
+    /// 0 none, 1 least severe …
+    pub severity: u32,
+    /// The most severe status outcome only (`repeat_year`, `dismissal`), or empty.
+    pub status: Vec<String>,
+    pub carried: bool,
+    pub reasons: Vec<Reason>,
+    pub status_reasons: Vec<Reason>,
+}

@@ -1,0 +1,1 @@
+//! The four built-in policies, embedded from `policies/*.toml`.
