@@ -65,9 +65,15 @@ impl Term {
     /// The term before this one, assuming two terms a year (the usual case).
     pub fn previous(self) -> Term {
         if self.n > 1 {
-            Term { year: self.year, n: self.n - 1 }
+            Term {
+                year: self.year,
+                n: self.n - 1,
+            }
         } else {
-            Term { year: self.year - 1, n: 2 }
+            Term {
+                year: self.year - 1,
+                n: 2,
+            }
         }
     }
 }
@@ -173,7 +179,10 @@ impl Nature {
             Nature::Required
         } else if s.contains("选修") || s.contains("限选") || s.contains("任选") {
             Nature::Elective
-        } else if ["实践", "实习", "实验", "设计"].iter().any(|k| s.contains(k)) {
+        } else if ["实践", "实习", "实验", "设计"]
+            .iter()
+            .any(|k| s.contains(k))
+        {
             Nature::Practical
         } else {
             Nature::Other(s.to_string())
@@ -345,7 +354,10 @@ impl FlagKind {
         let s = raw.trim().to_lowercase();
         if s.contains("discipline") || s.contains("处分") || s.contains("违纪") {
             Some(FlagKind::Discipline)
-        } else if s.contains("wellbeing") || s.contains("情绪") || s.contains("沉迷网络") || s.contains("网络")
+        } else if s.contains("wellbeing")
+            || s.contains("情绪")
+            || s.contains("沉迷网络")
+            || s.contains("网络")
         {
             Some(FlagKind::Wellbeing)
         } else if s.contains("psychological") || s.contains("心理") {
@@ -433,13 +445,19 @@ mod tests {
 
     #[test]
     fn nature_normalisation_order_matters() {
-        assert_eq!(Nature::normalise("公共选修课"), Some(Nature::GeneralElective));
+        assert_eq!(
+            Nature::normalise("公共选修课"),
+            Some(Nature::GeneralElective)
+        );
         assert_eq!(Nature::normalise("通识必修"), Some(Nature::GeneralElective));
         assert_eq!(Nature::normalise("专业必修课"), Some(Nature::Required));
         assert_eq!(Nature::normalise("专业限选"), Some(Nature::Elective));
         assert_eq!(Nature::normalise("实践"), Some(Nature::Practical));
         assert_eq!(Nature::normalise("课程设计"), Some(Nature::Practical));
-        assert_eq!(Nature::normalise("其他"), Some(Nature::Other("其他".into())));
+        assert_eq!(
+            Nature::normalise("其他"),
+            Some(Nature::Other("其他".into()))
+        );
         assert_eq!(Nature::normalise(" "), None);
     }
 }

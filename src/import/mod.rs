@@ -67,11 +67,19 @@ impl fmt::Display for RowError {
 #[derive(Debug, thiserror::Error)]
 pub enum FileError {
     #[error("{file}: {source}")]
-    Io { file: String, source: std::io::Error },
+    Io {
+        file: String,
+        source: std::io::Error,
+    },
     #[error(
         "{file}: missing required column {missing} (accepted headers: {accepted}); headers found: {found}"
     )]
-    MissingColumn { file: String, missing: String, accepted: String, found: String },
+    MissingColumn {
+        file: String,
+        missing: String,
+        accepted: String,
+        found: String,
+    },
     #[error("{file}: {message}")]
     Format { file: String, message: String },
 }
@@ -80,12 +88,26 @@ pub enum FileError {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Record {
     Student(Student),
-    Grade { student_id: String, attempt: Attempt },
+    Grade {
+        student_id: String,
+        attempt: Attempt,
+    },
     /// `seq` tells apart several rows of one student in one term (they are summed), so that
     /// importing the same file twice changes nothing.
-    Absence { student_id: String, term: Term, hours: f64, seq: String },
-    Fitness { student_id: String, record: FitnessRecord },
-    Flag { student_id: String, flag: Flag },
+    Absence {
+        student_id: String,
+        term: Term,
+        hours: f64,
+        seq: String,
+    },
+    Fitness {
+        student_id: String,
+        record: FitnessRecord,
+    },
+    Flag {
+        student_id: String,
+        flag: Flag,
+    },
 }
 
 /// One data row of the file, read: its location and either its records or why it is bad.

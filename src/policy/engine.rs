@@ -1,13 +1,136 @@
+//! Tiers from metrics: any condition of a tier puts the student on it, the most severe tier
+//! wins (seed 001: 同时满足两种情况则按照情况严重的执行), status outcomes are read the same way,
+//! and a carry rule (lut-life) keeps an earlier warning while its condition holds.
+
 use crate::model::{StudentFacts, Term};
 
-use super::{Evaluation, Policy};
+use super::format::{Condition, Op, Threshold};
+use super::metrics::TermView;
+use super::{Evaluation, Policy, Reason, Value};
 
-/// Evaluates one student for assessed term `term`.
-pub fn evaluate(_policy: &Policy, _facts: &StudentFacts, _term: Term) -> Evaluation {
-    todo!()
+/// Whether `value op threshold` holds. A number metric compared with `is`, or a yes/no metric
+/// compared with a number, never holds (`policy check` rejects such files).
+pub fn holds(value: Value, op: Op, threshold: Threshold) -> bool {
+    match (value, op, threshold) {
+        (Value::Bool(v), Op::Is, Threshold::Bool(t)) => v == t,
+        (Value::Bool(v), Op::Eq, Threshold::Bool(t)) => v == t,
+        (Value::Number(v), Op::Between, Threshold::Range([lo, hi])) => v > lo && v <= hi,
+        (Value::Number(v), op, Threshold::Number(t)) => match op {
+            Op::Ge => v >= t,
+            Op::Gt => v > t,
+            Op::Le => v <= t,
+            Op::Lt => v < t,
+            Op::Eq => v == t,
+            Op::Between | Op::Is => false,
+        },
+        _ => false,
+    }
 }
 
-/// Evaluates many students (in parallel where it pays).
+fn check(view: &TermView<'_>, cond: &Condition, label: &str) -> Option<Reason> {
+    let (value, courses) = view.measure(cond)?;
+    holds(value, cond.op, cond.threshold).then(|| Reason {
+        tier: label.to_string(),
+        metric: cond.metric.clone(),
+        value,
+        op: cond.op.as_str().to_string(),
+        threshold: cond.threshold,
+        courses,
+        carried_from: None,
+    })
+}
+
+/// The tier that new triggers put the student on in `view`'s term, with every reason.
+fn triggered(policy: &Policy, view: &TermView<'_>) -> (Option<usize>, Vec<Reason>) {
+    let mut tier = None;
+    let mut reasons = Vec::new();
+    for (i, t) in policy.tiers.iter().enumerate() {
+        let before = reasons.len();
+        reasons.extend(t.conditions.iter().filter_map(|c| check(view, c, &t.id)));
+        if reasons.len() > before {
+            tier = Some(i);
+        }
+    }
+    (tier, reasons)
+}
+
+/// Evaluates one student for assessed term `term`.
+pub fn evaluate(policy: &Policy, facts: &StudentFacts, term: Term) -> Evaluation {
+    let view = TermView::new(facts, term, policy.pass_mark, policy.fitness_pass_mark);
+    let (mut tier, mut reasons) = triggered(policy, &view);
+    let mut carried = false;
+
+    if policy.carry.is_some() {
+        if let Some((carried_tier, from)) = carried_tier(policy, facts, &view) {
+            if tier.is_none_or(|t| carried_tier > t) {
+                if let Some(mut r) = policy
+                    .carry
+                    .as_ref()
+                    .and_then(|c| check(&view, &c.while_, &policy.tiers[carried_tier].id))
+                {
+                    r.carried_from = Some(from);
+                    reasons.push(r);
+                    tier = Some(carried_tier);
+                    carried = true;
+                }
+            }
+        }
+    }
+
+    let mut status = Vec::new();
+    let mut status_reasons = Vec::new();
+    for s in &policy.status {
+        let before = status_reasons.len();
+        status_reasons.extend(s.conditions.iter().filter_map(|c| check(&view, c, &s.id)));
+        if status_reasons.len() > before {
+            status = vec![s.id.clone()];
+        }
+    }
+
+    Evaluation {
+        student_id: facts.student_id.clone(),
+        term,
+        tier_index: tier,
+        tier: tier.map(|i| policy.tiers[i].id.clone()),
+        severity: tier.map_or(0, |i| i as u32 + 1),
+        status,
+        carried,
+        reasons,
+        status_reasons,
+    }
+}
+
+/// The tier an earlier term's warning carries into `term`, and the term that warning was
+/// first given: walks the student's terms oldest first, keeping a warning while the carry
+/// condition holds and dropping it (lifting) the first time it does not.
+fn carried_tier(
+    policy: &Policy,
+    facts: &StudentFacts,
+    view: &TermView<'_>,
+) -> Option<(usize, Term)> {
+    let carry = policy.carry.as_ref()?;
+    let mut current: Option<(usize, Term)> = None;
+    for t in view
+        .attempt_terms()
+        .into_iter()
+        .filter(|t| *t < view.term())
+    {
+        let v = TermView::new(facts, t, policy.pass_mark, policy.fitness_pass_mark);
+        let kept = current.filter(|_| {
+            v.measure(&carry.while_)
+                .is_some_and(|(val, _)| holds(val, carry.while_.op, carry.while_.threshold))
+        });
+        let (new, _) = triggered(policy, &v);
+        current = match (new, kept) {
+            (Some(n), Some((k, from))) if k >= n => Some((k, from)),
+            (Some(n), _) => Some((n, t)),
+            (None, k) => k,
+        };
+    }
+    current
+}
+
+/// Evaluates many students.
 pub fn evaluate_all(policy: &Policy, facts: &[StudentFacts], term: Term) -> Vec<Evaluation> {
     facts.iter().map(|f| evaluate(policy, f, term)).collect()
 }

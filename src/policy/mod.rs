@@ -65,3 +65,5 @@ pub struct Evaluation {
     pub reasons: Vec<Reason>,
     pub status_reasons: Vec<Reason>,
 }
+
+pub use presets::{PRESETS, PolicyError, preset_text, resolve};

@@ -1,0 +1,686 @@
+//! Hand-worked students, one rule edge each, written from the seeds' own words and
+//! spec/policies.md. T = 2024-2025-2 is the assessed term, P = 2024-2025-1 the one before.
+
+use yujing::model::{
+    Assessment, Attempt, AttemptKind, FitnessRecord, Flag, FlagKind, Mark, Nature, StudentFacts,
+    Term,
+};
+use yujing::policy::{Evaluation, Policy, Value, evaluate, resolve};
+
+const T: &str = "2024-2025-2";
+const P: &str = "2024-2025-1";
+const PP: &str = "2023-2024-2";
+
+fn term(s: &str) -> Term {
+    s.parse().unwrap()
+}
+
+/// A course attempt: code, term, kind (正/补/重/缓), nature, assessment, credits, result.
+fn a(
+    code: &str,
+    t: &str,
+    kind: &str,
+    nature: &str,
+    assess: &str,
+    credits: f64,
+    result: &str,
+) -> Attempt {
+    Attempt {
+        course_code: code.into(),
+        course_name: format!("课程{code}"),
+        term: term(t),
+        kind: match kind {
+            "正" => AttemptKind::Regular,
+            "补" => AttemptKind::Makeup,
+            "重" => AttemptKind::Retake,
+            "缓" => AttemptKind::Deferred,
+            _ => panic!("kind {kind}"),
+        },
+        nature: Nature::normalise(nature),
+        assessment: Assessment::parse(assess),
+        credits,
+        result: result.into(),
+        mark: Mark::parse(result).unwrap(),
+    }
+}
+
+/// A required exam course sat once in term `t` with `result`.
+fn req(code: &str, t: &str, credits: f64, result: &str) -> Attempt {
+    a(code, t, "正", "必修", "考试", credits, result)
+}
+
+/// A required exam course failed at the regular sitting and at the makeup.
+fn failed(code: &str, t: &str, credits: f64) -> Vec<Attempt> {
+    vec![
+        req(code, t, credits, "40"),
+        a(code, t, "补", "必修", "考试", credits, "45"),
+    ]
+}
+
+/// Passing courses of T worth `credits` in total (so term_credits_earned is not the issue).
+fn filler(credits: f64) -> Vec<Attempt> {
+    vec![
+        req("F1", T, credits / 2.0, "80"),
+        req("F2", T, credits / 2.0, "75"),
+    ]
+}
+
+fn student(attempts: Vec<Vec<Attempt>>) -> StudentFacts {
+    StudentFacts {
+        student_id: "S1".into(),
+        attempts: attempts.into_iter().flatten().collect(),
+        ..Default::default()
+    }
+}
+
+fn policy(id: &str) -> Policy {
+    resolve(id).unwrap().0
+}
+
+fn eval(id: &str, f: &StudentFacts) -> Evaluation {
+    evaluate(&policy(id), f, term(T))
+}
+
+fn tier(id: &str, f: &StudentFacts) -> Option<String> {
+    eval(id, f).tier
+}
+
+fn value(e: &Evaluation, metric: &str) -> Option<Value> {
+    e.reasons
+        .iter()
+        .find(|r| r.metric == metric)
+        .map(|r| r.value)
+}
+
+// ---------------------------------------------------------------- hljjz (seed 001)
+
+#[test]
+fn hljjz_01_clean_student_has_no_tier() {
+    let f = student(vec![filler(12.0)]);
+    let e = eval("hljjz", &f);
+    assert_eq!((e.tier, e.severity, e.reasons.len()), (None, 0, 0));
+}
+
+#[test]
+fn hljjz_02_two_required_outstanding_is_yellow_with_courses() {
+    // 累计不及格课程门数达到 2-3 门必修课 → yellow.
+    let f = student(vec![
+        failed("C1", P, 3.0),
+        failed("C2", P, 2.0),
+        filler(12.0),
+    ]);
+    let e = eval("hljjz", &f);
+    assert_eq!(e.tier.as_deref(), Some("yellow"));
+    assert_eq!(e.severity, 1);
+    let r = &e.reasons[0];
+    assert_eq!(
+        (r.metric.as_str(), r.value, r.op.as_str()),
+        ("outstanding_failed_courses", Value::Number(2.0), ">=")
+    );
+    let codes: Vec<_> = r
+        .courses
+        .iter()
+        .map(|c| (c.code.as_str(), c.credits, c.result.as_str()))
+        .collect();
+    assert_eq!(codes, vec![("C1", 3.0, "45"), ("C2", 2.0, "45")]);
+}
+
+#[test]
+fn hljjz_03_two_elective_failures_are_not_yellow() {
+    let f = student(vec![
+        vec![
+            a("E1", P, "正", "选修", "考试", 2.0, "30"),
+            a("E2", P, "正", "实践", "考查", 2.0, "不及格"),
+        ],
+        filler(12.0),
+    ]);
+    assert_eq!(tier("hljjz", &f), None);
+}
+
+#[test]
+fn hljjz_04_retake_that_passes_clears_the_course() {
+    let f = student(vec![
+        failed("C1", P, 3.0),
+        failed("C2", P, 2.0),
+        vec![a("C2", T, "重", "必修", "考试", 2.0, "71")],
+        filler(12.0),
+    ]);
+    let e = eval("hljjz", &f);
+    assert_eq!(
+        e.tier, None,
+        "C2 cleared by its retake leaves one outstanding course"
+    );
+}
+
+#[test]
+fn hljjz_05_flags_count_only_in_their_term() {
+    let mut f = student(vec![filler(12.0)]);
+    f.flags.push(Flag {
+        term: term(P),
+        kind: FlagKind::Discipline,
+        note: String::new(),
+    });
+    assert_eq!(tier("hljjz", &f), None);
+    f.flags.push(Flag {
+        term: term(T),
+        kind: FlagKind::Psychological,
+        note: String::new(),
+    });
+    let e = eval("hljjz", &f);
+    assert_eq!(e.tier.as_deref(), Some("yellow"));
+    assert_eq!(value(&e, "flag:psychological"), Some(Value::Bool(true)));
+}
+
+#[test]
+fn hljjz_06_two_exam_courses_failed_after_makeup_is_orange() {
+    let f = student(vec![
+        failed("C1", T, 3.0),
+        failed("C2", T, 3.0),
+        filler(12.0),
+    ]);
+    let e = eval("hljjz", &f);
+    assert_eq!(e.tier.as_deref(), Some("orange"));
+    // Both the orange condition and the yellow one held, and both are listed.
+    let tiers: Vec<_> = e
+        .reasons
+        .iter()
+        .map(|r| (r.tier.as_str(), r.metric.as_str()))
+        .collect();
+    assert!(tiers.contains(&("yellow", "outstanding_failed_courses")));
+    assert!(tiers.contains(&("orange", "term_failed_after_makeup")));
+}
+
+#[test]
+fn hljjz_07_deferred_first_sitting_is_left_out_of_orange() {
+    // 经补考后仍有 2 门考试课（除缓考）: C2's first sitting was a deferred one.
+    let f = student(vec![
+        failed("C1", T, 3.0),
+        vec![
+            req("C2", T, 3.0, "缓考"),
+            a("C2", T, "缓", "必修", "考试", 3.0, "30"),
+        ],
+        filler(12.0),
+    ]);
+    let e = eval("hljjz", &f);
+    assert_eq!(e.tier.as_deref(), Some("yellow"), "{e:?}");
+    assert_eq!(
+        value(&e, "outstanding_failed_courses"),
+        Some(Value::Number(2.0))
+    );
+}
+
+#[test]
+fn hljjz_08_coursework_failures_are_not_exam_failures() {
+    let f = student(vec![
+        vec![
+            a("C1", T, "正", "必修", "考查", 3.0, "不及格"),
+            a("C1", T, "补", "必修", "考查", 3.0, "不合格"),
+        ],
+        vec![a("C2", T, "正", "必修", "考查", 3.0, "F")],
+        filler(12.0),
+    ]);
+    assert_eq!(tier("hljjz", &f).as_deref(), Some("yellow"));
+}
+
+#[test]
+fn hljjz_09_four_outstanding_of_any_nature_is_orange() {
+    let f = student(vec![
+        failed("C1", PP, 2.0),
+        failed("C2", P, 2.0),
+        vec![a("E1", P, "正", "选修", "考查", 1.0, "缺考")],
+        vec![a("G1", PP, "正", "通识选修", "考查", 1.0, "旷考")],
+        filler(12.0),
+    ]);
+    let e = eval("hljjz", &f);
+    assert_eq!(e.tier.as_deref(), Some("orange"));
+    assert_eq!(
+        value(&e, "outstanding_failed_courses"),
+        Some(Value::Number(2.0)),
+        "the yellow reason counts required only"
+    );
+    assert!(
+        e.reasons
+            .iter()
+            .any(|r| r.tier == "orange" && r.value == Value::Number(4.0))
+    );
+}
+
+#[test]
+fn hljjz_10_under_ten_credits_earned_is_red() {
+    let f = student(vec![vec![
+        req("C1", T, 3.0, "70"),
+        req("C2", T, 3.0, "80"),
+        req("C3", T, 3.0, "90"),
+    ]]);
+    let e = eval("hljjz", &f);
+    assert_eq!(e.tier.as_deref(), Some("red"));
+    assert_eq!(value(&e, "term_credits_earned"), Some(Value::Number(9.0)));
+}
+
+#[test]
+fn hljjz_11_pending_course_counts_as_earned() {
+    // A deferral alone never warns: 6 passed + 4 pending = 10 earned.
+    let f = student(vec![vec![
+        req("C1", T, 3.0, "70"),
+        req("C2", T, 3.0, "80"),
+        req("C3", T, 4.0, "缓考"),
+    ]]);
+    assert_eq!(tier("hljjz", &f), None);
+}
+
+#[test]
+fn hljjz_12_no_courses_in_term_means_credits_not_assessed() {
+    let f = student(vec![vec![req("C1", P, 3.0, "70")]]);
+    let e = eval("hljjz", &f);
+    assert_eq!(e.tier, None);
+}
+
+#[test]
+fn hljjz_13_six_outstanding_is_red() {
+    let f = student(vec![
+        failed("C1", PP, 1.0),
+        failed("C2", PP, 1.0),
+        failed("C3", P, 1.0),
+        failed("C4", P, 1.0),
+        vec![a("E1", P, "正", "选修", "考试", 1.0, "20")],
+        vec![a("E2", P, "正", "实践", "考试", 1.0, "20")],
+        filler(12.0),
+    ]);
+    let e = eval("hljjz", &f);
+    assert_eq!((e.tier.as_deref(), e.severity), (Some("red"), 3));
+}
+
+#[test]
+fn hljjz_14_five_failed_after_makeup_in_term_is_red() {
+    let f = student(vec![
+        failed("C1", T, 1.0),
+        failed("C2", T, 1.0),
+        failed("C3", T, 1.0),
+        vec![a("E1", T, "正", "选修", "考查", 1.0, "20")],
+        vec![a("E2", T, "正", "实践", "考查", 1.0, "20")],
+        filler(12.0),
+    ]);
+    let e = eval("hljjz", &f);
+    assert_eq!(e.tier.as_deref(), Some("red"));
+    assert!(e.reasons.iter().any(|r| r.tier == "red"
+        && r.metric == "term_failed_after_makeup"
+        && r.value == Value::Number(5.0)));
+}
+
+#[test]
+fn hljjz_15_fifty_nine_and_a_half_fails_and_a_passed_makeup_clears() {
+    let f = student(vec![
+        vec![req("C1", P, 2.0, "59.5")],
+        vec![
+            req("C2", P, 2.0, "59.5"),
+            a("C2", P, "补", "必修", "考试", 2.0, "60"),
+        ],
+        vec![req("C3", P, 2.0, "58")],
+        filler(12.0),
+    ]);
+    let e = eval("hljjz", &f);
+    assert_eq!(
+        value(&e, "outstanding_failed_courses"),
+        Some(Value::Number(2.0))
+    );
+    let codes: Vec<_> = e.reasons[0]
+        .courses
+        .iter()
+        .map(|c| c.code.as_str())
+        .collect();
+    assert_eq!(codes, vec!["C1", "C3"]);
+}
+
+#[test]
+fn hljjz_16_exempt_counts_as_passed_and_earned() {
+    let f = student(vec![vec![
+        req("C1", T, 6.0, "免修"),
+        req("C2", T, 4.0, "良好"),
+    ]]);
+    assert_eq!(tier("hljjz", &f), None);
+}
+
+#[test]
+fn hljjz_17_empty_result_is_pending_not_failed() {
+    let f = student(vec![
+        vec![req("C1", T, 6.0, ""), req("C2", T, 4.0, "")],
+        vec![req("C3", P, 3.0, "")],
+        vec![req("C4", P, 3.0, "")],
+    ]);
+    assert_eq!(tier("hljjz", &f), None);
+}
+
+// ---------------------------------------------------------------- qzu (seed 002)
+
+fn credits_failed(total: f64) -> StudentFacts {
+    // One outstanding course per credit chunk of at most 4.
+    let mut v = vec![filler(12.0)];
+    let mut left = total;
+    let mut i = 0;
+    while left > 0.0 {
+        let c = left.min(4.0);
+        v.push(failed(&format!("Q{i}"), P, c));
+        left -= c;
+        i += 1;
+    }
+    student(v)
+}
+
+#[test]
+fn qzu_18_outstanding_credit_bands() {
+    // 三级 0 < x ≤ 6, 二级 6 < x ≤ 12, 一级 x > 12 (一级 is the worst).
+    for (credits, want) in [
+        (0.0, None),
+        (3.0, Some("level3")),
+        (6.0, Some("level3")),
+        (6.5, Some("level2")),
+        (12.0, Some("level2")),
+        (12.5, Some("level1")),
+    ] {
+        let e = eval("qzu", &credits_failed(credits));
+        assert_eq!(e.tier.as_deref(), want, "{credits} credits");
+    }
+    let e = eval("qzu", &credits_failed(12.5));
+    assert_eq!(e.severity, 3);
+}
+
+#[test]
+fn qzu_19_absence_hours_sum_within_the_term_only() {
+    let mut f = student(vec![filler(12.0)]);
+    f.absences = vec![(term(T), 4.0), (term(T), 2.0), (term(P), 12.0)];
+    let e = eval("qzu", &f);
+    assert_eq!(e.tier.as_deref(), Some("level3"));
+    assert_eq!(value(&e, "term_absence_hours"), Some(Value::Number(6.0)));
+    f.absences.push((term(T), 4.0));
+    assert_eq!(tier("qzu", &f).as_deref(), Some("level2"));
+    f.absences.push((term(T), 2.0));
+    assert_eq!(tier("qzu", &f).as_deref(), Some("level1"));
+}
+
+fn fit(t: &str, score: Option<f64>, word: Option<&str>, grad: Option<bool>) -> FitnessRecord {
+    FitnessRecord {
+        term: term(t),
+        score,
+        word: word.map(str::to_string),
+        graduation_met: grad,
+    }
+}
+
+#[test]
+fn qzu_20_fitness_failures_count_up_to_the_term() {
+    let mut f = student(vec![filler(12.0)]);
+    f.fitness = vec![
+        fit(PP, Some(70.0), None, None),
+        fit(P, Some(55.0), None, None),
+        fit("2025-2026-1", Some(40.0), None, None),
+    ];
+    assert_eq!(
+        tier("qzu", &f).as_deref(),
+        Some("level3"),
+        "a later term's test does not count"
+    );
+    f.fitness.push(fit(T, None, Some("不及格"), None));
+    let e = eval("qzu", &f);
+    assert_eq!(e.tier.as_deref(), Some("level2"));
+    assert_eq!(value(&e, "fitness_failed_count"), Some(Value::Number(2.0)));
+    f.fitness[0].score = Some(60.0);
+    assert_eq!(tier("qzu", &f).as_deref(), Some("level2"), "60 passes");
+}
+
+#[test]
+fn qzu_21_latest_graduation_requirement_decides() {
+    let mut f = student(vec![filler(12.0)]);
+    f.fitness = vec![
+        fit(PP, Some(70.0), None, Some(false)),
+        fit(P, Some(75.0), None, None),
+    ];
+    assert_eq!(
+        tier("qzu", &f).as_deref(),
+        Some("level1"),
+        "latest record stating it says 未达到"
+    );
+    f.fitness.push(fit(T, Some(80.0), None, Some(true)));
+    assert_eq!(tier("qzu", &f), None);
+}
+
+#[test]
+fn qzu_22_most_severe_wins_and_every_reason_is_listed() {
+    let mut f = credits_failed(13.0);
+    f.absences = vec![(term(T), 6.0)];
+    let e = eval("qzu", &f);
+    assert_eq!(e.tier.as_deref(), Some("level1"));
+    let tiers: Vec<_> = e.reasons.iter().map(|r| r.tier.as_str()).collect();
+    assert_eq!(tiers, vec!["level3", "level1"]);
+}
+
+// ---------------------------------------------------------------- lut-life (seed 003)
+
+#[test]
+fn lut_23_three_regular_failures_cleared_by_makeup_is_a_notice() {
+    let passed_makeup = |c: &str| {
+        vec![
+            req(c, T, 2.0, "50"),
+            a(c, T, "补", "必修", "考试", 2.0, "65"),
+        ]
+    };
+    let f = student(vec![
+        passed_makeup("C1"),
+        passed_makeup("C2"),
+        passed_makeup("C3"),
+        filler(12.0),
+    ]);
+    let e = eval("lut-life", &f);
+    assert_eq!(e.tier.as_deref(), Some("notice"));
+    assert_eq!(value(&e, "term_failed_regular"), Some(Value::Number(3.0)));
+}
+
+#[test]
+fn lut_24_one_or_two_failures_after_makeup() {
+    let f = student(vec![failed("C1", T, 2.0), filler(12.0)]);
+    assert_eq!(tier("lut-life", &f).as_deref(), Some("oral"));
+    let f = student(vec![
+        failed("C1", T, 2.0),
+        failed("C2", T, 2.0),
+        filler(12.0),
+    ]);
+    assert_eq!(tier("lut-life", &f).as_deref(), Some("written"));
+}
+
+#[test]
+fn lut_25_warning_carries_while_six_credits_are_outstanding() {
+    // Written in P (7 credits failed); nothing new in T; still 7 outstanding → kept.
+    let f = student(vec![
+        failed("C1", P, 4.0),
+        failed("C2", P, 3.0),
+        filler(12.0),
+    ]);
+    let e = eval("lut-life", &f);
+    assert_eq!(e.tier.as_deref(), Some("written"));
+    assert!(e.carried);
+    let r = e.reasons.iter().find(|r| r.carried_from.is_some()).unwrap();
+    assert_eq!(
+        (r.metric.as_str(), r.value, r.carried_from),
+        (
+            "outstanding_failed_credits",
+            Value::Number(7.0),
+            Some(term(P))
+        )
+    );
+}
+
+#[test]
+fn lut_26_warning_lifts_below_six_credits() {
+    let f = student(vec![
+        failed("C1", P, 4.0),
+        failed("C2", P, 3.0),
+        vec![a("C1", T, "重", "必修", "考试", 4.0, "66")],
+        filler(12.0),
+    ]);
+    let e = eval("lut-life", &f);
+    assert_eq!((e.tier, e.carried), (None, false));
+}
+
+#[test]
+fn lut_27_less_severe_new_trigger_keeps_the_carried_tier() {
+    let passed_makeup = |c: &str| {
+        vec![
+            req(c, T, 1.0, "50"),
+            a(c, T, "补", "必修", "考试", 1.0, "65"),
+        ]
+    };
+    let f = student(vec![
+        failed("C1", P, 4.0),
+        failed("C2", P, 3.0),
+        passed_makeup("N1"),
+        passed_makeup("N2"),
+        passed_makeup("N3"),
+        filler(12.0),
+    ]);
+    let e = eval("lut-life", &f);
+    assert_eq!((e.tier.as_deref(), e.carried), (Some("written"), true));
+    assert!(e.reasons.iter().any(|r| r.tier == "notice"));
+}
+
+#[test]
+fn lut_28_more_severe_new_trigger_replaces_the_carried_tier() {
+    let f = student(vec![
+        failed("C1", P, 6.0),
+        failed("C2", T, 1.0),
+        failed("C3", T, 1.0),
+        filler(12.0),
+    ]);
+    let e = eval("lut-life", &f);
+    assert_eq!((e.tier.as_deref(), e.carried), (Some("written"), false));
+}
+
+#[test]
+fn lut_29_retake_of_an_earlier_course_is_not_a_course_of_the_term() {
+    // Failed in P (4 credits → oral in P, under 6 so no carry); its retake in T fails too.
+    let f = student(vec![
+        failed("C1", P, 4.0),
+        vec![a("C1", T, "重", "必修", "考试", 4.0, "30")],
+        filler(12.0),
+    ]);
+    let e = eval("lut-life", &f);
+    assert_eq!(e.tier, None, "{e:?}");
+}
+
+#[test]
+fn lut_30_carry_chains_through_terms_with_no_courses() {
+    // Oral in PP with 6 credits outstanding, no courses in P or T: still oral in T.
+    let f = student(vec![failed("C1", PP, 6.0), filler(12.0)]);
+    let e = eval("lut-life", &f);
+    assert_eq!((e.tier.as_deref(), e.carried), (Some("oral"), true));
+    assert_eq!(e.reasons[0].carried_from, Some(term(PP)));
+}
+
+// ---------------------------------------------------------------- hntou (seed 004)
+
+fn outstanding(n: usize, nature: &str) -> Vec<Attempt> {
+    (0..n)
+        .map(|i| a(&format!("{nature}{i}"), P, "正", nature, "考试", 2.0, "30"))
+        .collect()
+}
+
+#[test]
+fn hntou_31_tiers_by_outstanding_courses_where_three_is_worst() {
+    for (n, want) in [
+        (1, None),
+        (2, Some("level1")),
+        (4, Some("level2")),
+        (6, Some("level3")),
+    ] {
+        let f = student(vec![outstanding(n, "必修"), filler(12.0)]);
+        assert_eq!(tier("hntou", &f).as_deref(), want, "{n} outstanding");
+    }
+}
+
+#[test]
+fn hntou_32_repeat_year_excludes_general_electives() {
+    let f = student(vec![
+        outstanding(3, "必修"),
+        outstanding(1, "公共选修课"),
+        filler(12.0),
+    ]);
+    let e = eval("hntou", &f);
+    assert_eq!(
+        (e.tier.as_deref(), e.status.clone()),
+        (Some("level2"), vec![])
+    );
+    let f = student(vec![
+        outstanding(3, "必修"),
+        outstanding(1, "实践"),
+        filler(12.0),
+    ]);
+    let e = eval("hntou", &f);
+    assert_eq!(e.status, vec!["repeat_year".to_string()]);
+    assert_eq!(e.status_reasons[0].value, Value::Number(4.0));
+}
+
+#[test]
+fn hntou_33_dismissal_is_the_only_status_shown_at_eight() {
+    let f = student(vec![outstanding(8, "专业必修课"), filler(12.0)]);
+    let e = eval("hntou", &f);
+    assert_eq!(
+        (e.tier.as_deref(), e.status.clone()),
+        (Some("level3"), vec!["dismissal".to_string()])
+    );
+    assert_eq!(
+        e.status_reasons.len(),
+        2,
+        "both status conditions held and are explained"
+    );
+}
+
+#[test]
+fn hntou_34_makeup_and_retake_sitting_in_later_terms_clear_history() {
+    // 历年课程补考后仍不及格: a course failed in PP, makeup failed, retake passed in P.
+    let f = student(vec![
+        failed("C1", PP, 2.0),
+        vec![a("C1", P, "重", "必修", "考试", 2.0, "61")],
+        failed("C2", PP, 2.0),
+        filler(12.0),
+    ]);
+    assert_eq!(tier("hntou", &f), None);
+}
+
+#[test]
+fn deferred_sitting_stands_in_for_the_regular_one() {
+    // 缓考 then a deferred sitting that fails, no makeup: a course of T failed at first sitting.
+    let f = student(vec![
+        vec![
+            req("C1", T, 2.0, "缓考"),
+            a("C1", T, "缓", "必修", "考试", 2.0, "50"),
+        ],
+        vec![
+            req("C2", T, 2.0, "缓考"),
+            a("C2", T, "缓", "必修", "考试", 2.0, "52"),
+        ],
+        vec![req("C3", T, 2.0, "40")],
+        filler(12.0),
+    ]);
+    let e = eval("lut-life", &f);
+    assert_eq!(e.tier.as_deref(), Some("written"));
+    assert_eq!(value(&e, "term_failed_regular"), Some(Value::Number(3.0)));
+    // A deferred sitting that passes clears it.
+    let f = student(vec![
+        vec![
+            req("C1", T, 2.0, "缓考"),
+            a("C1", T, "缓", "必修", "考试", 2.0, "90"),
+        ],
+        filler(12.0),
+    ]);
+    assert_eq!(tier("lut-life", &f), None);
+}
+
+#[test]
+fn future_terms_are_invisible() {
+    let f = student(vec![
+        failed("C1", "2025-2026-1", 8.0),
+        failed("C2", "2025-2026-1", 8.0),
+        filler(12.0),
+    ]);
+    for p in ["hljjz", "qzu", "lut-life", "hntou"] {
+        assert_eq!(tier(p, &f), None, "{p}");
+    }
+}
