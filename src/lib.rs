@@ -8,8 +8,11 @@
 pub mod cli;
 pub mod db;
 pub mod import;
+pub mod ingest;
+pub mod locale;
 pub mod model;
 pub mod policy;
+pub mod roster;
 pub mod schedule;
 pub mod text;
 pub mod tui;

@@ -1,1 +1,102 @@
-//! (stub)
+//! The command line: one file per subcommand, each with its own `run`. `main.rs` only calls
+//! [`main`]. Errors reach the user as one clear line on standard error and exit status 1.
+
+mod demo;
+mod evaluate;
+mod import;
+mod output;
+mod launch;
+mod policy;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand};
+
+use crate::db::Db;
+use crate::locale::Lang;
+
+#[derive(Debug, Parser)]
+#[command(name = "yujing", version, about = "学业预警 — academic early warning for counsellors")]
+pub struct Cli {
+    /// Database file (default: $YUJING_DB, else yujing.db in the data directory).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// UI language (default: from the locale).
+    #[arg(long, global = true, value_enum)]
+    pub lang: Option<Lang>,
+    /// Fixes "today" for the whole program (YYYY-MM-DD).
+    #[arg(long, global = true, env = "YUJING_TODAY", value_name = "DATE", value_parser = parse_day)]
+    pub today: Option<NaiveDate>,
+    /// Assessed term for the TUI (YYYY-YYYY-N; default: newest term with grades).
+    #[arg(long, global = true, value_name = "TERM")]
+    pub term: Option<String>,
+    /// Policy for the TUI: a preset id or a policy file (default: the database's).
+    #[arg(long, global = true, value_name = "ID|FILE")]
+    pub policy: Option<String>,
+    /// Colour theme (default, light, high-contrast, ansi16, mono, or a file in the config dir).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub theme: Option<String>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Import a registrar export (CSV in any Chinese encoding, TSV, XLSX).
+    Import(import::Args),
+    /// Evaluate every student's warning tier for a term (read-only).
+    Evaluate(evaluate::Args),
+    /// List, show, check and choose warning policies.
+    #[command(subcommand)]
+    Policy(policy::Cmd),
+    /// Build a fresh demo database from the bundled cohort and open it.
+    Demo(demo::Args),
+}
+
+fn parse_day(s: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| format!("not a date: '{s}' (expected YYYY-MM-DD)"))
+}
+
+/// What every subcommand needs to know about the invocation.
+pub struct Ctx {
+    pub db_path: PathBuf,
+    pub lang: Lang,
+    pub today: NaiveDate,
+    pub term: Option<String>,
+    pub policy: Option<String>,
+    pub theme: Option<String>,
+}
+
+impl Ctx {
+    pub fn open_db(&self) -> anyhow::Result<Db> {
+        Ok(Db::open(&self.db_path)?)
+    }
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let ctx = Ctx {
+        db_path: crate::db::resolve_path(cli.db.as_deref()),
+        lang: cli.lang.unwrap_or_else(Lang::from_env),
+        today: cli.today.unwrap_or_else(|| chrono::Local::now().date_naive()),
+        term: cli.term,
+        policy: cli.policy,
+        theme: cli.theme,
+    };
+    let result = match cli.command {
+        None => launch::run(&ctx),
+        Some(Command::Import(a)) => import::run(&ctx, a),
+        Some(Command::Evaluate(a)) => evaluate::run(&ctx, a),
+        Some(Command::Policy(c)) => policy::run(&ctx, c),
+        Some(Command::Demo(a)) => demo::run(&ctx, a),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("yujing: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,6 +1,7 @@
 //! The warning engine: facts in, tiers and reasons out. Pure: no SQL, no files, no terminal.
 
 pub mod engine;
+pub mod explain;
 pub mod format;
 pub mod metrics;
 pub mod presets;

@@ -1,0 +1,69 @@
+//! Plain-text tables for the terminal (aligned by display width, so Chinese lines up) and
+//! CSV for Excel (UTF-8 with a BOM, which Excel needs to read Chinese).
+
+use std::io::Write;
+
+use unicode_width::UnicodeWidthStr;
+
+/// Writes rows as columns padded to the widest cell (display columns, not chars).
+pub fn table(out: &mut impl Write, header: &[&str], rows: &[Vec<String>]) -> std::io::Result<()> {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.width()).collect();
+    for r in rows {
+        for (w, c) in widths.iter_mut().zip(r) {
+            *w = (*w).max(c.width());
+        }
+    }
+    let line = |out: &mut dyn Write, cells: &mut dyn Iterator<Item = &str>| -> std::io::Result<()> {
+        let mut s = String::new();
+        for (i, c) in cells.enumerate() {
+            if i > 0 {
+                s.push_str("  ");
+            }
+            s.push_str(c);
+            if i + 1 < widths.len() {
+                s.extend(std::iter::repeat_n(' ', widths[i].saturating_sub(c.width())));
+            }
+        }
+        writeln!(out, "{}", s.trim_end())
+    };
+    line(out, &mut header.iter().copied())?;
+    for r in rows {
+        line(out, &mut r.iter().map(String::as_str))?;
+    }
+    Ok(())
+}
+
+/// CSV with a UTF-8 BOM for Excel.
+pub fn csv(out: &mut impl Write, header: &[&str], rows: &[Vec<String>]) -> anyhow::Result<()> {
+    out.write_all(b"\xEF\xBB\xBF")?;
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(header)?;
+    for r in rows {
+        w.write_record(r)?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chinese_columns_line_up() {
+        let mut out = Vec::new();
+        let rows = vec![vec!["王清白".into(), "x".into()], vec!["Li".into(), "y".into()]];
+        table(&mut out, &["姓名", "列"], &rows).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let lines: Vec<_> = text.lines().collect();
+        assert_eq!(lines, vec!["姓名    列", "王清白  x", "Li      y"]);
+    }
+
+    #[test]
+    fn csv_starts_with_a_bom() {
+        let mut out = Vec::new();
+        csv(&mut out, &["a"], &[vec!["中".into()]]).unwrap();
+        assert_eq!(&out[..3], b"\xEF\xBB\xBF");
+        assert_eq!(String::from_utf8_lossy(&out[3..]), "a\n中\n");
+    }
+}

@@ -1,0 +1,155 @@
+//! Words for reasons: a tier is never shown without which condition, which value, which
+//! threshold and which courses. Shared by the CLI's table/CSV and the TUI.
+
+use crate::locale::Lang;
+
+use super::format::{Condition, Threshold};
+use super::{Reason, Value};
+
+/// A metric's name for people.
+pub fn metric_label(metric: &str, lang: Lang) -> &'static str {
+    let (zh, en) = match metric {
+        "term_failed_regular" => ("本学期正考不及格门数", "courses failed at first sitting in term"),
+        "term_failed_after_makeup" => ("本学期补考后不及格门数", "courses still failed after makeup in term"),
+        "outstanding_failed_courses" => ("累计仍不及格门数", "outstanding failed courses"),
+        "outstanding_failed_credits" => ("累计仍不及格学分", "outstanding failed credits"),
+        "term_credits_earned" => ("本学期所得学分", "credits earned in term"),
+        "term_absence_hours" => ("本学期旷课学时", "unexcused absence hours in term"),
+        "fitness_failed_count" => ("体测不及格次数", "fitness tests failed"),
+        "fitness_graduation_unmet" => ("体测未达到毕业要求", "fitness graduation requirement unmet"),
+        "flag:discipline" => ("违纪处分", "disciplinary sanction"),
+        "flag:wellbeing" => ("情绪波动或沉迷网络", "emotional distress or internet addiction"),
+        "flag:psychological" => ("心理问题", "psychological problem"),
+        _ => ("未知指标", "unknown metric"),
+    };
+    lang.pick(zh, en)
+}
+
+fn num(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 { format!("{}", v as i64) } else { format!("{v}") }
+}
+
+pub fn value_text(v: Value, lang: Lang) -> String {
+    match v {
+        Value::Number(n) => num(n),
+        Value::Bool(b) => lang.pick(if b { "是" } else { "否" }, if b { "yes" } else { "no" }).to_string(),
+    }
+}
+
+/// `>= 2`, `in (6, 12]`, or empty for yes/no conditions.
+pub fn threshold_text(op: &str, t: Threshold) -> String {
+    match t {
+        Threshold::Number(n) => format!("{} {}", op.replace(">=", "≥").replace("<=", "≤"), num(n)),
+        Threshold::Range([lo, hi]) => format!("∈ ({}, {}]", num(lo), num(hi)),
+        Threshold::Bool(_) => String::new(),
+    }
+}
+
+/// The filters of a condition in a few words: `必修`, `考试课, 除缓考`, `不含通识选修`.
+pub fn filters_text(c: &Condition, lang: Lang) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let nat = |n: &super::format::NatureName| match n {
+        super::format::NatureName::Required => lang.pick("必修", "required"),
+        super::format::NatureName::Elective => lang.pick("选修", "elective"),
+        super::format::NatureName::GeneralElective => lang.pick("通识选修", "general elective"),
+        super::format::NatureName::Practical => lang.pick("实践", "practical"),
+    };
+    if !c.nature.is_empty() {
+        parts.push(c.nature.iter().map(nat).collect::<Vec<_>>().join("/"));
+    }
+    for n in &c.exclude_nature {
+        parts.push(format!("{}{}", lang.pick("不含", "excluding "), nat(n)));
+    }
+    if let Some(a) = c.assessment {
+        parts.push(
+            match a {
+                crate::model::Assessment::Exam => lang.pick("考试课", "exam courses"),
+                crate::model::Assessment::Coursework => lang.pick("考查课", "coursework courses"),
+            }
+            .to_string(),
+        );
+    }
+    if c.sitting.is_some() {
+        parts.push(lang.pick("除缓考", "regular sitting").to_string());
+    }
+    parts.join(", ")
+}
+
+/// One line for a reason: `累计仍不及格门数 6 ≥ 6: C1 高等数学 (2024-2025-1, 3学分, 45); …`.
+pub fn reason_line(r: &Reason, lang: Lang) -> String {
+    let mut s = format!("{} {}", metric_label(&r.metric, lang), value_text(r.value, lang));
+    let th = threshold_text(&r.op, r.threshold);
+    if !th.is_empty() {
+        s.push(' ');
+        s.push_str(&th);
+    }
+    if let Some(from) = r.carried_from {
+        s.push_str(&format!(" ({} {from})", lang.pick("延续自", "carried from")));
+    }
+    if !r.courses.is_empty() {
+        let courses: Vec<String> = r
+            .courses
+            .iter()
+            .map(|c| {
+                format!("{} {} ({}, {}{}, {})", c.code, c.name, c.term, num(c.credits), lang.pick("学分", " cr"), c.result)
+            })
+            .collect();
+        s.push_str(": ");
+        s.push_str(&courses.join("; "));
+    }
+    s
+}
+
+/// A few characters for the roster: `挂6门 19学分`, `旷课12`, `体测`.
+pub fn short_reason(r: &Reason, lang: Lang) -> String {
+    let v = match r.value {
+        Value::Number(n) => num(n),
+        Value::Bool(_) => String::new(),
+    };
+    match r.metric.as_str() {
+        "term_failed_regular" | "term_failed_after_makeup" | "outstanding_failed_courses" => {
+            lang.pick(&format!("挂{v}门"), &format!("{v} failed")).to_string()
+        }
+        "outstanding_failed_credits" => lang.pick(&format!("{v}学分"), &format!("{v} cr")).to_string(),
+        "term_credits_earned" => lang.pick(&format!("得{v}学分"), &format!("{v} cr earned")).to_string(),
+        "term_absence_hours" => lang.pick(&format!("旷课{v}"), &format!("absent {v}h")).to_string(),
+        "fitness_failed_count" => lang.pick(&format!("体测{v}次"), &format!("fitness x{v}")).to_string(),
+        "fitness_graduation_unmet" => lang.pick("体测未达标", "fitness req.").to_string(),
+        "flag:discipline" => lang.pick("处分", "discipline").to_string(),
+        "flag:wellbeing" => lang.pick("情绪", "wellbeing").to_string(),
+        "flag:psychological" => lang.pick("心理", "psych").to_string(),
+        m => m.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::CourseRef;
+
+    #[test]
+    fn reason_lines_name_value_threshold_and_courses() {
+        let r = Reason {
+            tier: "red".into(),
+            metric: "outstanding_failed_courses".into(),
+            value: Value::Number(6.0),
+            op: ">=".into(),
+            threshold: Threshold::Number(6.0),
+            courses: vec![CourseRef {
+                code: "C1".into(),
+                name: "高等数学".into(),
+                term: "2024-2025-1".parse().unwrap(),
+                credits: 3.5,
+                result: "45".into(),
+            }],
+            carried_from: None,
+        };
+        assert_eq!(reason_line(&r, Lang::Zh), "累计仍不及格门数 6 ≥ 6: C1 高等数学 (2024-2025-1, 3.5学分, 45)");
+        assert_eq!(
+            reason_line(&r, Lang::En),
+            "outstanding failed courses 6 ≥ 6: C1 高等数学 (2024-2025-1, 3.5 cr, 45)"
+        );
+        assert_eq!(short_reason(&r, Lang::Zh), "挂6门");
+        assert_eq!(threshold_text("between", Threshold::Range([6.0, 12.0])), "∈ (6, 12]");
+    }
+}

@@ -1,0 +1,47 @@
+//! The assessed roster: which term, which policy, and every student's evaluation. Used by
+//! the `evaluate` command and the TUI alike, so both always agree.
+
+use anyhow::{Context, bail};
+
+use crate::db::Db;
+use crate::model::{Student, Term};
+use crate::policy::{Evaluation, Policy, evaluate_all, resolve};
+
+pub struct Roster {
+    pub policy: Policy,
+    pub term: Term,
+    /// Every student in the database, by id, with the evaluation for `term`.
+    pub rows: Vec<(Student, Evaluation)>,
+}
+
+/// `--policy` if given (a preset id or a file), else the database's policy.
+pub fn resolve_policy(db: &Db, arg: Option<&str>) -> anyhow::Result<Policy> {
+    if let Some(a) = arg {
+        return Ok(resolve(a)?.0);
+    }
+    match db.policy()? {
+        Some((id, text)) => Ok(crate::policy::presets::parse(&text, &format!("policy '{id}' stored in the database"))?),
+        None => bail!(
+            "the database has no policy yet: choose one with `yujing policy use ID` (presets: hljjz, qzu, lut-life, hntou) or pass --policy"
+        ),
+    }
+}
+
+/// `--term` if given, else the newest term that holds grades.
+pub fn resolve_term(db: &Db, arg: Option<&str>) -> anyhow::Result<Term> {
+    if let Some(a) = arg {
+        return Ok(a.parse::<Term>()?);
+    }
+    db.newest_grade_term()?
+        .context("no grades imported yet: `yujing import grades FILE` first, or pass --term YYYY-YYYY-N")
+}
+
+pub fn assess(db: &Db, policy: Policy, term: Term) -> anyhow::Result<Roster> {
+    let facts = db.load_facts(term)?;
+    let evals = evaluate_all(&policy, &facts, term);
+    let students = db.students()?;
+    // Both lists come ordered by student id and hold every student.
+    debug_assert_eq!(students.len(), evals.len());
+    let rows = students.into_iter().zip(evals).collect();
+    Ok(Roster { policy, term, rows })
+}
