@@ -1,0 +1,258 @@
+//! Schema versions, applied in order by `PRAGMA user_version`, each in its own transaction.
+//!
+//! Never edit a migration that has shipped: add a new one. Codes stored as INTEGER columns are
+//! documented where they are written (grades.rs, records.rs).
+
+use std::path::Path;
+
+use rusqlite::{Connection, TransactionBehavior};
+
+use super::DbError;
+
+/// Imported facts. Grades are `WITHOUT ROWID`, clustered on (student, term, course, kind), so
+/// loading every student's grades is one sequential scan and one student's is one range.
+const V1: &str = "
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE students (
+    id            INTEGER PRIMARY KEY,
+    student_id    TEXT NOT NULL UNIQUE,
+    name          TEXT NOT NULL,
+    college       TEXT NOT NULL,
+    major         TEXT NOT NULL,
+    cohort        TEXT NOT NULL,
+    class         TEXT NOT NULL,
+    phone         TEXT NOT NULL,
+    parent        TEXT NOT NULL,
+    parent_phone  TEXT NOT NULL,
+    address       TEXT NOT NULL,
+    class_teacher TEXT NOT NULL,
+    counsellor    TEXT NOT NULL
+);
+
+-- One name per course code: the latest import wins.
+CREATE TABLE courses (
+    id   INTEGER PRIMARY KEY,
+    code TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL
+);
+
+CREATE TABLE grades (
+    student      INTEGER NOT NULL REFERENCES students(id),
+    term         INTEGER NOT NULL,
+    course       INTEGER NOT NULL REFERENCES courses(id),
+    kind         INTEGER NOT NULL,
+    nature       INTEGER,
+    nature_other TEXT,
+    assessment   INTEGER,
+    credits      REAL NOT NULL,
+    result       TEXT NOT NULL,
+    mark         INTEGER NOT NULL,
+    score        REAL,
+    PRIMARY KEY (student, term, course, kind)
+) WITHOUT ROWID;
+
+-- Terms that have any grade, kept by the import so term pickers need no scan of grades.
+CREATE TABLE grade_terms (
+    term INTEGER PRIMARY KEY
+);
+
+CREATE TABLE absences (
+    student INTEGER NOT NULL REFERENCES students(id),
+    term    INTEGER NOT NULL,
+    seq     TEXT NOT NULL,
+    hours   REAL NOT NULL,
+    PRIMARY KEY (student, term, seq)
+) WITHOUT ROWID;
+
+CREATE TABLE fitness (
+    student        INTEGER NOT NULL REFERENCES students(id),
+    term           INTEGER NOT NULL,
+    score          REAL,
+    word           TEXT,
+    graduation_met INTEGER,
+    PRIMARY KEY (student, term)
+) WITHOUT ROWID;
+
+CREATE TABLE flags (
+    student INTEGER NOT NULL REFERENCES students(id),
+    term    INTEGER NOT NULL,
+    kind    INTEGER NOT NULL,
+    note    TEXT NOT NULL,
+    PRIMARY KEY (student, term, kind)
+) WITHOUT ROWID;
+
+CREATE TABLE term_dates (
+    term  INTEGER PRIMARY KEY,
+    start TEXT NOT NULL,
+    end   TEXT NOT NULL
+);
+";
+
+/// Follow-up work: contacts (谈话记录), schedules, issued warnings, exemptions. Rows are never
+/// deleted: corrections supersede, schedules and exemptions are cancelled or lifted.
+const V2: &str = "
+CREATE TABLE warnings (
+    id           INTEGER PRIMARY KEY,
+    student      INTEGER NOT NULL REFERENCES students(id),
+    term         INTEGER NOT NULL,
+    policy_id    TEXT NOT NULL,
+    tier         TEXT NOT NULL,
+    severity     INTEGER NOT NULL,
+    status       TEXT NOT NULL,
+    reasons_json TEXT NOT NULL,
+    issued_at    TEXT NOT NULL,
+    issued_on    TEXT NOT NULL
+);
+CREATE INDEX warnings_student_term ON warnings(student, term);
+CREATE INDEX warnings_term ON warnings(term);
+
+CREATE TABLE contacts (
+    id            INTEGER PRIMARY KEY,
+    student       INTEGER NOT NULL REFERENCES students(id),
+    at            TEXT NOT NULL,
+    author        TEXT NOT NULL,
+    role          TEXT NOT NULL,
+    with_whom     TEXT NOT NULL,
+    channel       TEXT NOT NULL,
+    kind          TEXT NOT NULL,
+    place         TEXT NOT NULL DEFAULT '',
+    summary       TEXT NOT NULL DEFAULT '',
+    situation     TEXT NOT NULL DEFAULT '',
+    actions       TEXT NOT NULL DEFAULT '',
+    next_talk     TEXT,
+    created_at    TEXT NOT NULL,
+    superseded_by INTEGER REFERENCES contacts(id)
+);
+CREATE INDEX contacts_student_at ON contacts(student, at);
+CREATE INDEX contacts_superseded_by ON contacts(superseded_by);
+
+CREATE TABLE schedules (
+    id           INTEGER PRIMARY KEY,
+    student      INTEGER NOT NULL REFERENCES students(id),
+    kind         TEXT NOT NULL,
+    role         TEXT,
+    cadence      TEXT NOT NULL,
+    from_date    TEXT NOT NULL,
+    until_date   TEXT,
+    source       TEXT NOT NULL CHECK (source IN ('policy', 'manual')),
+    warning_id   INTEGER REFERENCES warnings(id),
+    created_by   TEXT NOT NULL,
+    created_at   TEXT NOT NULL,
+    cancelled_at TEXT
+);
+CREATE INDEX schedules_student ON schedules(student);
+CREATE INDEX schedules_warning ON schedules(warning_id);
+
+CREATE TABLE exemptions (
+    id          INTEGER PRIMARY KEY,
+    student     INTEGER NOT NULL REFERENCES students(id),
+    term        INTEGER NOT NULL,
+    reason_kind TEXT NOT NULL,
+    reason      TEXT NOT NULL,
+    by          TEXT NOT NULL,
+    until       TEXT,
+    created_at  TEXT NOT NULL,
+    lifted_at   TEXT
+);
+CREATE INDEX exemptions_student_term ON exemptions(student, term);
+";
+
+const MIGRATIONS: &[&str] = &[V1, V2];
+
+/// The schema version this build writes.
+pub const LATEST: i64 = MIGRATIONS.len() as i64;
+
+fn user_version(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.pragma_query_value(None, "user_version", |r| r.get(0))
+}
+
+/// Brings the schema to [`LATEST`]. Safe when several processes open a new file at once: each
+/// step re-reads the version under the write lock, so a step is applied exactly once.
+pub fn migrate(conn: &mut Connection, path: &Path) -> Result<(), DbError> {
+    let open_err = |source| DbError::Open {
+        path: path.to_path_buf(),
+        source,
+    };
+    let found = user_version(conn).map_err(open_err)?;
+    if found > LATEST {
+        return Err(DbError::TooNew {
+            path: path.to_path_buf(),
+            found,
+            supported: LATEST,
+        });
+    }
+    for (i, sql) in MIGRATIONS
+        .iter()
+        .enumerate()
+        .skip(usize::try_from(found).unwrap_or(0))
+    {
+        let version = i as i64 + 1;
+        let fail = |source| DbError::Migrate {
+            path: path.to_path_buf(),
+            version,
+            source,
+        };
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(fail)?;
+        if user_version(&tx).map_err(fail)? >= version {
+            continue; // another process got here first
+        }
+        tx.execute_batch(sql).map_err(fail)?;
+        tx.pragma_update(None, "user_version", version)
+            .map_err(fail)?;
+        tx.commit().map_err(fail)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrating_twice_changes_nothing_and_refuses_newer_schemas() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        let path = Path::new(":memory:");
+        migrate(&mut conn, path).unwrap();
+        assert_eq!(user_version(&conn).unwrap(), LATEST);
+        migrate(&mut conn, path).unwrap();
+        assert_eq!(user_version(&conn).unwrap(), LATEST);
+        let tables: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_schema WHERE name = 'contacts'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(tables, 1);
+
+        conn.pragma_update(None, "user_version", LATEST + 1)
+            .unwrap();
+        let err = migrate(&mut conn, path).unwrap_err();
+        assert!(matches!(err, DbError::TooNew { found, .. } if found == LATEST + 1));
+    }
+
+    #[test]
+    fn a_failing_step_leaves_the_previous_version() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        // A table V1 wants to create already exists: step 1 fails and rolls back whole.
+        conn.execute_batch("CREATE TABLE grades (x)").unwrap();
+        let err = migrate(&mut conn, Path::new("t.db")).unwrap_err();
+        assert!(matches!(err, DbError::Migrate { version: 1, .. }), "{err}");
+        assert!(err.to_string().contains("t.db"));
+        assert_eq!(user_version(&conn).unwrap(), 0);
+        let meta: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_schema WHERE name = 'meta'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(meta, 0);
+    }
+}

@@ -1,0 +1,153 @@
+//! The student roster (学生名单). Every other table refers to a student by `students.id`.
+
+use std::sync::LazyLock;
+
+use rusqlite::{Connection, OptionalExtension, Row, ToSql};
+
+use super::tx::Upsert;
+use super::{Change, Db, DbError, ImportTx};
+use crate::model::Student;
+
+/// Columns after `student_id`, in [`Student`] field order.
+const FIELDS: [&str; 11] = [
+    "name",
+    "college",
+    "major",
+    "cohort",
+    "class",
+    "phone",
+    "parent",
+    "parent_phone",
+    "address",
+    "class_teacher",
+    "counsellor",
+];
+
+static UPSERT: LazyLock<Upsert> =
+    LazyLock::new(|| Upsert::new("students", &["student_id"], &FIELDS));
+
+static SELECT: LazyLock<String> =
+    LazyLock::new(|| format!("SELECT student_id, {} FROM students", FIELDS.join(", ")));
+
+fn params(s: &Student) -> [&dyn ToSql; 12] {
+    [
+        &s.student_id,
+        &s.name,
+        &s.college,
+        &s.major,
+        &s.cohort,
+        &s.class,
+        &s.phone,
+        &s.parent,
+        &s.parent_phone,
+        &s.address,
+        &s.class_teacher,
+        &s.counsellor,
+    ]
+}
+
+fn from_row(r: &Row<'_>) -> rusqlite::Result<Student> {
+    Ok(Student {
+        student_id: r.get(0)?,
+        name: r.get(1)?,
+        college: r.get(2)?,
+        major: r.get(3)?,
+        cohort: r.get(4)?,
+        class: r.get(5)?,
+        phone: r.get(6)?,
+        parent: r.get(7)?,
+        parent_phone: r.get(8)?,
+        address: r.get(9)?,
+        class_teacher: r.get(10)?,
+        counsellor: r.get(11)?,
+    })
+}
+
+impl ImportTx<'_> {
+    /// Adds or updates a roster record, keyed by student id.
+    pub fn upsert_student(&mut self, s: &Student) -> Result<Change, DbError> {
+        let change = self.run(&UPSERT, &params(s))?;
+        if change == Change::New {
+            self.students
+                .insert(s.student_id.clone(), self.tx.last_insert_rowid());
+        }
+        Ok(change)
+    }
+}
+
+impl Db {
+    /// Every student, ordered by student id.
+    pub fn students(&self) -> Result<Vec<Student>, DbError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!("{} ORDER BY student_id", *SELECT))?;
+        let rows = stmt.query_map([], from_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    pub fn student(&self, student_id: &str) -> Result<Option<Student>, DbError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!("{} WHERE student_id = ?1", *SELECT))?;
+        Ok(stmt.query_row([student_id], from_row).optional()?)
+    }
+
+    pub fn student_count(&self) -> Result<usize, DbError> {
+        let n: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM students", [], |r| r.get(0))?;
+        Ok(usize::try_from(n).unwrap_or(0))
+    }
+}
+
+/// (students.id, student_id) of every student, ordered by student id.
+pub(super) fn roster_keys(conn: &Connection) -> Result<Vec<(i64, String)>, DbError> {
+    let mut stmt =
+        conn.prepare_cached("SELECT id, student_id FROM students ORDER BY student_id")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// The students.id of one student, if on the roster.
+pub(super) fn rowid_of(conn: &Connection, student_id: &str) -> Result<Option<i64>, DbError> {
+    let mut stmt = conn.prepare_cached("SELECT id FROM students WHERE student_id = ?1")?;
+    Ok(stmt.query_row([student_id], |r| r.get(0)).optional()?)
+}
+
+#[cfg(test)]
+pub(super) mod tests {
+    use super::*;
+
+    pub fn student(id: &str, name: &str) -> Student {
+        Student {
+            student_id: id.into(),
+            name: name.into(),
+            college: "计算机学院".into(),
+            class: "计科2101".into(),
+            phone: "13800000000".into(),
+            ..Student::default()
+        }
+    }
+
+    #[test]
+    fn students_round_trip_and_count_changes() {
+        let mut db = Db::open_in_memory().unwrap();
+        let mut tx = db.begin_import().unwrap();
+        let b = student("2021002", "李四");
+        let mut a = student("2021001", "张三");
+        a.parent = "张父".into();
+        a.address = "甘肃兰州".into();
+        assert_eq!(tx.upsert_student(&b).unwrap(), Change::New);
+        assert_eq!(tx.upsert_student(&a).unwrap(), Change::New);
+        assert_eq!(tx.upsert_student(&a).unwrap(), Change::Unchanged);
+        let mut a2 = a.clone();
+        a2.counsellor = "王老师".into();
+        assert_eq!(tx.upsert_student(&a2).unwrap(), Change::Changed);
+        tx.commit().unwrap();
+
+        assert_eq!(db.students().unwrap(), vec![a2.clone(), b]);
+        assert_eq!(db.student("2021001").unwrap(), Some(a2));
+        assert_eq!(db.student("nobody").unwrap(), None);
+        assert_eq!(db.student_count().unwrap(), 2);
+    }
+}
