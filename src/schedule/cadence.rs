@@ -1,0 +1,155 @@
+//! The cadence vocabulary shared by policies, the schedule form and the CLI:
+//! `weekly`, `monthly`, `days:N`, `term:K`, `once:N`.
+
+use std::fmt;
+use std::str::FromStr;
+
+/// How often a follow-up is owed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Cadence {
+    /// Once in every calendar week, Monday to Sunday.
+    Weekly,
+    /// Once in every calendar month.
+    Monthly,
+    /// Once in every N consecutive days counted from the schedule's start.
+    Days(u32),
+    /// At least K times in the term, spread evenly (see [`super::status`]).
+    Term(u32),
+    /// Once, within N days of the schedule's start.
+    Once(u32),
+}
+
+/// Upper bounds accepted when parsing. They are far above any sensible follow-up and keep
+/// typos like `days:30000000` from turning into schedules nobody meant.
+const MAX_DAYS: u32 = 36_600;
+const MAX_PER_TERM: u32 = 1_000;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CadenceParseError {
+    #[error("not a cadence: '{0}' (expected weekly, monthly, days:N, term:K or once:N)")]
+    Unknown(String),
+    #[error("bad number in cadence '{input}': {reason}")]
+    BadNumber { input: String, reason: String },
+}
+
+impl FromStr for Cadence {
+    type Err = CadenceParseError;
+
+    fn from_str(s: &str) -> Result<Cadence, CadenceParseError> {
+        let input = s.trim();
+        let lower = input.to_ascii_lowercase();
+        match lower.as_str() {
+            "weekly" => return Ok(Cadence::Weekly),
+            "monthly" => return Ok(Cadence::Monthly),
+            _ => {}
+        }
+        let unknown = || CadenceParseError::Unknown(input.to_string());
+        let (name, number) = lower.split_once(':').ok_or_else(unknown)?;
+        let (make, max): (fn(u32) -> Cadence, u32) = match name.trim() {
+            "days" => (Cadence::Days, MAX_DAYS),
+            "term" => (Cadence::Term, MAX_PER_TERM),
+            "once" => (Cadence::Once, MAX_DAYS),
+            _ => return Err(unknown()),
+        };
+        let bad = |reason: String| CadenceParseError::BadNumber {
+            input: input.to_string(),
+            reason,
+        };
+        let number = number.trim();
+        if number.is_empty() || !number.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(bad(format!("'{number}' is not a whole number")));
+        }
+        match number.parse::<u32>() {
+            Ok(n) if (1..=max).contains(&n) => Ok(make(n)),
+            _ => Err(bad(format!("must be between 1 and {max}"))),
+        }
+    }
+}
+
+impl fmt::Display for Cadence {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Cadence::Weekly => f.write_str("weekly"),
+            Cadence::Monthly => f.write_str("monthly"),
+            Cadence::Days(n) => write!(f, "days:{n}"),
+            Cadence::Term(k) => write!(f, "term:{k}"),
+            Cadence::Once(n) => write!(f, "once:{n}"),
+        }
+    }
+}
+
+impl Cadence {
+    /// Human wording for views, e.g. 每周 / "weekly", 每学期至少3次 / "at least 3 times a term".
+    pub fn describe(self, zh: bool) -> String {
+        match (self, zh) {
+            (Cadence::Weekly, true) => "每周".to_string(),
+            (Cadence::Weekly, false) => "weekly".to_string(),
+            (Cadence::Monthly, true) => "每月".to_string(),
+            (Cadence::Monthly, false) => "monthly".to_string(),
+            (Cadence::Days(n), true) => format!("每{n}天"),
+            (Cadence::Days(n), false) => format!("every {n} days"),
+            (Cadence::Term(k), true) => format!("每学期至少{k}次"),
+            (Cadence::Term(k), false) => format!("at least {k} times a term"),
+            (Cadence::Once(n), true) => format!("{n}天内一次"),
+            (Cadence::Once(n), false) => format!("once within {n} days"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_every_form() {
+        for s in ["weekly", "monthly", "days:10", "term:3", "once:14"] {
+            let c: Cadence = s.parse().unwrap();
+            assert_eq!(c.to_string(), s);
+        }
+        assert_eq!(" Days:7 ".parse::<Cadence>(), Ok(Cadence::Days(7)));
+        assert_eq!("WEEKLY".parse::<Cadence>(), Ok(Cadence::Weekly));
+    }
+
+    #[test]
+    fn rejects_zero_signs_and_junk() {
+        for s in [
+            "days:0",
+            "term:0",
+            "once:0",
+            "days:-1",
+            "days:+3",
+            "days:",
+            "days:x",
+            "days:1.5",
+            "days:99999999999",
+        ] {
+            assert!(
+                matches!(
+                    s.parse::<Cadence>(),
+                    Err(CadenceParseError::BadNumber { .. })
+                ),
+                "{s}"
+            );
+        }
+        for s in ["", "daily", "fortnightly", "every:3", "weekly:2"] {
+            assert!(
+                matches!(s.parse::<Cadence>(), Err(CadenceParseError::Unknown(_))),
+                "{s}"
+            );
+        }
+    }
+
+    #[test]
+    fn bounds_are_inclusive() {
+        assert_eq!("days:36600".parse::<Cadence>(), Ok(Cadence::Days(36_600)));
+        assert!("days:36601".parse::<Cadence>().is_err());
+        assert_eq!("term:1000".parse::<Cadence>(), Ok(Cadence::Term(1000)));
+        assert!("term:1001".parse::<Cadence>().is_err());
+    }
+
+    #[test]
+    fn describes_in_both_languages() {
+        assert_eq!(Cadence::Term(3).describe(true), "每学期至少3次");
+        assert_eq!(Cadence::Once(14).describe(false), "once within 14 days");
+    }
+}
