@@ -29,9 +29,15 @@ impl Tally {
 
     /// The summary line; in Chinese the English counts follow so scripts can read either.
     pub fn summary(&self, lang: Lang) -> String {
-        let en = format!("{} new, {} changed, {} unchanged, {} bad", self.new, self.changed, self.unchanged, self.bad);
+        let en = format!(
+            "{} new, {} changed, {} unchanged, {} bad",
+            self.new, self.changed, self.unchanged, self.bad
+        );
         match lang {
-            Lang::Zh => format!("新增 {}，变更 {}，未变 {}，错误 {} ({en})", self.new, self.changed, self.unchanged, self.bad),
+            Lang::Zh => format!(
+                "新增 {}，变更 {}，未变 {}，错误 {} ({en})",
+                self.new, self.changed, self.unchanged, self.bad
+            ),
             Lang::En => en,
         }
     }
@@ -58,8 +64,16 @@ pub struct Outcome {
 fn store(tx: &mut ImportTx<'_>, rec: &Record) -> Result<Change, DbError> {
     match rec {
         Record::Student(s) => tx.upsert_student(s),
-        Record::Grade { student_id, attempt } => tx.upsert_attempt(student_id, attempt),
-        Record::Absence { student_id, term, hours, seq } => tx.upsert_absence(student_id, *term, *hours, seq),
+        Record::Grade {
+            student_id,
+            attempt,
+        } => tx.upsert_attempt(student_id, attempt),
+        Record::Absence {
+            student_id,
+            term,
+            hours,
+            seq,
+        } => tx.upsert_absence(student_id, *term, *hours, seq),
         Record::Fitness { student_id, record } => tx.upsert_fitness(student_id, record),
         Record::Flag { student_id, flag } => tx.upsert_flag(student_id, flag),
     }
@@ -67,7 +81,9 @@ fn store(tx: &mut ImportTx<'_>, rec: &Record) -> Result<Change, DbError> {
 
 fn bar(total: u64) -> ProgressBar {
     let b = ProgressBar::new(total);
-    if let Ok(style) = ProgressStyle::with_template("{spinner} {bar:40} {percent:>3}% {elapsed} ETA {eta}") {
+    if let Ok(style) =
+        ProgressStyle::with_template("{spinner} {bar:40} {percent:>3}% {elapsed} ETA {eta}")
+    {
         b.set_style(style);
     }
     b
@@ -75,7 +91,12 @@ fn bar(total: u64) -> ProgressBar {
 
 /// Imports `path` as `dataset`. File-level problems (unreadable, missing column) are errors;
 /// bad rows are collected in the outcome.
-pub fn import_file(db: &mut Db, path: &Path, dataset: Dataset, req: &Request) -> anyhow::Result<Outcome> {
+pub fn import_file(
+    db: &mut Db,
+    path: &Path,
+    dataset: Dataset,
+    req: &Request,
+) -> anyhow::Result<Outcome> {
     let lang = req.lang.unwrap_or(Lang::En);
     let mut reader = crate::import::open(path, dataset, &req.opts)?;
     let progress = req.progress.then(|| bar(reader.progress().1));
@@ -116,7 +137,10 @@ pub fn import_file(db: &mut Db, path: &Path, dataset: Dataset, req: &Request) ->
                     }
                     break;
                 }
-                Err(e) => return Err(anyhow::Error::new(e).context(format!("{}: writing to the database", path.display()))),
+                Err(e) => {
+                    return Err(anyhow::Error::new(e)
+                        .context(format!("{}: writing to the database", path.display())));
+                }
             }
         }
     }
@@ -128,5 +152,10 @@ pub fn import_file(db: &mut Db, path: &Path, dataset: Dataset, req: &Request) ->
     if written {
         tx.commit()?;
     }
-    Ok(Outcome { tally, bad, notes: reader.notes().clone(), written })
+    Ok(Outcome {
+        tally,
+        bad,
+        notes: reader.notes().clone(),
+        written,
+    })
 }

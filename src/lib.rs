@@ -7,6 +7,7 @@
 
 pub mod cli;
 pub mod db;
+pub mod followup;
 pub mod import;
 pub mod ingest;
 pub mod locale;

@@ -10,12 +10,18 @@ impl Lang {
     /// From `LC_ALL`, `LC_MESSAGES`, `LANG` (the first one set wins, as POSIX says).
     pub fn from_env() -> Lang {
         let get = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
-        let v = get("LC_ALL").or_else(|| get("LC_MESSAGES")).or_else(|| get("LANG"));
+        let v = get("LC_ALL")
+            .or_else(|| get("LC_MESSAGES"))
+            .or_else(|| get("LANG"));
         Lang::from_locale(v.as_deref().unwrap_or(""))
     }
 
     pub fn from_locale(v: &str) -> Lang {
-        if v.to_ascii_lowercase().starts_with("zh") { Lang::Zh } else { Lang::En }
+        if v.to_ascii_lowercase().starts_with("zh") {
+            Lang::Zh
+        } else {
+            Lang::En
+        }
     }
 
     /// Picks the text for this language.

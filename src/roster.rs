@@ -20,7 +20,10 @@ pub fn resolve_policy(db: &Db, arg: Option<&str>) -> anyhow::Result<Policy> {
         return Ok(resolve(a)?.0);
     }
     match db.policy()? {
-        Some((id, text)) => Ok(crate::policy::presets::parse(&text, &format!("policy '{id}' stored in the database"))?),
+        Some((id, text)) => Ok(crate::policy::presets::parse(
+            &text,
+            &format!("policy '{id}' stored in the database"),
+        )?),
         None => bail!(
             "the database has no policy yet: choose one with `yujing policy use ID` (presets: hljjz, qzu, lut-life, hntou) or pass --policy"
         ),
@@ -32,8 +35,9 @@ pub fn resolve_term(db: &Db, arg: Option<&str>) -> anyhow::Result<Term> {
     if let Some(a) = arg {
         return Ok(a.parse::<Term>()?);
     }
-    db.newest_grade_term()?
-        .context("no grades imported yet: `yujing import grades FILE` first, or pass --term YYYY-YYYY-N")
+    db.newest_grade_term()?.context(
+        "no grades imported yet: `yujing import grades FILE` first, or pass --term YYYY-YYYY-N",
+    )
 }
 
 pub fn assess(db: &Db, policy: Policy, term: Term) -> anyhow::Result<Roster> {
@@ -44,4 +48,55 @@ pub fn assess(db: &Db, policy: Policy, term: Term) -> anyhow::Result<Roster> {
     debug_assert_eq!(students.len(), evals.len());
     let rows = students.into_iter().zip(evals).collect();
     Ok(Roster { policy, term, rows })
+}
+
+/// Term dates: the recorded ones, and the defaults (marked `false`) for nearby terms with none.
+pub fn calendar(
+    db: &Db,
+    today: chrono::NaiveDate,
+) -> anyhow::Result<(crate::followup::Calendar, Vec<(Term, bool)>)> {
+    use chrono::Datelike;
+    let stored = db.all_term_dates()?;
+    let mut terms = stored.clone();
+    let mut known: Vec<(Term, bool)> = stored.iter().map(|(t, _, _)| (*t, true)).collect();
+    let first = u16::try_from(today.year() - 3).unwrap_or(2000);
+    for year in first..=first + 4 {
+        for n in 1..=2 {
+            let t = Term { year, n };
+            if !stored.iter().any(|(s, _, _)| *s == t) {
+                let (a, b) = crate::schedule::default_term_dates(t);
+                terms.push((t, a, b));
+                known.push((t, false));
+            }
+        }
+    }
+    terms.sort_by_key(|(_, a, _)| *a);
+    known.sort();
+    Ok((crate::followup::Calendar { terms }, known))
+}
+
+/// Students with an exemption in force today.
+pub fn exempt_today(
+    db: &Db,
+    today: chrono::NaiveDate,
+) -> anyhow::Result<std::collections::HashSet<String>> {
+    Ok(db
+        .exemptions()?
+        .into_iter()
+        .filter(|e| e.active(today))
+        .map(|e| e.student_id)
+        .collect())
+}
+
+/// The agenda of every schedule of students not exempt today.
+pub fn agenda(db: &Db, today: chrono::NaiveDate) -> anyhow::Result<crate::followup::Agenda> {
+    let exempt = exempt_today(db, today)?;
+    let schedules: Vec<_> = db
+        .schedules(None)?
+        .into_iter()
+        .filter(|s| !exempt.contains(&s.student_id))
+        .collect();
+    let contacts = db.contacts(None, false)?;
+    let (cal, _) = calendar(db, today)?;
+    Ok(crate::followup::agenda(&schedules, &contacts, &cal, today))
 }

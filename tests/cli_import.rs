@@ -17,7 +17,11 @@ fn sample(name: &str) -> String {
 }
 
 fn bad(name: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/cli").join(name).display().to_string()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/cli")
+        .join(name)
+        .display()
+        .to_string()
 }
 
 struct Env {
@@ -26,19 +30,31 @@ struct Env {
 
 impl Env {
     fn new() -> Env {
-        Env { dir: tempfile::tempdir().unwrap() }
+        Env {
+            dir: tempfile::tempdir().unwrap(),
+        }
     }
     fn db(&self) -> String {
         self.dir.path().join("t.db").display().to_string()
     }
     fn cmd(&self) -> Command {
         let mut c = Command::cargo_bin("yujing").unwrap();
-        c.env_remove("YUJING_DB").env("LANG", "C.UTF-8").env_remove("LC_ALL").env_remove("LC_MESSAGES");
+        c.env_remove("YUJING_DB")
+            .env("LANG", "C.UTF-8")
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES");
         c.arg("--db").arg(self.db());
         c
     }
     fn ok(&self, args: &[&str]) -> String {
-        let out = self.cmd().args(args).assert().success().get_output().stdout.clone();
+        let out = self
+            .cmd()
+            .args(args)
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
         String::from_utf8(out).unwrap()
     }
     fn json(&self, args: &[&str]) -> Vec<Value> {
@@ -50,14 +66,24 @@ impl Env {
     fn tiers(&self, policy: &str) -> Vec<(String, Value, Value)> {
         self.json(&["--policy", policy])
             .into_iter()
-            .map(|o| (o["student_id"].as_str().unwrap().to_string(), o["tier"].clone(), o["status"].clone()))
+            .map(|o| {
+                (
+                    o["student_id"].as_str().unwrap().to_string(),
+                    o["tier"].clone(),
+                    o["status"].clone(),
+                )
+            })
             .collect()
     }
     fn cohort(grades: &str) -> Env {
         let e = Env::new();
         e.ok(&["import", "students", &sample("students.csv")]);
         e.ok(&["import", "grades", &sample(grades)]);
-        for (kind, f) in [("absences", "absences.csv"), ("fitness", "fitness.csv"), ("flags", "flags.csv")] {
+        for (kind, f) in [
+            ("absences", "absences.csv"),
+            ("fitness", "fitness.csv"),
+            ("flags", "flags.csv"),
+        ] {
             e.ok(&["import", kind, &sample(f)]);
         }
         e
@@ -76,9 +102,17 @@ fn every_grades_shape_gives_the_same_tiers() {
     // The sample cohort must exercise the engine: some students warned under every preset.
     for (p, w) in presets.iter().zip(&want) {
         assert!(w.iter().any(|(_, t, _)| !t.is_null()), "{p}: nobody warned");
-        assert!(w.iter().any(|(_, t, _)| t.is_null()), "{p}: everybody warned");
+        assert!(
+            w.iter().any(|(_, t, _)| t.is_null()),
+            "{p}: everybody warned"
+        );
     }
-    for shape in ["grades.zf-long.gbk.csv", "grades.zf-wide.csv", "grades.qz.tsv", "grades.xlsx"] {
+    for shape in [
+        "grades.zf-long.gbk.csv",
+        "grades.zf-wide.csv",
+        "grades.qz.tsv",
+        "grades.xlsx",
+    ] {
         let e = Env::cohort(shape);
         for (p, w) in presets.iter().zip(&want) {
             // import.md: the wide layout dates retakes to the newest term, which can change
@@ -101,7 +135,13 @@ fn every_students_shape_gives_the_same_roster() {
         let r: Vec<(String, String, String)> = e
             .json(&["--policy", "hntou"])
             .into_iter()
-            .map(|o| (o["student_id"].to_string(), o["name"].to_string(), o["class"].to_string()))
+            .map(|o| {
+                (
+                    o["student_id"].to_string(),
+                    o["name"].to_string(),
+                    o["class"].to_string(),
+                )
+            })
             .collect();
         assert_eq!(r.len(), 40, "{f}");
         rosters.push(r);
@@ -114,9 +154,15 @@ fn every_students_shape_gives_the_same_roster() {
 fn reimporting_changes_nothing() {
     let e = Env::new();
     let first = e.ok(&["import", "students", &sample("students.csv")]);
-    assert!(last_line(&first).contains("40 new, 0 changed, 0 unchanged, 0 bad"), "{first}");
+    assert!(
+        last_line(&first).contains("40 new, 0 changed, 0 unchanged, 0 bad"),
+        "{first}"
+    );
     let again = e.ok(&["import", "students", &sample("students.gbk.csv")]);
-    assert!(last_line(&again).contains("0 new, 0 changed, 40 unchanged, 0 bad"), "{again}");
+    assert!(
+        last_line(&again).contains("0 new, 0 changed, 40 unchanged, 0 bad"),
+        "{again}"
+    );
     e.ok(&["import", "grades", &sample("grades.csv")]);
     let g = e.ok(&["import", "grades", &sample("grades.qz.tsv")]);
     assert!(last_line(&g).contains("0 new, 0 changed,"), "{g}");
@@ -131,7 +177,9 @@ fn a_bad_row_writes_nothing_and_names_file_line_column_value() {
         .args(["import", "grades", &f])
         .assert()
         .code(1)
-        .stderr(predicate::str::contains(format!("{f}:3: column 成绩: value '九十': ")))
+        .stderr(predicate::str::contains(format!(
+            "{f}:3: column 成绩: value '九十': "
+        )))
         .stdout(predicate::str::contains("not written"));
     assert_eq!(e.json(&["--policy", "hntou"]), before, "nothing written");
 }
@@ -150,7 +198,10 @@ fn skip_bad_lands_the_good_rows_and_lists_the_bad() {
         .stdout
         .clone();
     let out = String::from_utf8(out).unwrap();
-    assert!(last_line(&out).ends_with("1 new, 0 changed, 0 unchanged, 1 bad"), "{out}");
+    assert!(
+        last_line(&out).ends_with("1 new, 0 changed, 0 unchanged, 1 bad"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -162,7 +213,9 @@ fn unknown_student_in_grades_is_a_bad_row() {
         .args(["import", "grades", &f])
         .assert()
         .code(1)
-        .stderr(predicate::str::contains(format!("{f}:2: column 学号: value '2099000001': unknown student")));
+        .stderr(predicate::str::contains(format!(
+            "{f}:2: column 学号: value '2099000001': unknown student"
+        )));
 }
 
 #[test]
@@ -180,9 +233,15 @@ fn missing_required_column_is_named_with_the_headers_found() {
 fn dry_run_reports_and_writes_nothing() {
     let e = Env::new();
     let out = e.ok(&["import", "students", &sample("students.csv"), "--dry-run"]);
-    assert!(last_line(&out).contains("40 new, 0 changed, 0 unchanged, 0 bad"), "{out}");
+    assert!(
+        last_line(&out).contains("40 new, 0 changed, 0 unchanged, 0 bad"),
+        "{out}"
+    );
     let out = e.ok(&["import", "students", &sample("students.csv")]);
-    assert!(last_line(&out).contains("40 new"), "the dry run wrote nothing: {out}");
+    assert!(
+        last_line(&out).contains("40 new"),
+        "the dry run wrote nothing: {out}"
+    );
 }
 
 #[test]
@@ -190,8 +249,21 @@ fn evaluate_json_has_the_contract_fields() {
     let e = Env::cohort("grades.csv");
     let rows = e.json(&["--policy", "hntou"]);
     assert_eq!(rows.len(), 40);
-    let warned = rows.iter().find(|o| !o["tier"].is_null()).expect("someone is warned");
-    for k in ["student_id", "name", "class", "tier", "tier_label", "severity", "status", "carried", "reasons"] {
+    let warned = rows
+        .iter()
+        .find(|o| !o["tier"].is_null())
+        .expect("someone is warned");
+    for k in [
+        "student_id",
+        "name",
+        "class",
+        "tier",
+        "tier_label",
+        "severity",
+        "status",
+        "carried",
+        "reasons",
+    ] {
         assert!(warned.get(k).is_some(), "missing {k}");
     }
     let r = &warned["reasons"][0];
@@ -202,7 +274,11 @@ fn evaluate_json_has_the_contract_fields() {
     for k in ["code", "name", "term", "credits", "result"] {
         assert!(c.get(k).is_some(), "course missing {k}");
     }
-    assert!(rows.iter().filter(|o| o["tier"].is_null()).all(|o| o["severity"] == 0 && o["reasons"] == Value::Array(vec![])));
+    assert!(
+        rows.iter()
+            .filter(|o| o["tier"].is_null())
+            .all(|o| o["severity"] == 0 && o["reasons"] == Value::Array(vec![]))
+    );
 }
 
 #[test]
@@ -210,7 +286,14 @@ fn evaluate_table_and_csv() {
     let e = Env::cohort("grades.csv");
     let t = e.ok(&["evaluate", "--policy", "hljjz"]);
     assert!(t.lines().nth(1).unwrap().starts_with("id"), "{t}");
-    let csv = e.cmd().args(["evaluate", "--policy", "hljjz", "--format", "csv"]).assert().success().get_output().stdout.clone();
+    let csv = e
+        .cmd()
+        .args(["evaluate", "--policy", "hljjz", "--format", "csv"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
     assert_eq!(&csv[..3], b"\xEF\xBB\xBF");
     assert_eq!(String::from_utf8_lossy(&csv).lines().count(), 41);
 }
@@ -224,24 +307,39 @@ fn policy_show_round_trips_and_use_is_remembered() {
         std::fs::write(&file, text).unwrap();
         assert_eq!(e.tiers(&file.display().to_string()), e.tiers(p), "{p}");
     }
-    e.cmd().args(["evaluate"]).assert().code(1).stderr(predicate::str::contains("policy use"));
+    e.cmd()
+        .args(["evaluate"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("policy use"));
     e.ok(&["policy", "use", "qzu"]);
     let rows = e.json(&[]);
-    assert_eq!(rows.iter().map(|o| o["tier"].clone()).collect::<Vec<_>>(), e.tiers("qzu").into_iter().map(|t| t.1).collect::<Vec<_>>());
+    assert_eq!(
+        rows.iter().map(|o| o["tier"].clone()).collect::<Vec<_>>(),
+        e.tiers("qzu").into_iter().map(|t| t.1).collect::<Vec<_>>()
+    );
 }
 
 #[test]
 fn policy_check_names_the_line() {
     let e = Env::new();
-    let text = e.ok(&["policy", "show", "qzu"]).replace("\"term_absence_hours\"", "\"absence\"");
-    let line = text.lines().position(|l| l.contains("\"absence\"")).unwrap() + 1;
+    let text = e
+        .ok(&["policy", "show", "qzu"])
+        .replace("\"term_absence_hours\"", "\"absence\"");
+    let line = text
+        .lines()
+        .position(|l| l.contains("\"absence\""))
+        .unwrap()
+        + 1;
     let file = e.dir.path().join("mine.toml");
     std::fs::write(&file, &text).unwrap();
     e.cmd()
         .args(["policy", "check", &file.display().to_string()])
         .assert()
         .code(1)
-        .stderr(predicate::str::contains(format!("mine.toml:{line}: unknown metric 'absence'")));
+        .stderr(predicate::str::contains(format!(
+            "mine.toml:{line}: unknown metric 'absence'"
+        )));
 }
 
 #[test]
@@ -252,5 +350,9 @@ fn bad_term_and_missing_policy_are_clear_errors() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains("not a term: '2024-2026-1'"));
-    e.cmd().args(["evaluate", "--policy", "nope"]).assert().code(1).stderr(predicate::str::contains("no preset 'nope'"));
+    e.cmd()
+        .args(["evaluate", "--policy", "nope"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("no preset 'nope'"));
 }

@@ -12,11 +12,31 @@ use super::Ctx;
 
 /// The bundled cohort, embedded so the demo works from any directory.
 const FILES: &[(&str, Dataset, &[u8])] = &[
-    ("students.csv", Dataset::Students, include_bytes!("../../fixtures/demo/students.csv")),
-    ("grades.gbk.csv", Dataset::Grades, include_bytes!("../../fixtures/demo/grades.gbk.csv")),
-    ("absences.csv", Dataset::Absences, include_bytes!("../../fixtures/demo/absences.csv")),
-    ("fitness.csv", Dataset::Fitness, include_bytes!("../../fixtures/demo/fitness.csv")),
-    ("flags.csv", Dataset::Flags, include_bytes!("../../fixtures/demo/flags.csv")),
+    (
+        "students.csv",
+        Dataset::Students,
+        include_bytes!("../../fixtures/demo/students.csv"),
+    ),
+    (
+        "grades.gbk.csv",
+        Dataset::Grades,
+        include_bytes!("../../fixtures/demo/grades.gbk.csv"),
+    ),
+    (
+        "absences.csv",
+        Dataset::Absences,
+        include_bytes!("../../fixtures/demo/absences.csv"),
+    ),
+    (
+        "fitness.csv",
+        Dataset::Fitness,
+        include_bytes!("../../fixtures/demo/fitness.csv"),
+    ),
+    (
+        "flags.csv",
+        Dataset::Flags,
+        include_bytes!("../../fixtures/demo/flags.csv"),
+    ),
 ];
 
 #[derive(Debug, clap::Args)]
@@ -34,7 +54,8 @@ pub fn build(path: &Path, policy: &str, lang: crate::locale::Lang) -> anyhow::Re
     for ext in ["", "-wal", "-shm"] {
         let p = PathBuf::from(format!("{}{ext}", path.display()));
         if p.exists() {
-            std::fs::remove_file(&p).with_context(|| format!("removing the old demo database {}", p.display()))?;
+            std::fs::remove_file(&p)
+                .with_context(|| format!("removing the old demo database {}", p.display()))?;
         }
     }
     let dir = tempfile::tempdir()?;
@@ -42,7 +63,10 @@ pub fn build(path: &Path, policy: &str, lang: crate::locale::Lang) -> anyhow::Re
     for (name, kind, bytes) in FILES {
         let file = dir.path().join(name);
         std::fs::write(&file, bytes)?;
-        let req = crate::ingest::Request { lang: Some(lang), ..Default::default() };
+        let req = crate::ingest::Request {
+            lang: Some(lang),
+            ..Default::default()
+        };
         let out = crate::ingest::import_file(&mut db, &file, *kind, &req)?;
         anyhow::ensure!(
             out.written && out.bad.is_empty(),

@@ -10,14 +10,7 @@ use crate::policy::explain::reason_line;
 use crate::policy::{Evaluation, Policy, Reason};
 use crate::roster::{Roster, assess, resolve_policy, resolve_term};
 
-use super::{Ctx, output};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    Table,
-    Json,
-    Csv,
-}
+use super::{Ctx, Format, output};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -44,19 +37,30 @@ struct JsonRow<'a> {
 }
 
 fn tier_label<'p>(p: &'p Policy, e: &Evaluation, lang: Lang) -> Option<&'p str> {
-    e.tier_index.map(|i| lang.pick(&p.tiers[i].zh, &p.tiers[i].en))
+    e.tier_index
+        .map(|i| lang.pick(&p.tiers[i].zh, &p.tiers[i].en))
 }
 
 fn status_label(p: &Policy, e: &Evaluation, lang: Lang) -> String {
     e.status
         .iter()
-        .map(|s| p.status.iter().find(|r| &r.id == s).map_or(s.as_str(), |r| lang.pick(&r.zh, &r.en)))
+        .map(|s| {
+            p.status
+                .iter()
+                .find(|r| &r.id == s)
+                .map_or(s.as_str(), |r| lang.pick(&r.zh, &r.en))
+        })
         .collect::<Vec<_>>()
         .join(" ")
 }
 
 fn reasons_text(e: &Evaluation, lang: Lang) -> String {
-    e.reasons.iter().chain(&e.status_reasons).map(|r| reason_line(r, lang)).collect::<Vec<_>>().join(" | ")
+    e.reasons
+        .iter()
+        .chain(&e.status_reasons)
+        .map(|r| reason_line(r, lang))
+        .collect::<Vec<_>>()
+        .join(" | ")
 }
 
 pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
@@ -132,13 +136,25 @@ fn write_csv(out: &mut impl Write, r: &Roster, lang: Lang) -> anyhow::Result<()>
 }
 
 fn write_table(out: &mut impl Write, r: &Roster, lang: Lang, all: bool) -> anyhow::Result<()> {
-    let mut order: Vec<&(crate::model::Student, Evaluation)> =
-        r.rows.iter().filter(|(_, e)| all || e.severity > 0 || !e.status.is_empty()).collect();
+    let mut order: Vec<&(crate::model::Student, Evaluation)> = r
+        .rows
+        .iter()
+        .filter(|(_, e)| all || e.severity > 0 || !e.status.is_empty())
+        .collect();
     order.sort_by(|(a, x), (b, y)| {
-        y.severity.cmp(&x.severity).then_with(|| a.class.cmp(&b.class)).then_with(|| a.student_id.cmp(&b.student_id))
+        y.severity
+            .cmp(&x.severity)
+            .then_with(|| a.class.cmp(&b.class))
+            .then_with(|| a.student_id.cmp(&b.student_id))
     });
     let rows: Vec<Vec<String>> = order.iter().map(|(s, e)| cells(r, s, e, lang)).collect();
-    writeln!(out, "{} · {} · {}", lang.pick(&r.policy.name_zh, &r.policy.name_en), r.term, counts(r, lang))?;
+    writeln!(
+        out,
+        "{} · {} · {}",
+        lang.pick(&r.policy.name_zh, &r.policy.name_en),
+        r.term,
+        counts(r, lang)
+    )?;
     output::table(out, &header(lang), &rows)?;
     Ok(())
 }
@@ -147,7 +163,11 @@ fn write_table(out: &mut impl Write, r: &Roster, lang: Lang, all: bool) -> anyho
 pub fn counts(r: &Roster, lang: Lang) -> String {
     let mut parts = vec![format!("{} {}", lang.pick("全部", "all"), r.rows.len())];
     for (i, t) in r.policy.tiers.iter().enumerate().rev() {
-        let n = r.rows.iter().filter(|(_, e)| e.tier_index == Some(i)).count();
+        let n = r
+            .rows
+            .iter()
+            .filter(|(_, e)| e.tier_index == Some(i))
+            .count();
         parts.push(format!("{} {n}", lang.pick(&t.zh, &t.en)));
     }
     parts.join(" · ")

@@ -33,16 +33,26 @@ pub struct Args {
 pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
     let mut db = ctx.open_db()?;
     let lang = ctx.lang;
-    let big = std::fs::metadata(&a.file).map(|m| m.len() > 512 * 1024).unwrap_or(false);
+    let big = std::fs::metadata(&a.file)
+        .map(|m| m.len() > 512 * 1024)
+        .unwrap_or(false);
     let req = Request {
-        opts: ReadOptions { encoding: a.encoding.clone(), sheet: a.sheet.clone() },
+        opts: ReadOptions {
+            encoding: a.encoding.clone(),
+            sheet: a.sheet.clone(),
+        },
         dry_run: a.dry_run,
         skip_bad: a.skip_bad,
         progress: big && std::io::stderr().is_terminal(),
         lang: Some(lang),
         ..Default::default()
     };
-    let Outcome { tally, bad, notes, written } = import_file(&mut db, &a.file, a.kind, &req)?;
+    let Outcome {
+        tally,
+        bad,
+        notes,
+        written,
+    } = import_file(&mut db, &a.file, a.kind, &req)?;
     for e in &bad {
         eprintln!("{e}");
     }
@@ -51,8 +61,14 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
         println!(
             "{}",
             lang.pick(
-                &format!("{file}: {} 行成绩为空（尚未录入），按待定处理", notes.empty_results),
-                &format!("{file}: {} rows with an empty result (not yet recorded), kept as pending", notes.empty_results)
+                &format!(
+                    "{file}: {} 行成绩为空（尚未录入），按待定处理",
+                    notes.empty_results
+                ),
+                &format!(
+                    "{file}: {} rows with an empty result (not yet recorded), kept as pending",
+                    notes.empty_results
+                )
             )
         );
     }
@@ -75,12 +91,17 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
         );
     }
     let prefix = if a.dry_run {
-        lang.pick("试运行，未写入：", "dry run, nothing written: ").to_string()
+        lang.pick("试运行，未写入：", "dry run, nothing written: ")
+            .to_string()
     } else if !written {
         lang.pick("未写入：", "not written: ").to_string()
     } else {
         String::new()
     };
     println!("{file}: {prefix}{}", tally.summary(lang));
-    Ok(if !bad.is_empty() && !a.skip_bad { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+    Ok(if !bad.is_empty() && !a.skip_bad {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
 }

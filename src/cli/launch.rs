@@ -5,5 +5,11 @@ use std::process::ExitCode;
 use super::Ctx;
 
 pub fn run(ctx: &Ctx) -> anyhow::Result<ExitCode> {
-    super::evaluate::run(ctx, super::evaluate::Args { format: super::evaluate::Format::Table, all: false })
+    super::evaluate::run(
+        ctx,
+        super::evaluate::Args {
+            format: super::Format::Table,
+            all: false,
+        },
+    )
 }

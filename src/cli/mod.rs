@@ -1,12 +1,19 @@
 //! The command line: one file per subcommand, each with its own `run`. `main.rs` only calls
 //! [`main`]. Errors reach the user as one clear line on standard error and exit status 1.
 
+mod agenda;
+mod contacts;
 mod demo;
 mod evaluate;
+mod exempt;
 mod import;
-mod output;
+mod issue;
 mod launch;
+mod log;
+mod output;
 mod policy;
+mod schedule;
+mod term;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -18,7 +25,11 @@ use crate::db::Db;
 use crate::locale::Lang;
 
 #[derive(Debug, Parser)]
-#[command(name = "yujing", version, about = "学业预警 — academic early warning for counsellors")]
+#[command(
+    name = "yujing",
+    version,
+    about = "学业预警 — academic early warning for counsellors"
+)]
 pub struct Cli {
     /// Database file (default: $YUJING_DB, else yujing.db in the data directory).
     #[arg(long, global = true, value_name = "PATH")]
@@ -53,10 +64,43 @@ pub enum Command {
     Policy(policy::Cmd),
     /// Build a fresh demo database from the bundled cohort and open it.
     Demo(demo::Args),
+    /// Log a contact (talk, parent contact, notice delivered …).
+    Log(log::Args),
+    /// Add, list and cancel follow-up schedules.
+    #[command(subcommand)]
+    Schedule(schedule::Cmd),
+    /// The contact log, newest first.
+    Contacts(contacts::Args),
+    /// What is overdue, due today and due this week.
+    Agenda(agenda::Args),
+    /// Term dates.
+    #[command(subcommand)]
+    Term(term::Cmd),
+    /// Record the term's warnings and create their follow-up obligations.
+    Issue(issue::Args),
+    /// Exempt a warned student for a term, list and lift exemptions.
+    #[command(subcommand)]
+    Exempt(exempt::Cmd),
+}
+
+/// Output of commands that print records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+    Csv,
+}
+
+/// Output of commands whose records do not fit a spreadsheet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ListFormat {
+    Table,
+    Json,
 }
 
 fn parse_day(s: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| format!("not a date: '{s}' (expected YYYY-MM-DD)"))
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("not a date: '{s}' (expected YYYY-MM-DD)"))
 }
 
 /// What every subcommand needs to know about the invocation.
@@ -80,7 +124,9 @@ pub fn main() -> ExitCode {
     let ctx = Ctx {
         db_path: crate::db::resolve_path(cli.db.as_deref()),
         lang: cli.lang.unwrap_or_else(Lang::from_env),
-        today: cli.today.unwrap_or_else(|| chrono::Local::now().date_naive()),
+        today: cli
+            .today
+            .unwrap_or_else(|| chrono::Local::now().date_naive()),
         term: cli.term,
         policy: cli.policy,
         theme: cli.theme,
@@ -91,6 +137,13 @@ pub fn main() -> ExitCode {
         Some(Command::Evaluate(a)) => evaluate::run(&ctx, a),
         Some(Command::Policy(c)) => policy::run(&ctx, c),
         Some(Command::Demo(a)) => demo::run(&ctx, a),
+        Some(Command::Log(a)) => log::run(&ctx, a),
+        Some(Command::Schedule(c)) => schedule::run(&ctx, c),
+        Some(Command::Contacts(a)) => contacts::run(&ctx, a),
+        Some(Command::Agenda(a)) => agenda::run(&ctx, a),
+        Some(Command::Term(c)) => term::run(&ctx, c),
+        Some(Command::Issue(a)) => issue::run(&ctx, a),
+        Some(Command::Exempt(c)) => exempt::run(&ctx, c),
     };
     match result {
         Ok(code) => code,

@@ -13,19 +13,23 @@ pub fn table(out: &mut impl Write, header: &[&str], rows: &[Vec<String>]) -> std
             *w = (*w).max(c.width());
         }
     }
-    let line = |out: &mut dyn Write, cells: &mut dyn Iterator<Item = &str>| -> std::io::Result<()> {
-        let mut s = String::new();
-        for (i, c) in cells.enumerate() {
-            if i > 0 {
-                s.push_str("  ");
+    let line =
+        |out: &mut dyn Write, cells: &mut dyn Iterator<Item = &str>| -> std::io::Result<()> {
+            let mut s = String::new();
+            for (i, c) in cells.enumerate() {
+                if i > 0 {
+                    s.push_str("  ");
+                }
+                s.push_str(c);
+                if i + 1 < widths.len() {
+                    s.extend(std::iter::repeat_n(
+                        ' ',
+                        widths[i].saturating_sub(c.width()),
+                    ));
+                }
             }
-            s.push_str(c);
-            if i + 1 < widths.len() {
-                s.extend(std::iter::repeat_n(' ', widths[i].saturating_sub(c.width())));
-            }
-        }
-        writeln!(out, "{}", s.trim_end())
-    };
+            writeln!(out, "{}", s.trim_end())
+        };
     line(out, &mut header.iter().copied())?;
     for r in rows {
         line(out, &mut r.iter().map(String::as_str))?;
@@ -52,7 +56,10 @@ mod tests {
     #[test]
     fn chinese_columns_line_up() {
         let mut out = Vec::new();
-        let rows = vec![vec!["王清白".into(), "x".into()], vec!["Li".into(), "y".into()]];
+        let rows = vec![
+            vec!["王清白".into(), "x".into()],
+            vec!["Li".into(), "y".into()],
+        ];
         table(&mut out, &["姓名", "列"], &rows).unwrap();
         let text = String::from_utf8(out).unwrap();
         let lines: Vec<_> = text.lines().collect();

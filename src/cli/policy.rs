@@ -23,15 +23,33 @@ pub fn run(ctx: &Ctx, c: Cmd) -> anyhow::Result<ExitCode> {
     let lang = ctx.lang;
     match c {
         Cmd::List => {
-            let current = if ctx.db_path.exists() { ctx.open_db()?.policy()?.map(|(id, _)| id) } else { None };
+            let current = if ctx.db_path.exists() {
+                ctx.open_db()?.policy()?.map(|(id, _)| id)
+            } else {
+                None
+            };
             for (id, text) in PRESETS {
                 let p = parse(text, id)?;
-                let mark = if current.as_deref() == Some(*id) { "*" } else { " " };
+                let mark = if current.as_deref() == Some(*id) {
+                    "*"
+                } else {
+                    " "
+                };
                 let tiers: Vec<&str> = p.tiers.iter().map(|t| lang.pick(&t.zh, &t.en)).collect();
-                println!("{mark} {id:<9} {}  [{}]", lang.pick(&p.name_zh, &p.name_en), tiers.join(" < "));
+                println!(
+                    "{mark} {id:<9} {}  [{}]",
+                    lang.pick(&p.name_zh, &p.name_en),
+                    tiers.join(" < ")
+                );
             }
             if let Some(c) = current.filter(|c| preset_text(c).is_none()) {
-                println!("* {c:<9} {}", lang.pick("（数据库中的自定义策略）", "(custom policy stored in the database)"));
+                println!(
+                    "* {c:<9} {}",
+                    lang.pick(
+                        "（数据库中的自定义策略）",
+                        "(custom policy stored in the database)"
+                    )
+                );
             }
         }
         Cmd::Show { id } => {
@@ -48,7 +66,8 @@ pub fn run(ctx: &Ctx, c: Cmd) -> anyhow::Result<ExitCode> {
             print!("{text}");
         }
         Cmd::Check { file } => {
-            let text = std::fs::read_to_string(&file).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+            let text = std::fs::read_to_string(&file)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
             let p = parse(&text, &file.display().to_string())?;
             println!(
                 "{}: ok — {} ({} {}, {} {})",
@@ -67,8 +86,18 @@ pub fn run(ctx: &Ctx, c: Cmd) -> anyhow::Result<ExitCode> {
             println!(
                 "{}",
                 lang.pick(
-                    &format!("数据库 {} 现在使用策略 {}（{}）", ctx.db_path.display(), p.id, p.name_zh),
-                    &format!("database {} now uses policy {} ({})", ctx.db_path.display(), p.id, p.name_en)
+                    &format!(
+                        "数据库 {} 现在使用策略 {}（{}）",
+                        ctx.db_path.display(),
+                        p.id,
+                        p.name_zh
+                    ),
+                    &format!(
+                        "database {} now uses policy {} ({})",
+                        ctx.db_path.display(),
+                        p.id,
+                        p.name_en
+                    )
                 )
             );
         }

@@ -161,7 +161,10 @@ CREATE TABLE exemptions (
 CREATE INDEX exemptions_student_term ON exemptions(student, term);
 ";
 
-const MIGRATIONS: &[&str] = &[V1, V2];
+/// A schedule made from a policy follow-up keeps the follow-up's words.
+const V3: &str = "ALTER TABLE schedules ADD COLUMN note TEXT NOT NULL DEFAULT '';";
+
+const MIGRATIONS: &[&str] = &[V1, V2, V3];
 
 /// The schema version this build writes.
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

@@ -15,6 +15,7 @@ use rusqlite::Connection;
 use crate::model::Term;
 
 mod facts;
+mod followup;
 mod grades;
 mod migrations;
 mod records;
@@ -22,6 +23,7 @@ mod settings;
 mod students;
 mod tx;
 
+pub use followup::{Issue, IssuedWarning};
 pub use tx::{Change, ImportTx};
 
 /// Environment variable naming the database file when `--db` is not given.

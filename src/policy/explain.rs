@@ -9,16 +9,27 @@ use super::{Reason, Value};
 /// A metric's name for people.
 pub fn metric_label(metric: &str, lang: Lang) -> &'static str {
     let (zh, en) = match metric {
-        "term_failed_regular" => ("本学期正考不及格门数", "courses failed at first sitting in term"),
-        "term_failed_after_makeup" => ("本学期补考后不及格门数", "courses still failed after makeup in term"),
+        "term_failed_regular" => (
+            "本学期正考不及格门数",
+            "courses failed at first sitting in term",
+        ),
+        "term_failed_after_makeup" => (
+            "本学期补考后不及格门数",
+            "courses still failed after makeup in term",
+        ),
         "outstanding_failed_courses" => ("累计仍不及格门数", "outstanding failed courses"),
         "outstanding_failed_credits" => ("累计仍不及格学分", "outstanding failed credits"),
         "term_credits_earned" => ("本学期所得学分", "credits earned in term"),
         "term_absence_hours" => ("本学期旷课学时", "unexcused absence hours in term"),
         "fitness_failed_count" => ("体测不及格次数", "fitness tests failed"),
-        "fitness_graduation_unmet" => ("体测未达到毕业要求", "fitness graduation requirement unmet"),
+        "fitness_graduation_unmet" => {
+            ("体测未达到毕业要求", "fitness graduation requirement unmet")
+        }
         "flag:discipline" => ("违纪处分", "disciplinary sanction"),
-        "flag:wellbeing" => ("情绪波动或沉迷网络", "emotional distress or internet addiction"),
+        "flag:wellbeing" => (
+            "情绪波动或沉迷网络",
+            "emotional distress or internet addiction",
+        ),
         "flag:psychological" => ("心理问题", "psychological problem"),
         _ => ("未知指标", "unknown metric"),
     };
@@ -26,13 +37,19 @@ pub fn metric_label(metric: &str, lang: Lang) -> &'static str {
 }
 
 fn num(v: f64) -> String {
-    if v.fract() == 0.0 && v.abs() < 1e15 { format!("{}", v as i64) } else { format!("{v}") }
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        format!("{v}")
+    }
 }
 
 pub fn value_text(v: Value, lang: Lang) -> String {
     match v {
         Value::Number(n) => num(n),
-        Value::Bool(b) => lang.pick(if b { "是" } else { "否" }, if b { "yes" } else { "no" }).to_string(),
+        Value::Bool(b) => lang
+            .pick(if b { "是" } else { "否" }, if b { "yes" } else { "no" })
+            .to_string(),
     }
 }
 
@@ -77,21 +94,36 @@ pub fn filters_text(c: &Condition, lang: Lang) -> String {
 
 /// One line for a reason: `累计仍不及格门数 6 ≥ 6: C1 高等数学 (2024-2025-1, 3学分, 45); …`.
 pub fn reason_line(r: &Reason, lang: Lang) -> String {
-    let mut s = format!("{} {}", metric_label(&r.metric, lang), value_text(r.value, lang));
+    let mut s = format!(
+        "{} {}",
+        metric_label(&r.metric, lang),
+        value_text(r.value, lang)
+    );
     let th = threshold_text(&r.op, r.threshold);
     if !th.is_empty() {
         s.push(' ');
         s.push_str(&th);
     }
     if let Some(from) = r.carried_from {
-        s.push_str(&format!(" ({} {from})", lang.pick("延续自", "carried from")));
+        s.push_str(&format!(
+            " ({} {from})",
+            lang.pick("延续自", "carried from")
+        ));
     }
     if !r.courses.is_empty() {
         let courses: Vec<String> = r
             .courses
             .iter()
             .map(|c| {
-                format!("{} {} ({}, {}{}, {})", c.code, c.name, c.term, num(c.credits), lang.pick("学分", " cr"), c.result)
+                format!(
+                    "{} {} ({}, {}{}, {})",
+                    c.code,
+                    c.name,
+                    c.term,
+                    num(c.credits),
+                    lang.pick("学分", " cr"),
+                    c.result
+                )
             })
             .collect();
         s.push_str(": ");
@@ -107,13 +139,21 @@ pub fn short_reason(r: &Reason, lang: Lang) -> String {
         Value::Bool(_) => String::new(),
     };
     match r.metric.as_str() {
-        "term_failed_regular" | "term_failed_after_makeup" | "outstanding_failed_courses" => {
-            lang.pick(&format!("挂{v}门"), &format!("{v} failed")).to_string()
-        }
-        "outstanding_failed_credits" => lang.pick(&format!("{v}学分"), &format!("{v} cr")).to_string(),
-        "term_credits_earned" => lang.pick(&format!("得{v}学分"), &format!("{v} cr earned")).to_string(),
-        "term_absence_hours" => lang.pick(&format!("旷课{v}"), &format!("absent {v}h")).to_string(),
-        "fitness_failed_count" => lang.pick(&format!("体测{v}次"), &format!("fitness x{v}")).to_string(),
+        "term_failed_regular" | "term_failed_after_makeup" | "outstanding_failed_courses" => lang
+            .pick(&format!("挂{v}门"), &format!("{v} failed"))
+            .to_string(),
+        "outstanding_failed_credits" => lang
+            .pick(&format!("{v}学分"), &format!("{v} cr"))
+            .to_string(),
+        "term_credits_earned" => lang
+            .pick(&format!("得{v}学分"), &format!("{v} cr earned"))
+            .to_string(),
+        "term_absence_hours" => lang
+            .pick(&format!("旷课{v}"), &format!("absent {v}h"))
+            .to_string(),
+        "fitness_failed_count" => lang
+            .pick(&format!("体测{v}次"), &format!("fitness x{v}"))
+            .to_string(),
         "fitness_graduation_unmet" => lang.pick("体测未达标", "fitness req.").to_string(),
         "flag:discipline" => lang.pick("处分", "discipline").to_string(),
         "flag:wellbeing" => lang.pick("情绪", "wellbeing").to_string(),
@@ -144,12 +184,18 @@ mod tests {
             }],
             carried_from: None,
         };
-        assert_eq!(reason_line(&r, Lang::Zh), "累计仍不及格门数 6 ≥ 6: C1 高等数学 (2024-2025-1, 3.5学分, 45)");
+        assert_eq!(
+            reason_line(&r, Lang::Zh),
+            "累计仍不及格门数 6 ≥ 6: C1 高等数学 (2024-2025-1, 3.5学分, 45)"
+        );
         assert_eq!(
             reason_line(&r, Lang::En),
             "outstanding failed courses 6 ≥ 6: C1 高等数学 (2024-2025-1, 3.5 cr, 45)"
         );
         assert_eq!(short_reason(&r, Lang::Zh), "挂6门");
-        assert_eq!(threshold_text("between", Threshold::Range([6.0, 12.0])), "∈ (6, 12]");
+        assert_eq!(
+            threshold_text("between", Threshold::Range([6.0, 12.0])),
+            "∈ (6, 12]"
+        );
     }
 }

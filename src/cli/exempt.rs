@@ -1,0 +1,114 @@
+//! `yujing exempt add|list|lift`: a warned student exempted for a term (休学, exchange …);
+//! the warning stays in history, its obligations stop.
+
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+
+use crate::followup::{ExemptReason, Exemption, login};
+use crate::model::Term;
+use crate::schedule::parse_date_input;
+
+use super::log::now;
+use super::{Ctx, output};
+
+#[derive(Debug, clap::Subcommand)]
+pub enum Cmd {
+    /// Exempt a student for a term (needs --term).
+    Add {
+        student_id: String,
+        /// leave (休学), exchange, transfer (转专业 course substitution), other
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        note: Option<String>,
+        #[arg(long)]
+        until: Option<String>,
+    },
+    List,
+    Lift {
+        id: i64,
+    },
+}
+
+pub fn run(ctx: &Ctx, c: Cmd) -> anyhow::Result<ExitCode> {
+    let mut db = ctx.open_db()?;
+    let lang = ctx.lang;
+    match c {
+        Cmd::Add {
+            student_id,
+            reason,
+            note,
+            until,
+        } => {
+            let term: Term = match &ctx.term {
+                Some(t) => t.parse()?,
+                None => crate::roster::resolve_term(&db, None)?,
+            };
+            let reason_kind: ExemptReason = reason
+                .parse()
+                .map_err(anyhow::Error::msg)
+                .context("--reason")?;
+            let until = until
+                .map(|u| parse_date_input(&u, ctx.today).with_context(|| format!("--until '{u}'")))
+                .transpose()?;
+            let e = Exemption {
+                id: 0,
+                student_id: student_id.trim().to_string(),
+                term,
+                reason_kind,
+                reason: note.unwrap_or_default(),
+                by: login(),
+                until,
+                created_at: now(ctx),
+                lifted_at: None,
+            };
+            println!("{}", db.add_exemption(&e)?);
+        }
+        Cmd::List => {
+            let rows: Vec<Vec<String>> = db
+                .exemptions()?
+                .into_iter()
+                .map(|e| {
+                    vec![
+                        e.id.to_string(),
+                        e.student_id.clone(),
+                        e.term.to_string(),
+                        e.reason_kind.label(lang).to_string(),
+                        crate::text::sanitize(&e.reason),
+                        e.by.clone(),
+                        e.until.map(|d| d.to_string()).unwrap_or_default(),
+                        if e.active(ctx.today) {
+                            lang.pick("有效", "active")
+                        } else {
+                            lang.pick("已解除", "lifted")
+                        }
+                        .to_string(),
+                    ]
+                })
+                .collect();
+            let header = match lang {
+                crate::locale::Lang::Zh => [
+                    "编号",
+                    "学号",
+                    "学期",
+                    "原因",
+                    "说明",
+                    "操作人",
+                    "截至",
+                    "状态",
+                ],
+                crate::locale::Lang::En => [
+                    "id", "student", "term", "reason", "note", "by", "until", "state",
+                ],
+            };
+            output::table(&mut std::io::stdout().lock(), &header, &rows)?;
+        }
+        Cmd::Lift { id } => {
+            if !db.lift_exemption(id, now(ctx))? {
+                bail!("no exemption {id} in force");
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,157 @@
+//! `yujing log STUDENT_ID --kind KIND --date …`: record a contact (a talk record).
+
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use chrono::NaiveDateTime;
+
+use crate::followup::{Channel, Contact, Schedule, Source, With, login};
+use crate::policy::{ContactKind, Role};
+use crate::schedule::{Cadence, parse_date_input, parse_datetime_input};
+
+use super::Ctx;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    pub student_id: String,
+    /// talk, parent-contact, notice-delivered, receipt-returned, study-plan, tutoring, other
+    #[arg(long)]
+    pub kind: String,
+    /// YYYY-MM-DD or YYYY-MM-DDTHH:MM (default: now)
+    #[arg(long)]
+    pub date: Option<String>,
+    /// student, parent or both
+    #[arg(long = "with", default_value = "student")]
+    pub with_whom: String,
+    /// face-to-face, phone, wechat, sms, e-mail, home-visit, letter
+    #[arg(long, default_value = "face-to-face")]
+    pub channel: String,
+    /// class-teacher, counsellor, league-secretary, deputy-secretary, helper, psych, leader
+    #[arg(long)]
+    pub role: Option<String>,
+    /// What was said (summary).
+    #[arg(long)]
+    pub note: Option<String>,
+    #[arg(long)]
+    pub place: Option<String>,
+    /// The student's situation and attitude.
+    #[arg(long)]
+    pub situation: Option<String>,
+    /// Agreed actions.
+    #[arg(long)]
+    pub actions: Option<String>,
+    /// Next talk date: schedules a once-off talk due that day.
+    #[arg(long)]
+    pub next: Option<String>,
+    /// Correct contact ID: the earlier version is kept, marked superseded.
+    #[arg(long, value_name = "ID")]
+    pub corrects: Option<i64>,
+}
+
+pub fn parse_kind(s: &str) -> anyhow::Result<ContactKind> {
+    ContactKind::parse(s).with_context(|| {
+        format!(
+            "unknown kind '{s}' (kinds: {})",
+            ContactKind::ALL.map(ContactKind::id).join(", ")
+        )
+    })
+}
+
+pub fn parse_role(s: Option<&str>) -> anyhow::Result<Option<Role>> {
+    s.map(|s| {
+        Role::parse(s).with_context(|| {
+            format!(
+                "unknown role '{s}' (roles: {})",
+                Role::ALL.map(Role::id).join(", ")
+            )
+        })
+    })
+    .transpose()
+}
+
+pub fn now(ctx: &Ctx) -> NaiveDateTime {
+    let clock = chrono::Local::now().naive_local();
+    if clock.date() == ctx.today {
+        clock
+    } else {
+        ctx.today.and_time(clock.time())
+    }
+}
+
+pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
+    let kind = parse_kind(&a.kind)?;
+    let role = parse_role(a.role.as_deref())?;
+    let with_whom: With = a
+        .with_whom
+        .parse()
+        .map_err(anyhow::Error::msg)
+        .context("--with")?;
+    let channel: Channel = a
+        .channel
+        .parse()
+        .map_err(anyhow::Error::msg)
+        .context("--channel")?;
+    let now = now(ctx);
+    let at = match &a.date {
+        Some(d) => parse_datetime_input(d, now).with_context(|| format!("--date '{d}'"))?,
+        None => now,
+    };
+    let next_talk = a
+        .next
+        .as_deref()
+        .map(|n| parse_date_input(n, at.date()).with_context(|| format!("--next '{n}'")))
+        .transpose()?;
+    if let Some(n) = next_talk {
+        if n <= at.date() {
+            bail!("--next {n} must be after the contact's date {}", at.date());
+        }
+    }
+    let c = Contact {
+        id: 0,
+        student_id: a.student_id.trim().to_string(),
+        at,
+        author: login(),
+        role,
+        with_whom,
+        channel,
+        kind,
+        place: a.place.unwrap_or_default(),
+        summary: a.note.unwrap_or_default(),
+        situation: a.situation.unwrap_or_default(),
+        actions: a.actions.unwrap_or_default(),
+        next_talk,
+        created_at: now,
+        superseded_by: None,
+    };
+    let mut db = ctx.open_db()?;
+    let id = match a.corrects {
+        Some(old) => db.correct_contact(old, &c)?,
+        None => db.add_contact(&c)?,
+    };
+    println!("{id}");
+    if let Some(n) = next_talk {
+        let s = Schedule {
+            id: 0,
+            student_id: c.student_id.clone(),
+            kind: ContactKind::Talk,
+            role,
+            cadence: Cadence::Once(u32::try_from((n - at.date()).num_days()).unwrap_or(1)),
+            from: at.date(),
+            until: None,
+            source: Source::Manual,
+            note: ctx
+                .lang
+                .pick("约定的下次谈话", "agreed next talk")
+                .to_string(),
+        };
+        let sid = db.add_schedule(&s, &c.author, now)?;
+        eprintln!(
+            "{}",
+            ctx.lang.pick(
+                &format!("已安排 {n} 的谈话（日程 {sid}）"),
+                &format!("next talk scheduled for {n} (schedule {sid})")
+            )
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,471 @@
+//! Contacts and obligations: the talk record forms of the seeds, schedules that say who must
+//! talk with whom how often, and the agenda that says what is overdue. Pure: records in,
+//! state out; the database and the views sit on either side.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::Serialize;
+
+use crate::model::Term;
+use crate::policy::{ContactKind, Role};
+use crate::schedule::{Cadence, ScheduleSpec, Status, status};
+
+/// Whom the contact was with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum With {
+    Student,
+    Parent,
+    Both,
+}
+
+/// How the contact happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Channel {
+    FaceToFace,
+    Phone,
+    Wechat,
+    Sms,
+    Email,
+    HomeVisit,
+    Letter,
+}
+
+macro_rules! words {
+    ($t:ty { $($v:ident = $id:literal, $zh:literal, $en:literal;)* }) => {
+        impl $t {
+            pub const ALL: &'static [$t] = &[$(<$t>::$v),*];
+            pub fn id(self) -> &'static str { match self { $(<$t>::$v => $id),* } }
+            pub fn label(self, lang: crate::locale::Lang) -> &'static str {
+                match self { $(<$t>::$v => lang.pick($zh, $en)),* }
+            }
+        }
+        impl FromStr for $t {
+            type Err = String;
+            fn from_str(s: &str) -> Result<Self, String> {
+                let s = s.trim();
+                <$t>::ALL.iter().copied().find(|v| v.id() == s || v.label(crate::locale::Lang::Zh) == s).ok_or_else(|| {
+                    format!("'{s}' is not one of: {}", <$t>::ALL.iter().map(|v| v.id()).collect::<Vec<_>>().join(", "))
+                })
+            }
+        }
+        impl fmt::Display for $t {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { f.write_str(self.id()) }
+        }
+    };
+}
+
+words!(With {
+    Student = "student", "学生", "student";
+    Parent = "parent", "家长", "parent";
+    Both = "both", "学生和家长", "both";
+});
+
+words!(Channel {
+    FaceToFace = "face-to-face", "面谈", "face to face";
+    Phone = "phone", "电话", "phone";
+    Wechat = "wechat", "微信", "WeChat";
+    Sms = "sms", "短信", "SMS";
+    Email = "e-mail", "电子邮件", "e-mail";
+    HomeVisit = "home-visit", "家访", "home visit";
+    Letter = "letter", "信函", "letter";
+});
+
+/// One logged contact (a talk record): the fields of the seeds' 谈话记录表.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Contact {
+    /// 0 until stored.
+    pub id: i64,
+    pub student_id: String,
+    pub at: NaiveDateTime,
+    /// The OS login of whoever logged it.
+    pub author: String,
+    pub role: Option<Role>,
+    pub with_whom: With,
+    pub channel: Channel,
+    pub kind: ContactKind,
+    pub place: String,
+    pub summary: String,
+    pub situation: String,
+    pub actions: String,
+    pub next_talk: Option<NaiveDate>,
+    /// When this version was written.
+    pub created_at: NaiveDateTime,
+    /// Set on an earlier version that a correction replaced.
+    pub superseded_by: Option<i64>,
+}
+
+/// Where a schedule came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    Policy,
+    Manual,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Schedule {
+    pub id: i64,
+    pub student_id: String,
+    pub kind: ContactKind,
+    pub role: Option<Role>,
+    #[serde(serialize_with = "display")]
+    pub cadence: Cadence,
+    pub from: NaiveDate,
+    pub until: Option<NaiveDate>,
+    pub source: Source,
+    /// The follow-up's description when it came from the policy.
+    pub note: String,
+}
+
+fn display<S: serde::Serializer, T: fmt::Display>(v: &T, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(v)
+}
+
+impl Schedule {
+    /// A contact counts for a schedule when it is for the same student, of the same kind, and
+    /// (if the schedule names a role) by that role.
+    pub fn matches(&self, c: &Contact) -> bool {
+        c.student_id == self.student_id
+            && c.kind == self.kind
+            && self.role.is_none_or(|r| c.role == Some(r))
+    }
+}
+
+/// Term dates as configured (or defaulted): which term holds a day.
+#[derive(Debug, Clone, Default)]
+pub struct Calendar {
+    /// (term, first day, last day), sorted by first day.
+    pub terms: Vec<(Term, NaiveDate, NaiveDate)>,
+}
+
+impl Calendar {
+    /// The term holding `day`; in a break, the last term that ended before it.
+    pub fn term_at(&self, day: NaiveDate) -> Option<(Term, NaiveDate, NaiveDate)> {
+        self.terms.iter().rev().find(|(_, s, _)| *s <= day).copied()
+    }
+}
+
+/// One line of the agenda.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AgendaItem {
+    pub student_id: String,
+    pub schedule_id: i64,
+    pub kind: ContactKind,
+    pub role: Option<Role>,
+    #[serde(serialize_with = "display")]
+    pub cadence: Cadence,
+    pub due: Option<NaiveDate>,
+    pub days_overdue: i64,
+    pub missed: u32,
+    #[serde(skip)]
+    pub last_contact: Option<NaiveDate>,
+    #[serde(skip)]
+    pub note: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Agenda {
+    pub overdue: Vec<AgendaItem>,
+    pub due_today: Vec<AgendaItem>,
+    pub upcoming: Vec<AgendaItem>,
+}
+
+/// The state of one schedule today, given every current contact of its student.
+pub fn schedule_status(
+    s: &Schedule,
+    contacts: &[&Contact],
+    cal: &Calendar,
+    today: NaiveDate,
+) -> Status {
+    let dates: Vec<NaiveDate> = contacts
+        .iter()
+        .filter(|c| s.matches(c))
+        .map(|c| c.at.date())
+        .collect();
+    let term = match s.cadence {
+        // "At least K in a term": the term running today (or, before the schedule starts, the
+        // one holding its first day).
+        Cadence::Term(_) => cal.term_at(today.max(s.from)).map(|(_, a, b)| (a, b)),
+        _ => None,
+    };
+    status(
+        &ScheduleSpec {
+            cadence: s.cadence,
+            from: s.from,
+            until: s.until,
+            term,
+        },
+        &dates,
+        today,
+    )
+}
+
+/// Overdue (most overdue first), due today, and due within 7 days (soonest first).
+pub fn agenda(
+    schedules: &[Schedule],
+    contacts: &[Contact],
+    cal: &Calendar,
+    today: NaiveDate,
+) -> Agenda {
+    let mut by_student: HashMap<&str, Vec<&Contact>> = HashMap::new();
+    for c in contacts.iter().filter(|c| c.superseded_by.is_none()) {
+        by_student.entry(c.student_id.as_str()).or_default().push(c);
+    }
+    let mut out = Agenda::default();
+    for s in schedules {
+        let cs = by_student
+            .get(s.student_id.as_str())
+            .map_or(&[][..], Vec::as_slice);
+        let st = schedule_status(s, cs, cal, today);
+        let item = AgendaItem {
+            student_id: s.student_id.clone(),
+            schedule_id: s.id,
+            kind: s.kind,
+            role: s.role,
+            cadence: s.cadence,
+            due: st.due,
+            days_overdue: st.days_overdue,
+            missed: st.missed,
+            last_contact: st.last_contact,
+            note: s.note.clone(),
+        };
+        if st.overdue {
+            out.overdue.push(item);
+        } else if st.is_due_today(today) {
+            out.due_today.push(item);
+        } else if st.is_upcoming(today) {
+            out.upcoming.push(item);
+        }
+    }
+    out.overdue.sort_by(|a, b| {
+        b.days_overdue
+            .cmp(&a.days_overdue)
+            .then(a.student_id.cmp(&b.student_id))
+    });
+    out.due_today.sort_by(|a, b| {
+        a.student_id
+            .cmp(&b.student_id)
+            .then(a.schedule_id.cmp(&b.schedule_id))
+    });
+    out.upcoming
+        .sort_by(|a, b| a.due.cmp(&b.due).then(a.student_id.cmp(&b.student_id)));
+    out
+}
+
+/// Exemption reasons (休学 leave, exchange, 转专业 course substitution, other).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ExemptReason {
+    Leave,
+    Exchange,
+    Transfer,
+    Other,
+}
+
+words!(ExemptReason {
+    Leave = "leave", "休学", "leave of absence";
+    Exchange = "exchange", "交换", "exchange";
+    Transfer = "transfer", "转专业", "course substitution";
+    Other = "other", "其他", "other";
+});
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Exemption {
+    pub id: i64,
+    pub student_id: String,
+    pub term: Term,
+    pub reason_kind: ExemptReason,
+    pub reason: String,
+    pub by: String,
+    pub until: Option<NaiveDate>,
+    pub created_at: NaiveDateTime,
+    pub lifted_at: Option<NaiveDateTime>,
+}
+
+impl Exemption {
+    pub fn active(&self, today: NaiveDate) -> bool {
+        self.lifted_at.is_none() && self.until.is_none_or(|u| u >= today)
+    }
+}
+
+/// The OS login of whoever runs the program (recorded with every contact).
+pub fn login() -> String {
+    for k in ["USER", "LOGNAME"] {
+        if let Ok(v) = std::env::var(k) {
+            if !v.trim().is_empty() {
+                return v;
+            }
+        }
+    }
+    // SAFETY: getuid has no preconditions; getpwuid returns NULL or a pointer to a static
+    // record that stays valid until the next getpw* call, which cannot happen in between here.
+    unsafe {
+        let pw = libc::getpwuid(libc::getuid());
+        if !pw.is_null() && !(*pw).pw_name.is_null() {
+            return std::ffi::CStr::from_ptr((*pw).pw_name)
+                .to_string_lossy()
+                .into_owned();
+        }
+    }
+    "unknown".to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn contact(student: &str, kind: ContactKind, role: Option<Role>, at: &str) -> Contact {
+        Contact {
+            id: 1,
+            student_id: student.into(),
+            at: d(at).and_hms_opt(10, 0, 0).unwrap(),
+            author: "t".into(),
+            role,
+            with_whom: With::Student,
+            channel: Channel::FaceToFace,
+            kind,
+            place: String::new(),
+            summary: String::new(),
+            situation: String::new(),
+            actions: String::new(),
+            next_talk: None,
+            created_at: d(at).and_hms_opt(10, 0, 0).unwrap(),
+            superseded_by: None,
+        }
+    }
+
+    fn weekly(role: Option<Role>) -> Schedule {
+        Schedule {
+            id: 7,
+            student_id: "S1".into(),
+            kind: ContactKind::Talk,
+            role,
+            cadence: Cadence::Weekly,
+            from: d("2025-09-01"),
+            until: None,
+            source: Source::Manual,
+            note: String::new(),
+        }
+    }
+
+    #[test]
+    fn matching_needs_student_kind_and_the_named_role() {
+        let s = weekly(Some(Role::Counsellor));
+        assert!(s.matches(&contact(
+            "S1",
+            ContactKind::Talk,
+            Some(Role::Counsellor),
+            "2025-09-02"
+        )));
+        assert!(!s.matches(&contact(
+            "S1",
+            ContactKind::Talk,
+            Some(Role::ClassTeacher),
+            "2025-09-02"
+        )));
+        assert!(!s.matches(&contact("S1", ContactKind::Talk, None, "2025-09-02")));
+        assert!(!s.matches(&contact(
+            "S2",
+            ContactKind::Talk,
+            Some(Role::Counsellor),
+            "2025-09-02"
+        )));
+        assert!(!s.matches(&contact(
+            "S1",
+            ContactKind::ParentContact,
+            Some(Role::Counsellor),
+            "2025-09-02"
+        )));
+        assert!(weekly(None).matches(&contact(
+            "S1",
+            ContactKind::Talk,
+            Some(Role::Helper),
+            "2025-09-02"
+        )));
+    }
+
+    #[test]
+    fn agenda_sorts_overdue_and_a_correction_does_not_count_twice() {
+        let cal = Calendar::default();
+        let today = d("2025-09-17"); // Wednesday of the third week
+        let s = weekly(None);
+        // Week 1 met, week 2 (Sep 8-14) unmet → overdue 3 days.
+        let mut c = contact("S1", ContactKind::Talk, None, "2025-09-02");
+        let a = agenda(
+            std::slice::from_ref(&s),
+            std::slice::from_ref(&c),
+            &cal,
+            today,
+        );
+        assert_eq!(a.overdue.len(), 1);
+        assert_eq!(
+            (a.overdue[0].days_overdue, a.overdue[0].due),
+            (3, Some(d("2025-09-14")))
+        );
+        // The only contact was superseded by a correction that is not loaded: nothing counts.
+        c.superseded_by = Some(9);
+        let a = agenda(std::slice::from_ref(&s), &[c], &cal, today);
+        assert_eq!(
+            a.overdue[0].days_overdue, 10,
+            "week 1 (ended Sep 7) is now the earliest unmet"
+        );
+    }
+
+    #[test]
+    fn words_parse_ids_and_chinese() {
+        assert_eq!("phone".parse::<Channel>().unwrap(), Channel::Phone);
+        assert_eq!("微信".parse::<Channel>().unwrap(), Channel::Wechat);
+        assert_eq!("both".parse::<With>().unwrap(), With::Both);
+        assert!(
+            "fax"
+                .parse::<Channel>()
+                .unwrap_err()
+                .contains("face-to-face")
+        );
+        assert_eq!("休学".parse::<ExemptReason>().unwrap(), ExemptReason::Leave);
+    }
+}
+
+/// The schedules a policy's follow-ups create for one warned student, starting on `from`.
+pub fn obligations(
+    policy: &crate::policy::Policy,
+    e: &crate::policy::Evaluation,
+    from: NaiveDate,
+    lang: crate::locale::Lang,
+) -> Vec<Schedule> {
+    let Some(tier) = e.tier.as_deref() else {
+        return Vec::new();
+    };
+    policy
+        .followups
+        .iter()
+        .filter(|f| f.tiers.is_empty() || f.tiers.iter().any(|t| t == tier))
+        .filter(|f| {
+            f.when_metric
+                .as_ref()
+                .is_none_or(|m| e.reasons.iter().any(|r| &r.metric == m))
+        })
+        .filter_map(|f| {
+            Some(Schedule {
+                id: 0,
+                student_id: e.student_id.clone(),
+                kind: f.kind,
+                role: Some(f.role),
+                cadence: f.cadence.parse().ok()?,
+                from,
+                until: None,
+                source: Source::Policy,
+                note: lang.pick(&f.zh, &f.en).to_string(),
+            })
+        })
+        .collect()
+}
