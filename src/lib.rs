@@ -11,5 +11,6 @@ pub mod import;
 pub mod model;
 pub mod policy;
 pub mod schedule;
+pub mod synth;
 pub mod text;
 pub mod tui;
