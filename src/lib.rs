@@ -15,5 +15,6 @@ pub mod model;
 pub mod policy;
 pub mod roster;
 pub mod schedule;
+pub mod synth;
 pub mod text;
 pub mod tui;
