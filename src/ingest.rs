@@ -122,7 +122,7 @@ pub fn import_file(
                 Err(DbError::UnknownStudent(id)) => {
                     let e = RowError {
                         location: row.location.clone(),
-                        column: lang.pick("学号", "student id").to_string(),
+                        column: reader.notes().id_header.clone(),
                         value: id,
                         reason: lang
                             .pick(

@@ -135,8 +135,9 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
             student_id: c.student_id.clone(),
             kind: ContactKind::Talk,
             role,
-            cadence: Cadence::Once(u32::try_from((n - at.date()).num_days()).unwrap_or(1)),
-            from: at.date(),
+            // From the day after, so the contact being logged does not meet it.
+            cadence: Cadence::Once(u32::try_from((n - at.date()).num_days() - 1).unwrap_or(0)),
+            from: at.date() + chrono::Days::new(1),
             until: None,
             source: Source::Manual,
             note: ctx

@@ -130,6 +130,8 @@ pub struct ReadNotes {
     pub retake_term_assumed: Option<Term>,
     /// 1-based line of the header row.
     pub header_line: usize,
+    /// The student id column's header as written (学号, 学生学号 …), for messages.
+    pub id_header: String,
 }
 
 pub mod detect;

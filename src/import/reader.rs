@@ -136,9 +136,11 @@ pub fn open(path: &Path, dataset: Dataset, opts: &ReadOptions) -> Result<FileRea
 
     let mut record = StringRecord::new();
     let (header_line, cols) = find_header(&mut source, &mut record, dataset, &file)?;
+    let id_header = cols.header(super::headers::Field::StudentId).to_string();
     let parser = RowParser::new(dataset, cols);
     let notes = ReadNotes {
         encoding,
+        id_header,
         layout: parser.layout().map(str::to_string),
         header_line,
         ..ReadNotes::default()

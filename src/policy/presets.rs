@@ -119,15 +119,6 @@ fn check_condition(c: &Condition) -> Result<(), Problem> {
     }
 }
 
-fn cadence_ok(c: &str) -> bool {
-    match c.split_once(':') {
-        None => matches!(c, "weekly" | "monthly"),
-        Some((k, n)) => {
-            matches!(k, "days" | "term" | "once") && n.parse::<u32>().is_ok_and(|n| n >= 1)
-        }
-    }
-}
-
 fn known_list() -> String {
     super::metrics::METRICS
         .iter()
@@ -186,14 +177,8 @@ fn validate(p: &Policy, _text: &str) -> Result<(), Problem> {
                 format!("follow-up names unknown tier '{bad}'"),
             ));
         }
-        if !cadence_ok(&f.cadence) {
-            return Err((
-                format!("\"{}\"", f.cadence),
-                format!(
-                    "cadence '{}' is not weekly, monthly, days:N, term:K or once:N",
-                    f.cadence
-                ),
-            ));
+        if let Err(e) = f.cadence.parse::<crate::schedule::Cadence>() {
+            return Err((format!("\"{}\"", f.cadence), e.to_string()));
         }
         if let Some(m) = &f.when_metric {
             if is_known(m) != Some(true) {
