@@ -10,7 +10,9 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use yujing::synth::{Encoding, GradeLayout, bench_spec, write_grades_csv_streaming, write_students_csv};
+use yujing::synth::{
+    Encoding, GradeLayout, bench_spec, write_grades_csv_streaming, write_students_csv,
+};
 
 struct Run {
     wall: Duration,
@@ -20,7 +22,11 @@ struct Run {
 /// Runs a command to completion, returning its wall time and peak RSS; panics on failure.
 fn run(cmd: &mut Command) -> Run {
     let start = Instant::now();
-    let child = cmd.stdout(Stdio::null()).stderr(Stdio::piped()).spawn().expect("spawn");
+    let child = cmd
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
     let pid = child.id() as libc::pid_t;
     let mut status = 0;
     // SAFETY: rusage is plain data; wait4 fills it for our own child, which std never reaps
@@ -29,8 +35,14 @@ fn run(cmd: &mut Command) -> Run {
     let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
     let wall = start.elapsed();
     assert_eq!(r, pid, "wait4 failed");
-    assert!(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0, "{cmd:?} failed with {status}");
-    Run { wall, peak_mb: usage.ru_maxrss as f64 / 1024.0 }
+    assert!(
+        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+        "{cmd:?} failed with {status}"
+    );
+    Run {
+        wall,
+        peak_mb: usage.ru_maxrss as f64 / 1024.0,
+    }
 }
 
 fn yujing(db: &Path) -> Command {
@@ -45,17 +57,28 @@ fn bench(students: usize) {
     let roster = dir.path().join("students.csv");
     let t = Instant::now();
     let spec = bench_spec(students);
-    let (cohort, rows) = write_grades_csv_streaming(&spec, &grades, GradeLayout::Long, Encoding::Utf8).expect("write grades");
+    let (cohort, rows) =
+        write_grades_csv_streaming(&spec, &grades, GradeLayout::Long, Encoding::Utf8)
+            .expect("write grades");
     write_students_csv(&cohort, &roster, Encoding::Utf8).expect("write students");
-    let mb = std::fs::metadata(&grades).map(|m| m.len() as f64 / 1e6).unwrap_or(0.0);
-    println!("\n## {students} students, {rows} grade rows ({mb:.0} MB CSV), generated in {:.1} s", t.elapsed().as_secs_f64());
+    let mb = std::fs::metadata(&grades)
+        .map(|m| m.len() as f64 / 1e6)
+        .unwrap_or(0.0);
+    println!(
+        "\n## {students} students, {rows} grade rows ({mb:.0} MB CSV), generated in {:.1} s",
+        t.elapsed().as_secs_f64()
+    );
 
-    let baseline = Command::new("sqlite3").arg("-version").output().is_ok().then(|| {
-        run(Command::new("sqlite3")
-            .arg(dir.path().join("baseline.db"))
-            .arg(".mode csv")
-            .arg(format!(".import {} grades", grades.display())))
-    });
+    let baseline = Command::new("sqlite3")
+        .arg("-version")
+        .output()
+        .is_ok()
+        .then(|| {
+            run(Command::new("sqlite3")
+                .arg(dir.path().join("baseline.db"))
+                .arg(".mode csv")
+                .arg(format!(".import {} grades", grades.display())))
+        });
 
     let db = dir.path().join("yujing.db");
     run(yujing(&db).args(["import", "students"]).arg(&roster));
@@ -65,20 +88,48 @@ fn bench(students: usize) {
     println!("| step | wall | peak RSS |");
     println!("|---|---|---|");
     if let Some(b) = &baseline {
-        println!("| sqlite3 .import (baseline) | {:.2} s | {:.0} MB |", b.wall.as_secs_f64(), b.peak_mb);
+        println!(
+            "| sqlite3 .import (baseline) | {:.2} s | {:.0} MB |",
+            b.wall.as_secs_f64(),
+            b.peak_mb
+        );
     }
-    let ratio = baseline.as_ref().map_or(String::new(), |b| format!(" ({:.2}× baseline)", import.wall.as_secs_f64() / b.wall.as_secs_f64()));
-    println!("| yujing import grades, new | {:.2} s{ratio} | {:.0} MB |", import.wall.as_secs_f64(), import.peak_mb);
-    println!("| yujing import grades, again (unchanged) | {:.2} s | {:.0} MB |", again.wall.as_secs_f64(), again.peak_mb);
+    let ratio = baseline.as_ref().map_or(String::new(), |b| {
+        format!(
+            " ({:.2}× baseline)",
+            import.wall.as_secs_f64() / b.wall.as_secs_f64()
+        )
+    });
+    println!(
+        "| yujing import grades, new | {:.2} s{ratio} | {:.0} MB |",
+        import.wall.as_secs_f64(),
+        import.peak_mb
+    );
+    println!(
+        "| yujing import grades, again (unchanged) | {:.2} s | {:.0} MB |",
+        again.wall.as_secs_f64(),
+        again.peak_mb
+    );
     for p in ["hljjz", "qzu", "lut-life", "hntou"] {
         let e = run(yujing(&db).args(["evaluate", "--format", "json", "--policy", p]));
-        println!("| yujing evaluate --policy {p} (json, all students) | {:.2} s | {:.0} MB |", e.wall.as_secs_f64(), e.peak_mb);
+        println!(
+            "| yujing evaluate --policy {p} (json, all students) | {:.2} s | {:.0} MB |",
+            e.wall.as_secs_f64(),
+            e.peak_mb
+        );
     }
 }
 
 fn main() {
-    let sizes: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
-    let sizes = if sizes.is_empty() { vec![5_000, 50_000] } else { sizes };
+    let sizes: Vec<usize> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.parse().ok())
+        .collect();
+    let sizes = if sizes.is_empty() {
+        vec![5_000, 50_000]
+    } else {
+        sizes
+    };
     for n in sizes {
         bench(n);
     }
