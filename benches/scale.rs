@@ -20,11 +20,13 @@ struct Run {
 }
 
 /// Runs a command to completion, returning its wall time and peak RSS; panics on failure.
+// The child is reaped by wait4 (which reports its rusage), not by `Child::wait`.
+#[allow(clippy::zombie_processes)]
 fn run(cmd: &mut Command) -> Run {
     let start = Instant::now();
     let child = cmd
         .stdout(Stdio::null())
-        .stderr(Stdio::piped())
+        .stderr(Stdio::inherit())
         .spawn()
         .expect("spawn");
     let pid = child.id() as libc::pid_t;

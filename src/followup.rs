@@ -296,10 +296,10 @@ impl Exemption {
 /// The OS login of whoever runs the program (recorded with every contact).
 pub fn login() -> String {
     for k in ["USER", "LOGNAME"] {
-        if let Ok(v) = std::env::var(k) {
-            if !v.trim().is_empty() {
-                return v;
-            }
+        if let Ok(v) = std::env::var(k)
+            && !v.trim().is_empty()
+        {
+            return v;
         }
     }
     // SAFETY: getuid has no preconditions; getpwuid returns NULL or a pointer to a static
@@ -313,6 +313,41 @@ pub fn login() -> String {
         }
     }
     "unknown".to_string()
+}
+
+/// The schedules a policy's follow-ups create for one warned student, starting on `from`.
+pub fn obligations(
+    policy: &crate::policy::Policy,
+    e: &crate::policy::Evaluation,
+    from: NaiveDate,
+    lang: crate::locale::Lang,
+) -> Vec<Schedule> {
+    let Some(tier) = e.tier.as_deref() else {
+        return Vec::new();
+    };
+    policy
+        .followups
+        .iter()
+        .filter(|f| f.tiers.is_empty() || f.tiers.iter().any(|t| t == tier))
+        .filter(|f| {
+            f.when_metric
+                .as_ref()
+                .is_none_or(|m| e.reasons.iter().any(|r| &r.metric == m))
+        })
+        .filter_map(|f| {
+            Some(Schedule {
+                id: 0,
+                student_id: e.student_id.clone(),
+                kind: f.kind,
+                role: Some(f.role),
+                cadence: f.cadence.parse().ok()?,
+                from,
+                until: None,
+                source: Source::Policy,
+                note: lang.pick(&f.zh, &f.en).to_string(),
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -435,37 +470,3 @@ mod tests {
     }
 }
 
-/// The schedules a policy's follow-ups create for one warned student, starting on `from`.
-pub fn obligations(
-    policy: &crate::policy::Policy,
-    e: &crate::policy::Evaluation,
-    from: NaiveDate,
-    lang: crate::locale::Lang,
-) -> Vec<Schedule> {
-    let Some(tier) = e.tier.as_deref() else {
-        return Vec::new();
-    };
-    policy
-        .followups
-        .iter()
-        .filter(|f| f.tiers.is_empty() || f.tiers.iter().any(|t| t == tier))
-        .filter(|f| {
-            f.when_metric
-                .as_ref()
-                .is_none_or(|m| e.reasons.iter().any(|r| &r.metric == m))
-        })
-        .filter_map(|f| {
-            Some(Schedule {
-                id: 0,
-                student_id: e.student_id.clone(),
-                kind: f.kind,
-                role: Some(f.role),
-                cadence: f.cadence.parse().ok()?,
-                from,
-                until: None,
-                source: Source::Policy,
-                note: lang.pick(&f.zh, &f.en).to_string(),
-            })
-        })
-        .collect()
-}

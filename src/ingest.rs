@@ -106,7 +106,7 @@ pub fn import_file(
     let mut rows = 0u64;
     while let Some(row) = reader.next() {
         rows += 1;
-        if let (Some(b), true) = (&progress, rows % 4096 == 0) {
+        if let (Some(b), true) = (&progress, rows.is_multiple_of(4096)) {
             b.set_position(reader.progress().0);
         }
         let records = match row.result {

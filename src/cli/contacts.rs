@@ -19,10 +19,10 @@ pub struct Args {
 
 pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
     let db = ctx.open_db()?;
-    if let Some(id) = &a.student_id {
-        if db.student(id)?.is_none() {
-            anyhow::bail!("unknown student id '{id}'");
-        }
+    if let Some(id) = &a.student_id
+        && db.student(id)?.is_none()
+    {
+        anyhow::bail!("unknown student id '{id}'");
     }
     let contacts = db.contacts(a.student_id.as_deref(), a.history)?;
     let mut out = std::io::stdout().lock();

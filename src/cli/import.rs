@@ -45,7 +45,6 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
         skip_bad: a.skip_bad,
         progress: big && std::io::stderr().is_terminal(),
         lang: Some(lang),
-        ..Default::default()
     };
     let Outcome {
         tally,

@@ -101,10 +101,10 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
         .as_deref()
         .map(|n| parse_date_input(n, at.date()).with_context(|| format!("--next '{n}'")))
         .transpose()?;
-    if let Some(n) = next_talk {
-        if n <= at.date() {
-            bail!("--next {n} must be after the contact's date {}", at.date());
-        }
+    if let Some(n) = next_talk
+        && n <= at.date()
+    {
+        bail!("--next {n} must be after the contact's date {}", at.date());
     }
     let c = Contact {
         id: 0,

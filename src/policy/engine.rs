@@ -60,21 +60,18 @@ pub fn evaluate(policy: &Policy, facts: &StudentFacts, term: Term) -> Evaluation
     let (mut tier, mut reasons) = triggered(policy, &view);
     let mut carried = false;
 
-    if policy.carry.is_some() {
-        if let Some((carried_tier, from)) = carried_tier(policy, facts, &view) {
-            if tier.is_none_or(|t| carried_tier > t) {
-                if let Some(mut r) = policy
-                    .carry
-                    .as_ref()
-                    .and_then(|c| check(&view, &c.while_, &policy.tiers[carried_tier].id))
-                {
-                    r.carried_from = Some(from);
-                    reasons.push(r);
-                    tier = Some(carried_tier);
-                    carried = true;
-                }
-            }
-        }
+    // A new trigger replaces the carried tier only if it is more severe.
+    if let Some((carried_tier, from)) = carried_tier(policy, facts, &view)
+        && tier.is_none_or(|t| carried_tier > t)
+        && let Some(mut r) = policy
+            .carry
+            .as_ref()
+            .and_then(|c| check(&view, &c.while_, &policy.tiers[carried_tier].id))
+    {
+        r.carried_from = Some(from);
+        reasons.push(r);
+        tier = Some(carried_tier);
+        carried = true;
     }
 
     let mut status = Vec::new();

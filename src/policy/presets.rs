@@ -180,13 +180,13 @@ fn validate(p: &Policy, _text: &str) -> Result<(), Problem> {
         if let Err(e) = f.cadence.parse::<crate::schedule::Cadence>() {
             return Err((format!("\"{}\"", f.cadence), e.to_string()));
         }
-        if let Some(m) = &f.when_metric {
-            if is_known(m) != Some(true) {
-                return Err((
-                    format!("\"{m}\""),
-                    format!("when_metric '{m}' must be a yes/no metric (flag:…)"),
-                ));
-            }
+        if let Some(m) = &f.when_metric
+            && is_known(m) != Some(true)
+        {
+            return Err((
+                format!("\"{m}\""),
+                format!("when_metric '{m}' must be a yes/no metric (flag:…)"),
+            ));
         }
     }
     Ok(())
