@@ -1,1 +1,196 @@
-//! (stub)
+//! The terminal UI. `run` owns the terminal and the event loop; everything else is plain
+//! state that tests drive without a terminal:
+//!
+//! - `event` input thread → `Event`s; `loader` thread owns the [`DataSource`] and answers
+//!   requests (and polls its version) with `Loaded` events.
+//! - `keymap` turns keys into [`Action`]s per screen; `App::update` is the only place state
+//!   changes; `App::draw` reads state and does no I/O.
+//! - `app` routes between screens (`screens/*`), each owning its state, keys and drawing.
+//! - `theme`, `i18n`, `labels` say how things look and read; `text` (crate root) measures.
+
+pub mod action;
+pub mod app;
+pub mod data;
+pub mod event;
+pub mod i18n;
+pub mod keymap;
+pub mod labels;
+pub mod loader;
+pub mod roster_data;
+pub mod screens;
+pub mod search;
+pub mod theme;
+pub mod widgets;
+
+use std::io::{Write, stdout};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::time::Duration;
+
+use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
+use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
+use crossterm::{execute, queue};
+use ratatui::DefaultTerminal;
+
+pub use action::Action;
+pub use app::App;
+pub use data::{DataSource, FakeSource, Snapshot, StudentDetail};
+pub use i18n::Lang;
+pub use theme::{Theme, ThemeError};
+
+/// How the TUI looks and behaves; the caller fills it from flags, config and environment.
+#[derive(Debug, Clone)]
+pub struct TuiOptions {
+    pub lang: Lang,
+    pub theme: Theme,
+    /// How often the data source's version is polled for outside changes.
+    pub poll_interval: Duration,
+    /// Capture the mouse for wheel scrolling (stops the terminal's own text selection).
+    pub mouse: bool,
+}
+
+impl TuiOptions {
+    pub fn new(lang: Lang, theme: Theme) -> TuiOptions {
+        TuiOptions {
+            lang,
+            theme,
+            poll_interval: Duration::from_secs(1),
+            mouse: true,
+        }
+    }
+}
+
+impl Default for TuiOptions {
+    fn default() -> TuiOptions {
+        TuiOptions::new(Lang::from_env(), Theme::default())
+    }
+}
+
+/// Set by SIGHUP/SIGTERM or a panic on any thread; the loop leaves and restores the terminal.
+static STOP: AtomicBool = AtomicBool::new(false);
+
+extern "C" fn on_signal(_: libc::c_int) {
+    // Only an atomic store: async-signal-safe.
+    STOP.store(true, Ordering::SeqCst);
+}
+
+fn install_signal_handlers() {
+    let handler = on_signal as extern "C" fn(libc::c_int);
+    for sig in [libc::SIGHUP, libc::SIGTERM] {
+        // SAFETY: the handler only performs an atomic store, which is async-signal-safe.
+        unsafe {
+            libc::signal(sig, handler as libc::sighandler_t);
+        }
+    }
+}
+
+/// Owns the terminal: raw mode, alternate screen and mouse capture on; all undone on drop,
+/// and by the panic hook (ratatui's restores the screen, ours releases the mouse and stops
+/// the loop when another thread panics).
+struct TerminalGuard {
+    terminal: DefaultTerminal,
+    mouse: bool,
+}
+
+impl TerminalGuard {
+    fn enter(mouse: bool) -> std::io::Result<TerminalGuard> {
+        let terminal = ratatui::try_init()?;
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            STOP.store(true, Ordering::SeqCst);
+            if mouse {
+                let _ = execute!(stdout(), DisableMouseCapture);
+            }
+            previous(info);
+        }));
+        let guard = TerminalGuard { terminal, mouse };
+        if mouse {
+            execute!(stdout(), EnableMouseCapture)?;
+        }
+        Ok(guard)
+    }
+
+    /// One frame, sent as a synchronized update so slow links never show half of it.
+    fn draw(&mut self, app: &App) -> std::io::Result<()> {
+        queue!(self.terminal.backend_mut(), BeginSynchronizedUpdate)?;
+        self.terminal.draw(|f| app.draw(f))?;
+        execute!(self.terminal.backend_mut(), EndSynchronizedUpdate)?;
+        self.terminal.backend_mut().flush()
+    }
+}
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        if self.mouse {
+            let _ = execute!(stdout(), DisableMouseCapture);
+        }
+        ratatui::restore();
+    }
+}
+
+/// Runs the TUI until the user quits, the terminal goes away (SIGHUP) or SIGTERM arrives.
+/// Data is read from `source` on a loader thread; the first frame shows at once.
+pub fn run(source: Box<dyn DataSource + Send>, opts: TuiOptions) -> anyhow::Result<()> {
+    install_signal_handlers();
+    if opts.theme.is_colourless() {
+        // With NO_COLOR crossterm would turn every style into a reset, wiping bold and
+        // reverse, which carry the mono theme's meaning.
+        crossterm::style::force_color_output(true);
+    }
+    let poll = opts.poll_interval;
+    let mut guard = TerminalGuard::enter(opts.mouse)?;
+    let size = guard.terminal.size()?;
+    let mut app = App::loading(opts);
+    app.resize(size.width, size.height);
+
+    let (events_tx, events) = mpsc::channel();
+    let (requests, requests_rx) = mpsc::channel();
+    let stop_input = Arc::new(AtomicBool::new(false));
+    let loader = loader::spawn(source, poll, requests_rx, events_tx.clone())?;
+    let input = event::spawn_input(events_tx, stop_input.clone())?;
+    let _ = requests.send(loader::Request::Snapshot);
+
+    let result = event_loop(&mut guard, &mut app, &events, &requests);
+
+    stop_input.store(true, Ordering::SeqCst);
+    let _ = requests.send(loader::Request::Stop);
+    drop(guard);
+    // The input thread notices `stop` within one poll; the loader may be inside a slow read
+    // and is left to finish on its own.
+    let _ = input.join();
+    drop(loader);
+    result
+}
+
+fn event_loop(
+    guard: &mut TerminalGuard,
+    app: &mut App,
+    events: &mpsc::Receiver<event::Event>,
+    requests: &mpsc::Sender<loader::Request>,
+) -> anyhow::Result<()> {
+    let mut dirty = true;
+    loop {
+        if dirty {
+            guard.draw(app)?;
+            dirty = false;
+        }
+        if app.should_quit() || STOP.load(Ordering::SeqCst) {
+            return Ok(());
+        }
+        match events.recv_timeout(Duration::from_millis(250)) {
+            Ok(ev) => {
+                dirty |= app.handle_event(ev);
+                // Apply whatever else is queued before drawing: one frame for a burst.
+                while let Ok(ev) = events.try_recv() {
+                    dirty |= app.handle_event(ev);
+                }
+                for r in app.take_requests() {
+                    let _ = requests.send(r);
+                }
+            }
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => return Ok(()),
+        }
+    }
+}

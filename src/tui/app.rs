@@ -1,0 +1,344 @@
+//! Routing only: a base screen (roster or an empty-state screen) under a stack of pushed
+//! screens; the top one gets each action first. Data loads are requested here and answered
+//! by the loader; `draw` only reads state.
+
+use std::sync::Arc;
+
+use crossterm::event::{Event as TermEvent, KeyEvent, MouseEvent, MouseEventKind};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+
+use crate::text;
+
+use super::TuiOptions;
+use super::action::Action;
+use super::data::{Snapshot, StudentDetail};
+use super::event::Event;
+use super::i18n::Msg;
+use super::keymap::{self, Context};
+use super::loader::{Loaded, Request};
+use super::roster_data::RosterData;
+use super::screens::empty::{self, EmptyKind};
+use super::screens::help::HelpScreen;
+use super::screens::picker::PickerScreen;
+use super::screens::roster::RosterScreen;
+use super::screens::student::StudentScreen;
+use super::screens::{Outcome, Push};
+
+enum Base {
+    Empty(EmptyKind),
+    Roster(Box<RosterScreen>),
+}
+
+enum Layer {
+    Student(Box<StudentScreen>),
+    Picker(PickerScreen),
+    Help(HelpScreen),
+}
+
+pub struct App {
+    opts: TuiOptions,
+    area: Rect,
+    base: Base,
+    stack: Vec<Layer>,
+    requests: Vec<Request>,
+    error: Option<String>,
+    quit: bool,
+}
+
+impl App {
+    /// An app waiting for its first snapshot.
+    pub fn loading(opts: TuiOptions) -> App {
+        App {
+            opts,
+            area: Rect::new(0, 0, 80, 24),
+            base: Base::Empty(EmptyKind::Loading),
+            stack: Vec::new(),
+            requests: Vec::new(),
+            error: None,
+            quit: false,
+        }
+    }
+
+    /// An app showing `snapshot` (tests, and callers that load synchronously).
+    pub fn new(snapshot: Snapshot, opts: TuiOptions) -> App {
+        let mut app = App::loading(opts);
+        app.set_data(RosterData::build(snapshot, 0));
+        app
+    }
+
+    pub fn should_quit(&self) -> bool {
+        self.quit
+    }
+
+    /// Loads the app wants, oldest first; the caller hands them to the loader.
+    pub fn take_requests(&mut self) -> Vec<Request> {
+        std::mem::take(&mut self.requests)
+    }
+
+    /// The roster screen, when data is shown.
+    pub fn roster(&self) -> Option<&RosterScreen> {
+        match &self.base {
+            Base::Roster(r) => Some(r),
+            Base::Empty(_) => None,
+        }
+    }
+
+    /// The id of the student whose page is on top, if any.
+    pub fn open_student(&self) -> Option<&str> {
+        match self.stack.last() {
+            Some(Layer::Student(s)) => Some(s.id()),
+            _ => None,
+        }
+    }
+
+    /// Which bindings apply now.
+    pub fn context(&self) -> Context {
+        match (self.stack.last(), &self.base) {
+            (Some(Layer::Student(_)), _) => Context::Student,
+            (Some(Layer::Picker(_)), _) => Context::Picker,
+            (Some(Layer::Help(_)), _) => Context::Help,
+            (None, Base::Roster(r)) => r.context(),
+            (None, Base::Empty(_)) => Context::Empty,
+        }
+    }
+
+    fn body(&self) -> Rect {
+        Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas::<2>(self.area)[0]
+    }
+
+    pub fn resize(&mut self, width: u16, height: u16) {
+        self.area = Rect::new(0, 0, width, height);
+        let body = self.body();
+        if let Base::Roster(r) = &mut self.base {
+            r.resize(body);
+        }
+        for layer in &mut self.stack {
+            match layer {
+                Layer::Student(s) => s.rebuild(body, self.opts.lang, &self.opts.theme),
+                Layer::Picker(p) => p.resize(body),
+                Layer::Help(_) => {}
+            }
+        }
+    }
+
+    /// Applies one event; true when the screen needs redrawing.
+    pub fn handle_event(&mut self, event: Event) -> bool {
+        match event {
+            Event::Input(TermEvent::Key(k)) => self.handle_key(k),
+            Event::Input(TermEvent::Mouse(m)) => self.handle_mouse(m),
+            Event::Input(TermEvent::Resize(w, h)) => {
+                self.resize(w, h);
+                true
+            }
+            Event::Input(_) => false,
+            Event::InputClosed => {
+                self.quit = true;
+                false
+            }
+            Event::Loaded(l) => self.apply_loaded(l),
+        }
+    }
+
+    pub fn handle_key(&mut self, key: KeyEvent) -> bool {
+        match keymap::resolve(self.context(), key) {
+            Some(a) => self.update(a),
+            None => false,
+        }
+    }
+
+    pub fn handle_mouse(&mut self, m: MouseEvent) -> bool {
+        match m.kind {
+            MouseEventKind::ScrollDown => self.update(Action::ScrollDown),
+            MouseEventKind::ScrollUp => self.update(Action::ScrollUp),
+            _ => false,
+        }
+    }
+
+    /// The one place state changes in answer to a key. True when something changed.
+    pub fn update(&mut self, action: Action) -> bool {
+        match action {
+            Action::Quit => {
+                self.quit = true;
+                return false;
+            }
+            Action::Help if !matches!(self.stack.last(), Some(Layer::Help(_))) => {
+                self.stack
+                    .push(Layer::Help(HelpScreen::new(self.context())));
+                return true;
+            }
+            _ => {}
+        }
+        let outcome = match self.stack.last_mut() {
+            Some(Layer::Student(s)) => s.update(action),
+            Some(Layer::Picker(p)) => p.update(action),
+            Some(Layer::Help(h)) => h.update(action),
+            None => match &mut self.base {
+                Base::Roster(r) => r.update(action),
+                Base::Empty(_) => Outcome::Ignored,
+            },
+        };
+        self.apply_outcome(outcome)
+    }
+
+    fn apply_outcome(&mut self, outcome: Outcome) -> bool {
+        let body = self.body();
+        match outcome {
+            Outcome::Ignored => false,
+            Outcome::Consumed => true,
+            Outcome::Close => {
+                if let Some(Layer::Student(_)) = self.stack.pop() {
+                    self.requests.push(Request::CloseStudent);
+                }
+                true
+            }
+            Outcome::Push(Push::Student(mut s)) => {
+                self.requests.push(Request::Student(s.id().to_string()));
+                s.rebuild(body, self.opts.lang, &self.opts.theme);
+                self.stack.push(Layer::Student(s));
+                true
+            }
+            Outcome::Push(Push::Picker(mut p)) => {
+                p.resize(body);
+                self.stack.push(Layer::Picker(p));
+                true
+            }
+            Outcome::Pick(kind, value) => {
+                self.stack.pop();
+                if let Base::Roster(r) = &mut self.base {
+                    r.set_filter(kind, value);
+                }
+                true
+            }
+        }
+    }
+
+    fn apply_loaded(&mut self, loaded: Loaded) -> bool {
+        match loaded {
+            Loaded::Data(d) => {
+                self.error = None;
+                self.set_data(*d);
+            }
+            Loaded::Student { id, detail } => self.set_student(&id, detail.map(|d| *d)),
+            Loaded::Error(e) => {
+                if self.error.as_ref() == Some(&e) {
+                    return false;
+                }
+                self.error = Some(e);
+            }
+        }
+        true
+    }
+
+    /// New roster data: shown in place, keeping filters and the selected student.
+    pub fn set_data(&mut self, data: RosterData) {
+        let snap = &data.snapshot;
+        let empty = if snap.student_count == 0 && snap.entries.is_empty() {
+            Some(EmptyKind::NoStudents)
+        } else if snap.policy.is_none() {
+            Some(EmptyKind::NoPolicy)
+        } else if snap.term.is_none() {
+            Some(EmptyKind::NoGrades)
+        } else {
+            None
+        };
+        let data = Arc::new(data);
+        let body = self.body();
+        match (empty, &mut self.base) {
+            (Some(kind), _) => {
+                self.base = Base::Empty(kind);
+                if self.stack.iter().any(|l| matches!(l, Layer::Student(_))) {
+                    self.requests.push(Request::CloseStudent);
+                }
+                self.stack.retain(|l| matches!(l, Layer::Help(_)));
+            }
+            (None, Base::Roster(r)) => r.replace_data(data.clone()),
+            (None, Base::Empty(_)) => {
+                self.base = Base::Roster(Box::new(RosterScreen::new(data.clone(), body)))
+            }
+        }
+        for layer in &mut self.stack {
+            if let Layer::Student(s) = layer {
+                s.set_data(data.clone());
+                s.rebuild(body, self.opts.lang, &self.opts.theme);
+            }
+        }
+    }
+
+    /// A student page's data from the loader (None: the student is gone).
+    pub fn set_student(&mut self, id: &str, detail: Option<StudentDetail>) {
+        let body = self.body();
+        for layer in &mut self.stack {
+            if let Layer::Student(s) = layer
+                && s.id() == id
+            {
+                s.set_detail(detail.clone());
+                s.rebuild(body, self.opts.lang, &self.opts.theme);
+            }
+        }
+    }
+
+    pub fn draw(&self, frame: &mut Frame) {
+        let (lang, theme) = (self.opts.lang, &self.opts.theme);
+        let [body, footer] =
+            Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas(frame.area());
+        let all = frame.area();
+        frame.buffer_mut().set_style(all, theme.base);
+        // A pushed full-screen page hides the base; overlays (help, picker) draw over it.
+        let full = self
+            .stack
+            .iter()
+            .rposition(|l| matches!(l, Layer::Student(_)));
+        if full.is_none() {
+            match &self.base {
+                Base::Roster(r) => r.draw(frame, body, lang, theme),
+                Base::Empty(kind) => empty::draw(*kind, frame, body, lang, theme),
+            }
+        }
+        for layer in &self.stack[full.unwrap_or(0)..] {
+            match layer {
+                Layer::Student(s) => s.draw(frame, body, theme),
+                Layer::Picker(p) => p.draw(frame, body, lang, theme),
+                Layer::Help(h) => h.draw(frame, body, lang, theme),
+            }
+        }
+        self.draw_footer(frame, footer);
+    }
+
+    fn draw_footer(&self, frame: &mut Frame, area: Rect) {
+        let (lang, theme) = (self.opts.lang, &self.opts.theme);
+        if let Some(e) = &self.error {
+            let msg = format!("{}: {e}", Msg::LoadError.text(lang));
+            frame.render_widget(
+                Line::styled(
+                    text::ellipsize(&msg, usize::from(area.width)).into_owned(),
+                    theme.error,
+                ),
+                area,
+            );
+            return;
+        }
+        let mut spans = Vec::new();
+        let mut used = 0;
+        for hint in keymap::footer(self.context()) {
+            let label = hint.action.short_label(lang);
+            let w = text::width(&hint.keys) + 1 + text::width(label) + 2;
+            if used + w > usize::from(area.width) {
+                break;
+            }
+            used += w;
+            spans.push(Span::styled(hint.keys, theme.key));
+            spans.push(Span::styled(format!(" {label}  "), theme.muted));
+        }
+        frame.render_widget(Line::from(spans), area);
+    }
+
+    /// Picker screen on top, for tests.
+    pub fn picker(&self) -> Option<&PickerScreen> {
+        match self.stack.last() {
+            Some(Layer::Picker(p)) => Some(p),
+            _ => None,
+        }
+    }
+}

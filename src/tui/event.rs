@@ -1,0 +1,49 @@
+//! Everything the main loop reacts to, and the input thread that turns terminal input into it.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::Sender;
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use crossterm::event::{Event as TermEvent, KeyEventKind};
+
+use super::loader::Loaded;
+
+pub enum Event {
+    /// A key press (releases and repeats filtered out), mouse event or resize.
+    Input(TermEvent),
+    /// The terminal went away (read error, e.g. the SSH connection dropped).
+    InputClosed,
+    Loaded(Loaded),
+}
+
+/// Reads terminal input until `stop` is set or reading fails. Polls so that it notices
+/// `stop` within a fraction of a second.
+pub fn spawn_input(tx: Sender<Event>, stop: Arc<AtomicBool>) -> std::io::Result<JoinHandle<()>> {
+    std::thread::Builder::new()
+        .name("yujing-input".into())
+        .spawn(move || {
+            while !stop.load(Ordering::Relaxed) {
+                let ready = match crossterm::event::poll(Duration::from_millis(200)) {
+                    Ok(r) => r,
+                    Err(_) => {
+                        let _ = tx.send(Event::InputClosed);
+                        return;
+                    }
+                };
+                if !ready {
+                    continue;
+                }
+                let event = match crossterm::event::read() {
+                    Ok(TermEvent::Key(k)) if k.kind != KeyEventKind::Press => continue,
+                    Ok(e) => Event::Input(e),
+                    Err(_) => Event::InputClosed,
+                };
+                let closed = matches!(event, Event::InputClosed);
+                if tx.send(event).is_err() || closed {
+                    return;
+                }
+            }
+        })
+}

@@ -1,0 +1,112 @@
+//! `?`: every key of the screen below, generated from the keymap table.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear};
+
+use crate::text::{self, Align};
+
+use super::super::action::Action;
+use super::super::i18n::{Lang, Msg};
+use super::super::keymap::{self, Context, Hint};
+use super::super::theme::Theme;
+use super::Outcome;
+
+pub struct HelpScreen {
+    /// The screen whose keys are listed.
+    of: Context,
+    offset: usize,
+}
+
+impl HelpScreen {
+    pub fn new(of: Context) -> HelpScreen {
+        HelpScreen { of, offset: 0 }
+    }
+
+    fn hints(&self) -> Vec<Hint> {
+        keymap::hints(self.of)
+    }
+
+    pub fn update(&mut self, action: Action) -> Outcome {
+        let len = self.hints().len();
+        match action {
+            Action::Back | Action::Help => return Outcome::Close,
+            Action::Down | Action::ScrollDown => {
+                self.offset = (self.offset + 1).min(len.saturating_sub(1))
+            }
+            Action::Up | Action::ScrollUp => self.offset = self.offset.saturating_sub(1),
+            _ => return Outcome::Ignored,
+        }
+        Outcome::Consumed
+    }
+
+    pub fn draw(&self, frame: &mut Frame, area: Rect, lang: Lang, theme: &Theme) {
+        let mut hints = self.hints();
+        hints.push(Hint {
+            keys: Msg::Mouse.text(lang).to_string(),
+            action: Action::ScrollDown,
+        });
+        let keys_w = hints
+            .iter()
+            .map(|h| text::width(&h.keys))
+            .max()
+            .unwrap_or(0);
+        let label = |h: &Hint| match h.action {
+            Action::ScrollDown if h.keys == Msg::Mouse.text(lang) => Msg::Scroll.text(lang),
+            a => a.label(lang),
+        };
+        let label_w = hints
+            .iter()
+            .map(|h| text::width(label(h)))
+            .max()
+            .unwrap_or(0);
+        let w = u16::try_from(keys_w + label_w + 6)
+            .unwrap_or(u16::MAX)
+            .min(area.width);
+        let h = u16::try_from(hints.len() + 3)
+            .unwrap_or(u16::MAX)
+            .min(area.height);
+        let [v] = Layout::vertical([Constraint::Length(h)])
+            .flex(Flex::Center)
+            .areas(area);
+        let [popup] = Layout::horizontal([Constraint::Length(w)])
+            .flex(Flex::Center)
+            .areas(v);
+        let block = Block::bordered()
+            .border_style(theme.border)
+            .title(format!(" {} ", Msg::HelpTitle.text(lang)))
+            .title_style(theme.title)
+            .title_bottom(
+                Line::styled(format!(" {} ", Msg::HelpClose.text(lang)), theme.muted)
+                    .right_aligned(),
+            );
+        let inner = block.inner(popup);
+        frame.render_widget(Clear, popup);
+        frame.render_widget(block, popup);
+        let label_room = usize::from(inner.width).saturating_sub(keys_w + 2);
+        let offset = self
+            .offset
+            .min(hints.len().saturating_sub(usize::from(inner.height)));
+        for (i, hint) in hints
+            .iter()
+            .skip(offset)
+            .take(usize::from(inner.height))
+            .enumerate()
+        {
+            let line = Line::from(vec![
+                Span::styled(text::fit(&hint.keys, keys_w, Align::Right), theme.key),
+                Span::raw("  "),
+                Span::raw(text::ellipsize(label(hint), label_room).into_owned()),
+            ]);
+            frame.render_widget(
+                line,
+                Rect {
+                    y: inner.y + i as u16,
+                    height: 1,
+                    ..inner
+                },
+            );
+        }
+    }
+}

@@ -1,0 +1,692 @@
+//! The roster: one row per student, a tier bar with counts (Tab cycles the tier filter), a
+//! search field that filters as you type, sort orders, class and teacher filters.
+
+use std::sync::Arc;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+
+use crate::text::{self, Align};
+
+use super::super::action::Action;
+use super::super::data::RosterEntry;
+use super::super::i18n::{self, Lang, Msg};
+use super::super::keymap::Context;
+use super::super::labels;
+use super::super::roster_data::{RosterData, SortKey};
+use super::super::search::Query;
+use super::super::theme::Theme;
+use super::super::widgets::table::{Cell, Column, VisibleTable, Width, allocate, scroll_offset};
+use super::picker::{PickKind, PickerScreen};
+use super::student::StudentScreen;
+use super::{Outcome, Push};
+
+/// Rows taken above the table: title, tier bar, search and filter line, table header.
+const CHROME_ROWS: u16 = 4;
+
+/// Mouse wheel step.
+const WHEEL_ROWS: usize = 3;
+
+pub struct RosterScreen {
+    data: Arc<RosterData>,
+    sort: SortKey,
+    order: Vec<u32>,
+    tier_filter: Option<usize>,
+    class_filter: Option<String>,
+    staff_filter: Option<String>,
+    query: String,
+    searching: bool,
+    /// Rows matching the query, class and teacher filters, in sort order.
+    hits: Vec<u32>,
+    hits_query: Query,
+    /// `hits` narrowed to the tier filter: what the table shows.
+    view: Vec<u32>,
+    /// Students per tier among `hits` (index = tier index).
+    counts: Vec<usize>,
+    selected: usize,
+    offset: usize,
+    page: usize,
+}
+
+impl RosterScreen {
+    pub fn new(data: Arc<RosterData>, area: Rect) -> RosterScreen {
+        let mut s = RosterScreen {
+            order: data.severity_order.clone(),
+            data,
+            sort: SortKey::Severity,
+            tier_filter: None,
+            class_filter: None,
+            staff_filter: None,
+            query: String::new(),
+            searching: false,
+            hits: Vec::new(),
+            hits_query: Query::default(),
+            view: Vec::new(),
+            counts: Vec::new(),
+            selected: 0,
+            offset: 0,
+            page: 1,
+        };
+        s.resize(area);
+        s.refilter();
+        s
+    }
+
+    pub fn data(&self) -> &Arc<RosterData> {
+        &self.data
+    }
+
+    /// New data from the source: filters, sort, query and the selected student stay.
+    pub fn replace_data(&mut self, data: Arc<RosterData>) {
+        let keep = self.selected_entry().map(|e| e.student.student_id.clone());
+        self.data = data;
+        self.order = self.data.order(self.sort);
+        if self
+            .tier_filter
+            .is_some_and(|t| t >= self.data.tier_count())
+        {
+            self.tier_filter = None;
+        }
+        self.refilter();
+        if let Some(id) = keep {
+            self.select_id(&id);
+        }
+    }
+
+    pub fn context(&self) -> Context {
+        if self.searching {
+            Context::Search
+        } else {
+            Context::Roster
+        }
+    }
+
+    pub fn resize(&mut self, area: Rect) {
+        self.page = usize::from(area.height.saturating_sub(CHROME_ROWS)).max(1);
+        self.offset = scroll_offset(self.offset, self.selected, self.view.len(), self.page);
+    }
+
+    pub fn selected_entry(&self) -> Option<&RosterEntry> {
+        let row = *self.view.get(self.selected)?;
+        self.data.snapshot.entries.get(row as usize)
+    }
+
+    pub fn selected_id(&self) -> Option<&str> {
+        self.selected_entry().map(|e| e.student.student_id.as_str())
+    }
+
+    /// The rows the table shows, in order.
+    pub fn visible_entries(&self) -> impl Iterator<Item = &RosterEntry> {
+        self.view
+            .iter()
+            .map(|&r| &self.data.snapshot.entries[r as usize])
+    }
+
+    /// Number of rows the table shows.
+    pub fn visible_len(&self) -> usize {
+        self.view.len()
+    }
+
+    pub fn query(&self) -> &str {
+        &self.query
+    }
+
+    fn select_id(&mut self, id: &str) {
+        let entries = &self.data.snapshot.entries;
+        if let Some(pos) = self
+            .view
+            .iter()
+            .position(|&r| entries[r as usize].student.student_id == id)
+        {
+            self.select(pos);
+        }
+    }
+
+    fn select(&mut self, i: usize) {
+        self.selected = i.min(self.view.len().saturating_sub(1));
+        self.offset = scroll_offset(self.offset, self.selected, self.view.len(), self.page);
+    }
+
+    fn passes_filters(&self, row: u32) -> bool {
+        let s = &self.data.snapshot.entries[row as usize].student;
+        self.class_filter.as_ref().is_none_or(|c| &s.class == c)
+            && self
+                .staff_filter
+                .as_ref()
+                .is_none_or(|t| &s.class_teacher == t || &s.counsellor == t)
+    }
+
+    /// Recomputes the hits from the whole roster (sort, class, teacher or data changed).
+    fn refilter(&mut self) {
+        let q = Query::new(&self.query);
+        let hits: Vec<u32> = self
+            .order
+            .iter()
+            .copied()
+            .filter(|&r| self.passes_filters(r) && self.data.index.matches(r, &q))
+            .collect();
+        self.hits = hits;
+        self.hits_query = q;
+        self.apply_tier();
+    }
+
+    /// The query changed: when it only grew, filter the previous hits (much smaller).
+    fn requery(&mut self) {
+        let q = Query::new(&self.query);
+        if self.hits_query.narrows_to(&q) {
+            let index = &self.data.index;
+            self.hits.retain(|&r| index.matches(r, &q));
+            self.hits_query = q;
+            self.apply_tier();
+        } else {
+            self.refilter();
+        }
+        self.select(0);
+    }
+
+    fn apply_tier(&mut self) {
+        let entries = &self.data.snapshot.entries;
+        let mut counts = vec![0; self.data.tier_count()];
+        for &r in &self.hits {
+            if let Some(c) = entries[r as usize]
+                .eval
+                .tier_index
+                .and_then(|t| counts.get_mut(t))
+            {
+                *c += 1;
+            }
+        }
+        self.counts = counts;
+        self.view = match self.tier_filter {
+            None => self.hits.clone(),
+            Some(t) => self
+                .hits
+                .iter()
+                .copied()
+                .filter(|&r| entries[r as usize].eval.tier_index == Some(t))
+                .collect(),
+        };
+        self.select(self.selected);
+    }
+
+    /// All → most severe tier → … → least severe → all.
+    fn cycle_tier(&mut self, forward: bool) {
+        let n = self.data.tier_count();
+        if n == 0 {
+            return;
+        }
+        self.tier_filter = match (self.tier_filter, forward) {
+            (None, true) => Some(n - 1),
+            (Some(0), true) => None,
+            (Some(t), true) => Some(t - 1),
+            (None, false) => Some(0),
+            (Some(t), false) if t + 1 >= n => None,
+            (Some(t), false) => Some(t + 1),
+        };
+        self.apply_tier();
+        self.select(0);
+    }
+
+    pub fn set_filter(&mut self, kind: PickKind, value: Option<String>) {
+        match kind {
+            PickKind::Class => self.class_filter = value,
+            PickKind::Staff => self.staff_filter = value,
+        }
+        self.refilter();
+        self.select(0);
+    }
+
+    pub fn update(&mut self, action: Action) -> Outcome {
+        let last = self.view.len().saturating_sub(1);
+        match action {
+            Action::Down => self.select(self.selected.saturating_add(1)),
+            Action::Up => self.select(self.selected.saturating_sub(1)),
+            Action::ScrollDown => self.select(self.selected.saturating_add(WHEEL_ROWS)),
+            Action::ScrollUp => self.select(self.selected.saturating_sub(WHEEL_ROWS)),
+            Action::PageDown => self.select(self.selected.saturating_add(self.page)),
+            Action::PageUp => self.select(self.selected.saturating_sub(self.page)),
+            Action::Top => self.select(0),
+            Action::Bottom => self.select(last),
+            Action::Open => {
+                return match self.selected_entry() {
+                    Some(e) => Outcome::Push(Push::Student(Box::new(StudentScreen::new(
+                        e,
+                        self.data.clone(),
+                    )))),
+                    None => Outcome::Consumed,
+                };
+            }
+            Action::Search => self.searching = true,
+            Action::SearchInput(_)
+            | Action::SearchBackspace
+            | Action::SearchClear
+            | Action::SearchAccept
+            | Action::SearchCancel
+                if !self.searching =>
+            {
+                return Outcome::Ignored;
+            }
+            Action::SearchInput(c) => {
+                self.query.push(c);
+                self.requery();
+            }
+            Action::SearchBackspace => {
+                self.query.pop();
+                self.requery();
+            }
+            Action::SearchClear => {
+                self.query.clear();
+                self.requery();
+            }
+            Action::SearchAccept => self.searching = false,
+            Action::SearchCancel => {
+                self.searching = false;
+                self.query.clear();
+                self.requery();
+            }
+            Action::NextTier => self.cycle_tier(true),
+            Action::PrevTier => self.cycle_tier(false),
+            Action::CycleSort => {
+                let keep = self.selected_id().map(str::to_string);
+                self.sort = self.sort.next();
+                self.order = self.data.order(self.sort);
+                self.refilter();
+                if let Some(id) = keep {
+                    self.select_id(&id);
+                }
+            }
+            Action::PickClass => {
+                let picker = PickerScreen::new(
+                    PickKind::Class,
+                    &self.data.classes,
+                    self.class_filter.as_deref(),
+                );
+                return Outcome::Push(Push::Picker(picker));
+            }
+            Action::PickStaff => {
+                let picker = PickerScreen::new(
+                    PickKind::Staff,
+                    &self.data.staff,
+                    self.staff_filter.as_deref(),
+                );
+                return Outcome::Push(Push::Picker(picker));
+            }
+            Action::ClearFilters => {
+                let had = self.tier_filter.is_some()
+                    || self.class_filter.is_some()
+                    || self.staff_filter.is_some()
+                    || !self.query.is_empty();
+                if !had {
+                    return Outcome::Ignored;
+                }
+                self.tier_filter = None;
+                self.class_filter = None;
+                self.staff_filter = None;
+                self.query.clear();
+                self.refilter();
+                self.select(0);
+            }
+            _ => return Outcome::Ignored,
+        }
+        Outcome::Consumed
+    }
+
+    pub fn draw(&self, frame: &mut Frame, area: Rect, lang: Lang, theme: &Theme) {
+        let [title, bar, status, table] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Length(1),
+            Constraint::Length(1),
+            Constraint::Fill(1),
+        ])
+        .areas(area);
+        self.draw_title(frame, title, lang, theme);
+        frame.render_widget(self.tier_bar(lang, theme, bar.width), bar);
+        self.draw_status(frame, status, lang, theme);
+        self.draw_table(frame, table, lang, theme);
+    }
+
+    fn draw_title(&self, frame: &mut Frame, area: Rect, lang: Lang, theme: &Theme) {
+        let snap = &self.data.snapshot;
+        let mut left = Msg::AppName.text(lang).to_string();
+        if let Some(p) = &snap.policy {
+            left.push_str(" · ");
+            left.push_str(lang.pick(&p.name_zh, &p.name_en));
+        }
+        if let Some(t) = snap.term {
+            left.push_str(&format!(" · {t}"));
+        }
+        let right = format!(
+            "{}/{}",
+            self.view.len(),
+            i18n::count_students(lang, snap.entries.len())
+        );
+        let room = usize::from(area.width).saturating_sub(text::width(&right) + 1);
+        let left = text::fit(&left, room, Align::Left);
+        let line = Line::from(vec![
+            Span::styled(left, theme.title),
+            Span::raw(" "),
+            Span::styled(right, theme.muted),
+        ]);
+        frame.render_widget(line, area);
+    }
+
+    /// `[全部 639] · ▲ 红 39 · ◆ 橙 14 · ● 黄 25`: most severe first, the active one bracketed.
+    fn tier_bar(&self, lang: Lang, theme: &Theme, width: u16) -> Line<'static> {
+        let n = self.data.tier_count();
+        let mut segments: Vec<(String, Style, bool)> = Vec::with_capacity(n + 1);
+        segments.push((
+            format!("{} {}", Msg::All.text(lang), self.hits.len()),
+            theme.base,
+            self.tier_filter.is_none(),
+        ));
+        if let Some(p) = &self.data.snapshot.policy {
+            for t in (0..n).rev() {
+                let label = match lang {
+                    Lang::Zh => labels::tier_short(p, t, lang),
+                    Lang::En => labels::tier_name(p, t, lang),
+                };
+                let count = self.counts.get(t).copied().unwrap_or(0);
+                segments.push((
+                    format!("{} {label} {count}", theme.tier_symbol(t, n)),
+                    theme.tier(t, n),
+                    self.tier_filter == Some(t),
+                ));
+            }
+        }
+        let mut spans = Vec::new();
+        for (i, (text, style, active)) in segments.into_iter().enumerate() {
+            if i > 0 {
+                spans.push(Span::styled(" · ", theme.muted));
+            }
+            if active {
+                let style = style.patch(theme.selected).add_modifier(Modifier::BOLD);
+                spans.push(Span::styled(format!("[{text}]"), style));
+            } else {
+                spans.push(Span::styled(text, style));
+            }
+        }
+        let line = Line::from(spans);
+        if line.width() > usize::from(width) {
+            // Too narrow for the separators: drop them rather than lose a count.
+            let spans: Vec<Span> = line
+                .spans
+                .into_iter()
+                .filter(|s| s.content != " · ")
+                .collect();
+            return Line::from(
+                spans
+                    .into_iter()
+                    .flat_map(|s| [s, Span::raw(" ")])
+                    .collect::<Vec<_>>(),
+            );
+        }
+        line
+    }
+
+    fn draw_status(&self, frame: &mut Frame, area: Rect, lang: Lang, theme: &Theme) {
+        let all = Msg::All.text(lang);
+        let sort = match self.sort {
+            SortKey::Severity => Msg::SortSeverity,
+            SortKey::Id => Msg::SortId,
+            SortKey::Name => Msg::SortName,
+            SortKey::Class => Msg::SortClass,
+            SortKey::LastContact => Msg::SortLastContact,
+        };
+        let search = format!("{}: {}", Msg::SearchLabel.text(lang), self.query);
+        let search_style = if self.searching {
+            theme.search
+        } else {
+            theme.base
+        };
+        let rest = format!(
+            "  {}: {}  {}: {}  {}: {}",
+            Msg::SortLabel.text(lang),
+            sort.text(lang),
+            Msg::ClassLabel.text(lang),
+            self.class_filter.as_deref().unwrap_or(all),
+            Msg::StaffLabel.text(lang),
+            self.staff_filter.as_deref().unwrap_or(all),
+        );
+        let width = usize::from(area.width);
+        let search_shown = text::ellipsize(&search, width).into_owned();
+        let rest_room = width.saturating_sub(text::width(&search_shown));
+        let line = Line::from(vec![
+            Span::styled(search_shown.clone(), search_style),
+            Span::styled(text::ellipsize(&rest, rest_room).into_owned(), theme.muted),
+        ]);
+        frame.render_widget(line, area);
+        if self.searching {
+            let x = area.x + u16::try_from(text::width(&search_shown)).unwrap_or(0);
+            frame.set_cursor_position(Position::new(x.min(area.right().saturating_sub(1)), area.y));
+        }
+    }
+
+    /// The table's columns for `width`: all that fit, dropping the least needed first so
+    /// that ids and names are never squeezed.
+    fn columns(&self, lang: Lang, theme: &Theme, width: u16) -> Vec<(Column, Col)> {
+        let d = &self.data;
+        let n = d.tier_count();
+        let tier_w = d.snapshot.policy.as_ref().map_or(4, |p| {
+            (0..n)
+                .map(|t| {
+                    text::width(theme.tier_symbol(t, n))
+                        + 1
+                        + text::width(&labels::tier_short(p, t, lang))
+                })
+                .max()
+                .unwrap_or(4)
+        });
+        let w = |x: usize| u16::try_from(x).unwrap_or(u16::MAX);
+        let has_status = d
+            .snapshot
+            .policy
+            .as_ref()
+            .is_some_and(|p| !p.status.is_empty())
+            || d.snapshot.entries.iter().any(|e| !e.eval.status.is_empty());
+        let status_w = match lang {
+            Lang::Zh => 4,
+            Lang::En => 7,
+        };
+        let contact_w = if d.contacts_this_year { 5 } else { 10 };
+        let mut cols: Vec<(Msg, Width, Align, Col)> = vec![
+            (
+                Msg::ColTier,
+                Width::fixed(w(tier_w.clamp(4, 10))),
+                Align::Left,
+                Col::Tier,
+            ),
+            (
+                Msg::ColId,
+                Width::fixed(w(d.id_width.clamp(4, 14))),
+                Align::Left,
+                Col::Id,
+            ),
+            // Widths grow in rank order: the reason first, then class, then long names.
+            (
+                Msg::ColName,
+                Width {
+                    min: 6,
+                    pref: w(d.name_width.clamp(6, 16)),
+                    fill: false,
+                    rank: 3,
+                },
+                Align::Left,
+                Col::Name,
+            ),
+            (
+                Msg::ColClass,
+                Width {
+                    min: 6,
+                    pref: w(d.class_width.clamp(6, 16)),
+                    fill: false,
+                    rank: 2,
+                },
+                Align::Left,
+                Col::Class,
+            ),
+            (
+                Msg::ColReason,
+                Width {
+                    min: 8,
+                    pref: 16,
+                    fill: true,
+                    rank: 1,
+                },
+                Align::Left,
+                Col::Reason,
+            ),
+        ];
+        if has_status {
+            cols.push((
+                Msg::ColStatus,
+                Width::fixed(status_w),
+                Align::Left,
+                Col::Status,
+            ));
+        }
+        cols.push((
+            Msg::ColLastContact,
+            Width::fixed(contact_w),
+            Align::Left,
+            Col::LastContact,
+        ));
+        if d.has_followups {
+            cols.push((
+                Msg::ColFollowup,
+                Width::fixed(8),
+                Align::Left,
+                Col::Followup,
+            ));
+        }
+        let mut drop = [Col::LastContact, Col::Class, Col::Status, Col::Followup].into_iter();
+        let widths = loop {
+            let specs: Vec<Width> = cols.iter().map(|c| c.1).collect();
+            if let Some(widths) = allocate(&specs, width) {
+                break widths;
+            }
+            match drop.next() {
+                Some(gone) => cols.retain(|c| c.3 != gone),
+                // Too narrow for even the essentials: let each cell cut itself.
+                None => break specs.iter().map(|s| s.min.min(width)).collect(),
+            }
+        };
+        cols.into_iter()
+            .zip(widths)
+            .map(|((msg, _, align, col), w)| {
+                (
+                    Column {
+                        title: msg.text(lang).to_string(),
+                        width: w,
+                        align,
+                    },
+                    col,
+                )
+            })
+            .collect()
+    }
+
+    fn draw_table(&self, frame: &mut Frame, area: Rect, lang: Lang, theme: &Theme) {
+        let marker_w = u16::try_from(text::width(&theme.selected_symbol) + 1).unwrap_or(2);
+        let cols = self.columns(lang, theme, area.width.saturating_sub(marker_w));
+        let (columns, kinds): (Vec<Column>, Vec<Col>) = cols.into_iter().unzip();
+        if self.view.is_empty() {
+            let [_, msg] =
+                Layout::vertical([Constraint::Length(2), Constraint::Length(1)]).areas(area);
+            frame.render_widget(
+                Line::styled(Msg::NoMatches.text(lang), theme.muted).centered(),
+                msg,
+            );
+        }
+        let table = VisibleTable {
+            columns: &columns,
+            len: self.view.len(),
+            selected: Some(self.selected),
+            offset: self.offset,
+            header: theme.header,
+            row: theme.base,
+            selected_row: theme.selected,
+            marker: &theme.selected_symbol,
+        };
+        let snap = &self.data.snapshot;
+        table.render(area, frame.buffer_mut(), |i| {
+            let e = &snap.entries[self.view[i] as usize];
+            kinds
+                .iter()
+                .zip(&columns)
+                .map(|(k, c)| self.cell(*k, e, usize::from(c.width), lang, theme))
+                .collect()
+        });
+    }
+
+    fn cell(&self, col: Col, e: &RosterEntry, width: usize, lang: Lang, theme: &Theme) -> Cell {
+        let snap = &self.data.snapshot;
+        let policy = snap.policy.as_ref();
+        let n = self.data.tier_count();
+        match col {
+            Col::Tier => match (e.eval.tier_index, policy) {
+                (Some(t), Some(p)) => (
+                    format!(
+                        "{} {}",
+                        theme.tier_symbol(t, n),
+                        labels::tier_short(p, t, lang)
+                    ),
+                    theme.tier(t, n),
+                ),
+                _ => (String::new(), theme.muted),
+            },
+            Col::Id => (e.student.student_id.clone(), Style::new()),
+            Col::Name => (e.student.name.clone(), Style::new()),
+            Col::Class => (e.student.class.clone(), Style::new()),
+            Col::Reason => {
+                let tokens = labels::reason_tokens(&e.eval, policy, lang);
+                (labels::join_fitting(&tokens, width), Style::new())
+            }
+            Col::Status => {
+                let s: Vec<String> = e
+                    .eval
+                    .status
+                    .iter()
+                    .map(|s| labels::status_name(policy, s, lang))
+                    .collect();
+                (s.join(" "), theme.warning)
+            }
+            Col::LastContact => {
+                let fmt = if self.data.contacts_this_year {
+                    "%m-%d"
+                } else {
+                    "%Y-%m-%d"
+                };
+                (
+                    e.last_contact
+                        .map_or_else(|| "-".to_string(), |d| d.format(fmt).to_string()),
+                    theme.muted,
+                )
+            }
+            Col::Followup => match &e.followup {
+                Some(f) => {
+                    let style = if f.days_overdue > 0 {
+                        theme.overdue
+                    } else {
+                        Style::new()
+                    };
+                    (i18n::followup_text(lang, f.days_overdue, f.due), style)
+                }
+                None => (String::new(), Style::new()),
+            },
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Col {
+    Tier,
+    Id,
+    Name,
+    Class,
+    Reason,
+    Status,
+    LastContact,
+    Followup,
+}

@@ -1,0 +1,710 @@
+//! Whole-screen snapshots of the TUI (mono theme, so colour never matters) at 80x24 and
+//! 120x40 in both languages, driven through the same key → action → update path as the
+//! real terminal, plus behaviour checks (search, filters, selection kept on refresh).
+
+use chrono::{NaiveDate, NaiveDateTime};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+
+use yujing::model::{Nature, Student, Term};
+use yujing::policy::{CourseOutcome, Evaluation, Policy, Reason, Threshold, Value};
+use yujing::text;
+use yujing::tui::data::{
+    ContactView, FakeSource, FollowupMark, RosterEntry, Snapshot, StudentDetail, TierHistory,
+};
+use yujing::tui::keymap::{self, Context};
+use yujing::tui::loader::Request;
+use yujing::tui::roster_data::RosterData;
+use yujing::tui::{Action, App, DataSource, Lang, Theme, TuiOptions};
+
+const TERM: Term = Term { year: 2024, n: 1 };
+
+const POLICY: &str = r#"
+id = "hljjz"
+name_zh = "黑龙江建筑职业技术学院"
+name_en = "Heilongjiang Construction"
+[[tiers]]
+id = "yellow"
+order = 1
+zh = "黄色预警"
+en = "Yellow"
+short_zh = "黄"
+short_en = "Y"
+conditions = [{ metric = "outstanding_failed_courses", op = ">=", threshold = 2 }]
+[[tiers]]
+id = "orange"
+order = 2
+zh = "橙色预警"
+en = "Orange"
+short_zh = "橙"
+short_en = "O"
+conditions = [{ metric = "outstanding_failed_courses", op = ">=", threshold = 4 }]
+[[tiers]]
+id = "red"
+order = 3
+zh = "红色预警"
+en = "Red"
+short_zh = "红"
+short_en = "R"
+conditions = [{ metric = "outstanding_failed_courses", op = ">=", threshold = 6 }]
+[[status]]
+id = "repeat_year"
+zh = "留级"
+en = "repeat"
+conditions = [{ metric = "outstanding_failed_courses", op = ">=", threshold = 6 }]
+[[status]]
+id = "dismissal"
+zh = "退学"
+en = "dismissed"
+conditions = [{ metric = "outstanding_failed_courses", op = ">=", threshold = 8 }]
+"#;
+
+const NAMES: [&str; 30] = [
+    "王清白",
+    "李明",
+    "张伟",
+    "刘洋",
+    "陈静",
+    "杨帆",
+    "赵磊",
+    "黄丽",
+    "周杰",
+    "吴敏",
+    "徐强",
+    "孙悦",
+    "马超",
+    "朱琳",
+    "胡斌",
+    "郭涛",
+    "何雪",
+    "高峰",
+    "林娜",
+    "罗成",
+    "郑爽",
+    "梁宇",
+    "谢婷",
+    "宋佳",
+    "唐亮",
+    "许晴",
+    "韩冰",
+    "冯刚",
+    "欧阳娜娜",
+    "阿依古丽·买买提",
+];
+
+fn policy() -> Policy {
+    toml::from_str(POLICY).expect("test policy parses")
+}
+
+fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
+}
+
+fn reason(tier: &str, metric: &str, value: f64, op: &str, threshold: f64) -> Reason {
+    Reason {
+        tier: tier.into(),
+        metric: metric.into(),
+        value: Value::Number(value),
+        op: op.into(),
+        threshold: Threshold::Number(threshold),
+        courses: vec![],
+        carried_from: None,
+    }
+}
+
+/// Student `i`'s evaluation: a spread of tiers, reasons and statuses.
+fn evaluation(id: &str, i: usize) -> Evaluation {
+    let (tier, reasons, status): (Option<usize>, Vec<Reason>, Vec<String>) = match i % 6 {
+        0 => {
+            let failed = 6.0 + (i % 3) as f64;
+            let status = if failed >= 8.0 {
+                "dismissal"
+            } else {
+                "repeat_year"
+            };
+            (
+                Some(2),
+                vec![
+                    reason("red", "outstanding_failed_courses", failed, ">=", 6.0),
+                    reason(
+                        "red",
+                        "outstanding_failed_credits",
+                        19.0 + i as f64,
+                        ">=",
+                        12.0,
+                    ),
+                    reason("orange", "outstanding_failed_courses", failed, ">=", 4.0),
+                ],
+                vec![status.to_string()],
+            )
+        }
+        1 | 4 => (
+            Some(1),
+            vec![
+                reason("orange", "term_failed_after_makeup", 2.0, ">=", 2.0),
+                reason("yellow", "outstanding_failed_courses", 3.0, ">=", 2.0),
+            ],
+            vec![],
+        ),
+        2 => {
+            let mut flag = reason("yellow", "flag:wellbeing", 0.0, "is", 0.0);
+            flag.value = Value::Bool(true);
+            flag.threshold = Threshold::Bool(true);
+            (Some(0), vec![flag], vec![])
+        }
+        3 => (
+            Some(0),
+            vec![reason(
+                "yellow",
+                "outstanding_failed_courses",
+                2.0,
+                ">=",
+                2.0,
+            )],
+            vec![],
+        ),
+        _ => (None, vec![], vec![]),
+    };
+    Evaluation {
+        student_id: id.into(),
+        term: TERM,
+        tier_index: tier,
+        tier: tier.map(|t| ["yellow", "orange", "red"][t].to_string()),
+        severity: tier.map_or(0, |t| t as u32 + 1),
+        status,
+        carried: false,
+        reasons,
+        status_reasons: vec![],
+    }
+}
+
+fn student(i: usize, name: &str) -> Student {
+    let class = ["计算机2101", "计算机2102", "软件工程2101"][i % 3];
+    Student {
+        student_id: format!("20210101{:02}", i + 1),
+        name: name.into(),
+        college: "信息工程学院".into(),
+        major: if i % 3 == 2 {
+            "软件工程".into()
+        } else {
+            "计算机科学与技术".into()
+        },
+        cohort: "2021".into(),
+        class: class.into(),
+        phone: format!("138000000{:02}", i),
+        parent: format!("{}父", name.chars().next().unwrap_or('某')),
+        parent_phone: format!("139000000{:02}", i),
+        address: String::new(),
+        class_teacher: ["李红", "周平", "陈亮"][i % 3].into(),
+        counsellor: if i < 15 {
+            "张老师".into()
+        } else {
+            "赵老师".into()
+        },
+    }
+}
+
+fn cohort() -> Vec<RosterEntry> {
+    NAMES
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            let student = student(i, name);
+            let eval = evaluation(&student.student_id, i);
+            RosterEntry {
+                last_contact: (i % 4 != 3).then(|| date(2025, 3, 1 + (i % 20) as u32)),
+                followup: (i % 5 == 0).then(|| FollowupMark {
+                    label: "班主任谈话".into(),
+                    due: date(2025, 3, 10 + (i % 10) as u32),
+                    days_overdue: if i % 10 == 0 { 4 } else { 0 },
+                }),
+                student,
+                eval,
+            }
+        })
+        .collect()
+}
+
+fn snapshot(entries: Vec<RosterEntry>) -> Snapshot {
+    Snapshot {
+        policy: Some(policy()),
+        term: Some(TERM),
+        student_count: entries.len(),
+        entries,
+        today: date(2025, 3, 20),
+    }
+}
+
+fn course(
+    code: &str,
+    name: &str,
+    term: Term,
+    credits: f64,
+    results: [&str; 3],
+    passed: Option<bool>,
+) -> CourseOutcome {
+    let opt = |s: &str| (!s.is_empty()).then(|| s.to_string());
+    CourseOutcome {
+        code: code.into(),
+        name: name.into(),
+        term,
+        credits,
+        nature: Some(Nature::Required),
+        assessment: None,
+        regular: opt(results[0]),
+        makeup: opt(results[1]),
+        retake: opt(results[2]),
+        passed_so_far: passed,
+        ever_failed: true,
+    }
+}
+
+/// 王清白's page: failed courses, three terms of history, two contacts.
+fn wang_detail(entries: &[RosterEntry]) -> StudentDetail {
+    let e = &entries[0];
+    let t0 = Term { year: 2023, n: 1 };
+    let t1 = Term { year: 2023, n: 2 };
+    let mut passed = course(
+        "MA1001",
+        "高等数学A（上）",
+        t0,
+        5.0,
+        ["45", "52", "61"],
+        Some(true),
+    );
+    passed.ever_failed = true;
+    let mut never_failed = passed.clone();
+    never_failed.ever_failed = false;
+    never_failed.name = "大学英语".into();
+    StudentDetail {
+        student: e.student.clone(),
+        eval: e.eval.clone(),
+        courses: vec![
+            passed,
+            never_failed,
+            course(
+                "MA1002",
+                "高等数学A（下）",
+                t1,
+                5.0,
+                ["38", "44", ""],
+                Some(false),
+            ),
+            course(
+                "CS2001",
+                "数据结构与算法分析",
+                t1,
+                4.0,
+                ["不及格", "缺考", ""],
+                Some(false),
+            ),
+            course("PH1001", "大学物理", TERM, 3.5, ["51", "", ""], None),
+        ],
+        history: vec![
+            TierHistory {
+                term: t0,
+                tier_index: Some(0),
+                status: vec![],
+                carried: false,
+            },
+            TierHistory {
+                term: t1,
+                tier_index: Some(1),
+                status: vec![],
+                carried: false,
+            },
+            TierHistory {
+                term: TERM,
+                tier_index: Some(2),
+                status: vec!["repeat_year".into()],
+                carried: false,
+            },
+        ],
+        contacts: vec![
+            ContactView {
+                at: NaiveDateTime::new(date(2025, 2, 20), chrono::NaiveTime::MIN),
+                author: "李红".into(),
+                role: "班主任".into(),
+                with_whom: "学生".into(),
+                channel: "面谈".into(),
+                kind: "谈话".into(),
+                summary:
+                    "学生承认上学期沉迷游戏，表示本学期每天去图书馆自习，重修高等数学和数据结构。"
+                        .into(),
+            },
+            ContactView {
+                at: NaiveDateTime::new(date(2025, 3, 5), chrono::NaiveTime::MIN),
+                author: "张老师".into(),
+                role: "辅导员".into(),
+                with_whom: "家长".into(),
+                channel: "电话".into(),
+                kind: "联系家长".into(),
+                summary: "已告知家长预警情况。".into(),
+            },
+        ],
+    }
+}
+
+fn options(lang: Lang) -> TuiOptions {
+    TuiOptions::new(lang, Theme::mono())
+}
+
+fn press(app: &mut App, code: KeyCode) -> bool {
+    app.handle_key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+fn type_text(app: &mut App, s: &str) {
+    for c in s.chars() {
+        press(app, KeyCode::Char(c));
+    }
+}
+
+/// Answers the app's load requests the way the loader thread would.
+fn serve(app: &mut App, source: &dyn DataSource) {
+    for r in app.take_requests() {
+        if let Request::Student(id) = r {
+            let detail = source.student(&id).expect("fake source answers");
+            app.set_student(&id, detail);
+        }
+    }
+}
+
+/// The screen as text: one line per row, wide glyphs once, trailing blanks trimmed.
+fn screen_text(buf: &Buffer) -> String {
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        let mut line = String::new();
+        let mut skip = 0;
+        for x in 0..buf.area.width {
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            let sym = buf[(x, y)].symbol();
+            line.push_str(sym);
+            skip = text::width(sym).saturating_sub(1);
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+fn render(app: &mut App, w: u16, h: u16) -> String {
+    app.resize(w, h);
+    let mut term = Terminal::new(TestBackend::new(w, h)).expect("test terminal");
+    term.draw(|f| app.draw(f)).expect("draw");
+    screen_text(term.backend().buffer())
+}
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
+const LANGS: [(Lang, &str); 2] = [(Lang::Zh, "zh"), (Lang::En, "en")];
+
+/// Snapshots `setup`'s app at every size and language.
+fn snapshot_all(name: &str, setup: impl Fn(Lang) -> App) {
+    for (lang, tag) in LANGS {
+        for (w, h) in SIZES {
+            let mut app = setup(lang);
+            let screen = render(&mut app, w, h);
+            insta::assert_snapshot!(format!("{name}_{tag}_{w}x{h}"), screen);
+        }
+    }
+}
+
+fn roster_app(lang: Lang) -> App {
+    App::new(snapshot(cohort()), options(lang))
+}
+
+#[test]
+fn empty_database_says_what_to_do() {
+    snapshot_all("empty", |lang| {
+        let mut s = snapshot(vec![]);
+        s.policy = None;
+        s.term = None;
+        App::new(s, options(lang))
+    });
+}
+
+#[test]
+fn database_without_policy_asks_for_one() {
+    snapshot_all("no_policy", |lang| {
+        let mut s = snapshot(cohort());
+        s.policy = None;
+        App::new(s, options(lang))
+    });
+}
+
+#[test]
+fn roster() {
+    snapshot_all("roster", roster_app);
+}
+
+#[test]
+fn roster_with_tier_filter() {
+    snapshot_all("roster_tier_red", |lang| {
+        let mut app = roster_app(lang);
+        press(&mut app, KeyCode::Tab);
+        app
+    });
+}
+
+#[test]
+fn search_by_pinyin_initials() {
+    snapshot_all("search_wqb", |lang| {
+        let mut app = roster_app(lang);
+        press(&mut app, KeyCode::Char('/'));
+        type_text(&mut app, "wqb");
+        app
+    });
+}
+
+#[test]
+fn student_page() {
+    snapshot_all("student", |lang| {
+        let entries = cohort();
+        let source = FakeSource::new(snapshot(entries.clone()), vec![wang_detail(&entries)]);
+        let mut app = App::new(source.snapshot().expect("snapshot"), options(lang));
+        press(&mut app, KeyCode::Char('/'));
+        type_text(&mut app, "wqb");
+        press(&mut app, KeyCode::Enter);
+        press(&mut app, KeyCode::Enter);
+        serve(&mut app, &source);
+        app
+    });
+}
+
+#[test]
+fn help_lists_the_roster_keys() {
+    snapshot_all("help", |lang| {
+        let mut app = roster_app(lang);
+        press(&mut app, KeyCode::Char('?'));
+        app
+    });
+}
+
+#[test]
+fn narrow_terminal_cuts_cjk_with_ellipsis_and_keeps_columns() {
+    let mut app = roster_app(Lang::Zh);
+    press(&mut app, KeyCode::Char('s')); // id order: 阿依古丽·买买提 (the longest name) is last
+    press(&mut app, KeyCode::Char('G'));
+    let screen = render(&mut app, 60, 12);
+    insta::assert_snapshot!("narrow_zh_60x12", screen);
+    let row = screen
+        .lines()
+        .find(|l| l.contains("2021010130"))
+        .expect("last student shown");
+    assert!(row.contains('…'), "long name is cut: {row}");
+    // Every data row puts the class at the same display column as the header does.
+    let header = screen.lines().find(|l| l.contains("等级")).expect("header");
+    let col = text::width(&header[..header.find("班级").unwrap_or(0)]);
+    for line in screen.lines().filter(|l| l.contains("202101")) {
+        let at = line
+            .find("计算")
+            .or_else(|| line.find("软件"))
+            .expect("class shown");
+        assert_eq!(text::width(&line[..at]), col, "misaligned: {line}");
+    }
+}
+
+#[test]
+fn escape_sequences_in_imported_text_never_reach_the_terminal() {
+    let mut entries = cohort();
+    entries[0].student.name = "王\u{1b}[31m清\u{1b}]0;owned\u{7}白\r\n".into();
+    let mut app = App::new(snapshot(entries), options(Lang::Zh));
+    app.resize(80, 24);
+    let mut term = Terminal::new(TestBackend::new(80, 24)).expect("test terminal");
+    term.draw(|f| app.draw(f)).expect("draw");
+    let buf = term.backend().buffer();
+    assert!(
+        buf.content
+            .iter()
+            .all(|c| !c.symbol().chars().any(char::is_control))
+    );
+    assert!(screen_text(buf).contains("王清白"));
+}
+
+#[test]
+fn search_enter_keeps_filter_then_opens_and_esc_returns_with_selection() {
+    let entries = cohort();
+    let source = FakeSource::new(snapshot(entries.clone()), vec![wang_detail(&entries)]);
+    let mut app = App::new(source.snapshot().expect("snapshot"), options(Lang::Zh));
+    press(&mut app, KeyCode::Char('/'));
+    assert_eq!(app.context(), Context::Search);
+    type_text(&mut app, "wqb");
+    let roster = app.roster().expect("roster");
+    assert_eq!(roster.visible_len(), 1);
+    assert_eq!(roster.selected_id(), Some("2021010101"));
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.context(), Context::Roster);
+    assert_eq!(app.roster().map(|r| r.query()), Some("wqb"));
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.open_student(), Some("2021010101"));
+    assert_eq!(
+        app.take_requests(),
+        vec![Request::Student("2021010101".into())]
+    );
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.open_student(), None);
+    assert_eq!(app.take_requests(), vec![Request::CloseStudent]);
+    assert_eq!(
+        app.roster().and_then(|r| r.selected_id()),
+        Some("2021010101")
+    );
+}
+
+#[test]
+fn search_matches_full_pinyin_class_and_id_prefix_and_esc_clears() {
+    let mut app = roster_app(Lang::En);
+    press(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, "ouyang");
+    assert_eq!(app.roster().map(|r| r.visible_len()), Some(1));
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(
+        app.roster().map(|r| (r.query(), r.visible_len())),
+        Some(("", 30))
+    );
+    press(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, "软件");
+    assert_eq!(app.roster().map(|r| r.visible_len()), Some(10));
+    // `q` in the search field types; it does not quit.
+    press(&mut app, KeyCode::Backspace);
+    press(&mut app, KeyCode::Backspace);
+    type_text(&mut app, "q");
+    assert!(!app.should_quit());
+    assert_eq!(app.roster().map(|r| r.query()), Some("q"));
+    press(&mut app, KeyCode::Esc);
+    // Ids match by prefix: a full id finds one student, a piece from its middle none.
+    type_text(&mut app, "/2021010113");
+    assert_eq!(visible_ids(&app), vec!["2021010113"]);
+    press(&mut app, KeyCode::Esc);
+    type_text(&mut app, "/10113");
+    assert!(visible_ids(&app).is_empty());
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('q'));
+    assert!(app.should_quit());
+}
+
+fn visible_ids(app: &App) -> Vec<String> {
+    app.roster()
+        .map(|r| {
+            r.visible_entries()
+                .map(|e| e.student.student_id.clone())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn tab_cycles_tiers_most_severe_first() {
+    let mut app = roster_app(Lang::Zh);
+    let tiers: Vec<usize> = (0..5)
+        .map(|_| {
+            press(&mut app, KeyCode::Tab);
+            app.roster().map_or(0, |r| r.visible_len())
+        })
+        .collect();
+    // red 5, orange 10, yellow 10, then all 30, then red again.
+    assert_eq!(tiers, vec![5, 10, 10, 30, 5]);
+    press(&mut app, KeyCode::BackTab);
+    assert_eq!(app.roster().map(|r| r.visible_len()), Some(30));
+}
+
+#[test]
+fn refresh_keeps_the_selected_student() {
+    let entries = cohort();
+    let mut app = App::new(snapshot(entries.clone()), options(Lang::Zh));
+    for _ in 0..3 {
+        app.update(Action::Down);
+    }
+    let chosen = app
+        .roster()
+        .and_then(|r| r.selected_id())
+        .map(str::to_string)
+        .expect("selected");
+    // Another process changes the data: the chosen student drops out of the red tier.
+    let mut changed = entries;
+    changed.reverse();
+    let pos = changed
+        .iter()
+        .position(|e| e.student.student_id == chosen)
+        .expect("still there");
+    changed[pos].eval = evaluation(&chosen, 5);
+    app.set_data(RosterData::build(snapshot(changed), 2));
+    assert_eq!(
+        app.roster().and_then(|r| r.selected_id()),
+        Some(chosen.as_str())
+    );
+}
+
+#[test]
+fn class_picker_filters_the_roster() {
+    let mut app = roster_app(Lang::Zh);
+    press(&mut app, KeyCode::Char('c'));
+    assert_eq!(app.context(), Context::Picker);
+    press(&mut app, KeyCode::Down); // first class after 全部
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.context(), Context::Roster);
+    assert_eq!(app.roster().map(|r| r.visible_len()), Some(10));
+    press(&mut app, KeyCode::Char('x'));
+    assert_eq!(app.roster().map(|r| r.visible_len()), Some(30));
+}
+
+#[test]
+fn keys_resolve_per_screen_and_update_applies_them() {
+    let enter = KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE);
+    assert_eq!(keymap::resolve(Context::Roster, enter), Some(Action::Open));
+    assert_eq!(
+        keymap::resolve(Context::Search, enter),
+        Some(Action::SearchAccept)
+    );
+    let mut app = roster_app(Lang::Zh);
+    assert!(app.update(Action::Bottom));
+    assert_eq!(
+        app.roster()
+            .and_then(|r| r.selected_id())
+            .map(|id| id.len()),
+        Some(10)
+    );
+    assert!(app.update(Action::Top));
+    let first = app
+        .roster()
+        .and_then(|r| r.selected_id())
+        .map(str::to_string);
+    // Severity order: the first row is a red-tier student.
+    let red: Vec<String> = cohort()
+        .into_iter()
+        .filter(|e| e.eval.tier_index == Some(2))
+        .map(|e| e.student.student_id)
+        .collect();
+    assert!(first.is_some_and(|id| red.contains(&id)));
+    assert!(
+        !app.update(Action::SearchAccept),
+        "no search field open: nothing changes"
+    );
+}
+
+#[test]
+fn student_page_scrolls_to_the_contact_log_newest_first() {
+    let entries = cohort();
+    let source = FakeSource::new(snapshot(entries.clone()), vec![wang_detail(&entries)]);
+    let mut app = App::new(source.snapshot().expect("snapshot"), options(Lang::Zh));
+    app.update(Action::Open);
+    serve(&mut app, &source);
+    let top = render(&mut app, 80, 24);
+    assert!(
+        !top.contains("联系记录"),
+        "80x24 needs scrolling for contacts"
+    );
+    assert!(top.contains("↓"), "the page says there is more below");
+    press(&mut app, KeyCode::Char('G'));
+    let bottom = render(&mut app, 80, 24);
+    insta::assert_snapshot!("student_bottom_zh_80x24", bottom);
+    let newest = bottom.find("2025-03-05").expect("newest contact shown");
+    let oldest = bottom.find("2025-02-20").expect("older contact shown");
+    assert!(newest < oldest);
+    assert!(!bottom.contains("↓"));
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.context(), Context::Roster);
+}
