@@ -350,6 +350,38 @@ pub fn obligations(
         .collect()
 }
 
+/// Each student's most urgent obligation: the most overdue, else the one due soonest.
+pub fn most_urgent(
+    schedules: &[Schedule],
+    contacts: &[Contact],
+    cal: &Calendar,
+    today: NaiveDate,
+) -> HashMap<String, (Schedule, Status)> {
+    let mut by_student: HashMap<&str, Vec<&Contact>> = HashMap::new();
+    for c in contacts.iter().filter(|c| c.superseded_by.is_none()) {
+        by_student.entry(c.student_id.as_str()).or_default().push(c);
+    }
+    let mut out: HashMap<String, (Schedule, Status)> = HashMap::new();
+    for s in schedules {
+        let cs = by_student
+            .get(s.student_id.as_str())
+            .map_or(&[][..], Vec::as_slice);
+        let st = schedule_status(s, cs, cal, today);
+        let Some(due) = st.due else { continue };
+        let urgency = |st: &Status, due: NaiveDate| (std::cmp::Reverse(st.days_overdue), due);
+        let better = match out.get(&s.student_id) {
+            None => true,
+            Some((_, old)) => old
+                .due
+                .is_none_or(|od| urgency(&st, due) < urgency(old, od)),
+        };
+        if better {
+            out.insert(s.student_id.clone(), (s.clone(), st));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -469,4 +501,3 @@ mod tests {
         assert_eq!("休学".parse::<ExemptReason>().unwrap(), ExemptReason::Leave);
     }
 }
-

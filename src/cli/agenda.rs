@@ -32,7 +32,7 @@ fn row(i: &AgendaItem, lang: Lang) -> Vec<String> {
             .to_string(),
         i.cadence.to_string(),
         i.schedule_id.to_string(),
-        crate::text::sanitize(&i.note),
+        crate::text::sanitize(&i.note).into_owned(),
     ]
 }
 

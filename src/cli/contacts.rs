@@ -43,8 +43,8 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
                 c.role.map_or("", |r| r.label_zh()).to_string(),
                 c.with_whom.label(lang).to_string(),
                 c.channel.label(lang).to_string(),
-                sanitize(&c.author),
-                sanitize(&c.summary),
+                sanitize(&c.author).into_owned(),
+                sanitize(&c.summary).into_owned(),
             ]
         })
         .collect();

@@ -110,8 +110,8 @@ fn header(lang: Lang) -> Vec<&'static str> {
 fn cells(r: &Roster, s: &crate::model::Student, e: &Evaluation, lang: Lang) -> Vec<String> {
     vec![
         s.student_id.clone(),
-        crate::text::sanitize(&s.name),
-        crate::text::sanitize(&s.class),
+        crate::text::sanitize(&s.name).into_owned(),
+        crate::text::sanitize(&s.class).into_owned(),
         tier_label(&r.policy, e, lang).unwrap_or("").to_string(),
         status_label(&r.policy, e, lang),
         reasons_text(e, lang),

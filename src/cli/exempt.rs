@@ -75,7 +75,7 @@ pub fn run(ctx: &Ctx, c: Cmd) -> anyhow::Result<ExitCode> {
                         e.student_id.clone(),
                         e.term.to_string(),
                         e.reason_kind.label(lang).to_string(),
-                        crate::text::sanitize(&e.reason),
+                        crate::text::sanitize(&e.reason).into_owned(),
                         e.by.clone(),
                         e.until.map(|d| d.to_string()).unwrap_or_default(),
                         if e.active(ctx.today) {

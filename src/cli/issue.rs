@@ -67,7 +67,7 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
         changes.push(format!(
             "  {} {}: {} → {}",
             s.student_id,
-            crate::text::sanitize(&s.name),
+            crate::text::sanitize(&s.name).into_owned(),
             old.map_or(lang.pick("未发", "not issued").to_string(), |w| label(
                 &w.tier
             )),

@@ -89,7 +89,7 @@ pub fn run(ctx: &Ctx, c: Cmd) -> anyhow::Result<ExitCode> {
                         s.cadence.to_string(),
                         s.from.to_string(),
                         s.until.map(|d| d.to_string()).unwrap_or_default(),
-                        crate::text::sanitize(&s.note),
+                        crate::text::sanitize(&s.note).into_owned(),
                     ]
                 })
                 .collect();

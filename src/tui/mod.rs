@@ -19,6 +19,7 @@ pub mod loader;
 pub mod roster_data;
 pub mod screens;
 pub mod search;
+pub mod source;
 pub mod theme;
 pub mod widgets;
 
