@@ -2,7 +2,7 @@
 //! thread. Knows no SQL itself; it asks [`crate::db`] and [`crate::roster`].
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::Path;
 
 use chrono::NaiveDate;
 
@@ -24,7 +24,7 @@ pub struct DbSource {
 
 impl DbSource {
     pub fn open(
-        path: &PathBuf,
+        path: &Path,
         policy_arg: Option<String>,
         term_arg: Option<Term>,
         today: NaiveDate,
