@@ -46,14 +46,19 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let lang = ctx.lang;
-    let header = match lang {
-        Lang::Zh => [
-            "截止", "逾期", "学号", "类型", "角色", "频次", "日程", "说明",
+    let header = output::header(
+        lang,
+        &[
+            ("截止", "due"),
+            ("逾期", "overdue"),
+            ("学号", "student"),
+            ("类型", "kind"),
+            ("角色", "role"),
+            ("频次", "cadence"),
+            ("日程", "schedule"),
+            ("说明", "note"),
         ],
-        Lang::En => [
-            "due", "overdue", "student", "kind", "role", "cadence", "schedule", "note",
-        ],
-    };
+    );
     for (title, items) in [
         (lang.pick("逾期", "Overdue"), &agenda.overdue),
         (lang.pick("今天到期", "Due today"), &agenda.due_today),

@@ -2,7 +2,6 @@
 
 use std::process::ExitCode;
 
-use crate::locale::Lang;
 use crate::text::sanitize;
 
 use super::{Ctx, ListFormat as Format, output};
@@ -48,22 +47,20 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
             ]
         })
         .collect();
-    let header = match lang {
-        Lang::Zh => [
-            "编号",
-            "时间",
-            "学号",
-            "类型",
-            "角色",
-            "对象",
-            "方式",
-            "记录人",
-            "内容",
+    let header = output::header(
+        lang,
+        &[
+            ("编号", "id"),
+            ("时间", "at"),
+            ("学号", "student"),
+            ("类型", "kind"),
+            ("角色", "role"),
+            ("对象", "with"),
+            ("方式", "channel"),
+            ("记录人", "by"),
+            ("内容", "summary"),
         ],
-        Lang::En => [
-            "id", "at", "student", "kind", "role", "with", "channel", "by", "summary",
-        ],
-    };
+    );
     output::table(&mut out, &header, &rows)?;
     Ok(ExitCode::SUCCESS)
 }

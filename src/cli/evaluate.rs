@@ -101,10 +101,17 @@ fn write_json(out: &mut impl Write, r: &Roster, lang: Lang) -> anyhow::Result<()
 }
 
 fn header(lang: Lang) -> Vec<&'static str> {
-    match lang {
-        Lang::Zh => vec!["学号", "姓名", "班级", "预警", "状态", "原因"],
-        Lang::En => vec!["id", "name", "class", "tier", "status", "reasons"],
-    }
+    output::header(
+        lang,
+        &[
+            ("学号", "id"),
+            ("姓名", "name"),
+            ("班级", "class"),
+            ("预警", "tier"),
+            ("状态", "status"),
+            ("原因", "reasons"),
+        ],
+    )
 }
 
 fn cells(r: &Roster, s: &crate::model::Student, e: &Evaluation, lang: Lang) -> Vec<String> {

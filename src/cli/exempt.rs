@@ -87,21 +87,19 @@ pub fn run(ctx: &Ctx, c: Cmd) -> anyhow::Result<ExitCode> {
                     ]
                 })
                 .collect();
-            let header = match lang {
-                crate::locale::Lang::Zh => [
-                    "编号",
-                    "学号",
-                    "学期",
-                    "原因",
-                    "说明",
-                    "操作人",
-                    "截至",
-                    "状态",
+            let header = output::header(
+                lang,
+                &[
+                    ("编号", "id"),
+                    ("学号", "student"),
+                    ("学期", "term"),
+                    ("原因", "reason"),
+                    ("说明", "note"),
+                    ("操作人", "by"),
+                    ("截至", "until"),
+                    ("状态", "state"),
                 ],
-                crate::locale::Lang::En => [
-                    "id", "student", "term", "reason", "note", "by", "until", "state",
-                ],
-            };
+            );
             output::table(&mut std::io::stdout().lock(), &header, &rows)?;
         }
         Cmd::Lift { id } => {

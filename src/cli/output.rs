@@ -5,6 +5,13 @@ use std::io::Write;
 
 use unicode_width::UnicodeWidthStr;
 
+use crate::locale::Lang;
+
+/// Column headers in the UI language, from (zh, en) pairs.
+pub fn header<'a>(lang: Lang, cols: &[(&'a str, &'a str)]) -> Vec<&'a str> {
+    cols.iter().map(|(zh, en)| lang.pick(zh, en)).collect()
+}
+
 /// Writes rows as columns padded to the widest cell (display columns, not chars).
 pub fn table(out: &mut impl Write, header: &[&str], rows: &[Vec<String>]) -> std::io::Result<()> {
     let mut widths: Vec<usize> = header.iter().map(|h| h.width()).collect();

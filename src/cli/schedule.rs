@@ -93,14 +93,19 @@ pub fn run(ctx: &Ctx, c: Cmd) -> anyhow::Result<ExitCode> {
                     ]
                 })
                 .collect();
-            let header = match lang {
-                crate::locale::Lang::Zh => [
-                    "编号", "学号", "类型", "角色", "频次", "开始", "结束", "说明",
+            let header = output::header(
+                lang,
+                &[
+                    ("编号", "id"),
+                    ("学号", "student"),
+                    ("类型", "kind"),
+                    ("角色", "role"),
+                    ("频次", "cadence"),
+                    ("开始", "from"),
+                    ("结束", "until"),
+                    ("说明", "note"),
                 ],
-                crate::locale::Lang::En => [
-                    "id", "student", "kind", "role", "cadence", "from", "until", "note",
-                ],
-            };
+            );
             output::table(&mut std::io::stdout().lock(), &header, &rows)?;
         }
         Cmd::Cancel { id } => {
