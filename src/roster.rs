@@ -41,13 +41,48 @@ pub fn resolve_term(db: &Db, arg: Option<&str>) -> anyhow::Result<Term> {
 }
 
 pub fn assess(db: &Db, policy: Policy, term: Term) -> anyhow::Result<Roster> {
-    let facts = db.load_facts(term)?;
-    let evals = evaluate_all(&policy, &facts, term);
+    let mut evals = evaluate_streaming(db, &policy, term)?;
+    evals.sort_unstable_by(|a, b| a.student_id.cmp(&b.student_id));
     let students = db.students()?;
-    // Both lists come ordered by student id and hold every student.
-    debug_assert_eq!(students.len(), evals.len());
+    // Both lists are ordered by student id and hold every student.
+    anyhow::ensure!(
+        students.len() == evals.len(),
+        "the roster changed while it was read"
+    );
     let rows = students.into_iter().zip(evals).collect();
     Ok(Roster { policy, term, rows })
+}
+
+/// Evaluates every student while the database streams their facts: reading on this thread,
+/// evaluating on another, a batch at a time, so memory holds a few students' grades.
+fn evaluate_streaming(db: &Db, policy: &Policy, term: Term) -> anyhow::Result<Vec<Evaluation>> {
+    const BATCH: usize = 512;
+    std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<crate::model::StudentFacts>>(8);
+        let worker = scope.spawn(move || {
+            let mut out = Vec::new();
+            for batch in rx {
+                out.extend(evaluate_all(policy, &batch, term));
+            }
+            out
+        });
+        let mut batch = Vec::with_capacity(BATCH);
+        let read = db.for_each_facts(term, |mut f| {
+            f.sort_attempts();
+            batch.push(f);
+            if batch.len() == BATCH {
+                // A closed channel means the worker panicked; join below reports it.
+                let _ = tx.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)));
+            }
+        });
+        let _ = tx.send(batch);
+        drop(tx);
+        let evals = worker
+            .join()
+            .map_err(|_| anyhow::anyhow!("evaluation thread panicked"))?;
+        read?;
+        Ok(evals)
+    })
 }
 
 /// Term dates: the recorded ones, and the defaults (marked `false`) for nearby terms with none.

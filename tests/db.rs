@@ -23,7 +23,7 @@ fn student(id: &str) -> Student {
 fn attempt(code: &str, t: &str, result: &str) -> Attempt {
     Attempt {
         course_code: code.into(),
-        course_name: format!("课程{code}"),
+        course_name: format!("课程{code}").into(),
         term: term(t),
         kind: AttemptKind::Regular,
         nature: Some(Nature::Required),
@@ -278,7 +278,7 @@ fn load_facts_covers_every_student_up_to_the_term_and_round_trips_attempts() {
     let mut expected = vec![unusual.clone()];
     for (i, (text, mark)) in words.into_iter().enumerate() {
         let a = Attempt {
-            course_code: format!("W{i}"),
+            course_code: format!("W{i}").into(),
             nature: None,
             result: text.into(),
             mark,
@@ -377,4 +377,37 @@ fn db_path_comes_from_the_flag_then_the_environment_then_the_data_dir() {
     assert_eq!(resolve_path(None), default);
     assert_eq!(default, yujing::db::data_dir().join("yujing.db"));
     assert_eq!(resolve_path(Some(&flag)), flag);
+}
+
+#[test]
+fn streaming_facts_equal_loaded_facts_for_every_student() {
+    // Students stored out of id order, some with no grades, records in every table.
+    let mut db = roster();
+    let mut tx = db.begin_import().unwrap();
+    for id in ["005", "004"] {
+        tx.upsert_student(&student(id)).unwrap();
+    }
+    for (id, code, t) in [
+        ("004", "C1", "2024-2025-1"),
+        ("001", "C2", "2023-2024-2"),
+        ("004", "C3", "2024-2025-2"),
+        ("003", "C1", "2025-2026-1"),
+    ] {
+        tx.upsert_attempt(id, &attempt(code, t, "55")).unwrap();
+    }
+    tx.upsert_absence("002", term("2024-2025-2"), 4.0, "1")
+        .unwrap();
+    tx.upsert_absence("005", term("2024-2025-2"), 2.0, "1")
+        .unwrap();
+    tx.commit().unwrap();
+    let upto = term("2024-2025-2");
+    let mut streamed = Vec::new();
+    db.for_each_facts(upto, |f| streamed.push(f)).unwrap();
+    streamed.sort_by(|a, b| a.student_id.cmp(&b.student_id));
+    assert_eq!(streamed, db.load_facts(upto).unwrap());
+    assert_eq!(streamed.len(), 5);
+    assert!(
+        streamed[2].attempts.is_empty(),
+        "003's only grade is after the term"
+    );
 }

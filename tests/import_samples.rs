@@ -112,7 +112,7 @@ fn attempt_keys(file: &str) -> BTreeSet<Key> {
                 attempt: a,
             } => (
                 student_id,
-                a.course_code,
+                a.course_code.to_string(),
                 Some(a.term),
                 a.kind,
                 format!("{:?}", a.mark),
@@ -192,7 +192,7 @@ fn best_outcomes(file: &str) -> BTreeMap<(String, String), Option<bool>> {
         };
         let outcome = attempt.mark.passed(60.0);
         let slot = best
-            .entry((student_id, attempt.course_code))
+            .entry((student_id, attempt.course_code.to_string()))
             .or_insert(None);
         *slot = match (*slot, outcome) {
             (Some(true), _) | (_, Some(true)) => Some(true),
@@ -229,10 +229,10 @@ fn results_keep_their_shape_and_full_width_digits_are_read() {
     };
     // The cell is " ９０ " in the file.
     assert_eq!(
-        (student_id.as_str(), attempt.result.as_str(), attempt.mark),
+        (student_id.as_str(), attempt.result.as_ref(), attempt.mark),
         ("2022000000", "90", Mark::Score(90.0))
     );
-    assert_eq!(attempt.course_code, "C00001");
+    assert_eq!(&*attempt.course_code, "C00001");
     let (rows, _) = read(&fixture("samples", "grades.xlsx"), Dataset::Grades);
     let Record::Grade {
         student_id,
@@ -244,7 +244,7 @@ fn results_keep_their_shape_and_full_width_digits_are_read() {
     assert_eq!(
         (
             student_id.as_str(),
-            attempt.result.as_str(),
+            attempt.result.as_ref(),
             attempt.credits
         ),
         ("2022000000", "90", 1.0)
@@ -388,7 +388,7 @@ fn a_multiline_cell_counts_all_its_lines() {
     let Record::Grade { attempt, .. } = records(&rows[..1]).remove(0) else {
         panic!()
     };
-    assert_eq!(attempt.course_name, "高等数学\r\n（上）\r\n含习题课");
+    assert_eq!(&*attempt.course_name, "高等数学\r\n（上）\r\n含习题课");
 }
 
 #[test]

@@ -27,7 +27,7 @@ fn a(
 ) -> Attempt {
     Attempt {
         course_code: code.into(),
-        course_name: format!("课程{code}"),
+        course_name: format!("课程{code}").into(),
         term: term(t),
         kind: match kind {
             "正" => AttemptKind::Regular,

@@ -40,8 +40,8 @@ fn attempt() -> impl Strategy<Value = Attempt> {
         0..RESULTS.len(),
     )
         .prop_map(|(code, t, kind, nature, exam, credits, res)| Attempt {
-            course_code: format!("C{code}"),
-            course_name: format!("课程{code}"),
+            course_code: format!("C{code}").into(),
+            course_name: format!("课程{code}").into(),
             term: TERMS[t],
             kind: AttemptKind::from_code(kind).unwrap(),
             nature: Nature::normalise(NATURES[nature]),
@@ -51,7 +51,7 @@ fn attempt() -> impl Strategy<Value = Attempt> {
                 Assessment::Coursework
             }),
             credits: f64::from(credits) / 2.0,
-            result: RESULTS[res].to_string(),
+            result: RESULTS[res].into(),
             mark: Mark::parse(RESULTS[res]).unwrap(),
         })
 }
@@ -136,8 +136,8 @@ proptest! {
     #[test]
     fn a_passed_retake_never_raises_the_tier_without_carry(f in facts(), code in 0..8usize) {
         let mut better = f.clone();
-        better.attempts.retain(|a| !(a.course_code == format!("C{code}") && a.kind == AttemptKind::Retake && a.term == TERMS[3]));
-        if let Some(d) = f.attempts.iter().find(|a| a.course_code == format!("C{code}") && a.term < TERMS[3]) {
+        better.attempts.retain(|a| !(*a.course_code == *format!("C{code}") && a.kind == AttemptKind::Retake && a.term == TERMS[3]));
+        if let Some(d) = f.attempts.iter().find(|a| *a.course_code == *format!("C{code}") && a.term < TERMS[3]) {
             let mut r = d.clone();
             r.kind = AttemptKind::Retake;
             r.term = TERMS[3];

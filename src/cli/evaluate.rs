@@ -68,12 +68,13 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
     let policy = resolve_policy(&db, ctx.policy.as_deref())?;
     let term = resolve_term(&db, ctx.term.as_deref())?;
     let roster = assess(&db, policy, term)?;
-    let mut out = std::io::stdout().lock();
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     match a.format {
         Format::Json => write_json(&mut out, &roster, ctx.lang)?,
         Format::Csv => write_csv(&mut out, &roster, ctx.lang)?,
         Format::Table => write_table(&mut out, &roster, ctx.lang, a.all)?,
     }
+    out.flush()?;
     Ok(ExitCode::SUCCESS)
 }
 

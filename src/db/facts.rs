@@ -96,6 +96,57 @@ impl Db {
     }
 }
 
+impl Db {
+    /// Streams every student's facts up to `upto` to `each`, one student at a time in storage
+    /// order (not by id), so that memory holds one student's grades, not everyone's.
+    pub fn for_each_facts(
+        &self,
+        upto: Term,
+        mut each: impl FnMut(StudentFacts),
+    ) -> Result<(), DbError> {
+        let mut keys = students::roster_keys(&self.conn)?;
+        keys.sort_unstable_by_key(|(rowid, _)| *rowid);
+        let pos = |rowid: i64| keys.binary_search_by_key(&rowid, |(r, _)| *r).ok();
+        // Absences, fitness and flags are a few rows a student: hold them all.
+        let mut small: Vec<StudentFacts> = keys.iter().map(|_| StudentFacts::default()).collect();
+        fill_records(&self.conn, &mut small, pos, Scope::All, upto)?;
+        let mut next = 0usize;
+        let mut current: Option<(usize, Vec<crate::model::Attempt>)> = None;
+        let mut emit =
+            |i: usize, attempts: Vec<crate::model::Attempt>, small: &mut [StudentFacts]| {
+                let mut f = std::mem::take(&mut small[i]);
+                f.student_id = keys[i].1.clone();
+                f.attempts = attempts;
+                each(f);
+            };
+        grades::read_attempts(&self.conn, Scope::All, upto, |rowid, a| {
+            let Some(i) = pos(rowid) else { return };
+            match &mut current {
+                Some((c, list)) if *c == i => list.push(a),
+                _ => {
+                    if let Some((c, list)) = current.take() {
+                        emit(c, list, &mut small);
+                    }
+                    // Students with no grades between the last one and this one.
+                    while next < i {
+                        emit(next, Vec::new(), &mut small);
+                        next += 1;
+                    }
+                    next = i + 1;
+                    current = Some((i, vec![a]));
+                }
+            }
+        })?;
+        if let Some((c, list)) = current.take() {
+            emit(c, list, &mut small);
+        }
+        for i in next..keys.len() {
+            emit(i, Vec::new(), &mut small);
+        }
+        Ok(())
+    }
+}
+
 fn fill(
     conn: &Connection,
     facts: &mut [StudentFacts],
@@ -106,6 +157,16 @@ fn fill(
     grades::read_attempts(conn, scope, upto, |s, a| {
         put(facts, index(s), a, |f| &mut f.attempts)
     })?;
+    fill_records(conn, facts, index, scope, upto)
+}
+
+fn fill_records(
+    conn: &Connection,
+    facts: &mut [StudentFacts],
+    index: impl Fn(i64) -> Option<usize>,
+    scope: Scope,
+    upto: Term,
+) -> Result<(), DbError> {
     records::read_absences(conn, scope, upto, |s, a| {
         put(facts, index(s), a, |f| &mut f.absences)
     })?;

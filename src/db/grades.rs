@@ -8,6 +8,8 @@
 //!   The parsed mark is stored next to the raw `result` so evaluation never re-parses.
 //! - `kind`: [`AttemptKind::code`]; `term`: [`Term::key`].
 
+use std::collections::HashMap;
+use std::sync::Arc;
 use std::sync::LazyLock;
 
 use rusqlite::{Connection, Row};
@@ -193,9 +195,9 @@ impl Db {
 }
 
 /// (code, name) by courses.id; ids are dense, so a vector beats a map on the 2M-row load.
-fn course_table(conn: &Connection) -> Result<Vec<Option<(String, String)>>, DbError> {
+fn course_table(conn: &Connection) -> Result<Vec<Option<(Arc<str>, Arc<str>)>>, DbError> {
     let mut stmt = conn.prepare_cached("SELECT id, code, name FROM courses ORDER BY id")?;
-    let mut table: Vec<Option<(String, String)>> = Vec::new();
+    let mut table: Vec<Option<(Arc<str>, Arc<str>)>> = Vec::new();
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
         let id = usize::try_from(r.get::<_, i64>(0)?)
@@ -203,7 +205,7 @@ fn course_table(conn: &Connection) -> Result<Vec<Option<(String, String)>>, DbEr
         if table.len() <= id {
             table.resize(id + 1, None);
         }
-        table[id] = Some((r.get(1)?, r.get(2)?));
+        table[id] = Some((r.get::<_, String>(1)?.into(), r.get::<_, String>(2)?.into()));
     }
     Ok(table)
 }
@@ -216,7 +218,18 @@ pub(super) fn read_attempts(
     sink: impl FnMut(i64, Attempt),
 ) -> Result<(), DbError> {
     let courses = course_table(conn)?;
+    // A cohort writes a few hundred distinct results ("85", "及格" …): share them.
+    let mut results: HashMap<String, Arc<str>> = HashMap::new();
     let attempt = |r: &Row<'_>| -> Result<Attempt, DbError> {
+        let text = r.get_ref(8)?.as_str().map_err(rusqlite::Error::from)?;
+        let result = match results.get(text) {
+            Some(shared) => shared.clone(),
+            None => {
+                let shared: Arc<str> = text.into();
+                results.insert(text.to_string(), shared.clone());
+                shared
+            }
+        };
         let course = r.get::<_, i64>(2)?;
         let (code, name) = usize::try_from(course)
             .ok()
@@ -233,7 +246,7 @@ pub(super) fn read_attempts(
             nature: nature_from_sql(r.get(4)?, r.get(5)?)?,
             assessment: assessment_from_sql(r.get(6)?)?,
             credits: r.get(7)?,
-            result: r.get(8)?,
+            result,
             mark: mark_from_sql(r.get(9)?, r.get(10)?)?,
         })
     };

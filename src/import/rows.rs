@@ -90,14 +90,14 @@ struct CourseCells {
 impl CourseCells {
     fn attempt(&self, kind: AttemptKind, result: String, mark: Mark) -> Attempt {
         Attempt {
-            course_code: self.code.clone(),
-            course_name: self.name.clone(),
+            course_code: self.code.as_str().into(),
+            course_name: self.name.as_str().into(),
             term: self.term,
             kind,
             nature: self.nature.clone(),
             assessment: self.assessment,
             credits: self.credits,
-            result,
+            result: result.into(),
             mark,
         }
     }
@@ -506,7 +506,7 @@ mod tests {
         assert_eq!(a.nature, Some(Nature::Required));
         assert_eq!(a.assessment, Some(Assessment::Exam));
         assert_eq!(a.credits, 2.5);
-        assert_eq!(a.result, "59.5");
+        assert_eq!(&*a.result, "59.5");
         assert_eq!(a.mark, Mark::Score(59.5));
         assert!(matches!(&recs[0], Record::Grade { student_id, .. } if student_id == "202201"));
     }

@@ -54,8 +54,18 @@ fn triggered(policy: &Policy, view: &TermView<'_>) -> (Option<usize>, Vec<Reason
     (tier, reasons)
 }
 
-/// Evaluates one student for assessed term `term`.
+/// Evaluates one student for assessed term `term`. Attempts may come in any order; callers
+/// with many students save a copy each by passing them sorted ([`StudentFacts::sort_attempts`]).
 pub fn evaluate(policy: &Policy, facts: &StudentFacts, term: Term) -> Evaluation {
+    if facts.is_sorted() {
+        return evaluate_sorted(policy, facts, term);
+    }
+    let mut sorted = facts.clone();
+    sorted.sort_attempts();
+    evaluate_sorted(policy, &sorted, term)
+}
+
+fn evaluate_sorted(policy: &Policy, facts: &StudentFacts, term: Term) -> Evaluation {
     let view = TermView::new(facts, term, policy.pass_mark, policy.fitness_pass_mark);
     let (mut tier, mut reasons) = triggered(policy, &view);
     let mut carried = false;

@@ -6,6 +6,7 @@
 //! stands in for a 缓考 regular result. Retakes (重修) only count towards the outcome so far.
 
 use std::cmp::Ordering;
+use std::ops::Range;
 
 use serde::Serialize;
 
@@ -54,7 +55,8 @@ struct Instance<'a> {
     regular: Option<&'a Attempt>,
     /// The deferred sitting standing in for a 缓考 regular result.
     deferred: Option<&'a Attempt>,
-    makeups: Vec<&'a Attempt>,
+    /// The makeups recorded in the same term (contiguous in canonical order).
+    makeups: &'a [Attempt],
 }
 
 impl<'a> Instance<'a> {
@@ -74,11 +76,14 @@ impl<'a> Instance<'a> {
     }
 }
 
+/// One course: a run of the student's attempts (canonical order, never empty) and its
+/// instances, as ranges into the view's shared vectors, so a view allocates a handful of
+/// vectors rather than several per course.
 #[derive(Debug)]
 struct Course<'a> {
     /// Every attempt up to the assessed term, oldest first.
-    attempts: Vec<&'a Attempt>,
-    instances: Vec<Instance<'a>>,
+    attempts: &'a [Attempt],
+    instances: Range<usize>,
 }
 
 impl<'a> Course<'a> {
@@ -86,18 +91,13 @@ impl<'a> Course<'a> {
     fn descriptor(&self) -> &'a Attempt {
         self.attempts
             .iter()
-            .copied()
             .find(|a| a.kind == AttemptKind::Regular)
-            .unwrap_or(self.attempts[0])
-    }
-
-    fn first_instance(&self) -> Option<&Instance<'a>> {
-        self.instances.first()
+            .unwrap_or(&self.attempts[0])
     }
 
     /// Best result over every attempt so far: None while nothing has a result.
     fn best_so_far(&self, pass_mark: f64) -> Option<&'a Attempt> {
-        best(self.attempts.iter().copied(), pass_mark)
+        best(self.attempts.iter(), pass_mark)
     }
 
     fn credits(&self) -> f64 {
@@ -136,65 +136,65 @@ fn passed(a: Option<&Attempt>, pass_mark: f64) -> Option<bool> {
     a.and_then(|a| a.mark.passed(pass_mark))
 }
 
-fn group_courses(facts: &StudentFacts, term: Term) -> Vec<Course<'_>> {
-    let mut atts: Vec<&Attempt> = facts.attempts.iter().filter(|a| a.term <= term).collect();
-    atts.sort_by(|a, b| {
-        a.course_code
-            .cmp(&b.course_code)
-            .then(a.term.cmp(&b.term))
-            .then(a.kind.cmp(&b.kind))
-    });
-    let mut out = Vec::new();
-    for chunk in atts.chunk_by(|a, b| a.course_code == b.course_code) {
-        out.push(build_course(chunk.to_vec()));
+/// Arranges the attempts up to `term` into courses and instances. `attempts` must be in
+/// canonical order ([`Attempt::canonical_order`]).
+fn group_courses(attempts: &[Attempt], term: Term) -> (Vec<Course<'_>>, Vec<Instance<'_>>) {
+    let mut courses = Vec::new();
+    let mut instances = Vec::new();
+    for chunk in attempts.chunk_by(|a, b| a.course_code == b.course_code) {
+        // Sorted by term within a course: the attempts up to T are a prefix.
+        let upto = &chunk[..chunk.partition_point(|a| a.term <= term)];
+        if upto.is_empty() {
+            continue;
+        }
+        let start = instances.len();
+        build_instances(upto, &mut instances);
+        courses.push(Course {
+            attempts: upto,
+            instances: start..instances.len(),
+        });
     }
-    out
+    (courses, instances)
 }
 
-fn build_course(attempts: Vec<&Attempt>) -> Course<'_> {
-    let mut instances: Vec<Instance> = attempts
-        .iter()
-        .filter(|a| a.kind == AttemptKind::Regular)
-        .map(|a| Instance {
-            term: a.term,
-            regular: Some(a),
-            deferred: None,
-            makeups: Vec::new(),
-        })
-        .collect();
+fn build_instances<'a>(attempts: &'a [Attempt], out: &mut Vec<Instance<'a>>) {
+    let start = out.len();
+    out.extend(
+        attempts
+            .iter()
+            .filter(|a| a.kind == AttemptKind::Regular)
+            .map(|a| Instance {
+                term: a.term,
+                regular: Some(a),
+                deferred: None,
+                makeups: &[],
+            }),
+    );
     for a in attempts.iter().filter(|a| a.kind == AttemptKind::Deferred) {
         // A deferred sitting belongs to the latest 缓考 regular sitting not after it; with no
         // such sitting it is the course's first sitting in its own term.
-        let slot = instances.iter_mut().rev().find(|i| {
+        let slot = out[start..].iter_mut().rev().find(|i| {
             i.term <= a.term
                 && i.deferred.is_none()
                 && i.regular.is_some_and(|r| r.mark == Mark::Deferred)
         });
         match slot {
             Some(i) => i.deferred = Some(a),
-            None => instances.push(Instance {
+            None => out.push(Instance {
                 term: a.term,
                 regular: None,
                 deferred: Some(a),
-                makeups: Vec::new(),
+                makeups: &[],
             }),
         }
     }
-    instances.sort_by_key(|i| i.term);
-    for a in attempts.iter().filter(|a| a.kind == AttemptKind::Makeup) {
-        // T's makeups belong to T's sitting; a makeup recorded in a later term than any
-        // sitting goes to the latest earlier sitting.
-        let slot = instances
-            .iter()
-            .rposition(|i| i.term == a.term)
-            .or_else(|| instances.iter().rposition(|i| i.term < a.term));
-        if let Some(k) = slot {
-            instances[k].makeups.push(a);
-        }
-    }
-    Course {
-        attempts,
-        instances,
+    out[start..].sort_by_key(|i| i.term);
+    // T's makeups belong to T's sitting. (A makeup in a term with no sitting of the course
+    // matters to no term metric: it is counted in the outcome so far only.)
+    for i in &mut out[start..] {
+        let lo = attempts.partition_point(|a| (a.term, a.kind) < (i.term, AttemptKind::Makeup));
+        let hi = attempts.partition_point(|a| (a.term, a.kind) <= (i.term, AttemptKind::Makeup));
+        i.makeups = &attempts[lo..hi];
     }
 }
 
@@ -227,6 +227,7 @@ pub struct TermView<'a> {
     pass_mark: f64,
     fitness_pass_mark: f64,
     courses: Vec<Course<'a>>,
+    instances: Vec<Instance<'a>>,
 }
 
 /// What a metric measured: its value and the courses behind it. `None` = not assessed.
@@ -234,11 +235,11 @@ pub type Measured = Option<(Value, Vec<CourseRef>)>;
 
 fn course_ref(d: &Attempt, term: Term, credits: f64, result: Option<&Attempt>) -> CourseRef {
     CourseRef {
-        code: d.course_code.clone(),
-        name: d.course_name.clone(),
+        code: d.course_code.to_string(),
+        name: d.course_name.to_string(),
         term,
         credits,
-        result: result.map_or_else(|| d.result.clone(), |a| a.result.clone()),
+        result: result.map_or(&d.result, |a| &a.result).to_string(),
     }
 }
 
@@ -253,13 +254,29 @@ impl<'a> TermView<'a> {
         pass_mark: f64,
         fitness_pass_mark: f64,
     ) -> Self {
+        debug_assert!(
+            facts
+                .attempts
+                .is_sorted_by(|a, b| a.canonical_order(b).is_le()),
+            "TermView needs attempts in canonical order"
+        );
+        let (courses, instances) = group_courses(&facts.attempts, term);
         TermView {
             facts,
             term,
             pass_mark,
             fitness_pass_mark,
-            courses: group_courses(facts, term),
+            courses,
+            instances,
         }
+    }
+
+    fn instances(&self, c: &Course<'a>) -> &[Instance<'a>] {
+        &self.instances[c.instances.clone()]
+    }
+
+    fn first_instance(&self, c: &Course<'a>) -> Option<&Instance<'a>> {
+        self.instances(c).first()
     }
 
     pub fn term(&self) -> Term {
@@ -341,7 +358,7 @@ impl<'a> TermView<'a> {
         f: Filters<'s>,
     ) -> impl Iterator<Item = (&'s Course<'a>, &'s Instance<'a>)> + 's {
         self.courses.iter().flat_map(move |c| {
-            c.instances
+            self.instances(c)
                 .iter()
                 .filter(move |i| {
                     i.term == self.term && (i.regular.is_some() || i.deferred.is_some())
@@ -358,7 +375,7 @@ impl<'a> TermView<'a> {
 
     fn after_makeup(&self, i: &Instance<'a>) -> Option<&'a Attempt> {
         best(
-            i.first().into_iter().chain(i.makeups.iter().copied()),
+            i.first().into_iter().chain(i.makeups.iter()),
             self.pass_mark,
         )
     }
@@ -383,7 +400,7 @@ impl<'a> TermView<'a> {
         let mut refs = Vec::new();
         for c in &self.courses {
             let d = c.descriptor();
-            let first = c.first_instance();
+            let first = self.first_instance(c);
             let deferred = first.is_some_and(|i| i.first_was_deferred());
             if !(f.nature_ok(d.nature.as_ref())
                 && f.assessment_ok(d.assessment)
@@ -427,22 +444,22 @@ impl<'a> TermView<'a> {
             .iter()
             .map(|c| {
                 let d = c.descriptor();
-                let first = c.first_instance();
+                let first = self.first_instance(c);
                 let last_kind = |k: AttemptKind| {
                     c.attempts
                         .iter()
                         .rev()
                         .find(|a| a.kind == k)
-                        .map(|a| a.result.clone())
+                        .map(|a| a.result.to_string())
                 };
                 CourseOutcome {
-                    code: d.course_code.clone(),
-                    name: d.course_name.clone(),
+                    code: d.course_code.to_string(),
+                    name: d.course_name.to_string(),
                     term: first.map_or(d.term, |i| i.term),
                     credits: c.credits(),
                     nature: d.nature.clone(),
                     assessment: d.assessment,
-                    regular: first.and_then(|i| i.first()).map(|a| a.result.clone()),
+                    regular: first.and_then(|i| i.first()).map(|a| a.result.to_string()),
                     makeup: last_kind(AttemptKind::Makeup),
                     retake: last_kind(AttemptKind::Retake),
                     passed_so_far: passed(c.best_so_far(self.pass_mark), self.pass_mark),
@@ -492,5 +509,7 @@ pub struct CourseOutcome {
 
 /// Every course the student sat up to `term`, oldest first.
 pub fn course_outcomes(facts: &StudentFacts, term: Term, pass_mark: f64) -> Vec<CourseOutcome> {
-    TermView::new(facts, term, pass_mark, pass_mark).outcomes()
+    let mut sorted = facts.clone();
+    sorted.sort_attempts();
+    TermView::new(&sorted, term, pass_mark, pass_mark).outcomes()
 }

@@ -456,14 +456,14 @@ impl StudentPlan {
 
 fn attempt(course: &Course, term: Term, kind: AttemptKind, result: String, mark: Mark) -> Attempt {
     Attempt {
-        course_code: course.code.clone(),
-        course_name: course.name.clone(),
+        course_code: course.code.as_str().into(),
+        course_name: course.name.as_str().into(),
         term,
         kind,
         nature: Some(course.nature.clone()),
         assessment: Some(course.assessment),
         credits: course.credits,
-        result,
+        result: result.into(),
         mark,
     }
 }

@@ -598,14 +598,14 @@ fn write_grade_cells(
     ws.write_string(row, 1, &s.name)?;
     ws.write_string(row, 2, year_of(a.term))?;
     ws.write_number(row, 3, a.term.n)?;
-    ws.write_string(row, 4, &a.course_code)?;
-    ws.write_string(row, 5, &a.course_name)?;
+    ws.write_string(row, 4, a.course_code.as_ref())?;
+    ws.write_string(row, 5, a.course_name.as_ref())?;
     ws.write_string(row, 6, nature_spelling(a))?;
     ws.write_string(row, 7, a.assessment.map_or("", |x| x.label_zh()))?;
     ws.write_number(row, 8, a.credits)?;
     match a.mark {
         Mark::Score(v) => ws.write_number(row, 9, v)?,
-        _ => ws.write_string(row, 9, &a.result)?,
+        _ => ws.write_string(row, 9, a.result.as_ref())?,
     };
     ws.write_string(row, 10, kind_label(a.kind))?;
     Ok(())
