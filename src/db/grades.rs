@@ -195,9 +195,12 @@ impl Db {
 }
 
 /// (code, name) by courses.id; ids are dense, so a vector beats a map on the 2M-row load.
-fn course_table(conn: &Connection) -> Result<Vec<Option<(Arc<str>, Arc<str>)>>, DbError> {
+/// Course code and name by `courses.id` (ids are dense).
+type CourseTable = Vec<Option<(Arc<str>, Arc<str>)>>;
+
+fn course_table(conn: &Connection) -> Result<CourseTable, DbError> {
     let mut stmt = conn.prepare_cached("SELECT id, code, name FROM courses ORDER BY id")?;
-    let mut table: Vec<Option<(Arc<str>, Arc<str>)>> = Vec::new();
+    let mut table: CourseTable = Vec::new();
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
         let id = usize::try_from(r.get::<_, i64>(0)?)
