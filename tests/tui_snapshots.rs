@@ -111,6 +111,8 @@ fn reason(tier: &str, metric: &str, value: f64, op: &str, threshold: f64) -> Rea
         threshold: Threshold::Number(threshold),
         courses: vec![],
         carried_from: None,
+        filters: vec![],
+        note: String::new(),
     }
 }
 

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use serde::Serialize;
 
 use crate::locale::Lang;
-use crate::policy::explain::reason_line;
+use crate::policy::explain::{reason_line, reason_summary};
 use crate::policy::{Evaluation, Policy, Reason};
 use crate::roster::{Roster, assess, resolve_policy, resolve_term};
 
@@ -54,13 +54,16 @@ fn status_label(p: &Policy, e: &Evaluation, lang: Lang) -> String {
         .join(" ")
 }
 
-fn reasons_text(e: &Evaluation, lang: Lang) -> String {
-    e.reasons
+/// Every reason with its courses (CSV), or the winning tier's and status conditions alone
+/// (the table, where courses would not fit).
+fn reasons_text(e: &Evaluation, lang: Lang, full: bool) -> String {
+    let shown = e
+        .reasons
         .iter()
-        .chain(&e.status_reasons)
-        .map(|r| reason_line(r, lang))
-        .collect::<Vec<_>>()
-        .join(" | ")
+        .filter(|r| full || e.tier.as_deref() == Some(r.tier.as_str()))
+        .chain(&e.status_reasons);
+    let line = if full { reason_line } else { reason_summary };
+    shown.map(|r| line(r, lang)).collect::<Vec<_>>().join(" | ")
 }
 
 pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
@@ -115,14 +118,20 @@ fn header(lang: Lang) -> Vec<&'static str> {
     )
 }
 
-fn cells(r: &Roster, s: &crate::model::Student, e: &Evaluation, lang: Lang) -> Vec<String> {
+fn cells(
+    r: &Roster,
+    s: &crate::model::Student,
+    e: &Evaluation,
+    lang: Lang,
+    full: bool,
+) -> Vec<String> {
     vec![
         s.student_id.clone(),
         crate::text::sanitize(&s.name).into_owned(),
         crate::text::sanitize(&s.class).into_owned(),
         tier_label(&r.policy, e, lang).unwrap_or("").to_string(),
         status_label(&r.policy, e, lang),
-        reasons_text(e, lang),
+        reasons_text(e, lang, full),
     ]
 }
 
@@ -134,7 +143,7 @@ fn write_csv(out: &mut impl Write, r: &Roster, lang: Lang) -> anyhow::Result<()>
         .rows
         .iter()
         .map(|(s, e)| {
-            let mut c = cells(r, s, e, lang);
+            let mut c = cells(r, s, e, lang, true);
             c.insert(3, e.tier.clone().unwrap_or_default());
             c.insert(5, e.severity.to_string());
             c
@@ -155,7 +164,10 @@ fn write_table(out: &mut impl Write, r: &Roster, lang: Lang, all: bool) -> anyho
             .then_with(|| a.class.cmp(&b.class))
             .then_with(|| a.student_id.cmp(&b.student_id))
     });
-    let rows: Vec<Vec<String>> = order.iter().map(|(s, e)| cells(r, s, e, lang)).collect();
+    let rows: Vec<Vec<String>> = order
+        .iter()
+        .map(|(s, e)| cells(r, s, e, lang, false))
+        .collect();
     writeln!(
         out,
         "{} · {} · {}",

@@ -37,6 +37,8 @@ fn check(view: &TermView<'_>, cond: &Condition, label: &str) -> Option<Reason> {
         threshold: cond.threshold,
         courses,
         carried_from: None,
+        filters: cond.filter_ids(),
+        note: cond.note.clone(),
     })
 }
 

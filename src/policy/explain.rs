@@ -3,7 +3,7 @@
 
 use crate::locale::Lang;
 
-use super::format::{Condition, Threshold};
+use super::format::Threshold;
 use super::{Reason, Value};
 
 /// A metric's name for people.
@@ -62,43 +62,43 @@ pub fn threshold_text(op: &str, t: Threshold) -> String {
     }
 }
 
-/// The filters of a condition in a few words: `必修`, `考试课, 除缓考`, `不含通识选修`.
-pub fn filters_text(c: &Condition, lang: Lang) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    let nat = |n: &super::format::NatureName| match n {
-        super::format::NatureName::Required => lang.pick("必修", "required"),
-        super::format::NatureName::Elective => lang.pick("选修", "elective"),
-        super::format::NatureName::GeneralElective => lang.pick("通识选修", "general elective"),
-        super::format::NatureName::Practical => lang.pick("实践", "practical"),
+/// The filters of a reason in a few words: `必修`, `考试课, 除缓考`, `不含通识选修`.
+pub fn filters_text(filters: &[String], lang: Lang) -> String {
+    let word = |id: &str| -> String {
+        let (zh, en) = match id {
+            "required" => ("必修", "required"),
+            "elective" => ("选修", "elective"),
+            "general_elective" => ("通识选修", "general elective"),
+            "practical" => ("实践", "practical"),
+            "exam" => ("考试课", "exam courses"),
+            "coursework" => ("考查课", "coursework courses"),
+            "regular_sitting" => ("除缓考", "regular sitting"),
+            other => (other, other),
+        };
+        lang.pick(zh, en).to_string()
     };
-    if !c.nature.is_empty() {
-        parts.push(c.nature.iter().map(nat).collect::<Vec<_>>().join("/"));
-    }
-    for n in &c.exclude_nature {
-        parts.push(format!("{}{}", lang.pick("不含", "excluding "), nat(n)));
-    }
-    if let Some(a) = c.assessment {
-        parts.push(
-            match a {
-                crate::model::Assessment::Exam => lang.pick("考试课", "exam courses"),
-                crate::model::Assessment::Coursework => lang.pick("考查课", "coursework courses"),
-            }
-            .to_string(),
-        );
-    }
-    if c.sitting.is_some() {
-        parts.push(lang.pick("除缓考", "regular sitting").to_string());
-    }
-    parts.join(", ")
+    filters
+        .iter()
+        .map(|f| match f.strip_prefix("exclude:") {
+            Some(n) => format!("{}{}", lang.pick("不含", "excluding "), word(n)),
+            None => word(f),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
-/// One line for a reason: `累计仍不及格门数 6 ≥ 6: C1 高等数学 (2024-2025-1, 3学分, 45); …`.
-pub fn reason_line(r: &Reason, lang: Lang) -> String {
-    let mut s = format!(
-        "{} {}",
-        metric_label(&r.metric, lang),
-        value_text(r.value, lang)
-    );
+/// The condition without its courses: `累计仍不及格门数（必修） 2 ≥ 2`.
+pub fn reason_summary(r: &Reason, lang: Lang) -> String {
+    let mut s = metric_label(&r.metric, lang).to_string();
+    if !r.filters.is_empty() {
+        let f = filters_text(&r.filters, lang);
+        s.push_str(&match lang {
+            Lang::Zh => format!("（{f}）"),
+            Lang::En => format!(" ({f})"),
+        });
+    }
+    s.push(' ');
+    s.push_str(&value_text(r.value, lang));
     let th = threshold_text(&r.op, r.threshold);
     if !th.is_empty() {
         s.push(' ');
@@ -110,6 +110,12 @@ pub fn reason_line(r: &Reason, lang: Lang) -> String {
             lang.pick("延续自", "carried from")
         ));
     }
+    s
+}
+
+/// One line for a reason: `累计仍不及格门数 6 ≥ 6: C1 高等数学 (2024-2025-1, 3学分, 45); …`.
+pub fn reason_line(r: &Reason, lang: Lang) -> String {
+    let mut s = reason_summary(r, lang);
     if !r.courses.is_empty() {
         let courses: Vec<String> = r
             .courses
@@ -183,6 +189,8 @@ mod tests {
                 result: "45".into(),
             }],
             carried_from: None,
+            filters: vec![],
+            note: String::new(),
         };
         assert_eq!(
             reason_line(&r, Lang::Zh),

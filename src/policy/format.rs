@@ -145,6 +145,28 @@ pub struct Condition {
     pub note: String,
 }
 
+impl Condition {
+    /// The course filters as short ids, for reasons.
+    pub fn filter_ids(&self) -> Vec<String> {
+        let mut out: Vec<String> = self.nature.iter().map(|n| n.id().to_string()).collect();
+        out.extend(
+            self.exclude_nature
+                .iter()
+                .map(|n| format!("exclude:{}", n.id())),
+        );
+        if let Some(a) = self.assessment {
+            out.push(match a {
+                Assessment::Exam => "exam".into(),
+                Assessment::Coursework => "coursework".into(),
+            });
+        }
+        if self.sitting.is_some() {
+            out.push("regular_sitting".into());
+        }
+        out
+    }
+}
+
 fn default_op() -> Op {
     Op::Is
 }
@@ -162,6 +184,15 @@ pub enum NatureName {
 }
 
 impl NatureName {
+    pub fn id(self) -> &'static str {
+        match self {
+            NatureName::Required => "required",
+            NatureName::Elective => "elective",
+            NatureName::GeneralElective => "general_elective",
+            NatureName::Practical => "practical",
+        }
+    }
+
     pub fn matches(self, n: &Nature) -> bool {
         matches!(
             (self, n),

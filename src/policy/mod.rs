@@ -46,6 +46,13 @@ pub struct Reason {
     /// Set when the tier is kept from an earlier term's warning (lut-life's carry).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub carried_from: Option<Term>,
+    /// The condition's course filters: `required`, `exclude:general_elective`, `exam`,
+    /// `regular_sitting` …
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub filters: Vec<String>,
+    /// The regulation's own words for the condition.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub note: String,
 }
 
 /// The engine's answer for one student and one term.

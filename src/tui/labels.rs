@@ -205,6 +205,8 @@ mod tests {
             threshold: Threshold::Number(6.0),
             courses: vec![],
             carried_from: None,
+            filters: vec![],
+            note: String::new(),
         }
     }
 
