@@ -53,6 +53,68 @@ pub fn assess(db: &Db, policy: Policy, term: Term) -> anyhow::Result<Roster> {
     Ok(Roster { policy, term, rows })
 }
 
+/// Like [`assess`], but reuses the evaluations cached for this policy, term and facts, and
+/// stores them when it had to compute them (the TUI opens without re-evaluating everyone).
+pub fn assess_cached(db: &mut Db, policy: Policy, term: Term) -> anyhow::Result<Roster> {
+    let key = cache_key(db, &policy, term)?;
+    if let Some(cached) = db.cached_evaluations(&key)? {
+        let students = db.students()?;
+        if cached.len() == students.len()
+            && cached
+                .iter()
+                .zip(&students)
+                .all(|((id, _), s)| *id == s.student_id)
+        {
+            let evals: Result<Vec<Evaluation>, _> = cached
+                .iter()
+                .map(|(_, json)| serde_json::from_str(json))
+                .collect();
+            if let Ok(mut evals) = evals {
+                for e in &mut evals {
+                    e.tier_index = e
+                        .tier
+                        .as_ref()
+                        .and_then(|t| policy.tiers.iter().position(|x| &x.id == t));
+                }
+                let rows = students.into_iter().zip(evals).collect();
+                return Ok(Roster { policy, term, rows });
+            }
+        }
+    }
+    let roster = assess(db, policy, term)?;
+    let rows: Vec<(&str, String)> = roster
+        .rows
+        .iter()
+        .map(|(s, e)| Ok((s.student_id.as_str(), serde_json::to_string(e)?)))
+        .collect::<Result<_, serde_json::Error>>()?;
+    // A cache that cannot be written (a read-only file, a busy colleague) costs only speed.
+    let _ = db.store_evaluations(&key, &rows);
+    Ok(roster)
+}
+
+/// Evaluates under the database's own policy and newest term and caches the result, so the
+/// next TUI launch opens at once. Best effort: without a policy or grades there is nothing to do.
+pub fn warm_cache(db: &mut Db) {
+    let (Ok(policy), Ok(term)) = (resolve_policy(db, None), resolve_term(db, None)) else {
+        return;
+    };
+    let _ = assess_cached(db, policy, term);
+}
+
+/// Names what an evaluation depends on: the policy's content, the term, the facts.
+fn cache_key(db: &Db, policy: &Policy, term: Term) -> anyhow::Result<String> {
+    let text = toml::to_string(policy)?;
+    // FNV-1a: stable across builds, unlike std's hasher.
+    let hash = text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+    });
+    Ok(format!(
+        "{}:{hash:016x}:{term}:{}",
+        policy.id,
+        db.facts_change()?
+    ))
+}
+
 /// Evaluates every student while the database streams their facts: reading on this thread,
 /// evaluating on another, a batch at a time, so memory holds a few students' grades.
 fn evaluate_streaming(db: &Db, policy: &Policy, term: Term) -> anyhow::Result<Vec<Evaluation>> {

@@ -76,6 +76,7 @@ pub fn build(path: &Path, policy: &str, lang: crate::locale::Lang) -> anyhow::Re
     }
     let (p, text) = crate::policy::resolve(policy)?;
     db.set_policy(&p.id, &text)?;
+    crate::roster::warm_cache(&mut db);
     Ok(())
 }
 

@@ -55,6 +55,9 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
     for e in &bad {
         eprintln!("{e}");
     }
+    if written && tally.new + tally.changed > 0 {
+        crate::roster::warm_cache(&mut db);
+    }
     let file = a.file.display();
     if notes.empty_results > 0 {
         println!(

@@ -164,7 +164,14 @@ CREATE INDEX exemptions_student_term ON exemptions(student, term);
 /// A schedule made from a policy follow-up keeps the follow-up's words.
 const V3: &str = "ALTER TABLE schedules ADD COLUMN note TEXT NOT NULL DEFAULT '';";
 
-const MIGRATIONS: &[&str] = &[V1, V2, V3];
+/// Evaluations of the roster, kept so the TUI opens without re-evaluating 50,000 students;
+/// valid while meta `eval_cache_key` matches (policy, term and `facts_change`).
+const V4: &str = "CREATE TABLE eval_cache (
+    student INTEGER PRIMARY KEY REFERENCES students(id),
+    json    TEXT NOT NULL
+);";
+
+const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];
 
 /// The schema version this build writes.
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

@@ -14,6 +14,7 @@ use rusqlite::Connection;
 
 use crate::model::Term;
 
+mod cache;
 mod facts;
 mod followup;
 mod grades;

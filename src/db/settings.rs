@@ -25,6 +25,17 @@ fn set(conn: &Connection, key: &str, value: &str) -> Result<(), DbError> {
     Ok(())
 }
 
+/// Adds one to the `facts_change` counter: imported facts changed, so cached evaluations
+/// are stale. Callers run it inside their write transaction.
+pub(super) fn bump_facts_change(conn: &Connection) -> Result<(), DbError> {
+    conn.prepare_cached(
+        "INSERT INTO meta (key, value) VALUES ('facts_change', '1') \
+         ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1",
+    )?
+    .execute([])?;
+    Ok(())
+}
+
 /// Adds one to the `last_change` counter; callers run it inside their write transaction.
 pub(super) fn bump_last_change(conn: &Connection) -> Result<(), DbError> {
     conn.prepare_cached(

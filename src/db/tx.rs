@@ -67,6 +67,7 @@ impl ImportTx<'_> {
     pub fn commit(self) -> Result<(), DbError> {
         if self.wrote {
             settings::bump_last_change(&self.tx)?;
+            settings::bump_facts_change(&self.tx)?;
         }
         self.tx.commit()?;
         Ok(())

@@ -10,12 +10,12 @@ pub use engine::{evaluate, evaluate_all};
 pub use format::{Condition, ContactKind, FollowUp, Op, Policy, Role, Threshold, Tier};
 pub use metrics::{CourseOutcome, course_outcomes};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::model::Term;
 
 /// A course named in a reason: the courses behind a condition.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CourseRef {
     pub code: String,
     pub name: String,
@@ -26,7 +26,7 @@ pub struct CourseRef {
 }
 
 /// A metric's value: a count or credit sum, or yes/no for flags and 毕业要求.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum Value {
     Number(f64),
@@ -34,7 +34,7 @@ pub enum Value {
 }
 
 /// One condition that held.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Reason {
     /// Tier id (or status id, in `status_reasons`).
     pub tier: String,
@@ -44,19 +44,19 @@ pub struct Reason {
     pub threshold: Threshold,
     pub courses: Vec<CourseRef>,
     /// Set when the tier is kept from an earlier term's warning (lut-life's carry).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub carried_from: Option<Term>,
     /// The condition's course filters: `required`, `exclude:general_elective`, `exam`,
     /// `regular_sitting` …
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub filters: Vec<String>,
     /// The regulation's own words for the condition.
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub note: String,
 }
 
 /// The engine's answer for one student and one term.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Evaluation {
     pub student_id: String,
     pub term: Term,

@@ -1,6 +1,7 @@
 //! The SQLite-backed [`DataSource`]: the database read through the engine, on the loader
 //! thread. Knows no SQL itself; it asks [`crate::db`] and [`crate::roster`].
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -15,7 +16,8 @@ use crate::model::Term;
 use crate::policy::{Policy, course_outcomes, evaluate};
 
 pub struct DbSource {
-    db: Db,
+    // The loader thread owns the source; the cache write in `snapshot` needs `&mut Db`.
+    db: RefCell<Db>,
     policy_arg: Option<String>,
     term_arg: Option<Term>,
     today: NaiveDate,
@@ -36,7 +38,7 @@ impl DbSource {
             crate::policy::resolve(p)?;
         }
         Ok(DbSource {
-            db,
+            db: RefCell::new(db),
             policy_arg,
             term_arg,
             today,
@@ -45,26 +47,27 @@ impl DbSource {
     }
 
     fn policy(&self) -> Option<Policy> {
-        crate::roster::resolve_policy(&self.db, self.policy_arg.as_deref()).ok()
+        crate::roster::resolve_policy(&self.db.borrow(), self.policy_arg.as_deref()).ok()
     }
 
     fn term(&self) -> anyhow::Result<Option<Term>> {
         Ok(match self.term_arg {
             Some(t) => Some(t),
-            None => self.db.newest_grade_term()?,
+            None => self.db.borrow().newest_grade_term()?,
         })
     }
 
     fn marks(&self) -> anyhow::Result<HashMap<String, FollowupMark>> {
-        let exempt = crate::roster::exempt_today(&self.db, self.today)?;
+        let exempt = crate::roster::exempt_today(&self.db.borrow(), self.today)?;
         let schedules: Vec<_> = self
             .db
+            .borrow()
             .schedules(None)?
             .into_iter()
             .filter(|s| !exempt.contains(&s.student_id))
             .collect();
-        let contacts = self.db.contacts(None, false)?;
-        let (cal, _) = crate::roster::calendar(&self.db, self.today)?;
+        let contacts = self.db.borrow().contacts(None, false)?;
+        let (cal, _) = crate::roster::calendar(&self.db.borrow(), self.today)?;
         let lang = self.lang;
         Ok(
             crate::followup::most_urgent(&schedules, &contacts, &cal, self.today)
@@ -97,13 +100,13 @@ impl DbSource {
 impl DataSource for DbSource {
     fn version(&self) -> u64 {
         // Other connections' commits move data_version; our own writes move last_change.
-        let dv = self.db.data_version().unwrap_or(0);
-        let lc = self.db.last_change().unwrap_or(0);
+        let dv = self.db.borrow().data_version().unwrap_or(0);
+        let lc = self.db.borrow().last_change().unwrap_or(0);
         (dv as u64).wrapping_mul(1_000_003).wrapping_add(lc as u64)
     }
 
     fn snapshot(&self) -> anyhow::Result<Snapshot> {
-        let student_count = self.db.student_count()?;
+        let student_count = self.db.borrow().student_count()?;
         let (policy, term) = (self.policy(), self.term()?);
         let (Some(policy), Some(term)) = (policy.clone(), term) else {
             return Ok(Snapshot {
@@ -114,8 +117,8 @@ impl DataSource for DbSource {
                 today: self.today,
             });
         };
-        let roster = crate::roster::assess(&self.db, policy, term)?;
-        let last = self.db.last_contacts()?;
+        let roster = crate::roster::assess_cached(&mut self.db.borrow_mut(), policy, term)?;
+        let last = self.db.borrow().last_contacts()?;
         let mut marks = self.marks()?;
         let entries = roster
             .rows
@@ -138,17 +141,18 @@ impl DataSource for DbSource {
 
     fn student(&self, id: &str) -> anyhow::Result<Option<StudentDetail>> {
         let (Some(student), Some(policy), Some(term)) =
-            (self.db.student(id)?, self.policy(), self.term()?)
+            (self.db.borrow().student(id)?, self.policy(), self.term()?)
         else {
             return Ok(None);
         };
-        let Some(facts) = self.db.load_student_facts(id, term)? else {
+        let Some(facts) = self.db.borrow().load_student_facts(id, term)? else {
             return Ok(None);
         };
         let eval = evaluate(&policy, &facts, term);
         let courses = course_outcomes(&facts, term, policy.pass_mark);
         let history = self
             .db
+            .borrow()
             .terms_with_grades()?
             .into_iter()
             .filter(|t| *t <= term)
@@ -165,6 +169,7 @@ impl DataSource for DbSource {
         let lang = self.lang;
         let contacts = self
             .db
+            .borrow()
             .contacts(Some(id), false)?
             .into_iter()
             .map(|c| ContactView {
