@@ -29,7 +29,10 @@ fn cohort() -> Db {
     db
 }
 
-fn tiers(r: &yujing::roster::Roster) -> Vec<(String, Option<String>, Option<usize>, Vec<String>)> {
+/// (student id, tier, tier index, status) for every student.
+type Tiers = Vec<(String, Option<String>, Option<usize>, Vec<String>)>;
+
+fn tiers(r: &yujing::roster::Roster) -> Tiers {
     r.rows
         .iter()
         .map(|(s, e)| {
