@@ -369,3 +369,52 @@ fn issue_creates_obligations_exemption_stops_them_and_reissue_is_idempotent() {
             .all(|i| i["student_id"] != who.as_str())
     );
 }
+
+#[test]
+fn term_end_report_counts_who_came_off_the_list() {
+    let e = Env::new();
+    e.ok("2025-03-01", &["import", "grades", &sample("grades.csv")]);
+    e.ok("2025-03-01", &["policy", "use", "hntou"]);
+    e.ok(
+        "2025-03-01",
+        &["issue", "--term", "2024-2025-1", "--date", "2025-03-01"],
+    );
+    let tiers = |t: &str| -> std::collections::HashMap<String, Value> {
+        serde_json::from_str::<Vec<Value>>(
+            &e.ok("2025-07-01", &["evaluate", "--format", "json", "--term", t]),
+        )
+        .unwrap()
+        .into_iter()
+        .map(|o| {
+            (
+                o["student_id"].as_str().unwrap().to_string(),
+                o["tier"].clone(),
+            )
+        })
+        .collect()
+    };
+    let (before, after) = (tiers("2024-2025-1"), tiers("2024-2025-2"));
+    let warned: Vec<&String> = before
+        .iter()
+        .filter(|(_, t)| !t.is_null())
+        .map(|(s, _)| s)
+        .collect();
+    let off = warned.iter().filter(|s| after[**s].is_null()).count();
+    let r: Value = serde_json::from_str(&e.ok(
+        "2025-07-01",
+        &["report", "--term", "2024-2025-1", "--format", "json"],
+    ))
+    .unwrap();
+    assert_eq!(r["against"], "2024-2025-2");
+    assert_eq!(r["warned"].as_u64(), Some(warned.len() as u64));
+    assert_eq!(r["off_the_list"].as_u64(), Some(off as u64));
+    let parts: u64 = ["off_the_list", "improved", "same", "worse", "exempt"]
+        .iter()
+        .map(|k| r[k].as_u64().unwrap())
+        .sum();
+    assert_eq!(parts, warned.len() as u64);
+    assert!(
+        r["missed_periods"].as_u64().unwrap() > 0,
+        "nobody logged the monthly helper talks"
+    );
+}

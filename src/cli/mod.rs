@@ -12,6 +12,7 @@ mod launch;
 mod log;
 mod output;
 mod policy;
+mod report;
 mod schedule;
 mod term;
 
@@ -81,6 +82,8 @@ pub enum Command {
     /// Exempt a warned student for a term, list and lift exemptions.
     #[command(subcommand)]
     Exempt(exempt::Cmd),
+    /// Term-end report: of the students warned for --term, who came off the list.
+    Report(report::Args),
 }
 
 /// Output of commands that print records.
@@ -144,6 +147,7 @@ pub fn main() -> ExitCode {
         Some(Command::Term(c)) => term::run(&ctx, c),
         Some(Command::Issue(a)) => issue::run(&ctx, a),
         Some(Command::Exempt(c)) => exempt::run(&ctx, c),
+        Some(Command::Report(a)) => report::run(&ctx, a),
     };
     match result {
         Ok(code) => code,
