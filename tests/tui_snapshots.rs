@@ -1151,3 +1151,28 @@ fn student_page_lists_schedules_with_their_state() {
     let screen = render(&mut app, 80, 24);
     assert!(screen.contains("免于跟进：休学"), "{screen}");
 }
+
+#[test]
+fn pages_opened_from_the_agenda_hand_back_to_the_page_below() {
+    let source = followup_source();
+    let mut app = followup_app(&source, Lang::Zh);
+    press(&mut app, KeyCode::Enter); // 王清白's page
+    press(&mut app, KeyCode::Char('a')); // the agenda over it
+    assert_eq!(app.context(), Context::Agenda);
+    press(&mut app, KeyCode::Char('j'));
+    press(&mut app, KeyCode::Enter); // 陈静's page over the agenda
+    assert_eq!(app.open_student(), Some("2021010105"));
+    app.take_requests();
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.context(), Context::Agenda);
+    // The loader goes back to keeping 王清白's page (still below) fresh.
+    assert_eq!(
+        app.take_requests(),
+        vec![Request::Student("2021010101".into())]
+    );
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.open_student(), Some("2021010101"));
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.take_requests(), vec![Request::CloseStudent]);
+    assert_eq!(app.context(), Context::Roster);
+}

@@ -238,15 +238,7 @@ impl App {
             Outcome::Consumed => true,
             Outcome::Close => {
                 if let Some(Layer::Student(_)) = self.stack.pop() {
-                    // The loader keeps one page fresh: the one now on top, if any.
-                    let below = self.stack.iter().rev().find_map(|l| match l {
-                        Layer::Student(s) => Some(s.id().to_string()),
-                        _ => None,
-                    });
-                    self.requests.push(match below {
-                        Some(id) => Request::Student(id),
-                        None => Request::CloseStudent,
-                    });
+                    self.follow_top_student();
                 }
                 true
             }
@@ -274,6 +266,18 @@ impl App {
                 true
             }
         }
+    }
+
+    /// The loader keeps one student page fresh: after a page closes, the topmost one left.
+    fn follow_top_student(&mut self) {
+        let top = self.stack.iter().rev().find_map(|l| match l {
+            Layer::Student(s) => Some(s.id().to_string()),
+            _ => None,
+        });
+        self.requests.push(match top {
+            Some(id) => Request::Student(id),
+            None => Request::CloseStudent,
+        });
     }
 
     /// Hands `op` to the loader; the form on top waits for the answer.
@@ -313,13 +317,13 @@ impl App {
                     .iter()
                     .position(|l| matches!(l, Layer::Agenda(_)))
                 {
-                    if self.stack[i + 1..]
+                    let dropped_page = self.stack[i + 1..]
                         .iter()
-                        .any(|l| matches!(l, Layer::Student(_)))
-                    {
-                        self.requests.push(Request::CloseStudent);
-                    }
+                        .any(|l| matches!(l, Layer::Student(_)));
                     self.stack.truncate(i + 1);
+                    if dropped_page {
+                        self.follow_top_student();
+                    }
                 } else {
                     let mut a = AgendaScreen::new(data.clone());
                     a.resize(body);

@@ -331,12 +331,12 @@ impl FakeSource {
         if let Some(e) = &d.fail {
             anyhow::bail!("{e}");
         }
-        let id = d
+        let found = d
             .snapshot
             .entries
             .iter()
             .position(|e| e.student.student_id == op.student_id());
-        let Some(row) = id else {
+        let Some(row) = found else {
             anyhow::bail!("unknown student id '{}'", op.student_id());
         };
         d.writes.push(op.clone());

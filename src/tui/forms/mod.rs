@@ -381,13 +381,10 @@ fn student_line(e: &RosterEntry) -> String {
 
 /// `逾期3天` / `到期 03-21` / `已完成`: a schedule's state in a few words.
 pub fn state_text(v: &ScheduleView, lang: Lang) -> String {
-    match v.status.due {
-        _ if v.status.overdue => super::i18n::followup_text(
-            lang,
-            v.status.days_overdue.max(1),
-            v.status.due.unwrap_or_default(),
-        ),
-        Some(d) => format!("{} {}", Msg::DueOn.text(lang), d.format("%m-%d")),
+    let st = &v.status;
+    match st.due {
+        Some(due) if st.overdue => super::i18n::followup_text(lang, st.days_overdue, due),
+        Some(due) => format!("{} {}", Msg::DueOn.text(lang), due.format("%m-%d")),
         None => Msg::Met.text(lang).to_string(),
     }
 }
