@@ -205,6 +205,48 @@ pub fn schedule_status(
     )
 }
 
+/// The state of every schedule today (same order as `schedules`), each judged against its
+/// student's current contacts (corrected versions left out).
+pub fn statuses(
+    schedules: &[Schedule],
+    contacts: &[Contact],
+    cal: &Calendar,
+    today: NaiveDate,
+) -> Vec<Status> {
+    let mut by_student: HashMap<&str, Vec<&Contact>> = HashMap::new();
+    for c in contacts.iter().filter(|c| c.superseded_by.is_none()) {
+        by_student.entry(c.student_id.as_str()).or_default().push(c);
+    }
+    schedules
+        .iter()
+        .map(|s| {
+            let cs = by_student
+                .get(s.student_id.as_str())
+                .map_or(&[][..], Vec::as_slice);
+            schedule_status(s, cs, cal, today)
+        })
+        .collect()
+}
+
+/// The once-off talk an agreed next-talk date stands for: it starts the day after the contact
+/// (so the contact being logged does not meet it) and is due on the agreed day. None when the
+/// contact names no next talk or names one not after its own date.
+pub fn next_talk_schedule(c: &Contact, note: &str) -> Option<Schedule> {
+    let next = c.next_talk?;
+    let days = (next - c.at.date()).num_days() - 1;
+    Some(Schedule {
+        id: 0,
+        student_id: c.student_id.clone(),
+        kind: ContactKind::Talk,
+        role: c.role,
+        cadence: Cadence::Once(u32::try_from(days).ok()?),
+        from: c.at.date().succ_opt()?,
+        until: None,
+        source: Source::Manual,
+        note: note.to_string(),
+    })
+}
+
 /// Overdue (most overdue first), due today, and due within 7 days (soonest first).
 pub fn agenda(
     schedules: &[Schedule],
@@ -212,16 +254,11 @@ pub fn agenda(
     cal: &Calendar,
     today: NaiveDate,
 ) -> Agenda {
-    let mut by_student: HashMap<&str, Vec<&Contact>> = HashMap::new();
-    for c in contacts.iter().filter(|c| c.superseded_by.is_none()) {
-        by_student.entry(c.student_id.as_str()).or_default().push(c);
-    }
     let mut out = Agenda::default();
-    for s in schedules {
-        let cs = by_student
-            .get(s.student_id.as_str())
-            .map_or(&[][..], Vec::as_slice);
-        let st = schedule_status(s, cs, cal, today);
+    for (s, st) in schedules
+        .iter()
+        .zip(statuses(schedules, contacts, cal, today))
+    {
         let item = AgendaItem {
             student_id: s.student_id.clone(),
             schedule_id: s.id,
@@ -357,16 +394,11 @@ pub fn most_urgent(
     cal: &Calendar,
     today: NaiveDate,
 ) -> HashMap<String, (Schedule, Status)> {
-    let mut by_student: HashMap<&str, Vec<&Contact>> = HashMap::new();
-    for c in contacts.iter().filter(|c| c.superseded_by.is_none()) {
-        by_student.entry(c.student_id.as_str()).or_default().push(c);
-    }
     let mut out: HashMap<String, (Schedule, Status)> = HashMap::new();
-    for s in schedules {
-        let cs = by_student
-            .get(s.student_id.as_str())
-            .map_or(&[][..], Vec::as_slice);
-        let st = schedule_status(s, cs, cal, today);
+    for (s, st) in schedules
+        .iter()
+        .zip(statuses(schedules, contacts, cal, today))
+    {
         let Some(due) = st.due else { continue };
         let urgency = |st: &Status, due: NaiveDate| (std::cmp::Reverse(st.days_overdue), due);
         let better = match out.get(&s.student_id) {
@@ -499,5 +531,30 @@ mod tests {
                 .contains("face-to-face")
         );
         assert_eq!("休学".parse::<ExemptReason>().unwrap(), ExemptReason::Leave);
+    }
+
+    #[test]
+    fn next_talk_is_a_once_off_talk_due_on_the_agreed_day() {
+        let mut c = contact(
+            "S1",
+            ContactKind::Talk,
+            Some(Role::Counsellor),
+            "2025-09-03",
+        );
+        assert_eq!(next_talk_schedule(&c, "n"), None);
+        c.next_talk = Some(d("2025-09-10"));
+        let s = next_talk_schedule(&c, "agreed").unwrap();
+        assert_eq!(
+            (s.from, s.role, s.kind),
+            (d("2025-09-04"), Some(Role::Counsellor), ContactKind::Talk)
+        );
+        let st = schedule_status(&s, &[&c], &Calendar::default(), d("2025-09-05"));
+        assert_eq!(
+            st.due,
+            Some(d("2025-09-10")),
+            "the logged contact does not meet it"
+        );
+        c.next_talk = Some(d("2025-09-03"));
+        assert_eq!(next_talk_schedule(&c, "n"), None, "not after the contact");
     }
 }

@@ -222,6 +222,7 @@ fn cohort() -> Vec<RosterEntry> {
                     due: date(2025, 3, 10 + (i % 10) as u32),
                     days_overdue: if i % 10 == 0 { 4 } else { 0 },
                 }),
+                exempt: None,
                 student,
                 eval,
             }
@@ -236,6 +237,7 @@ fn snapshot(entries: Vec<RosterEntry>) -> Snapshot {
         student_count: entries.len(),
         entries,
         today: date(2025, 3, 20),
+        schedules: vec![],
     }
 }
 
@@ -489,7 +491,7 @@ fn help_lists_the_roster_keys() {
 #[test]
 fn narrow_terminal_cuts_cjk_with_ellipsis_and_keeps_columns() {
     let mut app = roster_app(Lang::Zh);
-    press(&mut app, KeyCode::Char('s')); // id order: 阿依古丽·买买提 (the longest name) is last
+    press(&mut app, KeyCode::Char('S')); // id order: 阿依古丽·买买提 (the longest name) is last
     press(&mut app, KeyCode::Char('G'));
     let screen = render(&mut app, 60, 12);
     insta::assert_snapshot!("narrow_zh_60x12", screen);
@@ -708,5 +710,471 @@ fn student_page_scrolls_to_the_contact_log_newest_first() {
     assert!(newest < oldest);
     assert!(!bottom.contains("↓"));
     press(&mut app, KeyCode::Esc);
+    assert_eq!(app.context(), Context::Roster);
+}
+
+// ---- Follow-up: forms, agenda, overdue marks, exemptions ----
+
+use yujing::followup::{Schedule, Source};
+use yujing::policy::{ContactKind, Role};
+use yujing::schedule::Cadence;
+use yujing::tui::WriteOp;
+use yujing::tui::forms::field::FieldId;
+
+const TODAY: (i32, u32, u32) = (2025, 3, 20);
+
+fn schedule(
+    student: &str,
+    kind: ContactKind,
+    role: Option<Role>,
+    cadence: &str,
+    from: NaiveDate,
+) -> WriteOp {
+    WriteOp::AddSchedule(Schedule {
+        id: 0,
+        student_id: student.into(),
+        kind,
+        role,
+        cadence: cadence.parse::<Cadence>().expect("cadence"),
+        from,
+        until: None,
+        source: Source::Manual,
+        note: String::new(),
+    })
+}
+
+/// The cohort with real schedules (their state judged by the engine on 2025-03-20) and one
+/// exempt student whose stale mark must not show.
+fn followup_source() -> FakeSource {
+    let mut entries = cohort();
+    for e in &mut entries {
+        e.followup = None;
+    }
+    entries[1].exempt = Some("休学".into());
+    entries[1].followup = Some(FollowupMark {
+        label: "班主任谈话".into(),
+        due: date(2025, 3, 1),
+        days_overdue: 19,
+    });
+    let source = FakeSource::new(snapshot(entries.clone()), vec![wang_detail(&entries)]);
+    let writes = [
+        // Week of Mar 3 unmet: overdue since Sunday Mar 9.
+        schedule(
+            "2021010101",
+            ContactKind::Talk,
+            Some(Role::ClassTeacher),
+            "weekly",
+            date(2025, 3, 3),
+        ),
+        // First 14 days (Mar 1-14) unmet: overdue since Mar 14.
+        schedule(
+            "2021010105",
+            ContactKind::ParentContact,
+            Some(Role::Counsellor),
+            "days:14",
+            date(2025, 3, 1),
+        ),
+        schedule(
+            "2021010103",
+            ContactKind::Talk,
+            None,
+            "once:10",
+            date(2025, 3, 10),
+        ),
+        schedule(
+            "2021010104",
+            ContactKind::Talk,
+            Some(Role::Counsellor),
+            "weekly",
+            date(2025, 3, 17),
+        ),
+        schedule(
+            "2021010108",
+            ContactKind::StudyPlan,
+            None,
+            "once:3",
+            date(2025, 3, 19),
+        ),
+        schedule(
+            "2021010109",
+            ContactKind::Talk,
+            None,
+            "monthly",
+            date(2025, 3, 1),
+        ),
+    ];
+    for w in &writes {
+        source.apply(w).expect("fake write");
+    }
+    source
+}
+
+fn followup_options(lang: Lang) -> TuiOptions {
+    let mut o = options(lang);
+    o.now = Some(
+        date(TODAY.0, TODAY.1, TODAY.2)
+            .and_hms_opt(10, 30, 0)
+            .expect("time"),
+    );
+    o
+}
+
+fn followup_app(source: &FakeSource, lang: Lang) -> App {
+    App::new(source.snapshot().expect("snapshot"), followup_options(lang))
+}
+
+/// Answers loads and writes the way the loader thread would: views first, then the answer.
+fn serve_all(app: &mut App, source: &FakeSource) {
+    for r in app.take_requests() {
+        match r {
+            Request::Student(id) => {
+                let detail = source.student(&id).expect("fake source answers");
+                app.set_student(&id, detail);
+            }
+            Request::Write { id, op } => {
+                let result = source.apply(&op).map_err(|e| format!("{e:#}"));
+                app.set_data(RosterData::build(
+                    source.snapshot().expect("snapshot"),
+                    source.version(),
+                ));
+                app.written(id, result);
+            }
+            _ => {}
+        }
+    }
+}
+
+fn ctrl(app: &mut App, c: char) -> bool {
+    app.handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+}
+
+fn snapshot_80x24(name: &str, setup: impl Fn(Lang) -> App) {
+    for (lang, tag) in LANGS {
+        let mut app = setup(lang);
+        let screen = render(&mut app, 80, 24);
+        insta::assert_snapshot!(format!("{name}_{tag}_80x24"), screen);
+    }
+}
+
+#[test]
+fn roster_marks_overdue_and_exempt_students() {
+    let source = followup_source();
+    snapshot_80x24("roster_followups", |lang| followup_app(&source, lang));
+    let app = followup_app(&source, Lang::Zh);
+    let roster = app.roster().expect("roster");
+    let row = |id: &str| {
+        roster
+            .visible_entries()
+            .find(|e| e.student.student_id == id)
+            .cloned()
+            .expect("row")
+    };
+    assert_eq!(row("2021010101").followup.map(|f| f.days_overdue), Some(11));
+    let exempt = row("2021010102");
+    assert!(exempt.exempt.is_some() && exempt.followup.is_none());
+    let screen = render(&mut followup_app(&source, Lang::Zh), 80, 24);
+    let line = screen
+        .lines()
+        .find(|l| l.contains("2021010102"))
+        .expect("exempt row");
+    assert!(line.contains('免') && !line.contains("逾期"), "{line}");
+}
+
+#[test]
+fn overdue_filter_shows_only_students_with_something_overdue() {
+    let source = followup_source();
+    let mut app = followup_app(&source, Lang::Zh);
+    press(&mut app, KeyCode::Char('o'));
+    assert_eq!(visible_ids(&app), vec!["2021010101", "2021010105"]);
+    press(&mut app, KeyCode::Char('o'));
+    assert_eq!(visible_ids(&app).len(), 30);
+    press(&mut app, KeyCode::Char('o'));
+    press(&mut app, KeyCode::Char('x'));
+    assert_eq!(
+        visible_ids(&app).len(),
+        30,
+        "x clears the overdue filter too"
+    );
+}
+
+#[test]
+fn log_form_opens_prefilled_against_the_most_overdue_schedule() {
+    let source = followup_source();
+    snapshot_80x24("log_form", |lang| {
+        let mut app = followup_app(&source, lang);
+        press(&mut app, KeyCode::Char('l'));
+        app
+    });
+    let mut app = followup_app(&source, Lang::Zh);
+    press(&mut app, KeyCode::Char('l'));
+    assert_eq!(app.context(), Context::Form);
+    let form = app.form().expect("form");
+    let value = |id| form.field(id).map(|f| f.value().to_string());
+    assert_eq!(value(FieldId::At).as_deref(), Some("2025-03-20 10:30"));
+    assert_eq!(value(FieldId::Kind).as_deref(), Some("谈话"));
+    assert_eq!(value(FieldId::Role).as_deref(), Some("班主任"));
+}
+
+#[test]
+fn log_form_shows_validation_errors_beside_the_fields() {
+    let source = followup_source();
+    let setup = |lang| {
+        let mut app = followup_app(&source, lang);
+        press(&mut app, KeyCode::Char('l'));
+        ctrl(&mut app, 'u');
+        type_text(&mut app, "2025-02-30");
+        press(&mut app, KeyCode::BackTab); // to the last field: next talk
+        type_text(&mut app, "2025-03-01");
+        app
+    };
+    snapshot_80x24("log_form_errors", setup);
+    let mut app = setup(Lang::Zh);
+    let form = app.form().expect("form");
+    assert_eq!(form.error(FieldId::At), Some("没有这一天"));
+    assert_eq!(form.focused(), FieldId::NextTalk);
+    // Ctrl-S refuses, says why, and moves to the first wrong field.
+    ctrl(&mut app, 's');
+    assert!(app.take_requests().is_empty());
+    let form = app.form().expect("form still open");
+    assert_eq!(form.status(), Some("请先改正标出的项"));
+    assert_eq!(form.focused(), FieldId::At);
+    // A valid date leaves only the next talk wrong: it must come after the contact.
+    ctrl(&mut app, 'u');
+    type_text(&mut app, "2025-03-18 09:00");
+    let form = app.form().expect("form");
+    assert_eq!(form.error(FieldId::At), None);
+    assert_eq!(form.error(FieldId::NextTalk), Some("须晚于谈话日期"));
+}
+
+#[test]
+fn schedule_form() {
+    let source = followup_source();
+    snapshot_80x24("schedule_form", |lang| {
+        let mut app = followup_app(&source, lang);
+        press(&mut app, KeyCode::Char('s'));
+        app
+    });
+    let mut app = followup_app(&source, Lang::En);
+    press(&mut app, KeyCode::Char('s'));
+    ctrl(&mut app, 'u');
+    type_text(&mut app, "fortnightly");
+    assert!(app.form().and_then(|f| f.error(FieldId::Cadence)).is_some());
+    ctrl(&mut app, 'u');
+    type_text(&mut app, "days:14");
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab);
+    type_text(&mut app, "2025-03-01"); // until before from
+    assert_eq!(
+        app.form().and_then(|f| f.error(FieldId::Until)),
+        Some("before the start date")
+    );
+    ctrl(&mut app, 'u');
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Right); // kind: parent contact
+    ctrl(&mut app, 's');
+    serve_all(&mut app, &source);
+    assert!(app.form().is_none(), "saved forms close");
+    assert_eq!(
+        app.notice().map(|n| n.text.as_str()),
+        Some("Schedule added")
+    );
+    let Some(WriteOp::AddSchedule(s)) = source.writes().last().cloned() else {
+        panic!("a schedule was written");
+    };
+    assert_eq!(
+        (s.student_id.as_str(), s.cadence, s.kind, s.until),
+        (
+            "2021010101",
+            Cadence::Days(14),
+            ContactKind::ParentContact,
+            None
+        )
+    );
+}
+
+#[test]
+fn agenda_groups_overdue_today_and_the_week_by_day() {
+    let source = followup_source();
+    snapshot_80x24("agenda", |lang| {
+        let mut app = followup_app(&source, lang);
+        press(&mut app, KeyCode::Char('a'));
+        app
+    });
+    let mut app = followup_app(&source, Lang::Zh);
+    press(&mut app, KeyCode::Char('a'));
+    assert_eq!(app.context(), Context::Agenda);
+    use yujing::tui::data::AgendaGroup as G;
+    let lines: Vec<(G, String)> = app.agenda().expect("agenda").lines();
+    let expect: Vec<(G, String)> = [
+        (G::Overdue, "2021010101"),
+        (G::Overdue, "2021010105"),
+        (G::Today, "2021010103"),
+        (G::Week, "2021010108"),
+        (G::Week, "2021010104"),
+    ]
+    .into_iter()
+    .map(|(g, s)| (g, s.to_string()))
+    .collect();
+    assert_eq!(lines, expect, "most overdue first; the week soonest first");
+}
+
+#[test]
+fn logging_from_the_agenda_meets_the_schedule_and_it_leaves_overdue() {
+    let source = followup_source();
+    let mut app = followup_app(&source, Lang::Zh);
+    press(&mut app, KeyCode::Char('a'));
+    press(&mut app, KeyCode::Char('j')); // the second overdue line: 陈静's parent contact
+    press(&mut app, KeyCode::Char('l'));
+    let form = app.form().expect("form");
+    assert_eq!(
+        form.field(FieldId::Kind).map(Field::value),
+        Some("联系家长")
+    );
+    assert_eq!(form.field(FieldId::Role).map(Field::value), Some("辅导员"));
+    // In a text field `q` types.
+    for _ in 0..6 {
+        press(&mut app, KeyCode::Tab);
+    }
+    assert_eq!(app.form().map(|f| f.focused()), Some(FieldId::Summary));
+    type_text(&mut app, "qq 已电话告知家长");
+    assert!(!app.should_quit());
+    ctrl(&mut app, 's');
+    assert_eq!(app.form().and_then(|f| f.status()), Some("正在保存…"));
+    serve_all(&mut app, &source);
+    assert!(app.form().is_none());
+    assert_eq!(
+        app.notice().map(|n| n.text.as_str()),
+        Some("已保存联系记录")
+    );
+    let Some(WriteOp::LogContact(c)) = source.writes().last().cloned() else {
+        panic!("a contact was written");
+    };
+    assert_eq!(
+        (c.student_id.as_str(), c.kind, c.role, c.summary.as_str()),
+        (
+            "2021010105",
+            ContactKind::ParentContact,
+            Some(Role::Counsellor),
+            "qq 已电话告知家长"
+        )
+    );
+    let lines = app.agenda().expect("agenda still open").lines();
+    assert!(
+        !lines.iter().any(|(_, id)| id == "2021010105"),
+        "met: gone from the agenda: {lines:?}"
+    );
+    let roster_row = app
+        .roster()
+        .and_then(|r| {
+            r.visible_entries()
+                .find(|e| e.student.student_id == "2021010105")
+                .cloned()
+        })
+        .expect("row");
+    assert!(!roster_row.is_overdue());
+}
+
+use yujing::tui::forms::field::Field;
+
+#[test]
+fn esc_asks_before_discarding_edits() {
+    let source = followup_source();
+    let mut app = followup_app(&source, Lang::Zh);
+    press(&mut app, KeyCode::Char('l'));
+    press(&mut app, KeyCode::Esc);
+    assert!(app.form().is_none(), "an untouched form closes at once");
+    press(&mut app, KeyCode::Char('l'));
+    press(&mut app, KeyCode::Right); // date field: just moves the cursor, not an edit
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Right); // kind changed
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.context(), Context::Confirm);
+    let screen = render(&mut app, 80, 24);
+    assert!(screen.contains("放弃未保存的内容？"), "{screen}");
+    press(&mut app, KeyCode::Char('n'));
+    assert_eq!(app.context(), Context::Form);
+    assert_eq!(
+        app.form()
+            .and_then(|f| f.field(FieldId::Kind))
+            .map(Field::value),
+        Some("联系家长")
+    );
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('q')); // not an answer, and never quits here
+    assert!(!app.should_quit());
+    press(&mut app, KeyCode::Char('y'));
+    assert!(app.form().is_none());
+    assert_eq!(app.context(), Context::Roster);
+    assert!(source.writes().len() == 6, "nothing was written");
+}
+
+#[test]
+fn a_refused_write_keeps_the_form_and_says_why() {
+    let source = followup_source();
+    source.fail_writes(Some("database is locked"));
+    let mut app = followup_app(&source, Lang::En);
+    press(&mut app, KeyCode::Char('l'));
+    ctrl(&mut app, 's');
+    serve_all(&mut app, &source);
+    let form = app.form().expect("still open");
+    assert_eq!(form.status(), Some("Could not save: database is locked"));
+    let screen = render(&mut app, 80, 24);
+    assert!(
+        screen.contains("Could not save: database is locked"),
+        "{screen}"
+    );
+    source.fail_writes(None);
+    ctrl(&mut app, 's');
+    serve_all(&mut app, &source);
+    assert!(app.form().is_none(), "saved on the second try");
+}
+
+#[test]
+fn student_page_lists_schedules_with_their_state() {
+    let source = followup_source();
+    let mut app = followup_app(&source, Lang::Zh);
+    press(&mut app, KeyCode::Enter); // 王清白, first in triage order
+    serve_all(&mut app, &source);
+    let screen = render(&mut app, 80, 24);
+    let line = screen
+        .lines()
+        .find(|l| l.contains("班主任谈话 · 每周"))
+        .expect("schedule line");
+    assert!(line.contains("逾期11天"), "{line}");
+    // `l` from the page logs for this student.
+    press(&mut app, KeyCode::Char('l'));
+    assert!(app.form().is_some());
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, "2021010102");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Enter);
+    let screen = render(&mut app, 80, 24);
+    assert!(screen.contains("免于跟进：休学"), "{screen}");
+}
+
+#[test]
+fn pages_opened_from_the_agenda_hand_back_to_the_page_below() {
+    let source = followup_source();
+    let mut app = followup_app(&source, Lang::Zh);
+    press(&mut app, KeyCode::Enter); // 王清白's page
+    press(&mut app, KeyCode::Char('a')); // the agenda over it
+    assert_eq!(app.context(), Context::Agenda);
+    press(&mut app, KeyCode::Char('j'));
+    press(&mut app, KeyCode::Enter); // 陈静's page over the agenda
+    assert_eq!(app.open_student(), Some("2021010105"));
+    app.take_requests();
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.context(), Context::Agenda);
+    // The loader goes back to keeping 王清白's page (still below) fresh.
+    assert_eq!(
+        app.take_requests(),
+        vec![Request::Student("2021010101".into())]
+    );
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.open_student(), Some("2021010101"));
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.take_requests(), vec![Request::CloseStudent]);
     assert_eq!(app.context(), Context::Roster);
 }

@@ -24,9 +24,18 @@ pub enum Action {
     Open,
     /// Focus the search field.
     Search,
-    SearchInput(char),
-    SearchBackspace,
-    SearchClear,
+    /// A printable key in a text field (search, form).
+    Input(char),
+    Backspace,
+    /// Empty the text field.
+    ClearInput,
+    /// Delete the character after the cursor.
+    Delete,
+    /// In a text field, move the cursor; in a choice, the previous / next option.
+    CursorLeft,
+    CursorRight,
+    CursorHome,
+    CursorEnd,
     /// Keep the query and move focus to the list.
     SearchAccept,
     /// Clear the query and leave the field.
@@ -37,6 +46,20 @@ pub enum Action {
     PickClass,
     PickStaff,
     ClearFilters,
+    /// Show only students with something overdue (toggle).
+    OverdueOnly,
+    /// Open the contact form for the student (or agenda line) at hand.
+    LogContact,
+    /// Open the schedule form for the student at hand.
+    Schedule,
+    /// What is overdue, due today and due this week.
+    Agenda,
+    NextField,
+    PrevField,
+    Save,
+    /// Answers to "discard the unsaved form?".
+    Yes,
+    No,
 }
 
 impl Action {
@@ -59,9 +82,14 @@ impl Action {
                 "搜索（学号/姓名/拼音/班级）",
                 "search (id/name/pinyin/class)",
             ),
-            Action::SearchInput(_) => ("输入", "type"),
-            Action::SearchBackspace => ("删除一个字", "delete a character"),
-            Action::SearchClear => ("清空搜索", "clear the query"),
+            Action::Input(_) => ("输入", "type"),
+            Action::Backspace => ("删除前一个字", "delete a character"),
+            Action::ClearInput => ("清空", "clear the field"),
+            Action::Delete => ("删除后一个字", "delete forward"),
+            Action::CursorLeft => ("左移光标 / 上一个选项", "cursor left / previous choice"),
+            Action::CursorRight => ("右移光标 / 下一个选项", "cursor right / next choice"),
+            Action::CursorHome => ("到行首", "to the start"),
+            Action::CursorEnd => ("到行尾", "to the end"),
             Action::SearchAccept => ("到列表", "to the list"),
             Action::SearchCancel => ("取消搜索", "cancel search"),
             Action::NextTier => ("下一等级", "next tier"),
@@ -70,6 +98,21 @@ impl Action {
             Action::PickClass => ("按班级筛选", "filter by class"),
             Action::PickStaff => ("按教师筛选", "filter by teacher"),
             Action::ClearFilters => ("清除筛选", "clear filters"),
+            Action::OverdueOnly => (
+                "只看有逾期跟进的学生",
+                "only students with something overdue",
+            ),
+            Action::LogContact => ("记录一次联系（谈话等）", "log a contact (talk …)"),
+            Action::Schedule => ("安排谈话日程", "schedule talks"),
+            Action::Agenda => (
+                "待办：逾期、今天、本周",
+                "agenda: overdue, today, this week",
+            ),
+            Action::NextField => ("下一项", "next field"),
+            Action::PrevField => ("上一项", "previous field"),
+            Action::Save => ("保存", "save"),
+            Action::Yes => ("放弃", "discard"),
+            Action::No => ("继续编辑", "keep editing"),
         };
         lang.pick(zh, en)
     }
@@ -85,6 +128,12 @@ impl Action {
             Action::SearchAccept => lang.pick("列表", "list"),
             Action::SearchCancel => lang.pick("取消", "cancel"),
             Action::PageDown => lang.pick("翻页", "page"),
+            Action::OverdueOnly => lang.pick("逾期", "overdue"),
+            Action::LogContact => lang.pick("记录", "log"),
+            Action::Schedule => lang.pick("日程", "schedule"),
+            Action::Agenda => lang.pick("待办", "agenda"),
+            Action::CursorRight => lang.pick("选择", "choose"),
+            Action::NextField => lang.pick("下一项", "next"),
             other => other.label(lang),
         }
     }

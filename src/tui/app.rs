@@ -1,6 +1,6 @@
 //! Routing only: a base screen (roster or an empty-state screen) under a stack of pushed
-//! screens; the top one gets each action first. Data loads are requested here and answered
-//! by the loader; `draw` only reads state.
+//! screens; the top one gets each action first. Data loads and writes are requested here and
+//! answered by the loader; `draw` only reads state.
 
 use std::sync::Arc;
 
@@ -13,18 +13,20 @@ use crate::text;
 
 use super::TuiOptions;
 use super::action::Action;
-use super::data::{Snapshot, StudentDetail};
+use super::data::{Snapshot, StudentDetail, WriteOp, clock_on};
 use super::event::Event;
+use super::forms::FormScreen;
 use super::i18n::Msg;
 use super::keymap::{self, Context};
 use super::loader::{Loaded, Request};
 use super::roster_data::RosterData;
+use super::screens::agenda::AgendaScreen;
 use super::screens::empty::{self, EmptyKind};
 use super::screens::help::HelpScreen;
 use super::screens::picker::PickerScreen;
 use super::screens::roster::RosterScreen;
 use super::screens::student::StudentScreen;
-use super::screens::{Outcome, Push};
+use super::screens::{Open, Outcome, Push};
 
 enum Base {
     Empty(EmptyKind),
@@ -33,8 +35,24 @@ enum Base {
 
 enum Layer {
     Student(Box<StudentScreen>),
+    Agenda(Box<AgendaScreen>),
+    Form(Box<FormScreen>),
     Picker(PickerScreen),
     Help(HelpScreen),
+}
+
+impl Layer {
+    /// Covers the whole body (nothing below needs drawing), unlike an overlay.
+    fn is_page(&self) -> bool {
+        matches!(self, Layer::Student(_) | Layer::Agenda(_))
+    }
+}
+
+/// A one-line message in the footer until the next key: a save, or why it failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub text: String,
+    pub error: bool,
 }
 
 pub struct App {
@@ -44,6 +62,8 @@ pub struct App {
     stack: Vec<Layer>,
     requests: Vec<Request>,
     error: Option<String>,
+    notice: Option<Notice>,
+    next_write: u64,
     quit: bool,
 }
 
@@ -57,6 +77,8 @@ impl App {
             stack: Vec::new(),
             requests: Vec::new(),
             error: None,
+            notice: None,
+            next_write: 1,
             quit: false,
         }
     }
@@ -93,9 +115,31 @@ impl App {
         }
     }
 
+    /// The form on top, if any.
+    pub fn form(&self) -> Option<&FormScreen> {
+        match self.stack.last() {
+            Some(Layer::Form(f)) => Some(f),
+            _ => None,
+        }
+    }
+
+    /// The agenda, if open (on top or under a page opened from it).
+    pub fn agenda(&self) -> Option<&AgendaScreen> {
+        self.stack.iter().rev().find_map(|l| match l {
+            Layer::Agenda(a) => Some(a.as_ref()),
+            _ => None,
+        })
+    }
+
+    pub fn notice(&self) -> Option<&Notice> {
+        self.notice.as_ref()
+    }
+
     /// Which bindings apply now.
     pub fn context(&self) -> Context {
         match (self.stack.last(), &self.base) {
+            (Some(Layer::Form(f)), _) => f.context(),
+            (Some(Layer::Agenda(_)), _) => Context::Agenda,
             (Some(Layer::Student(_)), _) => Context::Student,
             (Some(Layer::Picker(_)), _) => Context::Picker,
             (Some(Layer::Help(_)), _) => Context::Help,
@@ -117,8 +161,9 @@ impl App {
         for layer in &mut self.stack {
             match layer {
                 Layer::Student(s) => s.rebuild(body, self.opts.lang, &self.opts.theme),
+                Layer::Agenda(a) => a.resize(body),
                 Layer::Picker(p) => p.resize(body),
-                Layer::Help(_) => {}
+                Layer::Help(_) | Layer::Form(_) => {}
             }
         }
     }
@@ -142,9 +187,11 @@ impl App {
     }
 
     pub fn handle_key(&mut self, key: KeyEvent) -> bool {
+        // A notice lasts until the next key.
+        let had_notice = self.notice.take().is_some();
         match keymap::resolve(self.context(), key) {
-            Some(a) => self.update(a),
-            None => false,
+            Some(a) => self.update(a) || had_notice,
+            None => had_notice,
         }
     }
 
@@ -171,6 +218,8 @@ impl App {
             _ => {}
         }
         let outcome = match self.stack.last_mut() {
+            Some(Layer::Form(f)) => f.update(action),
+            Some(Layer::Agenda(a)) => a.update(action),
             Some(Layer::Student(s)) => s.update(action),
             Some(Layer::Picker(p)) => p.update(action),
             Some(Layer::Help(h)) => h.update(action),
@@ -189,7 +238,7 @@ impl App {
             Outcome::Consumed => true,
             Outcome::Close => {
                 if let Some(Layer::Student(_)) = self.stack.pop() {
-                    self.requests.push(Request::CloseStudent);
+                    self.follow_top_student();
                 }
                 true
             }
@@ -211,7 +260,100 @@ impl App {
                 }
                 true
             }
+            Outcome::Open(open) => self.open(open),
+            Outcome::Write(op) => {
+                self.write(op);
+                true
+            }
         }
+    }
+
+    /// The loader keeps one student page fresh: after a page closes, the topmost one left.
+    fn follow_top_student(&mut self) {
+        let top = self.stack.iter().rev().find_map(|l| match l {
+            Layer::Student(s) => Some(s.id().to_string()),
+            _ => None,
+        });
+        self.requests.push(match top {
+            Some(id) => Request::Student(id),
+            None => Request::CloseStudent,
+        });
+    }
+
+    /// Hands `op` to the loader; the form on top waits for the answer.
+    fn write(&mut self, op: WriteOp) {
+        let id = self.next_write;
+        self.next_write += 1;
+        if let Some(Layer::Form(f)) = self.stack.last_mut() {
+            f.set_pending(id);
+        }
+        self.requests.push(Request::Write { id, op });
+    }
+
+    fn data(&self) -> Option<Arc<RosterData>> {
+        match &self.base {
+            Base::Roster(r) => Some(r.data().clone()),
+            Base::Empty(_) => None,
+        }
+    }
+
+    /// The time a new contact defaults to.
+    fn now(&self, today: chrono::NaiveDate) -> chrono::NaiveDateTime {
+        self.opts.now.unwrap_or_else(|| clock_on(today))
+    }
+
+    fn open(&mut self, open: Open) -> bool {
+        let Some(data) = self.data() else {
+            return false;
+        };
+        let lang = self.opts.lang;
+        let body = self.body();
+        let entry = |id: &str| data.row_of(id).and_then(|r| data.snapshot.entries.get(r));
+        let form = match open {
+            Open::Agenda => {
+                // One agenda: going back to it rather than stacking another.
+                if let Some(i) = self
+                    .stack
+                    .iter()
+                    .position(|l| matches!(l, Layer::Agenda(_)))
+                {
+                    let dropped_page = self.stack[i + 1..]
+                        .iter()
+                        .any(|l| matches!(l, Layer::Student(_)));
+                    self.stack.truncate(i + 1);
+                    if dropped_page {
+                        self.follow_top_student();
+                    }
+                } else {
+                    let mut a = AgendaScreen::new(data.clone());
+                    a.resize(body);
+                    self.stack.push(Layer::Agenda(Box::new(a)));
+                }
+                return true;
+            }
+            Open::LogContact { student, schedule } => {
+                let Some(e) = entry(&student) else {
+                    return false;
+                };
+                // Against the schedule named, else the student's most overdue one.
+                let against = match schedule {
+                    Some(id) => data.snapshot.schedules.iter().find(|v| v.schedule.id == id),
+                    None => data
+                        .schedules_of(&student)
+                        .filter(|v| v.status.overdue)
+                        .max_by_key(|v| v.status.days_overdue),
+                };
+                FormScreen::log(e, against, self.now(data.snapshot.today), lang)
+            }
+            Open::Schedule { student } => {
+                let Some(e) = entry(&student) else {
+                    return false;
+                };
+                FormScreen::schedule(e, data.snapshot.today, lang)
+            }
+        };
+        self.stack.push(Layer::Form(Box::new(form)));
+        true
     }
 
     fn apply_loaded(&mut self, loaded: Loaded) -> bool {
@@ -221,6 +363,7 @@ impl App {
                 self.set_data(*d);
             }
             Loaded::Student { id, detail } => self.set_student(&id, detail.map(|d| *d)),
+            Loaded::Written { id, result } => self.written(id, result),
             Loaded::Error(e) => {
                 if self.error.as_ref() == Some(&e) {
                     return false;
@@ -229,6 +372,40 @@ impl App {
             }
         }
         true
+    }
+
+    /// The loader's answer to write `id`: close its form and say so, or show why it failed.
+    pub fn written(&mut self, id: u64, result: Result<i64, String>) {
+        let lang = self.opts.lang;
+        let at = self.stack.iter().position(|l| match l {
+            Layer::Form(f) => f.pending() == Some(id),
+            _ => false,
+        });
+        match (result, at) {
+            (Ok(_), Some(i)) => {
+                let msg = match &self.stack[i] {
+                    Layer::Form(f) => f.saved_message(),
+                    _ => Msg::SavedContact,
+                };
+                self.stack.remove(i);
+                self.notice = Some(Notice {
+                    text: msg.text(lang).to_string(),
+                    error: false,
+                });
+            }
+            (Err(e), Some(i)) => {
+                if let Layer::Form(f) = &mut self.stack[i] {
+                    f.failed(&e);
+                }
+            }
+            (Ok(_), None) => {}
+            (Err(e), None) => {
+                self.notice = Some(Notice {
+                    text: format!("{}: {e}", Msg::SaveFailed.text(lang)),
+                    error: true,
+                });
+            }
+        }
     }
 
     /// New roster data: shown in place, keeping filters and the selected student.
@@ -251,7 +428,9 @@ impl App {
                 if self.stack.iter().any(|l| matches!(l, Layer::Student(_))) {
                     self.requests.push(Request::CloseStudent);
                 }
-                self.stack.retain(|l| matches!(l, Layer::Help(_)));
+                // A form waiting for its write stays: its answer is still coming.
+                self.stack
+                    .retain(|l| matches!(l, Layer::Help(_) | Layer::Form(_)));
             }
             (None, Base::Roster(r)) => r.replace_data(data.clone()),
             (None, Base::Empty(_)) => {
@@ -259,9 +438,13 @@ impl App {
             }
         }
         for layer in &mut self.stack {
-            if let Layer::Student(s) = layer {
-                s.set_data(data.clone());
-                s.rebuild(body, self.opts.lang, &self.opts.theme);
+            match layer {
+                Layer::Student(s) => {
+                    s.set_data(data.clone());
+                    s.rebuild(body, self.opts.lang, &self.opts.theme);
+                }
+                Layer::Agenda(a) => a.set_data(data.clone()),
+                _ => {}
             }
         }
     }
@@ -286,10 +469,7 @@ impl App {
         let all = frame.area();
         frame.buffer_mut().set_style(all, theme.base);
         // A pushed full-screen page hides the base; overlays (help, picker) draw over it.
-        let full = self
-            .stack
-            .iter()
-            .rposition(|l| matches!(l, Layer::Student(_)));
+        let full = self.stack.iter().rposition(Layer::is_page);
         if full.is_none() {
             match &self.base {
                 Base::Roster(r) => r.draw(frame, body, lang, theme),
@@ -299,6 +479,8 @@ impl App {
         for layer in &self.stack[full.unwrap_or(0)..] {
             match layer {
                 Layer::Student(s) => s.draw(frame, body, theme),
+                Layer::Agenda(a) => a.draw(frame, body, lang, theme),
+                Layer::Form(f) => f.draw(frame, body, theme),
                 Layer::Picker(p) => p.draw(frame, body, lang, theme),
                 Layer::Help(h) => h.draw(frame, body, lang, theme),
             }
@@ -308,6 +490,17 @@ impl App {
 
     fn draw_footer(&self, frame: &mut Frame, area: Rect) {
         let (lang, theme) = (self.opts.lang, &self.opts.theme);
+        if let Some(n) = &self.notice {
+            let style = if n.error { theme.error } else { theme.ok };
+            frame.render_widget(
+                Line::styled(
+                    text::ellipsize(&n.text, usize::from(area.width)).into_owned(),
+                    style,
+                ),
+                area,
+            );
+            return;
+        }
         if let Some(e) = &self.error {
             let msg = format!("{}: {e}", Msg::LoadError.text(lang));
             frame.render_widget(

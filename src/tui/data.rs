@@ -8,8 +8,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use chrono::{NaiveDate, NaiveDateTime};
 
+use crate::followup::{Calendar, Contact, Schedule, schedule_status};
+use crate::locale::Lang;
 use crate::model::{Student, Term};
 use crate::policy::{CourseOutcome, Evaluation, Policy};
+use crate::schedule::Status;
 use crate::text::sanitize_in_place;
 
 /// One roster row.
@@ -18,8 +21,17 @@ pub struct RosterEntry {
     pub student: Student,
     pub eval: Evaluation,
     pub last_contact: Option<NaiveDate>,
-    /// The next follow-up due (or overdue), when the talks work provides one.
+    /// The most urgent follow-up: the most overdue, else the one due soonest.
     pub followup: Option<FollowupMark>,
+    /// Why the student is exempt from follow-up today (`休学`), if they are.
+    pub exempt: Option<String>,
+}
+
+impl RosterEntry {
+    /// Something owed by this student's follow-up is overdue.
+    pub fn is_overdue(&self) -> bool {
+        self.followup.as_ref().is_some_and(|f| f.days_overdue > 0)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -31,8 +43,38 @@ pub struct FollowupMark {
     pub days_overdue: i64,
 }
 
-/// Everything the roster needs, read in one go.
+/// One follow-up schedule in force and its state today.
 #[derive(Debug, Clone, PartialEq)]
+pub struct ScheduleView {
+    pub schedule: Schedule,
+    pub status: Status,
+}
+
+/// Which agenda group a schedule falls in today, if any.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum AgendaGroup {
+    Overdue,
+    Today,
+    /// Due within 7 days, today excluded.
+    Week,
+}
+
+impl ScheduleView {
+    pub fn agenda_group(&self, today: NaiveDate) -> Option<AgendaGroup> {
+        if self.status.overdue {
+            Some(AgendaGroup::Overdue)
+        } else if self.status.is_due_today(today) {
+            Some(AgendaGroup::Today)
+        } else if self.status.is_upcoming(today) {
+            Some(AgendaGroup::Week)
+        } else {
+            None
+        }
+    }
+}
+
+/// Everything the roster needs, read in one go.
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Snapshot {
     pub policy: Option<Policy>,
     /// The assessed term, None when no grades were imported.
@@ -41,6 +83,8 @@ pub struct Snapshot {
     /// Students in the database (may exceed `entries` while evaluation is incomplete).
     pub student_count: usize,
     pub today: NaiveDate,
+    /// Follow-up schedules in force for students not exempt today, by student id.
+    pub schedules: Vec<ScheduleView>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -73,14 +117,52 @@ pub struct StudentDetail {
     pub contacts: Vec<ContactView>,
 }
 
+/// A change the user asked for; written by the loader thread, which owns the source.
+#[derive(Debug, Clone, PartialEq)]
+pub enum WriteOp {
+    /// A contact; its `next_talk`, if any, also schedules that once-off talk.
+    LogContact(Contact),
+    AddSchedule(Schedule),
+}
+
+impl WriteOp {
+    pub fn student_id(&self) -> &str {
+        match self {
+            WriteOp::LogContact(c) => &c.student_id,
+            WriteOp::AddSchedule(s) => &s.student_id,
+        }
+    }
+}
+
+/// Now, on `today`'s date: the wall clock's time of day moved to `today` when `today` was
+/// fixed to another day (`--today`), as the CLI does, so records still carry a time.
+pub fn clock_on(today: NaiveDate) -> NaiveDateTime {
+    let clock = chrono::Local::now().naive_local();
+    if clock.date() == today {
+        clock
+    } else {
+        today.and_time(clock.time())
+    }
+}
+
+/// The note of the once-off talk a contact's next-talk date schedules.
+pub fn next_talk_note(lang: Lang) -> &'static str {
+    lang.pick("约定的下次谈话", "agreed next talk")
+}
+
 /// Where the TUI's data comes from. Called off the draw path, from a loader thread.
 pub trait DataSource {
     /// Changes whenever the data behind the views changes (e.g. SQLite's `PRAGMA data_version`
-    /// combined with a counter); polled about once a second.
+    /// combined with a counter); polled about once a second. A write must change it.
     fn version(&self) -> u64;
     fn snapshot(&self) -> anyhow::Result<Snapshot>;
     /// None when no student has this id.
     fn student(&self, id: &str) -> anyhow::Result<Option<StudentDetail>>;
+    /// Stores `op`; returns the new record's id. Read-only sources refuse.
+    fn write(&mut self, op: &WriteOp) -> anyhow::Result<i64> {
+        let _ = op;
+        anyhow::bail!("this data source is read-only")
+    }
 }
 
 /// Removes control characters and escape sequences from every imported string, once, as
@@ -95,6 +177,12 @@ pub fn sanitize_snapshot(s: &mut Snapshot) {
         if let Some(f) = &mut e.followup {
             sanitize_in_place(&mut f.label);
         }
+        if let Some(x) = &mut e.exempt {
+            sanitize_in_place(x);
+        }
+    }
+    for v in &mut s.schedules {
+        sanitize_in_place(&mut v.schedule.note);
     }
 }
 
@@ -177,10 +265,19 @@ fn sanitize_policy(p: &mut Policy) {
     }
 }
 
-/// An in-memory [`DataSource`]: tests and demos set its data and bump its version.
+/// An in-memory [`DataSource`]: tests and demos set its data and bump its version. Writes
+/// are recorded, shown on the student page, and re-judge that student's schedules.
 pub struct FakeSource {
     version: AtomicU64,
-    data: Mutex<(Snapshot, HashMap<String, StudentDetail>)>,
+    data: Mutex<FakeData>,
+}
+
+struct FakeData {
+    snapshot: Snapshot,
+    details: HashMap<String, StudentDetail>,
+    contacts: Vec<Contact>,
+    writes: Vec<WriteOp>,
+    fail: Option<String>,
 }
 
 impl FakeSource {
@@ -191,16 +288,154 @@ impl FakeSource {
             .collect();
         FakeSource {
             version: AtomicU64::new(1),
-            data: Mutex::new((snapshot, details)),
+            data: Mutex::new(FakeData {
+                snapshot,
+                details,
+                contacts: Vec::new(),
+                writes: Vec::new(),
+                fail: None,
+            }),
         }
+    }
+
+    fn lock(&self) -> anyhow::Result<std::sync::MutexGuard<'_, FakeData>> {
+        self.data
+            .lock()
+            .map_err(|_| anyhow::anyhow!("fake source poisoned"))
     }
 
     /// Replaces the data as another process writing the database would.
     pub fn replace(&self, snapshot: Snapshot) {
         if let Ok(mut d) = self.data.lock() {
-            d.0 = snapshot;
+            d.snapshot = snapshot;
         }
         self.version.fetch_add(1, Ordering::SeqCst);
+    }
+
+    /// Every write applied so far, oldest first.
+    pub fn writes(&self) -> Vec<WriteOp> {
+        self.lock().map(|d| d.writes.clone()).unwrap_or_default()
+    }
+
+    /// Makes every later write fail with `message` (None: succeed again), as a locked or
+    /// read-only database would.
+    pub fn fail_writes(&self, message: Option<&str>) {
+        if let Ok(mut d) = self.data.lock() {
+            d.fail = message.map(str::to_string);
+        }
+    }
+
+    /// [`DataSource::write`] through a shared reference (the source sits behind a mutex).
+    pub fn apply(&self, op: &WriteOp) -> anyhow::Result<i64> {
+        let mut d = self.lock()?;
+        if let Some(e) = &d.fail {
+            anyhow::bail!("{e}");
+        }
+        let found = d
+            .snapshot
+            .entries
+            .iter()
+            .position(|e| e.student.student_id == op.student_id());
+        let Some(row) = found else {
+            anyhow::bail!("unknown student id '{}'", op.student_id());
+        };
+        d.writes.push(op.clone());
+        let id = i64::try_from(d.writes.len()).unwrap_or(i64::MAX);
+        let today = d.snapshot.today;
+        let view = |mut s: Schedule| {
+            s.id = id;
+            ScheduleView {
+                status: schedule_status(&s, &[], &Calendar::default(), today),
+                schedule: s,
+            }
+        };
+        match op {
+            WriteOp::LogContact(c) => {
+                let mut c = c.clone();
+                c.id = id;
+                d.contacts.push(c.clone());
+                if let Some(s) = crate::followup::next_talk_schedule(&c, next_talk_note(Lang::Zh)) {
+                    d.snapshot.schedules.push(view(s));
+                }
+                let entry = &mut d.snapshot.entries[row];
+                entry.last_contact = entry.last_contact.max(Some(c.at.date()));
+                let base = d.snapshot.entries[row].clone();
+                let detail = d
+                    .details
+                    .entry(c.student_id.clone())
+                    .or_insert_with(|| bare_detail(&base));
+                detail.contacts.push(ContactView {
+                    at: c.at,
+                    author: c.author.clone(),
+                    role: c.role.map_or("", |r| r.label_zh()).to_string(),
+                    with_whom: c.with_whom.label(Lang::Zh).to_string(),
+                    channel: c.channel.label(Lang::Zh).to_string(),
+                    kind: c.kind.label_zh().to_string(),
+                    summary: c.summary.clone(),
+                });
+            }
+            WriteOp::AddSchedule(s) => d.snapshot.schedules.push(view(s.clone())),
+        }
+        d.rejudge(row);
+        drop(d);
+        self.version.fetch_add(1, Ordering::SeqCst);
+        Ok(id)
+    }
+}
+
+impl FakeData {
+    /// Recomputes the schedules of the student on row `row` from the contacts written here,
+    /// and their roster mark from those.
+    fn rejudge(&mut self, row: usize) {
+        let id = self.snapshot.entries[row].student.student_id.clone();
+        let today = self.snapshot.today;
+        let mine: Vec<&Contact> = self
+            .contacts
+            .iter()
+            .filter(|c| c.student_id == id)
+            .collect();
+        let mut mark: Option<FollowupMark> = None;
+        for v in self
+            .snapshot
+            .schedules
+            .iter_mut()
+            .filter(|v| v.schedule.student_id == id)
+        {
+            if !mine.is_empty() {
+                v.status = schedule_status(&v.schedule, &mine, &Calendar::default(), today);
+            }
+            let Some(due) = v.status.due else { continue };
+            let urgency = (std::cmp::Reverse(v.status.days_overdue), due);
+            if mark
+                .as_ref()
+                .is_none_or(|m| urgency < (std::cmp::Reverse(m.days_overdue), m.due))
+            {
+                mark = Some(FollowupMark {
+                    label: super::i18n::obligation_label(
+                        Lang::Zh,
+                        v.schedule.kind,
+                        v.schedule.role,
+                    ),
+                    due,
+                    days_overdue: v.status.days_overdue,
+                });
+            }
+        }
+        let entry = &mut self.snapshot.entries[row];
+        if entry.exempt.is_none() {
+            entry.followup = mark;
+        }
+    }
+}
+
+/// A page with only the roster's header, for a student without a prepared one.
+fn bare_detail(e: &RosterEntry) -> StudentDetail {
+    StudentDetail {
+        student: e.student.clone(),
+        eval: e.eval.clone(),
+        courses: Vec::new(),
+        history: Vec::new(),
+        contacts: Vec::new(),
     }
 }
 
@@ -210,32 +445,22 @@ impl DataSource for FakeSource {
     }
 
     fn snapshot(&self) -> anyhow::Result<Snapshot> {
-        let d = self
-            .data
-            .lock()
-            .map_err(|_| anyhow::anyhow!("fake source poisoned"))?;
-        Ok(d.0.clone())
+        Ok(self.lock()?.snapshot.clone())
     }
 
     fn student(&self, id: &str) -> anyhow::Result<Option<StudentDetail>> {
-        let d = self
-            .data
-            .lock()
-            .map_err(|_| anyhow::anyhow!("fake source poisoned"))?;
-        if let Some(detail) = d.1.get(id) {
+        let d = self.lock()?;
+        if let Some(detail) = d.details.get(id) {
             return Ok(Some(detail.clone()));
         }
-        // A student without a prepared page still has a header from the roster.
-        Ok(d.0
+        Ok(d.snapshot
             .entries
             .iter()
             .find(|e| e.student.student_id == id)
-            .map(|e| StudentDetail {
-                student: e.student.clone(),
-                eval: e.eval.clone(),
-                courses: Vec::new(),
-                history: Vec::new(),
-                contacts: Vec::new(),
-            }))
+            .map(bare_detail))
+    }
+
+    fn write(&mut self, op: &WriteOp) -> anyhow::Result<i64> {
+        self.apply(op)
     }
 }

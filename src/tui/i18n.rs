@@ -47,7 +47,7 @@ messages! {
     ClassLabel => "班级", "Class";
     StaffLabel => "教师", "Staff";
     NoMatches => "没有匹配的学生", "No matching students";
-    SortSeverity => "预警程度", "severity";
+    SortSeverity => "紧急程度", "urgency";
     SortId => "学号", "ID";
     SortName => "姓名", "name";
     SortClass => "班级", "class";
@@ -87,9 +87,61 @@ messages! {
     StudentGone => "该学生已不在名单中", "This student is no longer on the roster";
     Mouse => "鼠标滚轮", "mouse wheel";
     Scroll => "滚动", "scroll";
+    TriageHelp => "默认排序（紧急程度）：预警等级（同级时学籍处理重者在前）→ 逾期天数 → 距上次联系的天数（从未联系的在前）→ 学号。S 切换其他排序。", "Default order (urgency): tier (then the status outcome) → days overdue → days since the last contact (never contacted first) → ID. S cycles the other orders.";
+    OverdueOnly => "只看逾期", "overdue only";
+    Exempt => "免", "exempt";
+    ExemptFrom => "免于跟进", "Exempt from follow-up";
+    Schedules => "跟进日程", "Follow-up schedules";
+    NoSchedules => "没有跟进日程", "No schedules";
+    Met => "已完成", "met";
+    DueOn => "到期", "due";
+    Since => "自", "from";
+    AgendaTitle => "待办", "Agenda";
+    AgendaOverdue => "逾期", "Overdue";
+    AgendaToday => "今天到期", "Due today";
+    AgendaWeek => "7天内到期", "Due within 7 days";
+    AgendaEmpty => "没有逾期或7天内到期的跟进", "Nothing overdue or due within 7 days";
+    FormLogTitle => "记录联系", "Log a contact";
+    FormScheduleTitle => "安排谈话", "Schedule talks";
+    Against => "针对", "For";
+    FieldAt => "时间", "When";
+    FieldKind => "类型", "Kind";
+    FieldRole => "身份", "Role";
+    FieldWith => "对象", "With";
+    FieldChannel => "方式", "Channel";
+    FieldPlace => "地点", "Place";
+    FieldSummary => "谈话内容", "Summary";
+    FieldSituation => "情况与态度", "Situation";
+    FieldActions => "约定措施", "Actions";
+    FieldNextTalk => "下次谈话", "Next talk";
+    FieldCadence => "频次", "Cadence";
+    FieldFrom => "开始", "From";
+    FieldUntil => "结束", "Until";
+    FieldNote => "说明", "Note";
+    RoleNone => "未指定", "unspecified";
+    HintDateTime => "如 2025-03-20 14:30、now、-2d", "e.g. 2025-03-20 14:30, now, -2d";
+    HintDate => "如 2025-09-10、+7d、周五", "e.g. 2025-09-10, +7d, fri";
+    HintOptionalDate => "可不填；如 +7d、周五", "optional; e.g. +7d, fri";
+    HintCadence => "weekly monthly days:N term:K once:N", "weekly monthly days:N term:K once:N";
+    HintChoice => "←/→ 或空格选择", "←/→ or Space to choose";
+    ErrRequired => "请填写", "required";
+    ErrNotDate => "无法识别的日期", "not a date";
+    ErrNoSuchDate => "没有这一天", "no such date";
+    ErrDateRange => "日期超出范围", "date out of range";
+    ErrBadTime => "时间应为 HH:MM", "time must be HH:MM";
+    ErrFuture => "不能晚于今天", "cannot be after today";
+    ErrNextBeforeDate => "须晚于谈话日期", "must be after the contact";
+    ErrUntilBeforeFrom => "不能早于开始日期", "before the start date";
+    ErrCadence => "可填 weekly monthly days:N term:K once:N", "weekly, monthly, days:N, term:K, once:N";
+    FixErrors => "请先改正标出的项", "Fix the marked fields first";
+    Saving => "正在保存…", "Saving…";
+    SaveFailed => "保存失败", "Could not save";
+    DiscardAsk => "放弃未保存的内容？ y 放弃  n 继续编辑", "Discard unsaved changes? y discard  n keep editing";
+    SavedContact => "已保存联系记录", "Contact saved";
+    SavedSchedule => "已添加日程", "Schedule added";
 }
 
-/// `3天前`-style follow-up text: overdue by N days, or due on a date.
+/// `逾期3天`-style follow-up text: overdue by N days, or due on a date.
 pub fn followup_text(lang: Lang, days_overdue: i64, due: chrono::NaiveDate) -> String {
     if days_overdue > 0 {
         match lang {
@@ -98,6 +150,29 @@ pub fn followup_text(lang: Lang, days_overdue: i64, due: chrono::NaiveDate) -> S
         }
     } else {
         due.format("%m-%d").to_string()
+    }
+}
+
+/// `周五 03-21` / `Fri 03-21`.
+pub fn day_label(lang: Lang, day: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    let i = day.weekday().num_days_from_monday() as usize;
+    let zh = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"];
+    let en = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    format!("{} {}", lang.pick(zh[i], en[i]), day.format("%m-%d"))
+}
+
+/// A kind of contact or obligation, with the role when one is named (`班主任谈话`,
+/// `counsellor talk`).
+pub fn obligation_label(
+    lang: Lang,
+    kind: crate::policy::ContactKind,
+    role: Option<crate::policy::Role>,
+) -> String {
+    match (lang, role) {
+        (Lang::Zh, r) => format!("{}{}", r.map_or("", |r| r.label_zh()), kind.label_zh()),
+        (Lang::En, Some(r)) => format!("{} {}", r.id(), kind.id()),
+        (Lang::En, None) => kind.id().to_string(),
     }
 }
 

@@ -19,12 +19,22 @@ pub enum Context {
     Student,
     Help,
     Picker,
+    Agenda,
+    /// A form (contact, schedule): printable keys go to the focused field.
+    Form,
+    /// "Discard the unsaved form?"
+    Confirm,
 }
 
 impl Context {
     /// Whether printable keys go to a text field before any binding.
     pub fn is_text_field(self) -> bool {
-        self == Context::Search
+        matches!(self, Context::Search | Context::Form)
+    }
+
+    /// Whether the global keys (`?`, `q`) apply: not where a letter types or answers.
+    fn has_globals(self) -> bool {
+        !self.is_text_field() && self != Context::Confirm
     }
 }
 
@@ -76,6 +86,7 @@ const PGUP: &[KeySpec] = &[key(K::PageUp), ctrl('b')];
 const PGDN: &[KeySpec] = &[key(K::PageDown), ctrl('f')];
 const TOP: &[KeySpec] = &[ch('g'), key(K::Home)];
 const BOTTOM: &[KeySpec] = &[ch('G'), key(K::End)];
+const BACK: &[KeySpec] = &[key(K::Esc), key(K::Backspace), ch('h'), key(K::Left)];
 
 pub static BINDINGS: &[Binding] = &[
     bind(C::Global, &[ch('?'), key(K::F(1))], Action::Help, true),
@@ -83,10 +94,14 @@ pub static BINDINGS: &[Binding] = &[
     // Roster
     bind(C::Roster, &[key(K::Enter)], Action::Open, true),
     bind(C::Roster, &[ch('/')], Action::Search, true),
+    bind(C::Roster, &[ch('l')], Action::LogContact, true),
+    bind(C::Roster, &[ch('a')], Action::Agenda, true),
+    bind(C::Roster, &[ch('o')], Action::OverdueOnly, true),
+    bind(C::Roster, &[ch('s')], Action::Schedule, false),
     bind(C::Roster, &[key(K::Tab)], Action::NextTier, true),
     bind(C::Roster, &[key(K::BackTab)], Action::PrevTier, false),
-    bind(C::Roster, &[ch('s')], Action::CycleSort, true),
-    bind(C::Roster, &[ch('c')], Action::PickClass, true),
+    bind(C::Roster, &[ch('S')], Action::CycleSort, false),
+    bind(C::Roster, &[ch('c')], Action::PickClass, false),
     bind(C::Roster, &[ch('t')], Action::PickStaff, false),
     bind(
         C::Roster,
@@ -103,13 +118,8 @@ pub static BINDINGS: &[Binding] = &[
     // Search field: printable keys type (see `resolve`).
     bind(C::Search, &[key(K::Enter)], Action::SearchAccept, true),
     bind(C::Search, &[key(K::Esc)], Action::SearchCancel, true),
-    bind(
-        C::Search,
-        &[key(K::Backspace)],
-        Action::SearchBackspace,
-        false,
-    ),
-    bind(C::Search, &[ctrl('u')], Action::SearchClear, false),
+    bind(C::Search, &[key(K::Backspace)], Action::Backspace, false),
+    bind(C::Search, &[ctrl('u')], Action::ClearInput, false),
     bind(C::Search, &[key(K::Down)], Action::Down, false),
     bind(C::Search, &[key(K::Up)], Action::Up, false),
     bind(C::Search, &[key(K::PageDown)], Action::PageDown, false),
@@ -118,12 +128,10 @@ pub static BINDINGS: &[Binding] = &[
     bind(C::Search, &[key(K::BackTab)], Action::PrevTier, false),
     bind(C::Search, &[ctrl('c')], Action::Quit, false),
     // Student page
-    bind(
-        C::Student,
-        &[key(K::Esc), key(K::Backspace), ch('h'), key(K::Left)],
-        Action::Back,
-        true,
-    ),
+    bind(C::Student, BACK, Action::Back, true),
+    bind(C::Student, &[ch('l')], Action::LogContact, true),
+    bind(C::Student, &[ch('s')], Action::Schedule, true),
+    bind(C::Student, &[ch('a')], Action::Agenda, false),
     bind(C::Student, DOWN, Action::Down, true),
     bind(C::Student, UP, Action::Up, false),
     bind(C::Student, PGDN, Action::PageDown, true),
@@ -143,6 +151,48 @@ pub static BINDINGS: &[Binding] = &[
     bind(C::Picker, PGUP, Action::PageUp, false),
     bind(C::Picker, TOP, Action::Top, false),
     bind(C::Picker, BOTTOM, Action::Bottom, false),
+    // Agenda
+    bind(C::Agenda, &[key(K::Enter)], Action::Open, true),
+    bind(C::Agenda, &[ch('l')], Action::LogContact, true),
+    bind(C::Agenda, &[ch('s')], Action::Schedule, false),
+    bind(C::Agenda, BACK, Action::Back, true),
+    bind(C::Agenda, DOWN, Action::Down, false),
+    bind(C::Agenda, UP, Action::Up, false),
+    bind(C::Agenda, PGDN, Action::PageDown, false),
+    bind(C::Agenda, PGUP, Action::PageUp, false),
+    bind(C::Agenda, TOP, Action::Top, false),
+    bind(C::Agenda, BOTTOM, Action::Bottom, false),
+    // Forms: printable keys type into the focused field (see `resolve`).
+    bind(C::Form, &[ctrl('s')], Action::Save, true),
+    bind(C::Form, &[key(K::Esc)], Action::Back, true),
+    bind(
+        C::Form,
+        &[key(K::Tab), key(K::Down), key(K::Enter)],
+        Action::NextField,
+        true,
+    ),
+    bind(
+        C::Form,
+        &[key(K::BackTab), key(K::Up)],
+        Action::PrevField,
+        false,
+    ),
+    bind(C::Form, &[key(K::Left)], Action::CursorLeft, false),
+    bind(C::Form, &[key(K::Right)], Action::CursorRight, true),
+    bind(
+        C::Form,
+        &[key(K::Home), ctrl('a')],
+        Action::CursorHome,
+        false,
+    ),
+    bind(C::Form, &[key(K::End), ctrl('e')], Action::CursorEnd, false),
+    bind(C::Form, &[key(K::Backspace)], Action::Backspace, false),
+    bind(C::Form, &[key(K::Delete)], Action::Delete, false),
+    bind(C::Form, &[ctrl('u')], Action::ClearInput, false),
+    bind(C::Form, &[ctrl('c')], Action::Quit, false),
+    bind(C::Confirm, &[ch('y')], Action::Yes, true),
+    bind(C::Confirm, &[ch('n'), key(K::Esc)], Action::No, true),
+    bind(C::Confirm, &[ctrl('c')], Action::Quit, false),
 ];
 
 /// Terminals disagree on whether `G` or Shift-Tab carry SHIFT: compare without it there.
@@ -155,7 +205,7 @@ fn normalise(code: KeyCode, mods: KeyModifiers) -> KeySpec {
 }
 
 fn in_context(ctx: Context) -> impl Iterator<Item = &'static Binding> {
-    let with_global = !ctx.is_text_field();
+    let with_global = ctx.has_globals();
     BINDINGS.iter().filter(move |b| b.ctx == ctx).chain(
         BINDINGS
             .iter()
@@ -179,7 +229,7 @@ pub fn resolve(ctx: Context, event: KeyEvent) -> Option<Action> {
                     .modifiers
                     .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
         {
-            Some(Action::SearchInput(c))
+            Some(Action::Input(c))
         }
         _ => None,
     }
@@ -205,7 +255,7 @@ pub fn hints(ctx: Context) -> Vec<Hint> {
             0,
             Hint {
                 keys: "abc…".into(),
-                action: Action::SearchInput(' '),
+                action: Action::Input(' '),
             },
         );
     }
@@ -217,7 +267,7 @@ pub fn footer(ctx: Context) -> Vec<Hint> {
     let own = BINDINGS.iter().filter(|b| b.ctx == ctx && b.footer);
     let global = BINDINGS
         .iter()
-        .filter(|b| !ctx.is_text_field() && b.ctx == C::Global && b.footer);
+        .filter(|b| ctx.has_globals() && b.ctx == C::Global && b.footer);
     own.chain(global)
         .map(|b| Hint {
             keys: key_text(b.keys[0]),
@@ -285,6 +335,9 @@ mod tests {
             C::Student,
             C::Help,
             C::Picker,
+            C::Agenda,
+            C::Form,
+            C::Confirm,
         ];
         for ctx in contexts {
             let mut seen: HashMap<KeySpec, Action> = HashMap::new();
@@ -318,7 +371,14 @@ mod tests {
 
     #[test]
     fn q_quits_except_in_the_search_field() {
-        for ctx in [C::Empty, C::Roster, C::Student, C::Help, C::Picker] {
+        for ctx in [
+            C::Empty,
+            C::Roster,
+            C::Student,
+            C::Help,
+            C::Picker,
+            C::Agenda,
+        ] {
             assert_eq!(
                 resolve(ctx, press(K::Char('q'))),
                 Some(Action::Quit),
@@ -327,11 +387,11 @@ mod tests {
         }
         assert_eq!(
             resolve(C::Search, press(K::Char('q'))),
-            Some(Action::SearchInput('q'))
+            Some(Action::Input('q'))
         );
         assert_eq!(
             resolve(C::Search, press(K::Char('王'))),
-            Some(Action::SearchInput('王'))
+            Some(Action::Input('王'))
         );
         assert_eq!(
             resolve(C::Search, press(K::Enter)),
@@ -348,6 +408,57 @@ mod tests {
             ),
             Some(Action::Quit)
         );
+    }
+
+    fn ctrl_key(c: char) -> KeyEvent {
+        KeyEvent::new(K::Char(c), KeyModifiers::CONTROL)
+    }
+
+    #[test]
+    fn follow_up_keys_on_the_roster_the_student_page_and_the_agenda() {
+        let table = [
+            (C::Roster, 'l', Action::LogContact),
+            (C::Roster, 's', Action::Schedule),
+            (C::Roster, 'a', Action::Agenda),
+            (C::Roster, 'o', Action::OverdueOnly),
+            (C::Roster, 'S', Action::CycleSort),
+            (C::Student, 'l', Action::LogContact),
+            (C::Student, 's', Action::Schedule),
+            (C::Student, 'a', Action::Agenda),
+            (C::Agenda, 'l', Action::LogContact),
+            (C::Agenda, 's', Action::Schedule),
+            (C::Agenda, 'j', Action::Down),
+        ];
+        for (ctx, c, action) in table {
+            assert_eq!(resolve(ctx, press(K::Char(c))), Some(action), "{ctx:?} {c}");
+        }
+        assert_eq!(resolve(C::Agenda, press(K::Enter)), Some(Action::Open));
+        assert_eq!(resolve(C::Agenda, press(K::Esc)), Some(Action::Back));
+    }
+
+    #[test]
+    fn in_a_form_letters_type_and_control_keys_edit() {
+        for c in ['q', 'l', 's', 'j', ' ', '谈'] {
+            assert_eq!(resolve(C::Form, press(K::Char(c))), Some(Action::Input(c)));
+        }
+        assert_eq!(resolve(C::Form, ctrl_key('s')), Some(Action::Save));
+        assert_eq!(resolve(C::Form, ctrl_key('u')), Some(Action::ClearInput));
+        assert_eq!(resolve(C::Form, ctrl_key('c')), Some(Action::Quit));
+        assert_eq!(resolve(C::Form, press(K::Esc)), Some(Action::Back));
+        assert_eq!(resolve(C::Form, press(K::Tab)), Some(Action::NextField));
+        assert_eq!(resolve(C::Form, press(K::Enter)), Some(Action::NextField));
+        assert_eq!(resolve(C::Form, press(K::BackTab)), Some(Action::PrevField));
+        assert_eq!(resolve(C::Form, press(K::Left)), Some(Action::CursorLeft));
+        assert_eq!(resolve(C::Form, press(K::Right)), Some(Action::CursorRight));
+        assert_eq!(
+            resolve(C::Form, press(K::Backspace)),
+            Some(Action::Backspace)
+        );
+        // The discard question takes y or n; other letters (q included) do nothing.
+        assert_eq!(resolve(C::Confirm, press(K::Char('y'))), Some(Action::Yes));
+        assert_eq!(resolve(C::Confirm, press(K::Char('n'))), Some(Action::No));
+        assert_eq!(resolve(C::Confirm, press(K::Esc)), Some(Action::No));
+        assert_eq!(resolve(C::Confirm, press(K::Char('q'))), None);
     }
 
     #[test]

@@ -1,21 +1,27 @@
 //! The loader thread: owns the data source, answers requests, and polls the source's
 //! version so that changes made by another process show up within a poll interval.
-//! Requests that pile up are collapsed: only the newest student page is loaded.
+//! Requests that pile up are collapsed: only the newest student page is loaded. Writes are
+//! never collapsed: each is applied in order and answered, and the views reload at once.
 
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use super::data::{DataSource, StudentDetail};
+use super::data::{DataSource, StudentDetail, WriteOp};
 use super::event::Event;
 use super::roster_data::RosterData;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Request {
     Snapshot,
     /// Load this student's page and keep it fresh while it is open.
     Student(String),
     CloseStudent,
+    /// Store a change; answered by `Loaded::Written` with the same id.
+    Write {
+        id: u64,
+        op: WriteOp,
+    },
     Stop,
 }
 
@@ -24,6 +30,11 @@ pub enum Loaded {
     Student {
         id: String,
         detail: Option<Box<StudentDetail>>,
+    },
+    /// The answer to `Request::Write { id, .. }`: the new record's id, or why it failed.
+    Written {
+        id: u64,
+        result: Result<i64, String>,
     },
     Error(String),
 }
@@ -62,6 +73,7 @@ impl Loader {
                 Err(RecvTimeoutError::Disconnected) => return,
             };
             let (mut want_snapshot, mut want_student) = (false, false);
+            let mut written = Vec::new();
             for r in first.into_iter().chain(requests.try_iter()) {
                 match r {
                     Request::Snapshot => want_snapshot = true,
@@ -72,6 +84,13 @@ impl Loader {
                     Request::CloseStudent => {
                         self.open = None;
                         want_student = false;
+                    }
+                    Request::Write { id, op } => {
+                        let result = self.source.write(&op).map_err(|e| format!("{e:#}"));
+                        // Reload even after a failure: part of it may have been stored.
+                        want_snapshot = true;
+                        want_student |= self.open.is_some();
+                        written.push(Loaded::Written { id, result });
                     }
                     Request::Stop => return,
                 }
@@ -100,7 +119,8 @@ impl Loader {
                     Err(e) => Loaded::Error(format!("{e:#}")),
                 });
             }
-            for l in out {
+            // The views first, then the answers: a form closes on a screen already updated.
+            for l in out.into_iter().chain(written) {
                 if events.send(Event::Loaded(l)).is_err() {
                     return;
                 }
@@ -121,11 +141,9 @@ mod tests {
 
     fn snapshot(count: usize) -> Snapshot {
         Snapshot {
-            policy: None,
-            term: None,
-            entries: vec![],
             student_count: count,
             today: NaiveDate::from_ymd_opt(2025, 3, 1).unwrap(),
+            ..Snapshot::default()
         }
     }
 
@@ -139,6 +157,9 @@ mod tests {
         }
         fn student(&self, id: &str) -> anyhow::Result<Option<StudentDetail>> {
             self.0.student(id)
+        }
+        fn write(&mut self, op: &WriteOp) -> anyhow::Result<i64> {
+            self.0.apply(op)
         }
     }
 
@@ -171,6 +192,99 @@ mod tests {
         fake.replace(snapshot(7));
         // No request: the version poll alone brings the new data.
         assert_eq!(next_data(&ev_rx).snapshot.student_count, 7);
+        req_tx.send(Request::Stop).unwrap();
+        handle.join().unwrap();
+    }
+
+    #[test]
+    fn a_write_is_answered_after_the_reload_it_causes() {
+        use crate::followup::{Channel, Contact, With};
+        use crate::policy::ContactKind;
+        use crate::tui::data::RosterEntry;
+
+        let at = NaiveDate::from_ymd_opt(2025, 3, 1)
+            .and_then(|d| d.and_hms_opt(9, 0, 0))
+            .unwrap();
+        let mut snap = snapshot(1);
+        snap.entries.push(RosterEntry {
+            student: crate::model::Student {
+                student_id: "S1".into(),
+                ..Default::default()
+            },
+            eval: crate::policy::Evaluation {
+                student_id: "S1".into(),
+                term: crate::model::Term { year: 2024, n: 1 },
+                tier_index: None,
+                tier: None,
+                severity: 0,
+                status: vec![],
+                carried: false,
+                reasons: vec![],
+                status_reasons: vec![],
+            },
+            last_contact: None,
+            followup: None,
+            exempt: None,
+        });
+        let fake = Arc::new(FakeSource::new(snap, vec![]));
+        let (req_tx, req_rx) = channel();
+        let (ev_tx, ev_rx) = channel();
+        // A long poll: only the write itself can cause the reload seen here.
+        let handle = spawn(
+            Box::new(Shared(fake.clone())),
+            Duration::from_secs(3600),
+            req_rx,
+            ev_tx,
+        )
+        .unwrap();
+        req_tx.send(Request::Snapshot).unwrap();
+        assert_eq!(next_data(&ev_rx).snapshot.entries[0].last_contact, None);
+        let contact = |student: &str| Contact {
+            id: 0,
+            student_id: student.into(),
+            at,
+            author: "t".into(),
+            role: None,
+            with_whom: With::Student,
+            channel: Channel::Phone,
+            kind: ContactKind::Talk,
+            place: String::new(),
+            summary: String::new(),
+            situation: String::new(),
+            actions: String::new(),
+            next_talk: None,
+            created_at: at,
+            superseded_by: None,
+        };
+        req_tx
+            .send(Request::Write {
+                id: 7,
+                op: WriteOp::LogContact(contact("S1")),
+            })
+            .unwrap();
+        assert_eq!(
+            next_data(&ev_rx).snapshot.entries[0].last_contact,
+            Some(at.date())
+        );
+        match ev_rx.recv_timeout(Duration::from_secs(20)) {
+            Ok(Event::Loaded(Loaded::Written { id: 7, result })) => assert_eq!(result, Ok(1)),
+            _ => panic!("the write is answered"),
+        }
+        req_tx
+            .send(Request::Write {
+                id: 8,
+                op: WriteOp::LogContact(contact("nobody")),
+            })
+            .unwrap();
+        let answer = loop {
+            match ev_rx.recv_timeout(Duration::from_secs(20)) {
+                Ok(Event::Loaded(Loaded::Written { id, result })) => break (id, result),
+                Ok(_) => continue,
+                Err(e) => panic!("no answer: {e}"),
+            }
+        };
+        assert_eq!(answer, (8, Err("unknown student id 'nobody'".to_string())));
+        assert_eq!(fake.writes().len(), 1);
         req_tx.send(Request::Stop).unwrap();
         handle.join().unwrap();
     }

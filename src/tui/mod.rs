@@ -12,6 +12,7 @@ pub mod action;
 pub mod app;
 pub mod data;
 pub mod event;
+pub mod forms;
 pub mod i18n;
 pub mod keymap;
 pub mod labels;
@@ -36,7 +37,7 @@ use ratatui::DefaultTerminal;
 
 pub use action::Action;
 pub use app::App;
-pub use data::{DataSource, FakeSource, Snapshot, StudentDetail};
+pub use data::{DataSource, FakeSource, Snapshot, StudentDetail, WriteOp};
 pub use i18n::Lang;
 pub use theme::{Theme, ThemeError};
 
@@ -49,6 +50,8 @@ pub struct TuiOptions {
     pub poll_interval: Duration,
     /// Capture the mouse for wheel scrolling (stops the terminal's own text selection).
     pub mouse: bool,
+    /// A fixed "now" for new contacts (tests, demos); None: the clock, on the data's today.
+    pub now: Option<chrono::NaiveDateTime>,
 }
 
 impl TuiOptions {
@@ -58,6 +61,7 @@ impl TuiOptions {
             theme,
             poll_interval: Duration::from_secs(1),
             mouse: true,
+            now: None,
         }
     }
 }

@@ -1,8 +1,11 @@
 //! A snapshot plus what the roster derives from it once per load (sanitised text, search
-//! haystacks, the default severity order, class and teacher lists, column widths). Built in
+//! haystacks, the default triage order, class and teacher lists, column widths). Built in
 //! the loader thread, so a big load never stalls a keystroke.
 
-use std::collections::BTreeSet;
+use std::cmp::Reverse;
+use std::collections::{BTreeSet, HashMap};
+
+use chrono::NaiveDate;
 
 use crate::text;
 
@@ -11,7 +14,8 @@ use super::search::SearchIndex;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SortKey {
-    Severity,
+    /// Who needs attention first: see [`Urgency`].
+    Triage,
     Id,
     Name,
     Class,
@@ -20,7 +24,7 @@ pub enum SortKey {
 
 impl SortKey {
     pub const ALL: [SortKey; 5] = [
-        SortKey::Severity,
+        SortKey::Triage,
         SortKey::Id,
         SortKey::Name,
         SortKey::Class,
@@ -33,13 +37,41 @@ impl SortKey {
     }
 }
 
+/// What the default (triage) order compares, most urgent first: the tier (with the worst
+/// status outcome, e.g. dismissal above repeat-year, inside it), then days overdue on the
+/// most overdue follow-up, then the last contact (never contacted first, then the longest
+/// ago); the student id breaks ties.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Urgency {
+    /// 0 without a tier, 1 for the mildest …
+    pub tier: usize,
+    /// 0 without a status outcome, else 1 + its place in the policy's status list.
+    pub status: usize,
+    pub days_overdue: i64,
+    pub last_contact: Option<NaiveDate>,
+}
+
+impl Urgency {
+    /// Sorts ascending into most urgent first.
+    pub fn key(self) -> impl Ord {
+        (
+            Reverse((self.tier, self.status)),
+            Reverse(self.days_overdue),
+            // None sorts before any date: never contacted comes first.
+            self.last_contact,
+        )
+    }
+}
+
 pub struct RosterData {
     pub snapshot: Snapshot,
     /// The data source's version this was read at.
     pub version: u64,
     pub index: SearchIndex,
-    /// Row indices, most severe first.
-    pub severity_order: Vec<u32>,
+    /// Row of each student id.
+    by_id: HashMap<String, u32>,
+    /// Row indices in triage order (the default).
+    pub triage_order: Vec<u32>,
     pub classes: Vec<String>,
     /// Class teachers and counsellors, one entry per name.
     pub staff: Vec<String>,
@@ -48,6 +80,9 @@ pub struct RosterData {
     pub name_width: usize,
     pub class_width: usize,
     pub has_followups: bool,
+    pub has_exempt: bool,
+    /// Students with an overdue follow-up.
+    pub overdue_count: usize,
     /// Every last contact falls in the year of `snapshot.today`: dates can drop the year.
     pub contacts_this_year: bool,
 }
@@ -55,8 +90,17 @@ pub struct RosterData {
 impl RosterData {
     pub fn build(mut snapshot: Snapshot, version: u64) -> RosterData {
         sanitize_snapshot(&mut snapshot);
+        for e in snapshot.entries.iter_mut().filter(|e| e.exempt.is_some()) {
+            // Exempt students owe nothing, whatever a source says.
+            e.followup = None;
+        }
         let entries = &snapshot.entries;
         let index = SearchIndex::build(entries);
+        let by_id = entries
+            .iter()
+            .zip(0u32..)
+            .map(|(e, r)| (e.student.student_id.clone(), r))
+            .collect();
         let mut classes = BTreeSet::new();
         let mut staff = BTreeSet::new();
         let (mut id_width, mut name_width, mut class_width) = (0, 0, 0);
@@ -75,6 +119,8 @@ impl RosterData {
             }
         }
         let has_followups = entries.iter().any(|e| e.followup.is_some());
+        let has_exempt = entries.iter().any(|e| e.exempt.is_some());
+        let overdue_count = entries.iter().filter(|e| e.is_overdue()).count();
         let year = chrono::Datelike::year(&snapshot.today);
         let contacts_this_year = entries
             .iter()
@@ -84,17 +130,36 @@ impl RosterData {
             snapshot,
             version,
             index,
-            severity_order: Vec::new(),
+            by_id,
+            triage_order: Vec::new(),
             classes: classes.into_iter().collect(),
             staff: staff.into_iter().collect(),
             id_width,
             name_width,
             class_width,
             has_followups,
+            has_exempt,
+            overdue_count,
             contacts_this_year,
         };
-        data.severity_order = data.order(SortKey::Severity);
+        data.triage_order = data.order(SortKey::Triage);
         data
+    }
+
+    /// The row of the student with this id.
+    pub fn row_of(&self, id: &str) -> Option<usize> {
+        self.by_id.get(id).map(|&r| r as usize)
+    }
+
+    /// The schedules in force for one student.
+    pub fn schedules_of<'a>(
+        &'a self,
+        id: &'a str,
+    ) -> impl Iterator<Item = &'a super::data::ScheduleView> + 'a {
+        self.snapshot
+            .schedules
+            .iter()
+            .filter(move |v| v.schedule.student_id == id)
     }
 
     pub fn len(&self) -> usize {
@@ -128,6 +193,17 @@ impl RosterData {
             .unwrap_or(0)
     }
 
+    /// How urgent row `row` is (the triage order's key).
+    pub fn urgency(&self, row: usize) -> Urgency {
+        let e = &self.snapshot.entries[row];
+        Urgency {
+            tier: e.eval.tier_index.map_or(0, |i| i + 1),
+            status: self.status_rank(row),
+            days_overdue: e.followup.as_ref().map_or(0, |f| f.days_overdue.max(0)),
+            last_contact: e.last_contact,
+        }
+    }
+
     /// Row indices in `key` order (ties broken by student id, so the order is stable).
     pub fn order(&self, key: SortKey) -> Vec<u32> {
         let n = u32::try_from(self.len()).unwrap_or(u32::MAX);
@@ -135,14 +211,8 @@ impl RosterData {
         let e = &self.snapshot.entries;
         let id = |r: u32| e[r as usize].student.student_id.as_str();
         match key {
-            SortKey::Severity => {
-                let tier = |r: u32| e[r as usize].eval.tier_index.map_or(0, |i| i + 1);
-                rows.sort_by_cached_key(|&r| {
-                    (
-                        std::cmp::Reverse((tier(r), self.status_rank(r as usize))),
-                        id(r).to_string(),
-                    )
-                });
+            SortKey::Triage => {
+                rows.sort_by_cached_key(|&r| (self.urgency(r as usize).key(), id(r).to_string()));
             }
             SortKey::Id => rows.sort_by(|&a, &b| id(a).cmp(id(b))),
             SortKey::Name => rows.sort_by(|&a, &b| {
@@ -159,5 +229,87 @@ impl RosterData {
             }),
         }
         rows
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+
+    use super::*;
+    use crate::model::{Student, Term};
+    use crate::policy::Evaluation;
+    use crate::tui::data::{FollowupMark, RosterEntry};
+
+    fn day(d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2025, 3, d).unwrap()
+    }
+
+    /// (id, tier index, status, days overdue, last contact day, exempt)
+    type Case = (&'static str, Option<usize>, bool, i64, Option<u32>, bool);
+
+    fn entry(&(id, tier, status, overdue, last, exempt): &Case) -> RosterEntry {
+        RosterEntry {
+            student: Student {
+                student_id: id.into(),
+                ..Student::default()
+            },
+            eval: Evaluation {
+                student_id: id.into(),
+                term: Term { year: 2024, n: 1 },
+                tier_index: tier,
+                tier: None,
+                severity: 0,
+                status: if status {
+                    vec!["repeat_year".into()]
+                } else {
+                    vec![]
+                },
+                carried: false,
+                reasons: vec![],
+                status_reasons: vec![],
+            },
+            last_contact: last.map(day),
+            followup: (overdue > 0).then(|| FollowupMark {
+                label: "谈话".into(),
+                due: day(1),
+                days_overdue: overdue,
+            }),
+            exempt: exempt.then(|| "休学".into()),
+        }
+    }
+
+    #[test]
+    fn triage_orders_by_tier_then_overdue_then_last_contact_then_id() {
+        let cases: [Case; 9] = [
+            ("A", Some(2), false, 0, Some(10), false),
+            ("B", Some(2), true, 0, Some(15), false),
+            ("C", Some(2), false, 5, Some(18), false),
+            ("D", Some(2), false, 5, None, false),
+            ("E", Some(2), false, 0, Some(1), false),
+            ("F", Some(1), false, 30, None, false),
+            ("G", None, false, 2, None, false),
+            ("H", Some(2), false, 0, Some(10), false),
+            // Exempt: a stale overdue mark does not count.
+            ("X", Some(2), false, 40, Some(12), true),
+        ];
+        let snapshot = crate::tui::data::Snapshot {
+            entries: cases.iter().map(entry).collect(),
+            ..Default::default()
+        };
+        let data = RosterData::build(snapshot, 0);
+        let ids: Vec<&str> = data
+            .triage_order
+            .iter()
+            .map(|&r| {
+                data.snapshot.entries[r as usize]
+                    .student
+                    .student_id
+                    .as_str()
+            })
+            .collect();
+        assert_eq!(ids, ["B", "D", "C", "E", "A", "H", "X", "F", "G"]);
+        assert_eq!(data.overdue_count, 4);
+        assert!(data.snapshot.entries[8].followup.is_none());
     }
 }

@@ -137,6 +137,7 @@ mod tests {
             },
             last_contact: None,
             followup: None,
+            exempt: None,
         }
     }
 

@@ -8,7 +8,8 @@ use std::path::Path;
 use chrono::NaiveDate;
 
 use super::data::{
-    ContactView, DataSource, FollowupMark, RosterEntry, Snapshot, StudentDetail, TierHistory,
+    ContactView, DataSource, FollowupMark, RosterEntry, ScheduleView, Snapshot, StudentDetail,
+    TierHistory, WriteOp, clock_on, next_talk_note,
 };
 use crate::db::Db;
 use crate::locale::Lang;
@@ -57,44 +58,58 @@ impl DbSource {
         })
     }
 
-    fn marks(&self) -> anyhow::Result<HashMap<String, FollowupMark>> {
-        let exempt = crate::roster::exempt_today(&self.db.borrow(), self.today)?;
+    /// Follow-up state today: who is exempt (and why), the schedules of everyone else with
+    /// their state, and each student's most urgent one as a roster mark.
+    fn followups(&self) -> anyhow::Result<Followups> {
+        let lang = self.lang;
+        let exempt: HashMap<String, String> = self
+            .db
+            .borrow()
+            .exemptions()?
+            .into_iter()
+            .filter(|e| e.active(self.today))
+            .map(|e| (e.student_id, e.reason_kind.label(lang).to_string()))
+            .collect();
         let schedules: Vec<_> = self
             .db
             .borrow()
             .schedules(None)?
             .into_iter()
-            .filter(|s| !exempt.contains(&s.student_id))
+            .filter(|s| !exempt.contains_key(&s.student_id))
             .collect();
         let contacts = self.db.borrow().contacts(None, false)?;
         let (cal, _) = crate::roster::calendar(&self.db.borrow(), self.today)?;
-        let lang = self.lang;
-        Ok(
-            crate::followup::most_urgent(&schedules, &contacts, &cal, self.today)
-                .into_iter()
-                .filter_map(|(id, (s, st))| {
-                    let role = s.role.map_or("", |r| lang.pick(r.label_zh(), r.id()));
-                    let label = format!(
-                        "{role}{}{}",
-                        if role.is_empty() || lang == Lang::Zh {
-                            ""
-                        } else {
-                            " "
-                        },
-                        lang.pick(s.kind.label_zh(), s.kind.id())
-                    );
-                    Some((
-                        id,
-                        FollowupMark {
-                            label,
-                            due: st.due?,
-                            days_overdue: st.days_overdue,
-                        },
-                    ))
-                })
-                .collect(),
-        )
+        let marks = crate::followup::most_urgent(&schedules, &contacts, &cal, self.today)
+            .into_iter()
+            .filter_map(|(id, (s, st))| {
+                let label = super::i18n::obligation_label(lang, s.kind, s.role);
+                Some((
+                    id,
+                    FollowupMark {
+                        label,
+                        due: st.due?,
+                        days_overdue: st.days_overdue,
+                    },
+                ))
+            })
+            .collect();
+        let views = crate::followup::statuses(&schedules, &contacts, &cal, self.today)
+            .into_iter()
+            .zip(schedules)
+            .map(|(status, schedule)| ScheduleView { schedule, status })
+            .collect();
+        Ok(Followups {
+            exempt,
+            views,
+            marks,
+        })
     }
+}
+
+struct Followups {
+    exempt: HashMap<String, String>,
+    views: Vec<ScheduleView>,
+    marks: HashMap<String, FollowupMark>,
 }
 
 impl DataSource for DbSource {
@@ -115,17 +130,23 @@ impl DataSource for DbSource {
                 entries: Vec::new(),
                 student_count,
                 today: self.today,
+                schedules: Vec::new(),
             });
         };
         let roster = crate::roster::assess_cached(&mut self.db.borrow_mut(), policy, term)?;
         let last = self.db.borrow().last_contacts()?;
-        let mut marks = self.marks()?;
+        let Followups {
+            mut exempt,
+            views,
+            mut marks,
+        } = self.followups()?;
         let entries = roster
             .rows
             .into_iter()
             .map(|(student, eval)| RosterEntry {
                 last_contact: last.get(&student.student_id).copied(),
                 followup: marks.remove(&student.student_id),
+                exempt: exempt.remove(&student.student_id),
                 student,
                 eval,
             })
@@ -136,6 +157,7 @@ impl DataSource for DbSource {
             entries,
             student_count,
             today: self.today,
+            schedules: views,
         })
     }
 
@@ -192,5 +214,21 @@ impl DataSource for DbSource {
             history,
             contacts,
         }))
+    }
+
+    fn write(&mut self, op: &WriteOp) -> anyhow::Result<i64> {
+        match op {
+            WriteOp::LogContact(c) => {
+                let id = self.db.get_mut().add_contact(c)?;
+                if let Some(s) = crate::followup::next_talk_schedule(c, next_talk_note(self.lang)) {
+                    self.db.get_mut().add_schedule(&s, &c.author, c.created_at)?;
+                }
+                Ok(id)
+            }
+            WriteOp::AddSchedule(s) => {
+                let by = crate::followup::login();
+                Ok(self.db.get_mut().add_schedule(s, &by, clock_on(self.today))?)
+            }
+        }
     }
 }

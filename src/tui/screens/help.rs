@@ -1,4 +1,5 @@
-//! `?`: every key of the screen below, generated from the keymap table.
+//! `?`: every key of the screen below, generated from the keymap table; under the roster's
+//! keys, how its default order is decided.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
@@ -28,8 +29,13 @@ impl HelpScreen {
         keymap::hints(self.of)
     }
 
+    /// Text under the keys, if the screen has any to explain.
+    fn note(&self) -> Option<Msg> {
+        matches!(self.of, Context::Roster | Context::Search).then_some(Msg::TriageHelp)
+    }
+
     pub fn update(&mut self, action: Action) -> Outcome {
-        let len = self.hints().len();
+        let len = self.hints().len() + usize::from(self.note().is_some()) * 4;
         match action {
             Action::Back | Action::Help => return Outcome::Close,
             Action::Down | Action::ScrollDown => {
@@ -61,10 +67,18 @@ impl HelpScreen {
             .map(|h| text::width(label(h)))
             .max()
             .unwrap_or(0);
-        let w = u16::try_from(keys_w + label_w + 6)
-            .unwrap_or(u16::MAX)
-            .min(area.width);
-        let h = u16::try_from(hints.len() + 3)
+        let w =
+            u16::try_from((keys_w + label_w + 6).max(if self.note().is_some() { 60 } else { 0 }))
+                .unwrap_or(u16::MAX)
+                .min(area.width);
+        // The note comes first: the keys below it may need scrolling, the note never should.
+        let note: Vec<String> = self.note().map_or_else(Vec::new, |m| {
+            text::wrap(m.text(lang), usize::from(w.saturating_sub(4)))
+                .into_iter()
+                .chain(std::iter::once(String::new()))
+                .collect()
+        });
+        let h = u16::try_from(hints.len() + note.len() + 3)
             .unwrap_or(u16::MAX)
             .min(area.height);
         let [v] = Layout::vertical([Constraint::Length(h)])
@@ -85,20 +99,26 @@ impl HelpScreen {
         frame.render_widget(Clear, popup);
         frame.render_widget(block, popup);
         let label_room = usize::from(inner.width).saturating_sub(keys_w + 2);
+        let lines: Vec<Line> = note
+            .into_iter()
+            .map(|s| Line::styled(format!(" {s}"), theme.muted))
+            .chain(hints.iter().map(|hint| {
+                Line::from(vec![
+                    Span::styled(text::fit(&hint.keys, keys_w, Align::Right), theme.key),
+                    Span::raw("  "),
+                    Span::raw(text::ellipsize(label(hint), label_room).into_owned()),
+                ])
+            }))
+            .collect();
         let offset = self
             .offset
-            .min(hints.len().saturating_sub(usize::from(inner.height)));
-        for (i, hint) in hints
-            .iter()
+            .min(lines.len().saturating_sub(usize::from(inner.height)));
+        for (i, line) in lines
+            .into_iter()
             .skip(offset)
             .take(usize::from(inner.height))
             .enumerate()
         {
-            let line = Line::from(vec![
-                Span::styled(text::fit(&hint.keys, keys_w, Align::Right), theme.key),
-                Span::raw("  "),
-                Span::raw(text::ellipsize(label(hint), label_room).into_owned()),
-            ]);
             frame.render_widget(
                 line,
                 Rect {

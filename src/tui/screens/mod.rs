@@ -1,5 +1,6 @@
 //! One module per screen: its state, its key handling (`update`) and its drawing.
 
+pub mod agenda;
 pub mod empty;
 pub mod help;
 pub mod picker;
@@ -9,10 +10,27 @@ pub mod student;
 use picker::{PickKind, PickerScreen};
 use student::StudentScreen;
 
+use super::data::WriteOp;
+
 /// A screen to put on top of the stack.
 pub enum Push {
     Student(Box<StudentScreen>),
     Picker(PickerScreen),
+}
+
+/// A screen the app builds itself, since it needs what only the app knows (the clock, the
+/// newest data, the language).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Open {
+    Agenda,
+    /// The contact form; against `schedule` when given, else the student's most overdue.
+    LogContact {
+        student: String,
+        schedule: Option<i64>,
+    },
+    Schedule {
+        student: String,
+    },
 }
 
 /// What a screen did with an action; the app routes from here.
@@ -24,6 +42,9 @@ pub enum Outcome {
     /// Leave this screen.
     Close,
     Push(Push),
+    Open(Open),
     /// A picker's choice, for the roster below it.
     Pick(PickKind, Option<String>),
+    /// A valid form: store this.
+    Write(WriteOp),
 }

@@ -1,5 +1,7 @@
-//! The roster: one row per student, a tier bar with counts (Tab cycles the tier filter), a
-//! search field that filters as you type, sort orders, class and teacher filters.
+//! The roster: one row per student in triage order, a tier bar with counts (Tab cycles the
+//! tier filter, `o` shows only the overdue), a search field that filters as you type, other
+//! sort orders, class and teacher filters; `l`, `s` and `a` open the follow-up forms and
+//! the agenda.
 
 use std::sync::Arc;
 
@@ -21,7 +23,7 @@ use super::super::theme::Theme;
 use super::super::widgets::table::{Cell, Column, VisibleTable, Width, allocate, scroll_offset};
 use super::picker::{PickKind, PickerScreen};
 use super::student::StudentScreen;
-use super::{Outcome, Push};
+use super::{Open, Outcome, Push};
 
 /// Rows taken above the table: title, tier bar, search and filter line, table header.
 const CHROME_ROWS: u16 = 4;
@@ -36,6 +38,7 @@ pub struct RosterScreen {
     tier_filter: Option<usize>,
     class_filter: Option<String>,
     staff_filter: Option<String>,
+    overdue_only: bool,
     query: String,
     searching: bool,
     /// Rows matching the query, class and teacher filters, in sort order.
@@ -53,12 +56,13 @@ pub struct RosterScreen {
 impl RosterScreen {
     pub fn new(data: Arc<RosterData>, area: Rect) -> RosterScreen {
         let mut s = RosterScreen {
-            order: data.severity_order.clone(),
+            order: data.triage_order.clone(),
             data,
-            sort: SortKey::Severity,
+            sort: SortKey::Triage,
             tier_filter: None,
             class_filter: None,
             staff_filter: None,
+            overdue_only: false,
             query: String::new(),
             searching: false,
             hits: Vec::new(),
@@ -150,8 +154,10 @@ impl RosterScreen {
     }
 
     fn passes_filters(&self, row: u32) -> bool {
-        let s = &self.data.snapshot.entries[row as usize].student;
-        self.class_filter.as_ref().is_none_or(|c| &s.class == c)
+        let e = &self.data.snapshot.entries[row as usize];
+        let s = &e.student;
+        (!self.overdue_only || e.is_overdue())
+            && self.class_filter.as_ref().is_none_or(|c| &s.class == c)
             && self
                 .staff_filter
                 .as_ref()
@@ -249,6 +255,25 @@ impl RosterScreen {
             Action::PageUp => self.select(self.selected.saturating_sub(self.page)),
             Action::Top => self.select(0),
             Action::Bottom => self.select(last),
+            Action::LogContact | Action::Schedule => {
+                let Some(id) = self.selected_id().map(str::to_string) else {
+                    return Outcome::Consumed;
+                };
+                return Outcome::Open(if action == Action::LogContact {
+                    Open::LogContact {
+                        student: id,
+                        schedule: None,
+                    }
+                } else {
+                    Open::Schedule { student: id }
+                });
+            }
+            Action::Agenda => return Outcome::Open(Open::Agenda),
+            Action::OverdueOnly => {
+                self.overdue_only = !self.overdue_only;
+                self.refilter();
+                self.select(0);
+            }
             Action::Open => {
                 return match self.selected_entry() {
                     Some(e) => Outcome::Push(Push::Student(Box::new(StudentScreen::new(
@@ -259,24 +284,24 @@ impl RosterScreen {
                 };
             }
             Action::Search => self.searching = true,
-            Action::SearchInput(_)
-            | Action::SearchBackspace
-            | Action::SearchClear
+            Action::Input(_)
+            | Action::Backspace
+            | Action::ClearInput
             | Action::SearchAccept
             | Action::SearchCancel
                 if !self.searching =>
             {
                 return Outcome::Ignored;
             }
-            Action::SearchInput(c) => {
+            Action::Input(c) => {
                 self.query.push(c);
                 self.requery();
             }
-            Action::SearchBackspace => {
+            Action::Backspace => {
                 self.query.pop();
                 self.requery();
             }
-            Action::SearchClear => {
+            Action::ClearInput => {
                 self.query.clear();
                 self.requery();
             }
@@ -317,10 +342,12 @@ impl RosterScreen {
                 let had = self.tier_filter.is_some()
                     || self.class_filter.is_some()
                     || self.staff_filter.is_some()
+                    || self.overdue_only
                     || !self.query.is_empty();
                 if !had {
                     return Outcome::Ignored;
                 }
+                self.overdue_only = false;
                 self.tier_filter = None;
                 self.class_filter = None;
                 self.staff_filter = None;
@@ -395,6 +422,17 @@ impl RosterScreen {
                 ));
             }
         }
+        if self.data.has_followups || self.overdue_only {
+            segments.push((
+                format!(
+                    "! {} {}",
+                    Msg::AgendaOverdue.text(lang),
+                    self.data.overdue_count
+                ),
+                theme.overdue,
+                self.overdue_only,
+            ));
+        }
         let mut spans = Vec::new();
         for (i, (text, style, active)) in segments.into_iter().enumerate() {
             if i > 0 {
@@ -428,7 +466,7 @@ impl RosterScreen {
     fn draw_status(&self, frame: &mut Frame, area: Rect, lang: Lang, theme: &Theme) {
         let all = Msg::All.text(lang);
         let sort = match self.sort {
-            SortKey::Severity => Msg::SortSeverity,
+            SortKey::Triage => Msg::SortSeverity,
             SortKey::Id => Msg::SortId,
             SortKey::Name => Msg::SortName,
             SortKey::Class => Msg::SortClass,
@@ -479,11 +517,11 @@ impl RosterScreen {
                 .unwrap_or(4)
         });
         let w = |x: usize| u16::try_from(x).unwrap_or(u16::MAX);
-        let has_status = d
-            .snapshot
-            .policy
-            .as_ref()
-            .is_some_and(|p| !p.status.is_empty())
+        let has_status = d.has_exempt
+            || d.snapshot
+                .policy
+                .as_ref()
+                .is_some_and(|p| !p.status.is_empty())
             || d.snapshot.entries.iter().any(|e| !e.eval.status.is_empty());
         let status_w = match lang {
             Lang::Zh => 4,
@@ -503,14 +541,15 @@ impl RosterScreen {
                 Align::Left,
                 Col::Id,
             ),
-            // Widths grow in rank order: the reason first, then class, then long names.
+            // Widths grow in rank order: the reason first, then what is overdue, then class,
+            // then long names.
             (
                 Msg::ColName,
                 Width {
-                    min: 6,
-                    pref: w(d.name_width.clamp(6, 16)),
+                    min: 8,
+                    pref: w(d.name_width.clamp(8, 16)),
                     fill: false,
-                    rank: 3,
+                    rank: 4,
                 },
                 Align::Left,
                 Col::Name,
@@ -521,7 +560,7 @@ impl RosterScreen {
                     min: 6,
                     pref: w(d.class_width.clamp(6, 16)),
                     fill: false,
-                    rank: 2,
+                    rank: 3,
                 },
                 Align::Left,
                 Col::Class,
@@ -530,7 +569,7 @@ impl RosterScreen {
                 Msg::ColReason,
                 Width {
                     min: 8,
-                    pref: 16,
+                    pref: 12,
                     fill: true,
                     rank: 1,
                 },
@@ -553,9 +592,15 @@ impl RosterScreen {
             Col::LastContact,
         ));
         if d.has_followups {
+            // Days overdue first, then what is owed, cut as room allows.
             cols.push((
                 Msg::ColFollowup,
-                Width::fixed(8),
+                Width {
+                    min: 8,
+                    pref: 18,
+                    fill: false,
+                    rank: 2,
+                },
                 Align::Left,
                 Col::Followup,
             ));
@@ -644,11 +689,18 @@ impl RosterScreen {
                 (labels::join_fitting(&tokens, width), Style::new())
             }
             Col::Status => {
+                // Exempt first: it changes what the row asks of the reader.
                 let s: Vec<String> = e
-                    .eval
-                    .status
-                    .iter()
-                    .map(|s| labels::status_name(policy, s, lang))
+                    .exempt
+                    .as_ref()
+                    .map(|_| Msg::Exempt.text(lang).to_string())
+                    .into_iter()
+                    .chain(
+                        e.eval
+                            .status
+                            .iter()
+                            .map(|s| labels::status_name(policy, s, lang)),
+                    )
                     .collect();
                 (s.join(" "), theme.warning)
             }
@@ -671,7 +723,8 @@ impl RosterScreen {
                     } else {
                         Style::new()
                     };
-                    (i18n::followup_text(lang, f.days_overdue, f.due), style)
+                    let when = i18n::followup_text(lang, f.days_overdue, f.due);
+                    (format!("{when} {}", f.label), style)
                 }
                 None => (String::new(), Style::new()),
             },

@@ -1,5 +1,6 @@
-//! The student page: who they are and whom to call, the tier with every reason, failed
-//! courses with every sitting, tier history, and the contact log (newest first, read-only).
+//! The student page: who they are and whom to call, the tier with every reason, follow-up
+//! schedules with their state, failed courses with every sitting, tier history, and the
+//! contact log (newest first). `l` logs a contact, `s` schedules talks.
 //! The header shows at once from the roster row; the rest arrives from the loader.
 
 use std::sync::Arc;
@@ -14,12 +15,13 @@ use crate::text::{self, Align};
 
 use super::super::action::Action;
 use super::super::data::{RosterEntry, StudentDetail, sanitize_detail};
-use super::super::i18n::{Lang, Msg};
+use super::super::forms::state_text;
+use super::super::i18n::{Lang, Msg, obligation_label};
 use super::super::labels;
 use super::super::roster_data::RosterData;
 use super::super::theme::Theme;
 use super::super::widgets::table::{Column, header_line, row_line, solve_widths};
-use super::Outcome;
+use super::{Open, Outcome};
 
 const INDENT: &str = "  ";
 const WHEEL_ROWS: usize = 3;
@@ -86,6 +88,18 @@ impl StudentScreen {
         let max = self.lines.len().saturating_sub(self.page);
         let to = match action {
             Action::Back => return Outcome::Close,
+            Action::LogContact => {
+                return Outcome::Open(Open::LogContact {
+                    student: self.id.clone(),
+                    schedule: None,
+                });
+            }
+            Action::Schedule => {
+                return Outcome::Open(Open::Schedule {
+                    student: self.id.clone(),
+                });
+            }
+            Action::Agenda => return Outcome::Open(Open::Agenda),
             Action::Down => self.offset + 1,
             Action::Up => self.offset.saturating_sub(1),
             Action::ScrollDown => self.offset + WHEEL_ROWS,
@@ -159,6 +173,7 @@ impl Page<'_> {
         let mut out = Vec::new();
         self.header(&mut out);
         self.tier(&mut out);
+        self.schedules(&mut out);
         if self.s.gone {
             out.push(Line::styled(
                 Msg::StudentGone.text(self.lang),
@@ -271,6 +286,53 @@ impl Page<'_> {
                 t.push_str(&format!(" ({} {from})", Msg::CarriedFrom.text(l)));
             }
             out.push(Line::raw(self.fit(&t)));
+        }
+    }
+
+    fn schedules(&self, out: &mut Vec<Line<'static>>) {
+        let l = self.lang;
+        if let Some(why) = &self.s.entry.exempt {
+            self.section(out, Msg::Schedules.text(l).to_string());
+            out.push(Line::styled(
+                self.fit(&format!(
+                    "{INDENT}{}{}{why}",
+                    Msg::ExemptFrom.text(l),
+                    l.pick("：", ": ")
+                )),
+                self.theme.warning,
+            ));
+            return;
+        }
+        let mine: Vec<_> = self.s.data.schedules_of(&self.s.id).collect();
+        self.section(out, format!("{} ({})", Msg::Schedules.text(l), mine.len()));
+        if mine.is_empty() {
+            out.push(Line::styled(
+                format!("{INDENT}{}", Msg::NoSchedules.text(l)),
+                self.theme.muted,
+            ));
+            return;
+        }
+        for v in mine {
+            let s = &v.schedule;
+            let state = state_text(v, l);
+            let what = format!(
+                "{INDENT}{} · {} · {} {}",
+                obligation_label(l, s.kind, s.role),
+                s.cadence.describe(l == Lang::Zh),
+                Msg::Since.text(l),
+                s.from.format("%Y-%m-%d"),
+            );
+            let room = self.width.saturating_sub(text::width(&state) + 2);
+            let style = if v.status.overdue {
+                self.theme.overdue
+            } else {
+                self.theme.muted
+            };
+            out.push(Line::from(vec![
+                Span::raw(text::fit(&what, room, Align::Left)),
+                Span::raw("  "),
+                Span::styled(state, style),
+            ]));
         }
     }
 

@@ -1,0 +1,362 @@
+//! Form fields: a one-line text input (cursor kept by character, drawn by display width, so
+//! CJK input scrolls correctly) and a choice cycled with ←/→ or Space. Each field carries its
+//! own validation message, drawn beside it.
+
+use chrono::{NaiveDate, NaiveDateTime};
+
+use crate::schedule::{DateInputError, parse_date_input, parse_datetime_input};
+use crate::text;
+
+use super::super::action::Action;
+use super::super::i18n::{Lang, Msg};
+
+/// Which field a form row is; also its label and hint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FieldId {
+    At,
+    Kind,
+    Role,
+    With,
+    Channel,
+    Place,
+    Summary,
+    Situation,
+    Actions,
+    NextTalk,
+    Cadence,
+    From,
+    Until,
+    Note,
+}
+
+impl FieldId {
+    pub fn label(self) -> Msg {
+        match self {
+            FieldId::At => Msg::FieldAt,
+            FieldId::Kind => Msg::FieldKind,
+            FieldId::Role => Msg::FieldRole,
+            FieldId::With => Msg::FieldWith,
+            FieldId::Channel => Msg::FieldChannel,
+            FieldId::Place => Msg::FieldPlace,
+            FieldId::Summary => Msg::FieldSummary,
+            FieldId::Situation => Msg::FieldSituation,
+            FieldId::Actions => Msg::FieldActions,
+            FieldId::NextTalk => Msg::FieldNextTalk,
+            FieldId::Cadence => Msg::FieldCadence,
+            FieldId::From => Msg::FieldFrom,
+            FieldId::Until => Msg::FieldUntil,
+            FieldId::Note => Msg::FieldNote,
+        }
+    }
+
+    /// Shown beside the focused field while it has no error.
+    pub fn hint(self) -> Option<Msg> {
+        match self {
+            FieldId::At => Some(Msg::HintDateTime),
+            FieldId::From => Some(Msg::HintDate),
+            FieldId::NextTalk | FieldId::Until => Some(Msg::HintOptionalDate),
+            FieldId::Cadence => Some(Msg::HintCadence),
+            FieldId::Kind | FieldId::Role | FieldId::With | FieldId::Channel => {
+                Some(Msg::HintChoice)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// A single-line text input; `cursor` counts characters.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TextInput {
+    value: String,
+    cursor: usize,
+}
+
+impl TextInput {
+    pub fn new(value: &str) -> TextInput {
+        TextInput {
+            value: value.to_string(),
+            cursor: value.chars().count(),
+        }
+    }
+
+    pub fn value(&self) -> &str {
+        &self.value
+    }
+
+    fn byte_at(&self, char_index: usize) -> usize {
+        self.value
+            .char_indices()
+            .nth(char_index)
+            .map_or(self.value.len(), |(i, _)| i)
+    }
+
+    /// Applies an editing action; None when it is not an editing action, else whether the
+    /// value changed.
+    pub fn apply(&mut self, action: Action) -> Option<bool> {
+        let len = self.value.chars().count();
+        let changed = match action {
+            // Control characters (a pasted newline, an escape) never enter a value.
+            Action::Input(c) if c.is_control() => false,
+            Action::Input(c) => {
+                let at = self.byte_at(self.cursor);
+                self.value.insert(at, c);
+                self.cursor += 1;
+                true
+            }
+            Action::Backspace if self.cursor > 0 => {
+                self.cursor -= 1;
+                let at = self.byte_at(self.cursor);
+                self.value.remove(at);
+                true
+            }
+            Action::Delete if self.cursor < len => {
+                let at = self.byte_at(self.cursor);
+                self.value.remove(at);
+                true
+            }
+            Action::ClearInput => {
+                let had = !self.value.is_empty();
+                self.value.clear();
+                self.cursor = 0;
+                had
+            }
+            Action::Backspace | Action::Delete => false,
+            Action::CursorLeft => {
+                self.cursor = self.cursor.saturating_sub(1);
+                false
+            }
+            Action::CursorRight => {
+                self.cursor = (self.cursor + 1).min(len);
+                false
+            }
+            Action::CursorHome => {
+                self.cursor = 0;
+                false
+            }
+            Action::CursorEnd => {
+                self.cursor = len;
+                false
+            }
+            _ => return None,
+        };
+        Some(changed)
+    }
+
+    /// What fits in `cols` columns with the cursor visible, and the cursor's column in it.
+    pub fn view(&self, cols: usize) -> (String, usize) {
+        let chars: Vec<char> = self.value.chars().collect();
+        let width = |cs: &[char]| {
+            cs.iter()
+                .map(|c| text::width(&c.to_string()))
+                .sum::<usize>()
+        };
+        // Scroll so the text before the cursor, plus the cursor cell, fits.
+        let mut start = 0;
+        while start < self.cursor && width(&chars[start..self.cursor]) + 1 > cols {
+            start += 1;
+        }
+        let before = width(&chars[start..self.cursor]);
+        let mut shown = String::new();
+        let mut used = 0;
+        for c in &chars[start..] {
+            let w = text::width(&c.to_string());
+            if used + w > cols {
+                break;
+            }
+            used += w;
+            shown.push(*c);
+        }
+        (shown, before)
+    }
+}
+
+/// One of a fixed list of labelled options.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Choice {
+    options: Vec<String>,
+    index: usize,
+}
+
+impl Choice {
+    pub fn new(options: Vec<String>, index: usize) -> Choice {
+        let index = index.min(options.len().saturating_sub(1));
+        Choice { options, index }
+    }
+
+    pub fn index(&self) -> usize {
+        self.index
+    }
+
+    pub fn label(&self) -> &str {
+        self.options.get(self.index).map_or("", String::as_str)
+    }
+
+    /// ←/→ and Space cycle; None for actions a choice does not take.
+    pub fn apply(&mut self, action: Action) -> Option<bool> {
+        let n = self.options.len().max(1);
+        let before = self.index;
+        match action {
+            Action::CursorLeft => self.index = (self.index + n - 1) % n,
+            Action::CursorRight | Action::Input(' ') => self.index = (self.index + 1) % n,
+            Action::CursorHome => self.index = 0,
+            Action::CursorEnd => self.index = n - 1,
+            // Letters do nothing here rather than fall through to a binding.
+            Action::Input(_) | Action::Backspace | Action::Delete | Action::ClearInput => {}
+            _ => return None,
+        }
+        Some(self.index != before)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    Text(TextInput),
+    Choice(Choice),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Field {
+    pub id: FieldId,
+    pub input: Input,
+    /// The validation message, shown beside the field.
+    pub error: Option<String>,
+}
+
+impl Field {
+    pub fn text(id: FieldId, value: &str) -> Field {
+        Field {
+            id,
+            input: Input::Text(TextInput::new(value)),
+            error: None,
+        }
+    }
+
+    pub fn choice(id: FieldId, options: Vec<String>, index: usize) -> Field {
+        Field {
+            id,
+            input: Input::Choice(Choice::new(options, index)),
+            error: None,
+        }
+    }
+
+    pub fn apply(&mut self, action: Action) -> Option<bool> {
+        match &mut self.input {
+            Input::Text(t) => t.apply(action),
+            Input::Choice(c) => c.apply(action),
+        }
+    }
+
+    pub fn value(&self) -> &str {
+        match &self.input {
+            Input::Text(t) => t.value(),
+            Input::Choice(c) => c.label(),
+        }
+    }
+
+    pub fn index(&self) -> usize {
+        match &self.input {
+            Input::Text(_) => 0,
+            Input::Choice(c) => c.index(),
+        }
+    }
+}
+
+/// A date-input error in words that fit beside a field.
+pub fn date_error(e: &DateInputError, lang: Lang) -> String {
+    match e {
+        DateInputError::Empty => Msg::ErrRequired,
+        DateInputError::Unrecognised(_) => Msg::ErrNotDate,
+        DateInputError::NoSuchDate { .. } => Msg::ErrNoSuchDate,
+        DateInputError::OutOfRange(_) => Msg::ErrDateRange,
+        DateInputError::BadTime { .. } => Msg::ErrBadTime,
+    }
+    .text(lang)
+    .to_string()
+}
+
+/// A required date (relative words counted from `today`).
+pub fn date(s: &str, today: NaiveDate, lang: Lang) -> Result<NaiveDate, String> {
+    parse_date_input(s, today).map_err(|e| date_error(&e, lang))
+}
+
+/// An optional date: empty is None.
+pub fn optional_date(s: &str, today: NaiveDate, lang: Lang) -> Result<Option<NaiveDate>, String> {
+    if s.trim().is_empty() {
+        return Ok(None);
+    }
+    date(s, today, lang).map(Some)
+}
+
+/// A date and time (`now`, `2025-03-20 14:30`, `yesterday 16:00`).
+pub fn date_time(s: &str, now: NaiveDateTime, lang: Lang) -> Result<NaiveDateTime, String> {
+    parse_datetime_input(s, now).map_err(|e| date_error(&e, lang))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn typed(s: &str) -> TextInput {
+        let mut t = TextInput::default();
+        for c in s.chars() {
+            t.apply(Action::Input(c));
+        }
+        t
+    }
+
+    #[test]
+    fn text_input_edits_at_the_cursor_by_character() {
+        let mut t = typed("王清白");
+        t.apply(Action::CursorLeft);
+        t.apply(Action::Backspace);
+        assert_eq!(t.value(), "王白");
+        t.apply(Action::Input('q'));
+        assert_eq!(t.value(), "王q白");
+        t.apply(Action::CursorHome);
+        t.apply(Action::Delete);
+        assert_eq!(t.value(), "q白");
+        assert_eq!(t.apply(Action::Input('\n')), Some(false));
+        assert_eq!(t.apply(Action::Save), None);
+        assert_eq!(t.apply(Action::ClearInput), Some(true));
+        assert_eq!(t.value(), "");
+    }
+
+    #[test]
+    fn text_view_scrolls_by_display_width_to_keep_the_cursor() {
+        let t = typed("学生承认沉迷游戏");
+        // 8 wide glyphs = 16 columns; 9 columns show the last 4 and the cursor cell.
+        let (shown, cursor) = t.view(9);
+        assert_eq!(shown, "沉迷游戏");
+        assert_eq!(cursor, 8);
+        // 8 columns: only 3 glyphs leave room for the cursor.
+        assert_eq!(t.view(8), ("迷游戏".to_string(), 6));
+        let (shown, cursor) = typed("ab").view(9);
+        assert_eq!((shown.as_str(), cursor), ("ab", 2));
+    }
+
+    #[test]
+    fn choices_cycle_both_ways() {
+        let mut c = Choice::new(vec!["a".into(), "b".into(), "c".into()], 0);
+        c.apply(Action::CursorLeft);
+        assert_eq!(c.label(), "c");
+        c.apply(Action::Input(' '));
+        assert_eq!(c.label(), "a");
+        assert_eq!(c.apply(Action::Input('q')), Some(false));
+        assert_eq!(c.apply(Action::NextField), None);
+    }
+
+    #[test]
+    fn date_errors_are_short_words() {
+        let today = NaiveDate::from_ymd_opt(2025, 3, 20).unwrap();
+        assert_eq!(
+            date("2025-02-30", today, Lang::Zh),
+            Err("没有这一天".into())
+        );
+        assert_eq!(date("soon", today, Lang::En), Err("not a date".into()));
+        assert_eq!(optional_date(" ", today, Lang::En), Ok(None));
+        assert_eq!(
+            date("+3d", today, Lang::En),
+            Ok(NaiveDate::from_ymd_opt(2025, 3, 23).unwrap())
+        );
+    }
+}
