@@ -228,6 +228,11 @@ pub fn statuses(
         .collect()
 }
 
+/// The note of the once-off talk a contact's next-talk date schedules.
+pub fn next_talk_note(lang: crate::locale::Lang) -> &'static str {
+    lang.pick("约定的下次谈话", "agreed next talk")
+}
+
 /// The once-off talk an agreed next-talk date stands for: it starts the day after the contact
 /// (so the contact being logged does not meet it) and is due on the agreed day. None when the
 /// contact names no next talk or names one not after its own date.

@@ -5,9 +5,9 @@ use std::process::ExitCode;
 use anyhow::{Context, bail};
 use chrono::NaiveDateTime;
 
-use crate::followup::{Channel, Contact, Schedule, Source, With, login};
+use crate::followup::{Channel, Contact, With, login, next_talk_schedule};
 use crate::policy::{ContactKind, Role};
-use crate::schedule::{Cadence, parse_date_input, parse_datetime_input};
+use crate::schedule::{parse_date_input, parse_datetime_input};
 
 use super::Ctx;
 
@@ -124,28 +124,13 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
         superseded_by: None,
     };
     let mut db = ctx.open_db()?;
-    let id = match a.corrects {
-        Some(old) => db.correct_contact(old, &c)?,
-        None => db.add_contact(&c)?,
+    let note = crate::followup::next_talk_note(ctx.lang);
+    let (id, next) = match a.corrects {
+        Some(old) => (db.correct_contact(old, &c)?, None),
+        None => db.log_contact(&c, next_talk_schedule(&c, note).as_ref())?,
     };
     println!("{id}");
-    if let Some(n) = next_talk {
-        let s = Schedule {
-            id: 0,
-            student_id: c.student_id.clone(),
-            kind: ContactKind::Talk,
-            role,
-            // From the day after, so the contact being logged does not meet it.
-            cadence: Cadence::Once(u32::try_from((n - at.date()).num_days() - 1).unwrap_or(0)),
-            from: at.date() + chrono::Days::new(1),
-            until: None,
-            source: Source::Manual,
-            note: ctx
-                .lang
-                .pick("约定的下次谈话", "agreed next talk")
-                .to_string(),
-        };
-        let sid = db.add_schedule(&s, &c.author, now)?;
+    if let (Some(sid), Some(n)) = (next, next_talk) {
         eprintln!(
             "{}",
             ctx.lang.pick(

@@ -212,13 +212,26 @@ pub struct Issue {
 impl Db {
     /// Logs a contact; returns its id.
     pub fn add_contact(&mut self, c: &Contact) -> Result<i64, DbError> {
+        Ok(self.log_contact(c, None)?.0)
+    }
+
+    /// Logs a contact and, in the same transaction, the once-off talk it agreed on: both land
+    /// or neither does, so a retry never stores the contact twice.
+    pub fn log_contact(
+        &mut self,
+        c: &Contact,
+        next: Option<&Schedule>,
+    ) -> Result<(i64, Option<i64>), DbError> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let id = insert_contact(&tx, c)?;
+        let sid = next
+            .map(|s| insert_schedule(&tx, s, None, &c.author, c.created_at))
+            .transpose()?;
         bump_last_change(&tx)?;
         tx.commit()?;
-        Ok(id)
+        Ok((id, sid))
     }
 
     /// Replaces contact `old` by a corrected version; the old one is kept, marked superseded.

@@ -145,10 +145,7 @@ pub fn clock_on(today: NaiveDate) -> NaiveDateTime {
     }
 }
 
-/// The note of the once-off talk a contact's next-talk date schedules.
-pub fn next_talk_note(lang: Lang) -> &'static str {
-    lang.pick("约定的下次谈话", "agreed next talk")
-}
+pub use crate::followup::next_talk_note;
 
 /// Where the TUI's data comes from. Called off the draw path, from a loader thread.
 pub trait DataSource {

@@ -219,15 +219,15 @@ impl DataSource for DbSource {
     fn write(&mut self, op: &WriteOp) -> anyhow::Result<i64> {
         match op {
             WriteOp::LogContact(c) => {
-                let id = self.db.get_mut().add_contact(c)?;
-                if let Some(s) = crate::followup::next_talk_schedule(c, next_talk_note(self.lang)) {
-                    self.db.get_mut().add_schedule(&s, &c.author, c.created_at)?;
-                }
-                Ok(id)
+                let next = crate::followup::next_talk_schedule(c, next_talk_note(self.lang));
+                Ok(self.db.get_mut().log_contact(c, next.as_ref())?.0)
             }
             WriteOp::AddSchedule(s) => {
                 let by = crate::followup::login();
-                Ok(self.db.get_mut().add_schedule(s, &by, clock_on(self.today))?)
+                Ok(self
+                    .db
+                    .get_mut()
+                    .add_schedule(s, &by, clock_on(self.today))?)
             }
         }
     }
