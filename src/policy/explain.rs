@@ -17,26 +17,27 @@ pub fn metric_label(metric: &str, lang: Lang) -> &'static str {
             "本学期补考后不及格门数",
             "courses still failed after makeup in term",
         ),
-        "outstanding_failed_courses" => ("累计仍不及格门数", "outstanding failed courses"),
-        "outstanding_failed_credits" => ("累计仍不及格学分", "outstanding failed credits"),
-        "term_credits_earned" => ("本学期所得学分", "credits earned in term"),
-        "term_absence_hours" => ("本学期旷课学时", "unexcused absence hours in term"),
-        "fitness_failed_count" => ("体测不及格次数", "fitness tests failed"),
+        "outstanding_failed_courses" => ("累计仍不及格门数", "Outstanding failed courses"),
+        "outstanding_failed_credits" => ("累计仍不及格学分", "Outstanding failed credits"),
+        "term_credits_earned" => ("本学期所得学分", "Credits earned in term"),
+        "term_absence_hours" => ("本学期旷课学时", "Unexcused absence hours in term"),
+        "fitness_failed_count" => ("体测不及格次数", "Fitness tests failed"),
         "fitness_graduation_unmet" => {
-            ("体测未达到毕业要求", "fitness graduation requirement unmet")
+            ("体测未达到毕业要求", "Fitness graduation requirement unmet")
         }
-        "flag:discipline" => ("违纪处分", "disciplinary sanction"),
+        "flag:discipline" => ("违纪处分", "Disciplinary sanction"),
         "flag:wellbeing" => (
             "情绪波动或沉迷网络",
             "emotional distress or internet addiction",
         ),
-        "flag:psychological" => ("心理问题", "psychological problem"),
-        _ => ("未知指标", "unknown metric"),
+        "flag:psychological" => ("心理问题", "Psychological problem"),
+        _ => ("未知指标", "Unknown metric"),
     };
     lang.pick(zh, en)
 }
 
-fn num(v: f64) -> String {
+/// `6`, `19`, `7.5`: integers without a decimal point.
+pub fn num(v: f64) -> String {
     if v.fract() == 0.0 && v.abs() < 1e15 {
         format!("{}", v as i64)
     } else {
@@ -138,36 +139,6 @@ pub fn reason_line(r: &Reason, lang: Lang) -> String {
     s
 }
 
-/// A few characters for the roster: `挂6门 19学分`, `旷课12`, `体测`.
-pub fn short_reason(r: &Reason, lang: Lang) -> String {
-    let v = match r.value {
-        Value::Number(n) => num(n),
-        Value::Bool(_) => String::new(),
-    };
-    match r.metric.as_str() {
-        "term_failed_regular" | "term_failed_after_makeup" | "outstanding_failed_courses" => lang
-            .pick(&format!("挂{v}门"), &format!("{v} failed"))
-            .to_string(),
-        "outstanding_failed_credits" => lang
-            .pick(&format!("{v}学分"), &format!("{v} cr"))
-            .to_string(),
-        "term_credits_earned" => lang
-            .pick(&format!("得{v}学分"), &format!("{v} cr earned"))
-            .to_string(),
-        "term_absence_hours" => lang
-            .pick(&format!("旷课{v}"), &format!("absent {v}h"))
-            .to_string(),
-        "fitness_failed_count" => lang
-            .pick(&format!("体测{v}次"), &format!("fitness x{v}"))
-            .to_string(),
-        "fitness_graduation_unmet" => lang.pick("体测未达标", "fitness req.").to_string(),
-        "flag:discipline" => lang.pick("处分", "discipline").to_string(),
-        "flag:wellbeing" => lang.pick("情绪", "wellbeing").to_string(),
-        "flag:psychological" => lang.pick("心理", "psych").to_string(),
-        m => m.to_string(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -198,9 +169,8 @@ mod tests {
         );
         assert_eq!(
             reason_line(&r, Lang::En),
-            "outstanding failed courses 6 ≥ 6: C1 高等数学 (2024-2025-1, 3.5 cr, 45)"
+            "Outstanding failed courses 6 ≥ 6: C1 高等数学 (2024-2025-1, 3.5 cr, 45)"
         );
-        assert_eq!(short_reason(&r, Lang::Zh), "挂6门");
         assert_eq!(
             threshold_text("between", Threshold::Range([6.0, 12.0])),
             "∈ (6, 12]"

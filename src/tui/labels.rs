@@ -1,7 +1,7 @@
 //! Words that come from the policy and the engine's reasons: tier names, status names, the
 //! roster's few-character reason (`挂6门 19学分`) and the student page's full reasons.
 
-use crate::policy::{Evaluation, Policy, Reason, Threshold, Value};
+use crate::policy::{Evaluation, Policy, Reason, Value};
 
 use super::i18n::Lang;
 
@@ -38,14 +38,7 @@ pub fn status_name(policy: Option<&Policy>, id: &str, lang: Lang) -> String {
     }
 }
 
-/// `6`, `19`, `7.5`.
-pub fn number(v: f64) -> String {
-    if v.fract() == 0.0 && v.abs() < 1e15 {
-        format!("{}", v as i64)
-    } else {
-        format!("{v:.1}")
-    }
-}
+pub use crate::policy::explain::num as number;
 
 fn value_number(v: Value) -> Option<f64> {
     match v {
@@ -143,58 +136,11 @@ pub fn join_fitting(tokens: &[String], cols: usize) -> String {
     out
 }
 
-/// A metric's name in words (`累计未通过课程` / `Outstanding failed courses`).
-pub fn metric_name(metric: &str, lang: Lang) -> String {
-    let (zh, en) = match metric {
-        "outstanding_failed_courses" => ("累计未通过课程", "Outstanding failed courses"),
-        "outstanding_failed_credits" => ("累计未通过学分", "Outstanding failed credits"),
-        "term_failed_regular" => ("本学期正考不及格", "Failed at first sitting this term"),
-        "term_failed_after_makeup" => (
-            "本学期补考后仍不及格",
-            "Still failed after makeup this term",
-        ),
-        "term_credits_earned" => ("本学期获得学分", "Credits earned this term"),
-        "term_absence_hours" => ("本学期旷课学时", "Unexcused absence hours this term"),
-        "fitness_failed_count" => ("体测不及格次数", "Failed fitness tests"),
-        "fitness_graduation_unmet" => ("体测未达毕业要求", "Fitness graduation requirement unmet"),
-        "flag:discipline" => ("违纪处分", "Disciplinary sanction"),
-        "flag:wellbeing" => ("情绪或网络问题", "Wellbeing concern"),
-        "flag:psychological" => ("心理问题", "Psychological concern"),
-        other => return other.to_string(),
-    };
-    lang.pick(zh, en).to_string()
-}
-
-/// A whole reason: condition, value and threshold (`累计未通过课程 6 (≥ 6)`).
-pub fn reason_text(r: &Reason, lang: Lang) -> String {
-    let name = metric_name(&r.metric, lang);
-    let value = match r.value {
-        Value::Number(n) => number(n),
-        Value::Bool(true) => lang.pick("是", "yes").into(),
-        Value::Bool(false) => lang.pick("否", "no").into(),
-    };
-    let op = match r.op.as_str() {
-        ">=" => "≥",
-        "<=" => "≤",
-        "is" => "",
-        other => other,
-    };
-    let threshold = match r.threshold {
-        Threshold::Number(n) => format!("{op} {}", number(n)),
-        Threshold::Range([lo, hi]) => format!("{} – {}", number(lo), number(hi)),
-        Threshold::Bool(_) => String::new(),
-    };
-    if threshold.trim().is_empty() {
-        name
-    } else {
-        format!("{name} {value} ({})", threshold.trim())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::model::Term;
+    use crate::policy::Threshold;
 
     fn reason(tier: &str, metric: &str, value: f64) -> Reason {
         Reason {
@@ -274,16 +220,5 @@ conditions = []
         assert_eq!(tokens, vec!["挂6门", "19学分", "处分"]);
         assert_eq!(join_fitting(&tokens, 12), "挂6门 19学分");
         assert_eq!(join_fitting(&tokens, 11), "挂6门");
-    }
-
-    #[test]
-    fn reason_text_shows_value_and_threshold() {
-        let r = reason("red", "outstanding_failed_courses", 6.0);
-        assert_eq!(reason_text(&r, Lang::Zh), "累计未通过课程 6 (≥ 6)");
-        let mut flag = reason("yellow", "flag:wellbeing", 0.0);
-        flag.value = Value::Bool(true);
-        flag.op = "is".into();
-        flag.threshold = Threshold::Bool(true);
-        assert_eq!(reason_text(&flag, Lang::En), "Wellbeing concern");
     }
 }

@@ -274,16 +274,13 @@ impl Page<'_> {
         }
         out.push(Line::from(spans));
         for r in eval.reasons.iter().chain(&eval.status_reasons) {
-            let mut t = format!("{INDENT}· {}", labels::reason_text(r, l));
+            let mut t = format!("{INDENT}· {}", crate::policy::explain::reason_summary(r, l));
             if let Some(p) = policy
                 && let Some(i) = p.tiers.iter().position(|x| x.id == r.tier)
             {
                 t.push_str(&format!(" — {}", labels::tier_short(p, i, l)));
             } else if !r.tier.is_empty() {
                 t.push_str(&format!(" — {}", labels::status_name(policy, &r.tier, l)));
-            }
-            if let Some(from) = r.carried_from {
-                t.push_str(&format!(" ({} {from})", Msg::CarriedFrom.text(l)));
             }
             out.push(Line::raw(self.fit(&t)));
         }
