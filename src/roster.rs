@@ -147,6 +147,29 @@ fn evaluate_streaming(db: &Db, policy: &Policy, term: Term) -> anyhow::Result<Ve
     })
 }
 
+/// What issuing `e`'s warning on `on` records: the warning as it stands (tier empty when the
+/// student is no longer warned) and the obligations the policy attaches to it.
+pub fn issue_of(
+    policy: &Policy,
+    e: &Evaluation,
+    on: chrono::NaiveDate,
+    lang: crate::locale::Lang,
+) -> anyhow::Result<crate::db::Issue> {
+    Ok(crate::db::Issue {
+        warning: crate::db::IssuedWarning {
+            student_id: e.student_id.clone(),
+            term: e.term,
+            policy_id: policy.id.clone(),
+            tier: e.tier.clone().unwrap_or_default(),
+            severity: e.severity,
+            status: e.status.clone(),
+            reasons_json: serde_json::to_string(&e.reasons)?,
+            issued_on: on,
+        },
+        schedules: crate::followup::obligations(policy, e, on, lang),
+    })
+}
+
 /// Term dates: the recorded ones, and the defaults (marked `false`) for nearby terms with none.
 pub fn calendar(
     db: &Db,

@@ -6,7 +6,12 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 
+use chrono::{Datelike, Days, NaiveDate};
+
+use crate::db::{Db, Issue};
+use crate::followup::{Channel, Contact, With};
 use crate::import::Dataset;
+use crate::policy::{ContactKind, Policy, Role};
 
 use super::Ctx;
 
@@ -50,7 +55,12 @@ pub struct Args {
 }
 
 /// Builds a fresh demo database at `path` from the embedded cohort.
-pub fn build(path: &Path, policy: &str, lang: crate::locale::Lang) -> anyhow::Result<()> {
+pub fn build(
+    path: &Path,
+    policy: &str,
+    lang: crate::locale::Lang,
+    today: NaiveDate,
+) -> anyhow::Result<()> {
     for ext in ["", "-wal", "-shm"] {
         let p = PathBuf::from(format!("{}{ext}", path.display()));
         if p.exists() {
@@ -59,7 +69,7 @@ pub fn build(path: &Path, policy: &str, lang: crate::locale::Lang) -> anyhow::Re
         }
     }
     let dir = tempfile::tempdir()?;
-    let mut db = crate::db::Db::open(path)?;
+    let mut db = Db::open(path)?;
     for (name, kind, bytes) in FILES {
         let file = dir.path().join(name);
         std::fs::write(&file, bytes)?;
@@ -76,13 +86,100 @@ pub fn build(path: &Path, policy: &str, lang: crate::locale::Lang) -> anyhow::Re
     }
     let (p, text) = crate::policy::resolve(policy)?;
     db.set_policy(&p.id, &text)?;
+    follow_ups(&mut db, p, today, lang)?;
     crate::roster::warm_cache(&mut db);
+    Ok(())
+}
+
+/// Gives the demo a term already under way: the warnings were issued weeks ago, and some
+/// warned students have had talks since, so the agenda and the overdue marks have something
+/// to show.
+fn follow_ups(
+    db: &mut Db,
+    policy: Policy,
+    today: NaiveDate,
+    lang: crate::locale::Lang,
+) -> anyhow::Result<()> {
+    let term = crate::roster::resolve_term(db, None)?;
+    // Issued on the 1st: the month's talks are still open, the weeks' are not all met.
+    let issued_on = match today.with_day(1) {
+        Some(first) if today.day() >= 8 => first,
+        _ => today - Days::new(14),
+    };
+    let since = u64::try_from((today - issued_on).num_days()).unwrap_or(0);
+    let roster = crate::roster::assess(db, policy, term)?;
+    let issues: Vec<Issue> = roster
+        .rows
+        .iter()
+        .filter(|(_, e)| e.tier.is_some())
+        .map(|(_, e)| crate::roster::issue_of(&roster.policy, e, issued_on, lang))
+        .collect::<anyhow::Result<_>>()?;
+    let at = |days_ago: u64, hour: u32| {
+        (today - Days::new(days_ago))
+            .and_hms_opt(hour, 30, 0)
+            .unwrap_or_default()
+    };
+    db.issue(&issues, "demo", at(since, 9))?;
+    // Every other warned student has seen their counsellor this week; every third their class
+    // teacher too, with the parents on the phone.
+    for (i, issue) in issues.iter().enumerate() {
+        let talks: &[(Role, With, Channel, u64, &str)] = match i % 3 {
+            0 => &[
+                (
+                    Role::Counsellor,
+                    With::Student,
+                    Channel::FaceToFace,
+                    2,
+                    "谈补考安排和学习计划，态度端正",
+                ),
+                (
+                    Role::ClassTeacher,
+                    With::Both,
+                    Channel::Phone,
+                    5,
+                    "与家长电话沟通，家长表示配合",
+                ),
+            ],
+            1 => &[(
+                Role::Counsellor,
+                With::Student,
+                Channel::Wechat,
+                9,
+                "微信提醒按时上课",
+            )],
+            _ => &[],
+        };
+        for (role, with_whom, channel, days_ago, summary) in talks {
+            let kind = if *with_whom == With::Student {
+                ContactKind::Talk
+            } else {
+                ContactKind::ParentContact
+            };
+            db.add_contact(&Contact {
+                id: 0,
+                student_id: issue.warning.student_id.clone(),
+                at: at(*days_ago, 15),
+                author: "demo".into(),
+                role: Some(*role),
+                with_whom: *with_whom,
+                channel: *channel,
+                kind,
+                place: "学工办".into(),
+                summary: (*summary).into(),
+                situation: String::new(),
+                actions: String::new(),
+                next_talk: None,
+                created_at: at(*days_ago, 16),
+                superseded_by: None,
+            })?;
+        }
+    }
     Ok(())
 }
 
 pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
     let path = crate::db::data_dir().join("demo.db");
-    build(&path, &a.demo_policy, ctx.lang)?;
+    build(&path, &a.demo_policy, ctx.lang, ctx.today)?;
     let demo = Ctx {
         db_path: path.clone(),
         lang: ctx.lang,

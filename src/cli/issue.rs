@@ -7,8 +7,8 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 
-use crate::db::{Issue, IssuedWarning};
-use crate::followup::{login, obligations};
+use crate::db::IssuedWarning;
+use crate::followup::login;
 use crate::locale::Lang;
 use crate::schedule::parse_date_input;
 
@@ -73,19 +73,7 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
             )),
             label(&tier)
         ));
-        issues.push(Issue {
-            warning: IssuedWarning {
-                student_id: s.student_id.clone(),
-                term,
-                policy_id: roster.policy.id.clone(),
-                tier,
-                severity: e.severity,
-                status: e.status.clone(),
-                reasons_json: serde_json::to_string(&e.reasons)?,
-                issued_on: on,
-            },
-            schedules: obligations(&roster.policy, e, on, lang),
-        });
+        issues.push(crate::roster::issue_of(&roster.policy, e, on, lang)?);
     }
 
     if issues.is_empty() {

@@ -11,7 +11,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Position, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear};
+use ratatui::widgets::Block;
 
 use crate::text::{self, Align};
 
@@ -247,7 +247,7 @@ impl FormScreen {
             .title(format!(" {} ", self.title().text(lang)))
             .title_style(theme.title);
         let inner = block.inner(popup);
-        frame.render_widget(Clear, popup);
+        crate::tui::widgets::popup::clear(frame, popup);
         frame.buffer_mut().set_style(popup, theme.base);
         frame.render_widget(block, popup);
         if inner.height == 0 || inner.width == 0 {

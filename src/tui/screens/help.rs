@@ -4,7 +4,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear};
+use ratatui::widgets::Block;
 
 use crate::text::{self, Align};
 
@@ -96,7 +96,7 @@ impl HelpScreen {
                     .right_aligned(),
             );
         let inner = block.inner(popup);
-        frame.render_widget(Clear, popup);
+        crate::tui::widgets::popup::clear(frame, popup);
         frame.render_widget(block, popup);
         let label_room = usize::from(inner.width).saturating_sub(keys_w + 2);
         let lines: Vec<Line> = note

@@ -2,7 +2,7 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
-use ratatui::widgets::{Block, Clear};
+use ratatui::widgets::Block;
 
 use crate::text::{self, Align};
 
@@ -117,7 +117,7 @@ impl PickerScreen {
             )
             .title_style(theme.title);
         let inner = block.inner(popup);
-        frame.render_widget(Clear, popup);
+        crate::tui::widgets::popup::clear(frame, popup);
         frame.render_widget(block, popup);
         let marker_w = u16::try_from(text::width(&theme.selected_symbol) + 1).unwrap_or(2);
         let columns = [Column {

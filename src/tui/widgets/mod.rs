@@ -1,3 +1,4 @@
 //! Reusable drawing pieces.
 
+pub mod popup;
 pub mod table;
