@@ -20,11 +20,29 @@ pub enum Event {
 
 /// Reads terminal input until `stop` is set or reading fails. Polls so that it notices
 /// `stop` within a fraction of a second.
+/// True when standard input is a terminal whose other end has hung up.
+fn terminal_hung_up() -> bool {
+    let mut fd = libc::pollfd {
+        fd: libc::STDIN_FILENO,
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    // SAFETY: one valid pollfd, zero timeout; poll only writes `revents`.
+    let n = unsafe { libc::poll(&mut fd, 1, 0) };
+    n > 0 && fd.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0
+}
+
 pub fn spawn_input(tx: Sender<Event>, stop: Arc<AtomicBool>) -> std::io::Result<JoinHandle<()>> {
     std::thread::Builder::new()
         .name("yujing-input".into())
         .spawn(move || {
             while !stop.load(Ordering::Relaxed) {
+                // A hung-up terminal (a dropped SSH connection) reads as endless EOF, which
+                // crossterm may spin on: notice the hang-up first and leave.
+                if terminal_hung_up() {
+                    let _ = tx.send(Event::InputClosed);
+                    return;
+                }
                 let ready = match crossterm::event::poll(Duration::from_millis(200)) {
                     Ok(r) => r,
                     Err(_) => {

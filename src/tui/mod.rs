@@ -75,15 +75,20 @@ impl Default for TuiOptions {
 /// Set by SIGHUP/SIGTERM or a panic on any thread; the loop leaves and restores the terminal.
 static STOP: AtomicBool = AtomicBool::new(false);
 
-extern "C" fn on_signal(_: libc::c_int) {
-    // Only an atomic store: async-signal-safe.
-    STOP.store(true, Ordering::SeqCst);
+extern "C" fn on_signal(sig: libc::c_int) {
+    // The first signal asks the loop to leave cleanly; a second one means it did not, so end
+    // now (both an atomic swap and _exit are async-signal-safe). SQLite's journal keeps the
+    // database consistent either way.
+    if STOP.swap(true, Ordering::SeqCst) {
+        // SAFETY: _exit is async-signal-safe and never returns.
+        unsafe { libc::_exit(128 + sig) };
+    }
 }
 
 fn install_signal_handlers() {
     let handler = on_signal as extern "C" fn(libc::c_int);
     for sig in [libc::SIGHUP, libc::SIGTERM] {
-        // SAFETY: the handler only performs an atomic store, which is async-signal-safe.
+        // SAFETY: the handler only swaps an atomic and may call _exit: both async-signal-safe.
         unsafe {
             libc::signal(sig, handler as libc::sighandler_t);
         }
@@ -161,9 +166,10 @@ pub fn run(source: Box<dyn DataSource + Send>, opts: TuiOptions) -> anyhow::Resu
     stop_input.store(true, Ordering::SeqCst);
     let _ = requests.send(loader::Request::Stop);
     drop(guard);
-    // The input thread notices `stop` within one poll; the loader may be inside a slow read
-    // and is left to finish on its own.
-    let _ = input.join();
+    // Neither thread is joined: the input thread notices `stop` within one poll, but a dead
+    // terminal can hold it inside a read, and the loader may be inside a slow query. The
+    // process ends with `main` either way.
+    drop(input);
     drop(loader);
     result
 }
