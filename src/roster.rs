@@ -5,7 +5,7 @@ use anyhow::{Context, bail};
 
 use crate::db::Db;
 use crate::model::{Student, Term};
-use crate::policy::{Evaluation, Policy, evaluate_all, resolve};
+use crate::policy::{Evaluation, Policy, resolve};
 
 pub struct Roster {
     pub policy: Policy,
@@ -115,36 +115,40 @@ fn cache_key(db: &Db, policy: &Policy, term: Term) -> anyhow::Result<String> {
     ))
 }
 
-/// Evaluates every student while the database streams their facts: reading on this thread,
-/// evaluating on another, a batch at a time, so memory holds a few students' grades.
+/// Evaluates every student while the database streams their facts, so memory holds a few
+/// students' grades at a time. A database file is read through two connections, each
+/// reading and evaluating half the roster on its own core.
 fn evaluate_streaming(db: &Db, policy: &Policy, term: Term) -> anyhow::Result<Vec<Evaluation>> {
-    const BATCH: usize = 512;
+    let Some(path) = db.path() else {
+        return evaluate_part(db, policy, term, 0, 1);
+    };
     std::thread::scope(|scope| {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<crate::model::StudentFacts>>(8);
-        let worker = scope.spawn(move || {
-            let mut out = Vec::new();
-            for batch in rx {
-                out.extend(evaluate_all(policy, &batch, term));
-            }
-            out
+        let other = scope.spawn(|| -> anyhow::Result<Vec<Evaluation>> {
+            evaluate_part(&Db::open(path)?, policy, term, 1, 2)
         });
-        let mut batch = Vec::with_capacity(BATCH);
-        let read = db.for_each_facts(term, |mut f| {
-            f.sort_attempts();
-            batch.push(f);
-            if batch.len() == BATCH {
-                // A closed channel means the worker panicked; join below reports it.
-                let _ = tx.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)));
-            }
-        });
-        let _ = tx.send(batch);
-        drop(tx);
-        let evals = worker
-            .join()
-            .map_err(|_| anyhow::anyhow!("evaluation thread panicked"))?;
-        read?;
+        let mut evals = evaluate_part(db, policy, term, 0, 2)?;
+        evals.extend(
+            other
+                .join()
+                .map_err(|_| anyhow::anyhow!("evaluation thread panicked"))??,
+        );
         Ok(evals)
     })
+}
+
+fn evaluate_part(
+    db: &Db,
+    policy: &Policy,
+    term: Term,
+    part: usize,
+    parts: usize,
+) -> anyhow::Result<Vec<Evaluation>> {
+    let mut evals = Vec::new();
+    db.for_each_facts_part(term, part, parts, |mut f| {
+        f.sort_attempts();
+        evals.push(crate::policy::evaluate(policy, &f, term));
+    })?;
+    Ok(evals)
 }
 
 /// What issuing `e`'s warning on `on` records: the warning as it stands (tier empty when the

@@ -14,6 +14,8 @@ pub(super) enum Scope {
     All,
     /// One student, by students.id.
     One(i64),
+    /// Students whose students.id is in this inclusive range.
+    Range(i64, i64),
 }
 
 /// Runs `{select} WHERE term <= upto [AND student = id] ORDER BY {order}` and hands each row,
@@ -31,6 +33,7 @@ pub(super) fn scan<T>(
     let filter = match scope {
         Scope::All => "",
         Scope::One(_) => " AND student = ?2",
+        Scope::Range(..) => " AND student BETWEEN ?2 AND ?3",
     };
     let mut stmt = conn.prepare_cached(&format!(
         "{select} WHERE term <= ?1{filter} ORDER BY {order}"
@@ -38,6 +41,7 @@ pub(super) fn scan<T>(
     let mut rows = match scope {
         Scope::All => stmt.query([upto])?,
         Scope::One(id) => stmt.query([upto, id])?,
+        Scope::Range(lo, hi) => stmt.query([upto, lo, hi])?,
     };
     while let Some(r) = rows.next()? {
         let student: i64 = r.get(0)?;
@@ -102,14 +106,32 @@ impl Db {
     pub fn for_each_facts(
         &self,
         upto: Term,
+        each: impl FnMut(StudentFacts),
+    ) -> Result<(), DbError> {
+        self.for_each_facts_part(upto, 0, 1, each)
+    }
+
+    /// Like [`Db::for_each_facts`], for part `part` of `parts` equal slices of the roster (in
+    /// storage order), so that several connections can share the work.
+    pub fn for_each_facts_part(
+        &self,
+        upto: Term,
+        part: usize,
+        parts: usize,
         mut each: impl FnMut(StudentFacts),
     ) -> Result<(), DbError> {
-        let mut keys = students::roster_keys(&self.conn)?;
-        keys.sort_unstable_by_key(|(rowid, _)| *rowid);
+        let mut all = students::roster_keys(&self.conn)?;
+        all.sort_unstable_by_key(|(rowid, _)| *rowid);
+        let n = all.len();
+        let keys = &all[part * n / parts.max(1)..((part + 1) * n / parts.max(1)).min(n)];
+        let (Some(first), Some(last)) = (keys.first(), keys.last()) else {
+            return Ok(());
+        };
+        let scope = Scope::Range(first.0, last.0);
         let pos = |rowid: i64| keys.binary_search_by_key(&rowid, |(r, _)| *r).ok();
         // Absences, fitness and flags are a few rows a student: hold them all.
         let mut small: Vec<StudentFacts> = keys.iter().map(|_| StudentFacts::default()).collect();
-        fill_records(&self.conn, &mut small, pos, Scope::All, upto)?;
+        fill_records(&self.conn, &mut small, pos, scope, upto)?;
         let mut next = 0usize;
         let mut current: Option<(usize, Vec<crate::model::Attempt>)> = None;
         let mut emit =
@@ -119,7 +141,7 @@ impl Db {
                 f.attempts = attempts;
                 each(f);
             };
-        grades::read_attempts(&self.conn, Scope::All, upto, |rowid, a| {
+        grades::read_attempts(&self.conn, scope, upto, |rowid, a| {
             let Some(i) = pos(rowid) else { return };
             match &mut current {
                 Some((c, list)) if *c == i => list.push(a),

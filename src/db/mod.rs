@@ -70,6 +70,8 @@ pub enum DbError {
 /// An open database. Reads take `&self`; writes take `&mut self`.
 pub struct Db {
     conn: Connection,
+    /// The file, when there is one (not for in-memory databases).
+    path: Option<PathBuf>,
 }
 
 impl Db {
@@ -111,7 +113,13 @@ impl Db {
 
     fn finish_open(mut conn: Connection, path: &Path) -> Result<Db, DbError> {
         migrations::migrate(&mut conn, path)?;
-        Ok(Db { conn })
+        let path = (path != Path::new(":memory:")).then(|| path.to_path_buf());
+        Ok(Db { conn, path })
+    }
+
+    /// The database file; None for an in-memory database.
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
     }
 
     /// The raw connection, for tests and benches only.
