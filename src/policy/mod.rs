@@ -75,3 +75,20 @@ pub struct Evaluation {
 }
 
 pub use presets::{PRESETS, PolicyError, preset_text, resolve};
+
+impl Evaluation {
+    /// No tier, no status, no reasons: a student nothing was found against.
+    pub fn none(student_id: &str, term: Term) -> Evaluation {
+        Evaluation {
+            student_id: student_id.to_string(),
+            term,
+            tier_index: None,
+            tier: None,
+            severity: 0,
+            status: Vec::new(),
+            carried: false,
+            reasons: Vec::new(),
+            status_reasons: Vec::new(),
+        }
+    }
+}

@@ -211,17 +211,7 @@ mod tests {
                 student_id: "S1".into(),
                 ..Default::default()
             },
-            eval: crate::policy::Evaluation {
-                student_id: "S1".into(),
-                term: crate::model::Term { year: 2024, n: 1 },
-                tier_index: None,
-                tier: None,
-                severity: 0,
-                status: vec![],
-                carried: false,
-                reasons: vec![],
-                status_reasons: vec![],
-            },
+            eval: crate::policy::Evaluation::none("S1", crate::model::Term { year: 2024, n: 1 }),
             last_contact: None,
             followup: None,
             exempt: None,

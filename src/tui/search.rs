@@ -124,17 +124,7 @@ mod tests {
                 class: class.into(),
                 ..Student::default()
             },
-            eval: Evaluation {
-                student_id: id.into(),
-                term: Term { year: 2024, n: 1 },
-                tier_index: None,
-                tier: None,
-                severity: 0,
-                status: vec![],
-                carried: false,
-                reasons: vec![],
-                status_reasons: vec![],
-            },
+            eval: Evaluation::none(id, Term { year: 2024, n: 1 }),
             last_contact: None,
             followup: None,
             exempt: None,

@@ -8,7 +8,7 @@ pub mod schedule;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Flex, Layout, Position, Rect};
+use ratatui::layout::{Position, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Block;
@@ -230,12 +230,7 @@ impl FormScreen {
         let h = u16::try_from(self.fields.len() + 6)
             .unwrap_or(u16::MAX)
             .min(area.height);
-        let [v] = Layout::vertical([Constraint::Length(h)])
-            .flex(Flex::Center)
-            .areas(area);
-        let [r] = Layout::horizontal([Constraint::Length(w)])
-            .flex(Flex::Center)
-            .areas(v);
+        let r = crate::tui::widgets::popup::centered(area, w, h);
         r
     }
 
@@ -404,17 +399,7 @@ mod tests {
                 name: "莫怡超".into(),
                 ..Student::default()
             },
-            eval: Evaluation {
-                student_id: "2022000004".into(),
-                term: Term { year: 2024, n: 2 },
-                tier_index: None,
-                tier: None,
-                severity: 0,
-                status: vec![],
-                carried: false,
-                reasons: vec![],
-                status_reasons: vec![],
-            },
+            eval: Evaluation::none("2022000004", Term { year: 2024, n: 2 }),
             last_contact: None,
             followup: None,
             exempt: None,

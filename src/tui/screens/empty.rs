@@ -2,7 +2,7 @@
 //! grades yet. Each says what to type next; none is ever blank.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
@@ -70,11 +70,6 @@ pub fn draw(kind: EmptyKind, frame: &mut Frame, area: Rect, lang: Lang, theme: &
         .unwrap_or(u16::MAX)
         .min(area.height);
     let w = u16::try_from(width).unwrap_or(u16::MAX).min(area.width);
-    let [v] = Layout::vertical([Constraint::Length(h)])
-        .flex(Flex::Center)
-        .areas(area);
-    let [r] = Layout::horizontal([Constraint::Length(w)])
-        .flex(Flex::Center)
-        .areas(v);
+    let r = crate::tui::widgets::popup::centered(area, w, h);
     frame.render_widget(Paragraph::new(lines), r);
 }

@@ -2,7 +2,7 @@
 //! keys, how its default order is decided.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Block;
 
@@ -81,12 +81,7 @@ impl HelpScreen {
         let h = u16::try_from(hints.len() + note.len() + 3)
             .unwrap_or(u16::MAX)
             .min(area.height);
-        let [v] = Layout::vertical([Constraint::Length(h)])
-            .flex(Flex::Center)
-            .areas(area);
-        let [popup] = Layout::horizontal([Constraint::Length(w)])
-            .flex(Flex::Center)
-            .areas(v);
+        let popup = crate::tui::widgets::popup::centered(area, w, h);
         let block = Block::bordered()
             .border_style(theme.border)
             .title(format!(" {} ", Msg::HelpTitle.text(lang)))

@@ -1,7 +1,7 @@
 //! A list to choose a class or a teacher from; the first entry means "all".
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::widgets::Block;
 
 use crate::text::{self, Align};
@@ -86,12 +86,7 @@ impl PickerScreen {
         let h = u16::try_from(self.options.len() + 3)
             .unwrap_or(u16::MAX)
             .min(area.height);
-        let [v] = Layout::vertical([Constraint::Length(h)])
-            .flex(Flex::Center)
-            .areas(area);
-        let [r] = Layout::horizontal([Constraint::Length(w)])
-            .flex(Flex::Center)
-            .areas(v);
+        let r = crate::tui::widgets::popup::centered(area, w, h);
         r
     }
 

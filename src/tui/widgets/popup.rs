@@ -1,9 +1,20 @@
 //! Clearing the area a popup is drawn over.
 
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::widgets::Clear;
 use unicode_width::UnicodeWidthStr;
+
+/// A `width` × `height` rectangle centred in `area` (clipped to it).
+pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let [v] = Layout::vertical([Constraint::Length(height.min(area.height))])
+        .flex(Flex::Center)
+        .areas(area);
+    let [r] = Layout::horizontal([Constraint::Length(width.min(area.width))])
+        .flex(Flex::Center)
+        .areas(v);
+    r
+}
 
 /// Clears `area` for a popup. A wide character (Chinese) just left of the popup spills into
 /// its first column; ratatui's diff then skips that column as the character's second half,
