@@ -230,8 +230,7 @@ impl FormScreen {
         let h = u16::try_from(self.fields.len() + 6)
             .unwrap_or(u16::MAX)
             .min(area.height);
-        let r = crate::tui::widgets::popup::centered(area, w, h);
-        r
+        crate::tui::widgets::popup::centered(area, w, h)
     }
 
     pub fn draw(&self, frame: &mut Frame, area: Rect, theme: &Theme) {

@@ -86,8 +86,7 @@ impl PickerScreen {
         let h = u16::try_from(self.options.len() + 3)
             .unwrap_or(u16::MAX)
             .min(area.height);
-        let r = crate::tui::widgets::popup::centered(area, w, h);
-        r
+        crate::tui::widgets::popup::centered(area, w, h)
     }
 
     pub fn resize(&mut self, area: Rect) {
