@@ -129,6 +129,7 @@ fn snapshot(students: usize) -> Snapshot {
         entries,
         today,
         schedules: Vec::new(),
+        triage: Default::default(),
     }
 }
 

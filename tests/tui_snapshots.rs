@@ -238,6 +238,7 @@ fn snapshot(entries: Vec<RosterEntry>) -> Snapshot {
         entries,
         today: date(2025, 3, 20),
         schedules: vec![],
+        triage: Default::default(),
     }
 }
 

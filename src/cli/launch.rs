@@ -14,17 +14,34 @@ pub fn config_dir() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "yujing").map(|d| d.config_dir().to_path_buf())
 }
 
-/// `theme = "light"` in config.toml, when present.
-fn configured_theme() -> Option<String> {
-    let text = std::fs::read_to_string(config_dir()?.join("config.toml")).ok()?;
-    let v: toml::Table = toml::from_str(&text).ok()?;
-    v.get("theme")?.as_str().map(str::to_string)
+/// `~/.config/yujing/config.toml`: `theme = "light"` and the `[triage]` weights.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+struct Config {
+    theme: Option<String>,
+    triage: crate::tui::data::Triage,
+}
+
+/// The config file, when there is one. A bad file is reported and otherwise ignored.
+fn config() -> Config {
+    let Some(path) = config_dir().map(|d| d.join("config.toml")) else {
+        return Config::default();
+    };
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return Config::default();
+    };
+    toml::from_str(&text).unwrap_or_else(|e| {
+        eprintln!("yujing: {}: {e}", path.display());
+        Config::default()
+    })
 }
 
 pub fn run_tui(ctx: &Ctx) -> anyhow::Result<ExitCode> {
     let term = ctx.term.as_deref().map(str::parse).transpose()?;
-    let source = DbSource::open(&ctx.db_path, ctx.policy.clone(), term, ctx.today, ctx.lang)?;
-    let requested = ctx.theme.clone().or_else(configured_theme);
+    let config = config();
+    let mut source = DbSource::open(&ctx.db_path, ctx.policy.clone(), term, ctx.today, ctx.lang)?;
+    source.triage = config.triage;
+    let requested = ctx.theme.clone().or(config.theme);
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let theme = Theme::resolve(
         requested.as_deref(),

@@ -73,6 +73,29 @@ impl ScheduleView {
     }
 }
 
+/// How much each part of urgency weighs in the default (triage) order: a student's score is
+/// `tier × (severity, then status) + overdue_day × days overdue + contact_day × days since the
+/// last contact` (days capped at 999; never contacted counts as 999). The defaults make it
+/// lexicographic: tier first, then days overdue, then the last contact. Set in config.toml:
+/// `[triage] tier = 1000000, overdue_day = 1000, contact_day = 1`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Triage {
+    pub tier: i64,
+    pub overdue_day: i64,
+    pub contact_day: i64,
+}
+
+impl Default for Triage {
+    fn default() -> Triage {
+        Triage {
+            tier: 1_000_000,
+            overdue_day: 1_000,
+            contact_day: 1,
+        }
+    }
+}
+
 /// Everything the roster needs, read in one go.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Snapshot {
@@ -85,6 +108,7 @@ pub struct Snapshot {
     pub today: NaiveDate,
     /// Follow-up schedules in force for students not exempt today, by student id.
     pub schedules: Vec<ScheduleView>,
+    pub triage: Triage,
 }
 
 #[derive(Debug, Clone, PartialEq)]

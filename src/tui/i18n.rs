@@ -87,7 +87,7 @@ messages! {
     StudentGone => "该学生已不在名单中", "This student is no longer on the roster";
     Mouse => "鼠标滚轮", "mouse wheel";
     Scroll => "滚动", "scroll";
-    TriageHelp => "默认排序（紧急程度）：预警等级（同级时学籍处理重者在前）→ 逾期天数 → 距上次联系的天数（从未联系的在前）→ 学号。S 切换其他排序。", "Default order (urgency): tier (then the status outcome) → days overdue → days since the last contact (never contacted first) → ID. S cycles the other orders.";
+    TriageHelp => "默认排序（紧急程度）：预警等级（同级时学籍处理重者在前）→ 逾期天数 → 距上次联系的天数（从未联系的在前）→ 学号。权重可在 config.toml 的 [triage] 中设置。S 切换其他排序。", "Default order (urgency): tier (then the status outcome) → days overdue → days since the last contact (never contacted first) → ID. The weights are set in config.toml [triage]. S cycles the other orders.";
     OverdueOnly => "只看逾期", "overdue only";
     Exempt => "免", "exempt";
     ExemptFrom => "免于跟进", "Exempt from follow-up";

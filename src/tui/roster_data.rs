@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 
 use crate::text;
 
-use super::data::{Snapshot, sanitize_snapshot};
+use super::data::{Snapshot, Triage, sanitize_snapshot};
 use super::search::SearchIndex;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -52,14 +52,22 @@ pub struct Urgency {
 }
 
 impl Urgency {
-    /// Sorts ascending into most urgent first.
-    pub fn key(self) -> impl Ord {
-        (
-            Reverse((self.tier, self.status)),
-            Reverse(self.days_overdue),
-            // None sorts before any date: never contacted comes first.
-            self.last_contact,
-        )
+    /// Sorts ascending into most urgent first, under weights `w` (see [`Triage`]).
+    pub fn key(self, w: Triage, today: NaiveDate) -> impl Ord {
+        const CAP: i64 = 999;
+        let tier = i64::try_from(self.tier * 16 + self.status.min(15)).unwrap_or(i64::MAX / 4);
+        let since = self
+            .last_contact
+            .map_or(CAP, |d| (today - d).num_days().clamp(0, CAP));
+        let score = w
+            .tier
+            .saturating_mul(tier)
+            .saturating_add(
+                w.overdue_day
+                    .saturating_mul(self.days_overdue.clamp(0, CAP)),
+            )
+            .saturating_add(w.contact_day.saturating_mul(since));
+        Reverse(score)
     }
 }
 
@@ -212,7 +220,10 @@ impl RosterData {
         let id = |r: u32| e[r as usize].student.student_id.as_str();
         match key {
             SortKey::Triage => {
-                rows.sort_by_cached_key(|&r| (self.urgency(r as usize).key(), id(r).to_string()));
+                let (w, today) = (self.snapshot.triage, self.snapshot.today);
+                rows.sort_by_cached_key(|&r| {
+                    (self.urgency(r as usize).key(w, today), id(r).to_string())
+                });
             }
             SortKey::Id => rows.sort_by(|&a, &b| id(a).cmp(id(b))),
             SortKey::Name => rows.sort_by(|&a, &b| {
@@ -293,23 +304,32 @@ mod tests {
             // Exempt: a stale overdue mark does not count.
             ("X", Some(2), false, 40, Some(12), true),
         ];
-        let snapshot = crate::tui::data::Snapshot {
-            entries: cases.iter().map(entry).collect(),
-            ..Default::default()
+        let build = |triage: crate::tui::data::Triage| {
+            let snapshot = crate::tui::data::Snapshot {
+                entries: cases.iter().map(entry).collect(),
+                today: day(28),
+                triage,
+                ..Default::default()
+            };
+            RosterData::build(snapshot, 0)
         };
-        let data = RosterData::build(snapshot, 0);
-        let ids: Vec<&str> = data
-            .triage_order
-            .iter()
-            .map(|&r| {
-                data.snapshot.entries[r as usize]
-                    .student
-                    .student_id
-                    .as_str()
-            })
-            .collect();
-        assert_eq!(ids, ["B", "D", "C", "E", "A", "H", "X", "F", "G"]);
+        let ids = |data: &RosterData| -> Vec<String> {
+            data.triage_order
+                .iter()
+                .map(|&r| data.snapshot.entries[r as usize].student.student_id.clone())
+                .collect()
+        };
+        let data = build(Default::default());
+        assert_eq!(ids(&data), ["B", "D", "C", "E", "A", "H", "X", "F", "G"]);
         assert_eq!(data.overdue_count, 4);
         assert!(data.snapshot.entries[8].followup.is_none());
+        // Weights are a setting: when a day without contact outweighs a tier, the students
+        // never contacted come first whatever their tier.
+        let contact_first = crate::tui::data::Triage {
+            tier: 1,
+            overdue_day: 0,
+            contact_day: 1_000,
+        };
+        assert_eq!(ids(&build(contact_first))[..3], ["D", "F", "G"]);
     }
 }

@@ -23,6 +23,8 @@ pub struct DbSource {
     term_arg: Option<Term>,
     today: NaiveDate,
     lang: Lang,
+    /// The weights of the triage order (config.toml `[triage]`).
+    pub triage: super::data::Triage,
 }
 
 impl DbSource {
@@ -44,6 +46,7 @@ impl DbSource {
             term_arg,
             today,
             lang,
+            triage: Default::default(),
         })
     }
 
@@ -131,6 +134,7 @@ impl DataSource for DbSource {
                 student_count,
                 today: self.today,
                 schedules: Vec::new(),
+                triage: self.triage,
             });
         };
         let roster = crate::roster::assess_cached(&mut self.db.borrow_mut(), policy, term)?;
@@ -158,6 +162,7 @@ impl DataSource for DbSource {
             student_count,
             today: self.today,
             schedules: views,
+            triage: self.triage,
         })
     }
 
