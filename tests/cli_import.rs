@@ -356,3 +356,43 @@ fn bad_term_and_missing_policy_are_clear_errors() {
         .code(1)
         .stderr(predicate::str::contains("no preset 'nope'"));
 }
+
+#[test]
+fn export_writes_a_workbook_counsellors_can_open() {
+    use calamine::{Reader, Xlsx, open_workbook};
+    let e = Env::cohort("grades.csv");
+    let warned: Vec<String> = e
+        .json(&["--policy", "hntou"])
+        .into_iter()
+        .filter(|o| !o["tier"].is_null())
+        .map(|o| o["student_id"].as_str().unwrap().to_string())
+        .collect();
+    let file = e.dir.path().join("预警名单.xlsx");
+    let out = e.ok(&["export", &file.display().to_string(), "--policy", "hntou"]);
+    assert!(out.contains(&format!("{} students", warned.len())), "{out}");
+    let mut wb: Xlsx<_> = open_workbook(&file).unwrap();
+    assert_eq!(wb.sheet_names(), ["Warnings", "Failed courses", "Contacts"]);
+    let sheet = wb.worksheet_range("Warnings").unwrap();
+    let rows: Vec<Vec<String>> = sheet
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    assert_eq!(rows[0][0], "Student id");
+    let ids: std::collections::BTreeSet<&str> = rows[1..].iter().map(|r| r[0].as_str()).collect();
+    assert_eq!(ids, warned.iter().map(String::as_str).collect());
+    let moyichao = rows.iter().find(|r| r[0] == "2022000004").unwrap();
+    assert_eq!(moyichao[6], "Repeat year");
+    assert!(
+        moyichao[8].contains("Outstanding failed courses"),
+        "{:?}",
+        moyichao[8]
+    );
+    let courses = wb.worksheet_range("Failed courses").unwrap();
+    assert!(
+        courses
+            .rows()
+            .skip(1)
+            .any(|r| r[0].to_string() == "2022000004" && r[3].to_string() == "C00109")
+    );
+    assert!(!e.dir.path().join("预警名单.xlsx.part").exists());
+}

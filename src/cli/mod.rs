@@ -6,6 +6,7 @@ mod contacts;
 mod demo;
 mod evaluate;
 mod exempt;
+mod export;
 mod import;
 mod issue;
 mod launch;
@@ -60,6 +61,8 @@ pub enum Command {
     Import(import::Args),
     /// Evaluate every student's warning tier for a term (read-only).
     Evaluate(evaluate::Args),
+    /// Write the term's warning list, failed courses and contact log as an Excel workbook.
+    Export(export::Args),
     /// List, show, check and choose warning policies.
     #[command(subcommand)]
     Policy(policy::Cmd),
@@ -138,6 +141,7 @@ pub fn main() -> ExitCode {
         None => launch::run(&ctx),
         Some(Command::Import(a)) => import::run(&ctx, a),
         Some(Command::Evaluate(a)) => evaluate::run(&ctx, a),
+        Some(Command::Export(a)) => export::run(&ctx, a),
         Some(Command::Policy(c)) => policy::run(&ctx, c),
         Some(Command::Demo(a)) => demo::run(&ctx, a),
         Some(Command::Log(a)) => log::run(&ctx, a),
