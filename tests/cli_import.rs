@@ -392,7 +392,7 @@ fn export_writes_a_workbook_counsellors_can_open() {
         courses
             .rows()
             .skip(1)
-            .any(|r| r[0].to_string() == "2022000004" && r[3].to_string() == "C00109")
+            .any(|r| r[0] == "2022000004" && r[3] == "C00109")
     );
     assert!(!e.dir.path().join("预警名单.xlsx.part").exists());
 }
