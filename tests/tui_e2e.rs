@@ -170,14 +170,14 @@ impl Tui {
 
     /// Waits until the screen satisfies `ok`; panics with the screen after `PATIENCE`.
     fn wait_for(&mut self, what: &str, ok: impl Fn(&str) -> bool) -> String {
-        let start = Instant::now();
+        let deadline = Instant::now() + PATIENCE;
         loop {
             let screen = self.screen();
             if ok(&screen) {
                 return screen;
             }
             assert!(
-                start.elapsed() < PATIENCE && self.pump(Duration::from_millis(50)),
+                Instant::now() < deadline && self.pump(Duration::from_millis(50)),
                 "waited for {what}; the screen shows:\n{screen}"
             );
         }
@@ -213,21 +213,21 @@ impl Tui {
 
     /// Waits for the program to exit and for its last output; returns whether it succeeded.
     fn finish(&mut self) -> bool {
-        let start = Instant::now();
+        let deadline = Instant::now() + PATIENCE;
         let status = loop {
             if let Some(s) = self.child.try_wait().expect("wait") {
                 break s;
             }
             assert!(
-                start.elapsed() < PATIENCE,
+                Instant::now() < deadline,
                 "yujing did not exit; the screen shows:\n{}",
                 self.screen()
             );
             self.pump(Duration::from_millis(50));
         };
         // Read to the end: the terminal restore is among the last bytes.
-        let start = Instant::now();
-        while self.pump(Duration::from_millis(50)) && start.elapsed() < PATIENCE {}
+        let deadline = Instant::now() + PATIENCE;
+        while self.pump(Duration::from_millis(50)) && Instant::now() < deadline {}
         status.success()
     }
 
