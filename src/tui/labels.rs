@@ -26,6 +26,21 @@ pub fn tier_short(policy: &Policy, index: usize, lang: Lang) -> String {
     }
 }
 
+/// The widest tier cell of the policy (`▲ 红`, symbol and short name) in display columns.
+pub fn tier_cell_width(policy: Option<&Policy>, theme: &super::theme::Theme, lang: Lang) -> usize {
+    policy.map_or(4, |p| {
+        let n = p.tiers.len();
+        (0..n)
+            .map(|t| {
+                crate::text::width(theme.tier_symbol(t, n))
+                    + 1
+                    + crate::text::width(&tier_short(p, t, lang))
+            })
+            .max()
+            .unwrap_or(4)
+    })
+}
+
 /// A status outcome's name: the policy's words, else the built-in ones, else its id.
 pub fn status_name(policy: Option<&Policy>, id: &str, lang: Lang) -> String {
     if let Some(rule) = policy.and_then(|p| p.status.iter().find(|s| s.id == id)) {

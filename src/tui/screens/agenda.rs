@@ -304,17 +304,7 @@ impl AgendaScreen {
     fn columns(&self, lang: Lang, theme: &Theme, width: usize) -> Vec<Column> {
         let d = &self.data;
         let w = |x: usize| u16::try_from(x).unwrap_or(u16::MAX);
-        let tier_w = d.snapshot.policy.as_ref().map_or(4, |p| {
-            let n = d.tier_count();
-            (0..n)
-                .map(|t| {
-                    text::width(theme.tier_symbol(t, n))
-                        + 1
-                        + text::width(&labels::tier_short(p, t, lang))
-                })
-                .max()
-                .unwrap_or(4)
-        });
+        let tier_w = labels::tier_cell_width(d.snapshot.policy.as_ref(), theme, lang);
         let specs = [
             Width::fixed(w(d.id_width.clamp(4, 14))),
             Width {

@@ -505,17 +505,7 @@ impl RosterScreen {
     /// that ids and names are never squeezed.
     fn columns(&self, lang: Lang, theme: &Theme, width: u16) -> Vec<(Column, Col)> {
         let d = &self.data;
-        let n = d.tier_count();
-        let tier_w = d.snapshot.policy.as_ref().map_or(4, |p| {
-            (0..n)
-                .map(|t| {
-                    text::width(theme.tier_symbol(t, n))
-                        + 1
-                        + text::width(&labels::tier_short(p, t, lang))
-                })
-                .max()
-                .unwrap_or(4)
-        });
+        let tier_w = labels::tier_cell_width(d.snapshot.policy.as_ref(), theme, lang);
         let w = |x: usize| u16::try_from(x).unwrap_or(u16::MAX);
         let has_status = d.has_exempt
             || d.snapshot

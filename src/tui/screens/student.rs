@@ -198,6 +198,26 @@ impl Page<'_> {
         text::ellipsize(s, self.width).into_owned()
     }
 
+    /// `▲ 红色预警` in the tier's style, or `未预警` muted.
+    fn tier_span(
+        &self,
+        tier: Option<usize>,
+        policy: Option<&crate::policy::Policy>,
+        n: usize,
+    ) -> Span<'static> {
+        match (tier, policy) {
+            (Some(t), Some(p)) => Span::styled(
+                format!(
+                    "{} {}",
+                    self.theme.tier_symbol(t, n),
+                    labels::tier_name(p, t, self.lang)
+                ),
+                self.theme.tier(t, n),
+            ),
+            _ => Span::styled(Msg::NoWarning.text(self.lang), self.theme.muted),
+        }
+    }
+
     fn section(&self, out: &mut Vec<Line<'static>>, title: String) {
         out.push(Line::raw(""));
         out.push(Line::styled(self.fit(&title), self.theme.title));
@@ -247,18 +267,10 @@ impl Page<'_> {
         let policy = self.s.data.snapshot.policy.as_ref();
         let n = self.s.data.tier_count();
         self.section(out, format!("{} {}", Msg::WarningFor.text(l), eval.term));
-        let mut spans = vec![Span::raw(INDENT)];
-        match (eval.tier_index, policy) {
-            (Some(t), Some(p)) => spans.push(Span::styled(
-                format!(
-                    "{} {}",
-                    self.theme.tier_symbol(t, n),
-                    labels::tier_name(p, t, l)
-                ),
-                self.theme.tier(t, n),
-            )),
-            _ => spans.push(Span::styled(Msg::NoWarning.text(l), self.theme.muted)),
-        }
+        let mut spans = vec![
+            Span::raw(INDENT),
+            self.tier_span(eval.tier_index, policy, n),
+        ];
         for s in &eval.status {
             spans.push(Span::raw("  "));
             spans.push(Span::styled(
@@ -401,18 +413,10 @@ impl Page<'_> {
         let mut history: Vec<_> = d.history.iter().collect();
         history.sort_by_key(|h| h.term);
         for h in history {
-            let mut spans = vec![Span::raw(format!("{INDENT}{}  ", h.term))];
-            match (h.tier_index, policy) {
-                (Some(t), Some(p)) => spans.push(Span::styled(
-                    format!(
-                        "{} {}",
-                        self.theme.tier_symbol(t, n),
-                        labels::tier_name(p, t, l)
-                    ),
-                    self.theme.tier(t, n),
-                )),
-                _ => spans.push(Span::styled(Msg::NoWarning.text(l), self.theme.muted)),
-            }
+            let mut spans = vec![
+                Span::raw(format!("{INDENT}{}  ", h.term)),
+                self.tier_span(h.tier_index, policy, n),
+            ];
             for s in &h.status {
                 spans.push(Span::styled(
                     format!("  {}", labels::status_name(policy, s, l)),
