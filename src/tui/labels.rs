@@ -26,6 +26,21 @@ pub fn tier_short(policy: &Policy, index: usize, lang: Lang) -> String {
     }
 }
 
+/// A tier cell (`▲ 红`, symbol and short name) and its style; None without a tier.
+pub fn tier_cell(
+    policy: Option<&Policy>,
+    tier: Option<usize>,
+    theme: &super::theme::Theme,
+    lang: Lang,
+) -> Option<(String, ratatui::style::Style)> {
+    let (p, t) = (policy?, tier?);
+    let n = p.tiers.len();
+    Some((
+        format!("{} {}", theme.tier_symbol(t, n), tier_short(p, t, lang)),
+        theme.tier(t, n),
+    ))
+}
+
 /// The widest tier cell of the policy (`▲ 红`, symbol and short name) in display columns.
 pub fn tier_cell_width(policy: Option<&Policy>, theme: &super::theme::Theme, lang: Lang) -> usize {
     policy.map_or(4, |p| {

@@ -348,18 +348,13 @@ impl AgendaScreen {
             .row_of(&v.schedule.student_id)
             .and_then(|r| d.snapshot.entries.get(r));
         let name = entry.map_or(String::new(), |e| e.student.name.clone());
-        let n = d.tier_count();
-        let tier = match (entry.and_then(|e| e.eval.tier_index), &d.snapshot.policy) {
-            (Some(t), Some(p)) => (
-                format!(
-                    "{} {}",
-                    theme.tier_symbol(t, n),
-                    labels::tier_short(p, t, lang)
-                ),
-                theme.tier(t, n),
-            ),
-            _ => (String::new(), Style::new()),
-        };
+        let tier = labels::tier_cell(
+            d.snapshot.policy.as_ref(),
+            entry.and_then(|e| e.eval.tier_index),
+            theme,
+            lang,
+        )
+        .unwrap_or_else(|| (String::new(), Style::new()));
         let state_style = if v.status.overdue {
             theme.overdue
         } else {

@@ -658,19 +658,9 @@ impl RosterScreen {
     fn cell(&self, col: Col, e: &RosterEntry, width: usize, lang: Lang, theme: &Theme) -> Cell {
         let snap = &self.data.snapshot;
         let policy = snap.policy.as_ref();
-        let n = self.data.tier_count();
         match col {
-            Col::Tier => match (e.eval.tier_index, policy) {
-                (Some(t), Some(p)) => (
-                    format!(
-                        "{} {}",
-                        theme.tier_symbol(t, n),
-                        labels::tier_short(p, t, lang)
-                    ),
-                    theme.tier(t, n),
-                ),
-                _ => (String::new(), theme.muted),
-            },
+            Col::Tier => labels::tier_cell(policy, e.eval.tier_index, theme, lang)
+                .unwrap_or_else(|| (String::new(), theme.muted)),
             Col::Id => (e.student.student_id.clone(), Style::new()),
             Col::Name => (e.student.name.clone(), Style::new()),
             Col::Class => (e.student.class.clone(), Style::new()),
