@@ -12,6 +12,7 @@ pub mod import;
 pub mod ingest;
 pub mod locale;
 pub mod model;
+pub mod outfile;
 pub mod policy;
 pub mod roster;
 pub mod schedule;
