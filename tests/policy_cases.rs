@@ -25,18 +25,26 @@ fn a(
     credits: f64,
     result: &str,
 ) -> Attempt {
+    let (kind, sitting) = match kind {
+        "正" => (AttemptKind::Regular, 1),
+        "补" => (AttemptKind::Makeup, 1),
+        "补二" => (AttemptKind::Makeup, 2),
+        "清" => (AttemptKind::Makeup, 3),
+        "重" => (AttemptKind::Retake, 1),
+        "重补" => (AttemptKind::RetakeMakeup, 1),
+        "缓" => (AttemptKind::Deferred, 1),
+        _ => panic!("kind {kind}"),
+    };
     Attempt {
         course_code: code.into(),
         course_name: format!("课程{code}").into(),
         term: term(t),
-        kind: match kind {
-            "正" => AttemptKind::Regular,
-            "补" => AttemptKind::Makeup,
-            "重" => AttemptKind::Retake,
-            "缓" => AttemptKind::Deferred,
-            _ => panic!("kind {kind}"),
-        },
+        kind,
+        sitting,
+        course_term: None,
+        minor: false,
         nature: Nature::normalise(nature),
+        nature_raw: (!nature.is_empty()).then(|| nature.into()),
         assessment: Assessment::parse(assess),
         credits,
         result: result.into(),
@@ -130,7 +138,7 @@ fn hljjz_03_two_elective_failures_are_not_yellow() {
     let f = student(vec![
         vec![
             a("E1", P, "正", "选修", "考试", 2.0, "30"),
-            a("E2", P, "正", "实践", "考查", 2.0, "不及格"),
+            a("E2", P, "正", "任选", "考查", 2.0, "不及格"),
         ],
         filler(12.0),
     ]);
