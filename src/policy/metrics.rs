@@ -569,7 +569,14 @@ impl<'a> TermView<'a> {
             .filter(|r| r.term.folded() <= self.term)
             .filter_map(|r| self.fitness_failed(r).map(|f| (r, f)))
             .collect();
-        tests.sort_by_key(|(r, _)| r.term);
+        // Two records of one term (not in a database, where a term holds one): the failed one
+        // is read as the later, as 未达到 wins for the graduation requirement.
+        tests.sort_by(|(a, fa), (b, fb)| {
+            (a.term, fa)
+                .cmp(&(b.term, fb))
+                .then(a.score.partial_cmp(&b.score).unwrap_or(Ordering::Equal))
+                .then(a.word.cmp(&b.word))
+        });
         let mut streak = Vec::new();
         let mut year = None;
         for (r, failed) in tests.into_iter().rev() {
