@@ -3,6 +3,7 @@
 
 mod agenda;
 mod contacts;
+mod course;
 mod demo;
 mod evaluate;
 mod exempt;
@@ -11,6 +12,7 @@ mod import;
 mod issue;
 mod launch;
 mod log;
+mod nature;
 mod output;
 mod policy;
 mod report;
@@ -87,6 +89,12 @@ pub enum Command {
     Exempt(exempt::Cmd),
     /// Term-end report: of the students warned for --term, who came off the list.
     Report(report::Args),
+    /// Course natures (课程性质) as imported, and a school's mapping of unknown ones.
+    #[command(subcommand)]
+    Nature(nature::Cmd),
+    /// Clear an outstanding course by hand (with a reason), restore it, list clearances.
+    #[command(subcommand)]
+    Course(course::Cmd),
 }
 
 /// Output of commands that print records.
@@ -169,6 +177,8 @@ pub fn main() -> ExitCode {
         Some(Command::Issue(a)) => issue::run(&ctx, a),
         Some(Command::Exempt(c)) => exempt::run(&ctx, c),
         Some(Command::Report(a)) => report::run(&ctx, a),
+        Some(Command::Nature(c)) => nature::run(&ctx, c),
+        Some(Command::Course(c)) => course::run(&ctx, c),
     };
     match result {
         Ok(code) => code,

@@ -34,6 +34,7 @@ fn check(view: &TermView<'_>, cond: &Condition, label: &str) -> Option<Reason> {
         pending,
         records,
         also,
+        cleared,
     } = view.measure(cond)?;
     holds(value, cond.op, cond.threshold).then(|| Reason {
         tier: label.to_string(),
@@ -49,6 +50,7 @@ fn check(view: &TermView<'_>, cond: &Condition, label: &str) -> Option<Reason> {
         records,
         status: None,
         also: also.map(|(metric, value)| AlsoCount { metric, value }),
+        cleared,
     })
 }
 

@@ -204,6 +204,13 @@ pub fn reason_details(r: &Reason, lang: Lang) -> Vec<String> {
             .iter()
             .map(|f| format!("{}{} {}", lang.pick("体测 ", "fitness "), f.term, f.result)),
     );
+    out.extend(r.cleared.iter().map(|c| {
+        format!(
+            "{}{}",
+            lang.pick("已手动清除，不计：", "cleared by hand, not counted: "),
+            course_sittings(c, lang)
+        )
+    }));
     if let Some(also) = &r.also {
         out.push(format!(
             "{} {}",

@@ -284,6 +284,8 @@ pub struct Measure {
     pub records: Vec<FitnessRef>,
     /// The other way of counting failed courses, when it gives another number.
     pub also: Option<(String, f64)>,
+    /// Courses that would count but a counsellor cleared by hand.
+    pub cleared: Vec<CourseRef>,
 }
 
 fn round(v: f64) -> f64 {
@@ -479,6 +481,9 @@ impl<'a> TermView<'a> {
                 if other != n {
                     m.also = Some((other_metric.to_string(), other as f64));
                 }
+                if !historical {
+                    m.cleared = self.cleared_by_hand(f);
+                }
                 m
             }
             "outstanding_failed_credits" => {
@@ -655,6 +660,24 @@ impl<'a> TermView<'a> {
             }
         }
         refs
+    }
+
+    /// Courses that would be still failing but for a counsellor's clearance, with its reason.
+    fn cleared_by_hand(&self, f: Filters<'_>) -> Vec<CourseRef> {
+        self.courses
+            .iter()
+            .filter(|c| c.cleared.is_some() && self.course_filtered(f, c))
+            .filter_map(|c| {
+                let b = self.best_so_far(c);
+                (passed(b, self.pass_mark) == Some(false)).then(|| {
+                    let mut r = self.history_ref(c, b);
+                    r.cleared = c
+                        .cleared
+                        .map(|cl| format!("{} ({} {})", cl.reason, cl.by, cl.on));
+                    r
+                })
+            })
+            .collect()
     }
 
     /// Courses whose regular sitting (up to T) ever failed after makeup, retaken or not.

@@ -109,6 +109,9 @@ pub struct Reason {
     /// The other count of failed courses when it gives another number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub also: Option<AlsoCount>,
+    /// Courses that would count but a counsellor cleared by hand (`yujing course clear`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cleared: Vec<CourseRef>,
 }
 
 /// The engine's answer for one student and one term.
