@@ -156,6 +156,12 @@ fn grade_notes(db: &crate::db::Db, notes: &crate::import::ReadNotes, lang: Lang)
             );
         }
     }
+    if let Ok(n @ 1..) = db.lone_makeups() {
+        out.push(match lang {
+            Lang::Zh => format!("{n} 条补考成绩在其学期及之前没有该课程的正考或重修，按所在学期的单独考试计"),
+            Lang::En => format!("{n} makeup rows have no sitting of their course at or before their term: each is kept as a sitting of its own term"),
+        });
+    }
     let Ok(policy) = crate::roster::resolve_policy(db, None) else {
         return out;
     };

@@ -185,6 +185,18 @@ impl Db {
         default_term_of(&self.conn)
     }
 
+    /// Makeups with no sitting of their course (regular, retake or deferred) at or before
+    /// their own term: each is kept as a sitting of its own term (policies.md).
+    pub fn lone_makeups(&self) -> Result<i64, DbError> {
+        Ok(self.conn.query_row(
+            "SELECT count(*) FROM grades m WHERE m.kind IN (1, 4) AND NOT EXISTS \
+             (SELECT 1 FROM grades s WHERE s.student = m.student AND s.course = m.course \
+              AND s.kind IN (0, 2, 3) AND s.term <= m.term)",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
     pub fn newest_grade_term(&self) -> Result<Option<Term>, DbError> {
         let key: Option<i64> =
             self.conn
