@@ -55,6 +55,28 @@ pub struct Notice {
     pub error: bool,
 }
 
+/// How many courses a rule of the policy cannot see (no nature, no assessment): said once
+/// on the status line when the roster loads, as `evaluate` says it on standard error.
+fn unseen_notice(
+    entries: &[super::data::RosterEntry],
+    lang: crate::locale::Lang,
+) -> Option<String> {
+    let (n, a) = entries.iter().fold((0u64, 0u64), |(n, a), e| {
+        (
+            n + u64::from(e.eval.unseen.nature),
+            a + u64::from(e.eval.unseen.assessment),
+        )
+    });
+    (n + a > 0).then(|| match lang {
+        crate::locale::Lang::Zh => format!(
+            "注意：{n} 门次课程无可识别的课程性质、{a} 门次无考核方式，相关规则看不到它们（yujing nature list）"
+        ),
+        crate::locale::Lang::En => format!(
+            "note: {n} course entries without a readable nature and {a} without an assessment are unseen by rules that filter on them (yujing nature list)"
+        ),
+    })
+}
+
 pub struct App {
     opts: TuiOptions,
     area: Rect,
@@ -360,7 +382,13 @@ impl App {
         match loaded {
             Loaded::Data(d) => {
                 self.error = None;
+                let unseen = unseen_notice(&d.snapshot.entries, self.opts.lang);
                 self.set_data(*d);
+                if let Some(text) = unseen
+                    && self.notice.is_none()
+                {
+                    self.notice = Some(Notice { text, error: false });
+                }
             }
             Loaded::Student { id, detail } => self.set_student(&id, detail.map(|d| *d)),
             Loaded::Written { id, result } => self.written(id, result),

@@ -295,6 +295,13 @@ impl Page<'_> {
                 t.push_str(&format!(" — {}", labels::status_name(policy, &r.tier, l)));
             }
             out.push(Line::raw(self.fit(&t)));
+            // The seed's words and each course's sittings, so the arithmetic can be checked.
+            for d in crate::policy::explain::reason_details(r, l) {
+                out.push(Line::styled(
+                    self.fit(&format!("{INDENT}    {d}")),
+                    self.theme.muted,
+                ));
+            }
         }
     }
 
