@@ -99,14 +99,7 @@ impl Db {
                 "student {student_id} has no grade for course {code}"
             )));
         }
-        let active: Option<i64> = tx
-            .query_row(
-                "SELECT id FROM course_clears WHERE student = ?1 AND course_code = ?2 \
-                 AND restored_at IS NULL",
-                (student, code),
-                |r| r.get(0),
-            )
-            .optional()?;
+        let active = active_clear(&tx, student, code)?;
         if let Some(id) = active {
             return Ok(Err(format!(
                 "course {code} of student {student_id} is already cleared (#{id}); `yujing course restore {student_id} {code}` undoes it"
@@ -138,14 +131,7 @@ impl Db {
         let Some(student) = students::rowid_of(&tx, student_id)? else {
             return Err(DbError::UnknownStudent(student_id.to_string()));
         };
-        let active: Option<i64> = tx
-            .query_row(
-                "SELECT id FROM course_clears WHERE student = ?1 AND course_code = ?2 \
-                 AND restored_at IS NULL",
-                (student, code),
-                |r| r.get(0),
-            )
-            .optional()?;
+        let active = active_clear(&tx, student, code)?;
         if let Some(id) = active {
             tx.execute(
                 "UPDATE course_clears SET restored_by = ?2, restored_at = ?3 WHERE id = ?1",
@@ -185,6 +171,22 @@ impl Db {
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
+}
+
+/// The clearance of a course in force, if any.
+fn active_clear(
+    conn: &rusqlite::Connection,
+    student: i64,
+    code: &str,
+) -> Result<Option<i64>, DbError> {
+    Ok(conn
+        .query_row(
+            "SELECT id FROM course_clears WHERE student = ?1 AND course_code = ?2 \
+             AND restored_at IS NULL",
+            (student, code),
+            |r| r.get(0),
+        )
+        .optional()?)
 }
 
 /// The active clearances in `scope`, by student.
