@@ -741,6 +741,7 @@ fn schedule(
         until: None,
         source: Source::Manual,
         note: String::new(),
+        ended: None,
     })
 }
 

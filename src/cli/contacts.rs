@@ -62,5 +62,41 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
         ],
     );
     output::table(&mut out, &header, &rows)?;
+    if let Some(id) = &a.student_id {
+        warning_history(&mut out, &db, id, lang)?;
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The student's warnings under the contacts: each change marked, withdrawals with the date,
+/// reason and who withdrew.
+fn warning_history(
+    out: &mut impl std::io::Write,
+    db: &crate::db::Db,
+    id: &str,
+    lang: crate::locale::Lang,
+) -> anyhow::Result<()> {
+    let history = db.warning_history(id)?;
+    if history.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "{}", lang.pick("预警记录：", "warnings:"))?;
+    for w in history {
+        let tier = if w.tier.is_empty() {
+            lang.pick("无", "none")
+        } else {
+            w.tier.as_str()
+        };
+        let change = w.change.map_or(String::new(), |c| format!(" [{}]", c.id()));
+        let withdrawn = w.withdrawn.map_or(String::new(), |(on, reason, by)| {
+            format!(
+                " — {} {on} ({}): {}",
+                lang.pick("已撤回", "withdrawn"),
+                sanitize(&by),
+                sanitize(&reason)
+            )
+        });
+        writeln!(out, "  {} {} {tier}{change}{withdrawn}", w.term, w.issued_on)?;
+    }
+    Ok(())
 }

@@ -1,6 +1,8 @@
-//! `yujing export FILE.xlsx`: the term's warning list as an Excel workbook, the way
-//! counsellors hand it on — one sheet of warned students with their reasons, one of the
-//! failed courses behind them, one of the contact log.
+//! `yujing export workbook --out FILE.xlsx`: the term's warning list as an Excel workbook, the
+//! way counsellors hand it on — one sheet of warned students with their reasons, one of every
+//! course each of them is still failing, one of the contact log. Written through
+//! [`crate::outfile`] (no overwrite without --force, never the database, 0600); every cell is
+//! text (never a formula), cleaned of escapes and cut at Excel's cell limit.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -14,13 +16,49 @@ use crate::roster::{Roster, assess, resolve_policy, resolve_term};
 
 use super::Ctx;
 
+#[derive(Debug, clap::Subcommand)]
+pub enum Cmd {
+    /// The warned students, their failing courses and the contact log as an .xlsx workbook.
+    Workbook(Args),
+}
+
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The workbook to write (.xlsx).
-    pub file: PathBuf,
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// Replace the file if it exists.
+    #[arg(long)]
+    pub force: bool,
     /// List students with no warning too.
     #[arg(long)]
     pub all: bool,
+}
+
+/// Writes text cells, cut at Excel's limit; each cut is remembered as (student, field).
+struct Cells<'a> {
+    ws: &'a mut Worksheet,
+    cut: &'a mut Vec<(String, String)>,
+}
+
+impl Cells<'_> {
+    fn text(&mut self, row: u32, col: usize, v: &str, who: &str, field: &str) -> anyhow::Result<()> {
+        let (v, was_cut) = crate::cells::xlsx_cell(v);
+        if was_cut {
+            self.cut.push((who.to_string(), field.to_string()));
+        }
+        self.ws.write_string(row, u16::try_from(col)?, v.as_ref())?;
+        Ok(())
+    }
+
+    fn row(&mut self, row: u32, cells: &[&str], cols: &[(&str, &str)], who: &str) -> anyhow::Result<()> {
+        for (c, (v, (_, en))) in cells.iter().zip(cols).enumerate() {
+            if !v.is_empty() {
+                self.text(row, c, v, who, en)?;
+            }
+        }
+        Ok(())
+    }
 }
 
 fn header(
@@ -39,13 +77,36 @@ fn header(
     Ok(())
 }
 
+fn tier_name<'a>(r: &'a Roster, e: &crate::policy::Evaluation, lang: Lang) -> &'a str {
+    e.tier_index.map_or("", |t| {
+        lang.pick(&r.policy.tiers[t].zh, &r.policy.tiers[t].en)
+    })
+}
+
+/// The rows of the workbook: warned students (or all), most severe first, then class and id.
+fn listed<'a>(r: &'a Roster, all: bool) -> Vec<&'a (crate::model::Student, crate::policy::Evaluation)> {
+    let mut rows: Vec<_> = r
+        .rows
+        .iter()
+        .filter(|(_, e)| all || e.severity > 0 || !e.status.is_empty())
+        .collect();
+    rows.sort_by(|(a, x), (b, y)| {
+        y.severity
+            .cmp(&x.severity)
+            .then_with(|| a.class.cmp(&b.class))
+            .then_with(|| a.student_id.cmp(&b.student_id))
+    });
+    rows
+}
+
 fn students_sheet(
     wb: &mut Workbook,
     r: &Roster,
+    rows: &[&(crate::model::Student, crate::policy::Evaluation)],
     lang: Lang,
-    all: bool,
     bold: &Format,
-) -> anyhow::Result<usize> {
+    cut: &mut Vec<(String, String)>,
+) -> anyhow::Result<()> {
     let ws = wb
         .add_worksheet()
         .set_name(lang.pick("预警名单", "Warnings"))?;
@@ -67,22 +128,8 @@ fn students_sheet(
         lang,
         &[12.0, 10.0, 12.0, 10.0, 10.0, 12.0, 10.0, 6.0, 80.0],
     )?;
-    let mut rows: Vec<_> = r
-        .rows
-        .iter()
-        .filter(|(_, e)| all || e.severity > 0 || !e.status.is_empty())
-        .collect();
-    rows.sort_by(|(a, x), (b, y)| {
-        y.severity
-            .cmp(&x.severity)
-            .then_with(|| a.class.cmp(&b.class))
-            .then_with(|| a.student_id.cmp(&b.student_id))
-    });
+    let mut cells = Cells { ws, cut };
     for (i, (s, e)) in rows.iter().enumerate() {
-        let row = u32::try_from(i + 1)?;
-        let tier = e.tier_index.map_or("", |t| {
-            lang.pick(&r.policy.tiers[t].zh, &r.policy.tiers[t].en)
-        });
         let status: Vec<&str> = e
             .status
             .iter()
@@ -100,29 +147,41 @@ fn students_sheet(
             .chain(&e.status_reasons)
             .map(|x| reason_summary(x, lang))
             .collect();
-        let cells = [
-            s.student_id.as_str(),
-            &s.name,
-            &s.class,
-            &s.class_teacher,
-            &s.counsellor,
-            tier,
-            &status.join(" "),
-            if e.carried {
-                lang.pick("是", "yes")
-            } else {
-                ""
-            },
-            &reasons.join("\n"),
-        ];
-        for (c, v) in cells.iter().enumerate() {
-            ws.write_string(row, u16::try_from(c)?, crate::text::sanitize(v).as_ref())?;
-        }
+        cells.row(
+            u32::try_from(i + 1)?,
+            &[
+                s.student_id.as_str(),
+                &s.name,
+                &s.class,
+                &s.class_teacher,
+                &s.counsellor,
+                tier_name(r, e, lang),
+                &status.join(" "),
+                if e.carried {
+                    lang.pick("是", "yes")
+                } else {
+                    ""
+                },
+                &reasons.join("\n"),
+            ],
+            &cols,
+            &s.student_id,
+        )?;
     }
-    Ok(rows.len())
+    Ok(())
 }
 
-fn courses_sheet(wb: &mut Workbook, r: &Roster, lang: Lang, bold: &Format) -> anyhow::Result<()> {
+/// Every course each listed student is still failing (not only the courses behind the
+/// winning tier's conditions), with the conditions that counted it.
+fn courses_sheet(
+    wb: &mut Workbook,
+    db: &crate::db::Db,
+    r: &Roster,
+    rows: &[&(crate::model::Student, crate::policy::Evaluation)],
+    lang: Lang,
+    bold: &Format,
+    cut: &mut Vec<(String, String)>,
+) -> anyhow::Result<()> {
     let ws = wb
         .add_worksheet()
         .set_name(lang.pick("不及格课程", "Failed courses"))?;
@@ -144,41 +203,45 @@ fn courses_sheet(wb: &mut Workbook, r: &Roster, lang: Lang, bold: &Format) -> an
         lang,
         &[12.0, 10.0, 12.0, 10.0, 24.0, 12.0, 6.0, 8.0, 40.0],
     )?;
+    let mut cells = Cells { ws, cut };
     let mut row = 1u32;
-    for (s, e) in r.rows.iter().filter(|(_, e)| e.severity > 0) {
-        let tier = e.tier_index.map_or("", |t| {
-            lang.pick(&r.policy.tiers[t].zh, &r.policy.tiers[t].en)
-        });
-        // The winning tier's reasons name the courses that matter; list each course once.
-        let mut seen = std::collections::HashSet::new();
-        for reason in e
-            .reasons
-            .iter()
-            .filter(|x| e.tier.as_deref() == Some(x.tier.as_str()))
-        {
-            for c in reason
-                .courses
+    for (s, e) in rows {
+        let Some(facts) = db.load_student_facts(&s.student_id, r.term)? else {
+            continue;
+        };
+        let failing = crate::policy::course_outcomes(&facts, r.term, r.policy.pass_mark)
+            .into_iter()
+            .filter(|c| c.passed_so_far == Some(false));
+        for c in failing {
+            let result = [&c.retake, &c.makeup, &c.regular]
+                .into_iter()
+                .find_map(|x| x.clone())
+                .unwrap_or_default();
+            let conditions: Vec<String> = e
+                .reasons
                 .iter()
-                .filter(|c| seen.insert(c.code.clone()))
-            {
-                for (col, v) in [
+                .chain(&e.status_reasons)
+                .filter(|x| x.courses.iter().any(|k| k.code == c.code))
+                .map(|x| reason_summary(x, lang))
+                .collect();
+            cells.row(
+                row,
+                &[
                     &s.student_id,
                     &s.name,
-                    &tier.to_string(),
+                    tier_name(r, e, lang),
                     &c.code,
                     &c.name,
                     &c.term.to_string(),
-                ]
-                .iter()
-                .enumerate()
-                {
-                    ws.write_string(row, u16::try_from(col)?, crate::text::sanitize(v).as_ref())?;
-                }
-                ws.write_number(row, 6, c.credits)?;
-                ws.write_string(row, 7, crate::text::sanitize(&c.result).as_ref())?;
-                ws.write_string(row, 8, reason_summary(reason, lang))?;
-                row += 1;
-            }
+                    "",
+                    &result,
+                    &conditions.join("\n"),
+                ],
+                &cols,
+                &s.student_id,
+            )?;
+            cells.ws.write_number(row, 6, c.credits)?;
+            row += 1;
         }
     }
     Ok(())
@@ -189,6 +252,7 @@ fn contacts_sheet(
     db: &crate::db::Db,
     lang: Lang,
     bold: &Format,
+    cut: &mut Vec<(String, String)>,
 ) -> anyhow::Result<()> {
     let ws = wb
         .add_worksheet()
@@ -215,58 +279,86 @@ fn contacts_sheet(
             17.0, 12.0, 10.0, 10.0, 8.0, 8.0, 10.0, 40.0, 30.0, 30.0, 10.0,
         ],
     )?;
+    let mut cells = Cells { ws, cut };
     for (i, c) in db.contacts(None, false)?.iter().enumerate() {
-        let row = u32::try_from(i + 1)?;
-        let cells = [
-            c.at.format("%Y-%m-%d %H:%M").to_string(),
-            c.student_id.clone(),
-            lang.pick(c.kind.label_zh(), c.kind.id()).to_string(),
-            c.role
-                .map_or("", |r| lang.pick(r.label_zh(), r.id()))
-                .to_string(),
-            c.with_whom.label(lang).to_string(),
-            c.channel.label(lang).to_string(),
-            c.place.clone(),
-            c.summary.clone(),
-            c.situation.clone(),
-            c.actions.clone(),
-            c.author.clone(),
-        ];
-        for (col, v) in cells.iter().enumerate() {
-            ws.write_string(row, u16::try_from(col)?, crate::text::sanitize(v).as_ref())?;
-        }
+        cells.row(
+            u32::try_from(i + 1)?,
+            &[
+                &c.at.format("%Y-%m-%d %H:%M").to_string(),
+                &c.student_id,
+                lang.pick(c.kind.label_zh(), c.kind.id()),
+                c.role.map_or("", |r| lang.pick(r.label_zh(), r.id())),
+                c.with_whom.label(lang),
+                c.channel.label(lang),
+                &c.place,
+                &c.summary,
+                &c.situation,
+                &c.actions,
+                &c.author,
+            ],
+            &cols,
+            &c.student_id,
+        )?;
     }
     Ok(())
 }
 
-pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
+pub fn run(ctx: &Ctx, c: Cmd) -> anyhow::Result<ExitCode> {
+    match c {
+        Cmd::Workbook(a) => workbook(ctx, &a),
+    }
+}
+
+fn workbook(ctx: &Ctx, a: &Args) -> anyhow::Result<ExitCode> {
+    let rules = crate::outfile::Rules {
+        force: a.force,
+        database: Some(&ctx.db_path),
+    };
+    // Refused before any work: a wrong target costs nothing and writes nothing.
+    crate::outfile::check(&a.out, rules)?;
     let db = ctx.open_db()?;
     let policy = resolve_policy(&db, ctx.policy.as_deref())?;
     let term = resolve_term(&db, ctx.term.as_deref())?;
     let roster = assess(&db, policy, term)?;
     let lang = ctx.lang;
+    let rows = listed(&roster, a.all);
     let mut wb = Workbook::new();
     let bold = Format::new().set_bold();
-    let n = students_sheet(&mut wb, &roster, lang, a.all, &bold)?;
-    courses_sheet(&mut wb, &roster, lang, &bold)?;
-    contacts_sheet(&mut wb, &db, lang, &bold)?;
-    // Written beside the target and renamed over it, so a full disk never leaves half a file.
-    let tmp = a.file.with_extension("xlsx.part");
-    wb.save(&tmp)
-        .with_context(|| format!("writing {}", tmp.display()))?;
-    std::fs::rename(&tmp, &a.file).with_context(|| format!("writing {}", a.file.display()))?;
+    let mut cut = Vec::new();
+    students_sheet(&mut wb, &roster, &rows, lang, &bold, &mut cut)?;
+    courses_sheet(&mut wb, &db, &roster, &rows, lang, &bold, &mut cut)?;
+    contacts_sheet(&mut wb, &db, lang, &bold, &mut cut)?;
+    let out = crate::outfile::OutFile::create(&a.out, rules)?;
+    wb.save(out.path())
+        .with_context(|| format!("writing {}", a.out.display()))?;
+    let written = out.finish()?;
+    for (who, field) in &cut {
+        eprintln!(
+            "{}",
+            lang.pick(
+                &format!(
+                    "注意：学生 {who} 的 {field} 超过 Excel 单元格上限 {} 字，已截断（…）",
+                    crate::cells::XLSX_CELL_LIMIT
+                ),
+                &format!(
+                    "warning: student {who}: {field} is longer than Excel's cell limit of {} characters; cut with …",
+                    crate::cells::XLSX_CELL_LIMIT
+                )
+            )
+        );
+    }
+    let n = rows.len();
     println!(
         "{}",
         lang.pick(
             &format!(
-                "{}：{term} {} 名学生（策略 {}）",
-                a.file.display(),
-                n,
+                "{}：{term} {n} 名学生（策略 {}）",
+                written.display(),
                 roster.policy.id
             ),
             &format!(
                 "{}: {n} students for {term} (policy {})",
-                a.file.display(),
+                written.display(),
                 roster.policy.id
             )
         )

@@ -13,6 +13,7 @@ mod launch;
 mod log;
 mod output;
 mod policy;
+mod prompt;
 mod report;
 mod schedule;
 mod term;
@@ -61,8 +62,9 @@ pub enum Command {
     Import(import::Args),
     /// Evaluate every student's warning tier for a term (read-only).
     Evaluate(evaluate::Args),
-    /// Write the term's warning list, failed courses and contact log as an Excel workbook.
-    Export(export::Args),
+    /// Write files to hand on (`export workbook --out FILE.xlsx`).
+    #[command(subcommand)]
+    Export(export::Cmd),
     /// List, show, check and choose warning policies.
     #[command(subcommand)]
     Policy(policy::Cmd),
@@ -156,7 +158,9 @@ pub fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("yujing: {e:#}");
+            // Errors may echo file content (a header, a value): sanitised like the TUI.
+            let msg = format!("{e:#}");
+            eprintln!("yujing: {}", crate::text::sanitize(&msg));
             ExitCode::FAILURE
         }
     }

@@ -44,13 +44,13 @@ pub fn table(out: &mut impl Write, header: &[&str], rows: &[Vec<String>]) -> std
     Ok(())
 }
 
-/// CSV with a UTF-8 BOM for Excel.
+/// CSV with a UTF-8 BOM for Excel; cells made safe by [`crate::cells::csv_cell`].
 pub fn csv(out: &mut impl Write, header: &[&str], rows: &[Vec<String>]) -> anyhow::Result<()> {
     out.write_all(b"\xEF\xBB\xBF")?;
     let mut w = csv::Writer::from_writer(out);
     w.write_record(header)?;
     for r in rows {
-        w.write_record(r)?;
+        w.write_record(r.iter().map(|c| crate::cells::csv_cell(c).into_owned()))?;
     }
     w.flush()?;
     Ok(())

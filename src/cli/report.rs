@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use serde::Serialize;
 
+use crate::app::lifecycle::{Change, Standing, change_of};
 use crate::locale::Lang;
 use crate::model::Term;
 
@@ -28,10 +29,14 @@ struct Report {
     term: String,
     against: String,
     warned: usize,
-    off_the_list: usize,
-    improved: usize,
+    /// Counts by change id (`lifted`, `down`, `same`, `up`, `repeat_year`, `dismissal`,
+    /// `exempt`), the same ids `issue` prints.
+    lifted: usize,
+    down: usize,
     same: usize,
-    worse: usize,
+    up: usize,
+    repeat_year: usize,
+    dismissal: usize,
     exempt: usize,
     contacts: usize,
     missed_periods: u32,
@@ -43,7 +48,7 @@ struct Line {
     student_id: String,
     issued: String,
     now: Option<String>,
-    outcome: &'static str,
+    change: Change,
     contacts: usize,
     missed: u32,
 }
@@ -65,13 +70,6 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
             .with_context(|| format!("no grades after {term} yet: import the next term's grades, or pass --against TERM"))?,
     };
     let policy = crate::roster::resolve_policy(&db, ctx.policy.as_deref())?;
-    let severity = |tier: &str| {
-        policy
-            .tiers
-            .iter()
-            .position(|t| t.id == tier)
-            .map_or(0, |i| i + 1)
-    };
     let now: HashMap<String, crate::policy::Evaluation> =
         crate::roster::assess(&db, policy.clone(), against)?
             .rows
@@ -100,30 +98,30 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
             .map(|s| crate::followup::schedule_status(s, &mine, &cal, ctx.today).missed)
             .sum();
         let e = now.get(&w.student_id);
-        let (before, after) = (severity(&w.tier), e.map_or(0, |e| e.severity as usize));
-        let outcome = if exempt.contains(&w.student_id) {
-            r.exempt += 1;
-            "exempt"
-        } else if after == 0 {
-            r.off_the_list += 1;
-            "off"
-        } else if after < before {
-            r.improved += 1;
-            "improved"
-        } else if after == before {
-            r.same += 1;
-            "same"
-        } else {
-            r.worse += 1;
-            "worse"
+        let issued = Standing {
+            tier: w.tier.clone(),
+            severity: w.severity,
+            status: w.status.clone(),
         };
+        let later = e.map(Standing::of).unwrap_or_default();
+        let change = change_of(Some(&issued), &later, exempt.contains(&w.student_id))
+            .unwrap_or(Change::Lifted);
+        *match change {
+            Change::Down => &mut r.down,
+            Change::Same => &mut r.same,
+            Change::Up | Change::New => &mut r.up,
+            Change::RepeatYear => &mut r.repeat_year,
+            Change::Dismissal => &mut r.dismissal,
+            Change::Exempt | Change::Withdrawn => &mut r.exempt,
+            Change::Lifted => &mut r.lifted,
+        } += 1;
         r.contacts += mine.len();
         r.missed_periods += missed;
         r.students.push(Line {
             student_id: w.student_id.clone(),
             issued: w.tier.clone(),
             now: e.and_then(|e| e.tier.clone()),
-            outcome,
+            change,
             contacts: mine.len(),
             missed,
         });
@@ -152,11 +150,11 @@ fn write_table(out: &mut impl Write, r: &Report, lang: Lang) -> anyhow::Result<(
         lang.pick(
             &format!(
                 "{} 学期预警 {} 人，到 {}：解除 {} 人（{:.0}%），减轻 {}，持平 {}，加重 {}，免予 {}；联系 {} 次，漏谈 {} 期",
-                r.term, r.warned, r.against, r.off_the_list, pct(r.off_the_list), r.improved, r.same, r.worse, r.exempt, r.contacts, r.missed_periods
+                r.term, r.warned, r.against, r.lifted, pct(r.lifted), r.down, r.same, r.up, r.exempt, r.contacts, r.missed_periods
             ),
             &format!(
-                "{}: {} warned; by {}: {} off the list ({:.0}%), {} improved, {} same, {} worse, {} exempt; {} contacts logged, {} periods missed",
-                r.term, r.warned, r.against, r.off_the_list, pct(r.off_the_list), r.improved, r.same, r.worse, r.exempt, r.contacts, r.missed_periods
+                "{}: {} warned; by {}: {} lifted ({:.0}%), {} down, {} same, {} up, {} exempt; {} contacts logged, {} periods missed",
+                r.term, r.warned, r.against, r.lifted, pct(r.lifted), r.down, r.same, r.up, r.exempt, r.contacts, r.missed_periods
             )
         )
     )?;
@@ -166,7 +164,7 @@ fn write_table(out: &mut impl Write, r: &Report, lang: Lang) -> anyhow::Result<(
             ("学号", "student"),
             ("下发", "issued"),
             ("现在", "now"),
-            ("结果", "outcome"),
+            ("变化", "change"),
             ("联系", "contacts"),
             ("漏谈", "missed"),
         ],
@@ -179,7 +177,7 @@ fn write_table(out: &mut impl Write, r: &Report, lang: Lang) -> anyhow::Result<(
                 l.student_id.clone(),
                 l.issued.clone(),
                 l.now.clone().unwrap_or_default(),
-                l.outcome.to_string(),
+                l.change.id().to_string(),
                 l.contacts.to_string(),
                 l.missed.to_string(),
             ]

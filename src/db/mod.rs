@@ -24,7 +24,7 @@ mod settings;
 mod students;
 mod tx;
 
-pub use followup::{Issue, IssuedWarning};
+pub use followup::{Correction, Issue, IssuedWarning, LifeTx, WarningRecord};
 pub use tx::{Change, ImportTx};
 
 /// Environment variable naming the database file when `--db` is not given.
