@@ -29,9 +29,7 @@ use crate::schedule::Cadence;
 
 /// How a student's warning changed from one issue to the next (or what ended it). The ids
 /// are the same everywhere: issue output, report JSON, the term-end analysis.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Change {
     New,
@@ -138,7 +136,8 @@ pub fn change_of(prev: Option<&Standing>, next: &Standing, exempt: bool) -> Opti
         return Some(Change::Exempt);
     }
     let gained = |id: &str| {
-        next.status.iter().any(|s| s == id) && !prev.is_some_and(|p| p.status.iter().any(|s| s == id))
+        next.status.iter().any(|s| s == id)
+            && !prev.is_some_and(|p| p.status.iter().any(|s| s == id))
     };
     if gained("dismissal") {
         return Some(Change::Dismissal);
@@ -222,10 +221,7 @@ pub fn plan(input: &IssueInput<'_>, snap: &Snapshot) -> anyhow::Result<Vec<Stude
         let Some(change) = change_of(prev, &next, input.exempt.contains(&s.student_id)) else {
             continue;
         };
-        let open = snap
-            .open
-            .get(&s.student_id)
-            .map_or(&[][..], Vec::as_slice);
+        let open = snap.open.get(&s.student_id).map_or(&[][..], Vec::as_slice);
         let desired = crate::followup::obligations(input.policy, e, input.on, input.lang);
         let mut p = StudentPlan {
             student_id: s.student_id.clone(),
@@ -284,7 +280,10 @@ fn notice_of_change(input: &IssueInput<'_>, p: &StudentPlan) -> Option<Schedule>
         source: Source::Policy,
         note: format!(
             "{}{}",
-            lang.pick("预警级别变化告知学生本人及家长：", "tier change told to the student and parents: "),
+            lang.pick(
+                "预警级别变化告知学生本人及家长：",
+                "tier change told to the student and parents: "
+            ),
             p.change.label(lang)
         ),
         ended: None,
@@ -295,7 +294,12 @@ fn notice_of_change(input: &IssueInput<'_>, p: &StudentPlan) -> Option<Schedule>
 pub fn by_change(plans: &[StudentPlan]) -> Vec<(Change, Vec<&StudentPlan>)> {
     Change::ALL
         .into_iter()
-        .map(|c| (c, plans.iter().filter(|p| p.change == c).collect::<Vec<_>>()))
+        .map(|c| {
+            (
+                c,
+                plans.iter().filter(|p| p.change == c).collect::<Vec<_>>(),
+            )
+        })
         .filter(|(_, ps)| !ps.is_empty())
         .collect()
 }

@@ -96,7 +96,11 @@ fn warning_history(
                 sanitize(&reason)
             )
         });
-        writeln!(out, "  {} {} {tier}{change}{withdrawn}", w.term, w.issued_on)?;
+        writeln!(
+            out,
+            "  {} {} {tier}{change}{withdrawn}",
+            w.term, w.issued_on
+        )?;
     }
     Ok(())
 }

@@ -42,7 +42,14 @@ struct Cells<'a> {
 }
 
 impl Cells<'_> {
-    fn text(&mut self, row: u32, col: usize, v: &str, who: &str, field: &str) -> anyhow::Result<()> {
+    fn text(
+        &mut self,
+        row: u32,
+        col: usize,
+        v: &str,
+        who: &str,
+        field: &str,
+    ) -> anyhow::Result<()> {
         let (v, was_cut) = crate::cells::xlsx_cell(v);
         if was_cut {
             self.cut.push((who.to_string(), field.to_string()));
@@ -51,7 +58,13 @@ impl Cells<'_> {
         Ok(())
     }
 
-    fn row(&mut self, row: u32, cells: &[&str], cols: &[(&str, &str)], who: &str) -> anyhow::Result<()> {
+    fn row(
+        &mut self,
+        row: u32,
+        cells: &[&str],
+        cols: &[(&str, &str)],
+        who: &str,
+    ) -> anyhow::Result<()> {
         for (c, (v, (_, en))) in cells.iter().zip(cols).enumerate() {
             if !v.is_empty() {
                 self.text(row, c, v, who, en)?;
@@ -84,7 +97,7 @@ fn tier_name<'a>(r: &'a Roster, e: &crate::policy::Evaluation, lang: Lang) -> &'
 }
 
 /// The rows of the workbook: warned students (or all), most severe first, then class and id.
-fn listed<'a>(r: &'a Roster, all: bool) -> Vec<&'a (crate::model::Student, crate::policy::Evaluation)> {
+fn listed(r: &Roster, all: bool) -> Vec<&(crate::model::Student, crate::policy::Evaluation)> {
     let mut rows: Vec<_> = r
         .rows
         .iter()

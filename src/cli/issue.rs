@@ -67,14 +67,10 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
 }
 
 fn tier_label(policy: &Policy, tier: &str, lang: Lang) -> String {
-    policy
-        .tiers
-        .iter()
-        .find(|t| t.id == tier)
-        .map_or_else(
-            || lang.pick("无", "none").to_string(),
-            |t| lang.pick(&t.zh, &t.en).to_string(),
-        )
+    policy.tiers.iter().find(|t| t.id == tier).map_or_else(
+        || lang.pick("无", "none").to_string(),
+        |t| lang.pick(&t.zh, &t.en).to_string(),
+    )
 }
 
 /// The changes by id, with counts and the students of each.
@@ -177,7 +173,9 @@ fn issue(ctx: &Ctx, a: &Args) -> anyhow::Result<ExitCode> {
                 "{}",
                 lang.pick(
                     &format!("注意：{term} 尚未结束（最后一天 {end}），成绩可能还会变化"),
-                    &format!("note: {term} has not ended (last day {end}); its results may still change")
+                    &format!(
+                        "note: {term} has not ended (last day {end}); its results may still change"
+                    )
                 )
             );
         }
@@ -240,14 +238,16 @@ fn withdraw(ctx: &Ctx, students: &[String], reason: &str, yes: bool) -> anyhow::
         }
     }
     let preview = db.withdrawal_preview(term, students)?;
-    if preview.warnings.is_empty() {
-        bail!("no warnings issued for {term} that are not withdrawn already: nothing to withdraw");
-    }
     if let Some(missing) = students
         .iter()
         .find(|s| !preview.warnings.iter().any(|(w, _)| w == *s))
     {
-        bail!("student {missing} holds no warning for {term} that is not withdrawn: nothing written");
+        bail!(
+            "student {missing} holds no warning for {term} that is not withdrawn: nothing written"
+        );
+    }
+    if preview.warnings.is_empty() {
+        bail!("no warnings issued for {term} that are not withdrawn already: nothing to withdraw");
     }
     println!(
         "{}",

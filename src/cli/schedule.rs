@@ -92,7 +92,12 @@ pub fn run(ctx: &Ctx, c: Cmd) -> anyhow::Result<ExitCode> {
                         s.until.map(|d| d.to_string()).unwrap_or_default(),
                         crate::text::sanitize(&s.note).into_owned(),
                         s.ended.map_or_else(String::new, |e| {
-                            format!("{} {} ({})", lang.pick("已结束", "ended"), e.on, e.change.id())
+                            format!(
+                                "{} {} ({})",
+                                lang.pick("已结束", "ended"),
+                                e.on,
+                                e.change.id()
+                            )
                         }),
                     ]
                 })

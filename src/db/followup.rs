@@ -10,7 +10,9 @@ use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior};
 
 use super::settings::bump_last_change;
 use super::{Db, DbError, term_of};
-use crate::app::lifecycle::{Change, Held, Snapshot, Standing, StudentPlan, Withdrawal, Withdrawn, Written};
+use crate::app::lifecycle::{
+    Change, Held, Snapshot, Standing, StudentPlan, Withdrawal, Withdrawn, Written,
+};
 use crate::followup::{Contact, Ending, Exemption, Schedule, Source};
 use crate::model::Term;
 use crate::policy::{ContactKind, Role};
@@ -225,13 +227,14 @@ fn schedule_rows(
     rows.map(|r| {
         let ((id, student_id, k, rl, cadence), (from, until, source, note, ended_on, end_change)) =
             r?;
-        let ended = match opt_date(ended_on)? {
-            Some(on) => Some(Ending {
-                on,
-                change: word::<Change>(end_change.as_deref().unwrap_or(""), "end change")?,
-            }),
-            None => None,
-        };
+        let ended = opt_date(ended_on)?
+            .map(|on| {
+                Ok::<_, DbError>(Ending {
+                    on,
+                    change: word::<Change>(end_change.as_deref().unwrap_or(""), "end change")?,
+                })
+            })
+            .transpose()?;
         Ok(Schedule {
             id,
             student_id,
@@ -796,10 +799,8 @@ impl Db {
                 tier,
                 issued_on: date(&on)?,
                 change: change.map(|c| word(&c, "change")).transpose()?,
-                withdrawn: match opt_date(w_on)? {
-                    Some(d) => Some((d, w_reason.unwrap_or_default(), w_by.unwrap_or_default())),
-                    None => None,
-                },
+                withdrawn: opt_date(w_on)?
+                    .map(|d| (d, w_reason.unwrap_or_default(), w_by.unwrap_or_default())),
             })
         })
         .collect()
