@@ -449,6 +449,13 @@ fn withdrawal_marks_history_ends_obligations_and_allows_reissue() {
         c.contains("withdrawn") && c.contains("wrong grades file"),
         "{c}"
     );
+    let c = e.ok(
+        "2025-09-10",
+        &["contacts", "--student", &format!("{UP},{NEW}")],
+    );
+    let new_part = &c[c.find(&format!("warnings of {NEW}")).expect(&c)..];
+    assert!(!new_part.contains("withdrawn"), "{c}");
+    assert!(c.contains(&format!("warnings of {UP}")), "{c}");
     // The whole term; then T2 is no longer the newest: T1 may be issued without --force, and
     // T2 issued again.
     e.ok(
@@ -825,4 +832,35 @@ fn the_failed_courses_sheet_lists_every_course_still_failed() {
     assert_eq!(codes(UP), vec!["C100", "C101", "C200", "C201"]);
     assert_eq!(codes(DOWN), vec!["C104", "C105"]);
     assert!(codes(LIFTED).is_empty(), "retaken and passed");
+}
+
+#[test]
+fn text_over_the_excel_cell_limit_is_cut_and_named() {
+    use calamine::{Reader, Xlsx, open_workbook};
+    let e = Env::new();
+    e.ok(
+        "2025-09-10",
+        &["log", SAME, "--kind", "talk", "--date", "2025-09-10"],
+    );
+    // Written before the 10,000-character limit existed.
+    e.sql()
+        .execute("UPDATE contacts SET summary = ?1", [&"谈".repeat(40_000)])
+        .unwrap();
+    let out = e.dir.path().join("w.xlsx");
+    let run = e
+        .cmd("2025-09-10")
+        .args(["--lang", "en", "export", "workbook", "--term", T2, "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let err = String::from_utf8(run.get_output().stderr.clone()).unwrap();
+    assert!(
+        err.contains(SAME) && err.contains("Summary") && err.contains("32767"),
+        "{err}"
+    );
+    let mut wb: Xlsx<_> = open_workbook(&out).unwrap();
+    let contacts = wb.worksheet_range("Contacts").unwrap();
+    let cell = contacts.get_value((1, 7)).unwrap().to_string();
+    assert_eq!(cell.chars().count(), 32_767);
+    assert!(cell.ends_with('…'));
 }

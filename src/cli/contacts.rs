@@ -9,6 +9,9 @@ use super::{Ctx, ListFormat as Format, output};
 #[derive(Debug, clap::Args)]
 pub struct Args {
     pub student_id: Option<String>,
+    /// Only these students (repeatable, or a comma list).
+    #[arg(long = "student", value_name = "ID")]
+    pub students: Vec<String>,
     #[arg(long, value_enum, default_value = "table")]
     pub format: Format,
     /// Include earlier versions of corrected contacts.
@@ -18,12 +21,22 @@ pub struct Args {
 
 pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
     let db = ctx.open_db()?;
-    if let Some(id) = &a.student_id
-        && db.student(id)?.is_none()
-    {
-        anyhow::bail!("unknown student id '{id}'");
+    let mut chosen = crate::app::lifecycle::student_list(&a.students);
+    chosen.extend(a.student_id.clone());
+    for id in &chosen {
+        if db.student(id)?.is_none() {
+            anyhow::bail!("unknown student id '{id}'");
+        }
     }
-    let contacts = db.contacts(a.student_id.as_deref(), a.history)?;
+    let one = match chosen.as_slice() {
+        [one] => Some(one.as_str()),
+        _ => None,
+    };
+    let contacts: Vec<_> = db
+        .contacts(one, a.history)?
+        .into_iter()
+        .filter(|c| chosen.is_empty() || chosen.contains(&c.student_id))
+        .collect();
     let mut out = std::io::stdout().lock();
     if a.format == Format::Json {
         serde_json::to_writer_pretty(&mut out, &contacts)?;
@@ -62,7 +75,7 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
         ],
     );
     output::table(&mut out, &header, &rows)?;
-    if let Some(id) = &a.student_id {
+    for id in &chosen {
         warning_history(&mut out, &db, id, lang)?;
     }
     Ok(ExitCode::SUCCESS)
@@ -80,7 +93,7 @@ fn warning_history(
     if history.is_empty() {
         return Ok(());
     }
-    writeln!(out, "{}", lang.pick("预警记录：", "warnings:"))?;
+    writeln!(out, "{} {id}:", lang.pick("预警记录", "warnings of"))?;
     for w in history {
         let tier = if w.tier.is_empty() {
             lang.pick("无", "none")
