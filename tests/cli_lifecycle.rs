@@ -517,107 +517,53 @@ fn two_issues_at_once_give_one_set_of_warnings() {
 fn contact_exemption_and_term_refusals_write_nothing() {
     let e = Env::new();
     e.issue(T1, "2025-03-03");
-    let id = e.ok(
-        "2025-03-05",
-        &["log", SAME, "--kind", "talk", "--date", "2025-03-05"],
-    );
-    let id = id.trim().to_string();
+    const DAY: &str = "2025-03-05";
+    // `log STUDENT --kind talk --date DATE` and more.
+    let talk = |student: &'static str, date: &'static str, more: &[&str]| -> Vec<String> {
+        ["log", student, "--kind", "talk", "--date", date]
+            .iter()
+            .chain(more)
+            .map(|s| s.to_string())
+            .collect()
+    };
+    let refused = |args: Vec<String>| {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        e.refused(DAY, &args)
+    };
+    let ok = |args: Vec<String>| {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        e.ok(DAY, &args).trim().to_string()
+    };
+    let id = ok(talk(SAME, DAY, &[]));
     let before = e.state();
     // After today, by date; with a time, after now.
-    let msg = e.refused(
-        "2025-03-05",
-        &["log", SAME, "--kind", "talk", "--date", "2025-03-06"],
-    );
+    let msg = refused(talk(SAME, "2025-03-06", &[]));
     assert!(msg.contains("schedule add"), "{msg}");
-    let msg = e.refused(
-        "2025-03-05",
-        &["log", SAME, "--kind", "talk", "--date", "2025-03-05T23:59"],
-    );
+    let msg = refused(talk(SAME, "2025-03-05T23:59", &[]));
     assert!(msg.contains("schedule add"), "{msg}");
     // A note over 10,000 characters.
-    let long = "谈".repeat(10_001);
-    let msg = e.refused(
-        "2025-03-05",
-        &[
-            "log",
-            SAME,
-            "--kind",
-            "talk",
-            "--date",
-            "2025-03-05",
-            "--note",
-            &long,
-        ],
-    );
+    let msg = refused(talk(SAME, DAY, &["--note", &"谈".repeat(10_001)]));
     assert!(msg.contains("10000") || msg.contains("10,000"), "{msg}");
     // A correction naming another student.
-    let msg = e.refused(
-        "2025-03-05",
-        &[
-            "log",
-            UP,
-            "--kind",
-            "talk",
-            "--date",
-            "2025-03-05",
-            "--corrects",
-            &id,
-        ],
-    );
+    let msg = refused(talk(UP, DAY, &["--corrects", &id]));
     assert!(msg.contains(SAME) && msg.contains(UP), "{msg}");
     assert_eq!(e.state(), before);
     // A correction of a contact already corrected: who, when, which id now.
-    let fixed = e.ok(
-        "2025-03-05",
-        &[
-            "log",
-            SAME,
-            "--kind",
-            "talk",
-            "--date",
-            "2025-03-05",
-            "--note",
-            "fixed",
-            "--corrects",
-            &id,
-        ],
-    );
+    let fixed = ok(talk(SAME, DAY, &["--note", "fixed", "--corrects", &id]));
     let before = e.state();
-    let msg = e.refused(
-        "2025-03-05",
-        &[
-            "log",
-            SAME,
-            "--kind",
-            "talk",
-            "--date",
-            "2025-03-05",
-            "--corrects",
-            &id,
-        ],
-    );
+    let msg = refused(talk(SAME, DAY, &["--corrects", &id]));
     assert!(
-        msg.contains("tester") && msg.contains(&format!("--corrects {}", fixed.trim())),
+        msg.contains("tester") && msg.contains(&format!("--corrects {fixed}")),
         "{msg}"
     );
     assert!(!msg.contains("cannot read"), "{msg}");
     assert_eq!(e.state(), before);
     // --corrects with --next creates the agreed talk.
-    e.ok(
-        "2025-03-05",
-        &[
-            "log",
-            SAME,
-            "--kind",
-            "talk",
-            "--date",
-            "2025-03-05",
-            "--corrects",
-            fixed.trim(),
-            "--next",
-            "2025-03-12",
-        ],
-    );
+    ok(talk(
+        SAME,
+        DAY,
+        &["--corrects", &fixed, "--next", "2025-03-12"],
+    ));
     assert_eq!(
         e.count("SELECT count(*) FROM schedules WHERE source = 'manual' AND cadence = 'once:6'"),
         1

@@ -74,20 +74,36 @@ impl Cells<'_> {
     }
 }
 
-fn header(
-    ws: &mut Worksheet,
-    bold: &Format,
-    cols: &[(&str, &str)],
+/// The workbook being built, with what every sheet shares.
+struct Book {
+    wb: Workbook,
     lang: Lang,
-    widths: &[f64],
-) -> anyhow::Result<()> {
-    for (c, ((zh, en), w)) in cols.iter().zip(widths).enumerate() {
-        let c = u16::try_from(c)?;
-        ws.write_string_with_format(0, c, lang.pick(zh, en), bold)?;
-        ws.set_column_width(c, *w)?;
+    bold: Format,
+    /// (student, field) of every cell cut at Excel's limit.
+    cut: Vec<(String, String)>,
+}
+
+impl Book {
+    /// A new sheet with its bold, frozen header row.
+    fn sheet(
+        &mut self,
+        (zh, en): (&str, &str),
+        cols: &[(&str, &str)],
+        widths: &[f64],
+    ) -> anyhow::Result<Cells<'_>> {
+        let lang = self.lang;
+        let ws = self.wb.add_worksheet().set_name(lang.pick(zh, en))?;
+        for (c, ((zh, en), w)) in cols.iter().zip(widths).enumerate() {
+            let c = u16::try_from(c)?;
+            ws.write_string_with_format(0, c, lang.pick(zh, en), &self.bold)?;
+            ws.set_column_width(c, *w)?;
+        }
+        ws.set_freeze_panes(1, 0)?;
+        Ok(Cells {
+            ws,
+            cut: &mut self.cut,
+        })
     }
-    ws.set_freeze_panes(1, 0)?;
-    Ok(())
 }
 
 fn tier_name<'a>(r: &'a Roster, e: &crate::policy::Evaluation, lang: Lang) -> &'a str {
@@ -97,7 +113,7 @@ fn tier_name<'a>(r: &'a Roster, e: &crate::policy::Evaluation, lang: Lang) -> &'
 }
 
 /// The rows of the workbook: warned students (or all), most severe first, then class and id.
-fn listed(r: &Roster, all: bool) -> Vec<&(crate::model::Student, crate::policy::Evaluation)> {
+fn listed(r: &Roster, all: bool) -> Vec<&Row> {
     let mut rows: Vec<_> = r
         .rows
         .iter()
@@ -112,17 +128,10 @@ fn listed(r: &Roster, all: bool) -> Vec<&(crate::model::Student, crate::policy::
     rows
 }
 
-fn students_sheet(
-    wb: &mut Workbook,
-    r: &Roster,
-    rows: &[&(crate::model::Student, crate::policy::Evaluation)],
-    lang: Lang,
-    bold: &Format,
-    cut: &mut Vec<(String, String)>,
-) -> anyhow::Result<()> {
-    let ws = wb
-        .add_worksheet()
-        .set_name(lang.pick("预警名单", "Warnings"))?;
+type Row = (crate::model::Student, crate::policy::Evaluation);
+
+fn students_sheet(book: &mut Book, r: &Roster, rows: &[&Row]) -> anyhow::Result<()> {
+    let lang = book.lang;
     let cols = [
         ("学号", "Student id"),
         ("姓名", "Name"),
@@ -134,14 +143,11 @@ fn students_sheet(
         ("延续", "Carried"),
         ("原因", "Reasons"),
     ];
-    header(
-        ws,
-        bold,
+    let mut cells = book.sheet(
+        ("预警名单", "Warnings"),
         &cols,
-        lang,
         &[12.0, 10.0, 12.0, 10.0, 10.0, 12.0, 10.0, 6.0, 80.0],
     )?;
-    let mut cells = Cells { ws, cut };
     for (i, (s, e)) in rows.iter().enumerate() {
         let status: Vec<&str> = e
             .status
@@ -187,17 +193,12 @@ fn students_sheet(
 /// Every course each listed student is still failing (not only the courses behind the
 /// winning tier's conditions), with the conditions that counted it.
 fn courses_sheet(
-    wb: &mut Workbook,
+    book: &mut Book,
     db: &crate::db::Db,
     r: &Roster,
-    rows: &[&(crate::model::Student, crate::policy::Evaluation)],
-    lang: Lang,
-    bold: &Format,
-    cut: &mut Vec<(String, String)>,
+    rows: &[&Row],
 ) -> anyhow::Result<()> {
-    let ws = wb
-        .add_worksheet()
-        .set_name(lang.pick("不及格课程", "Failed courses"))?;
+    let lang = book.lang;
     let cols = [
         ("学号", "Student id"),
         ("姓名", "Name"),
@@ -209,14 +210,11 @@ fn courses_sheet(
         ("成绩", "Result"),
         ("条件", "Condition"),
     ];
-    header(
-        ws,
-        bold,
+    let mut cells = book.sheet(
+        ("不及格课程", "Failed courses"),
         &cols,
-        lang,
         &[12.0, 10.0, 12.0, 10.0, 24.0, 12.0, 6.0, 8.0, 40.0],
     )?;
-    let mut cells = Cells { ws, cut };
     let mut row = 1u32;
     for (s, e) in rows {
         let Some(facts) = db.load_student_facts(&s.student_id, r.term)? else {
@@ -260,16 +258,8 @@ fn courses_sheet(
     Ok(())
 }
 
-fn contacts_sheet(
-    wb: &mut Workbook,
-    db: &crate::db::Db,
-    lang: Lang,
-    bold: &Format,
-    cut: &mut Vec<(String, String)>,
-) -> anyhow::Result<()> {
-    let ws = wb
-        .add_worksheet()
-        .set_name(lang.pick("联系记录", "Contacts"))?;
+fn contacts_sheet(book: &mut Book, db: &crate::db::Db) -> anyhow::Result<()> {
+    let lang = book.lang;
     let cols = [
         ("时间", "At"),
         ("学号", "Student id"),
@@ -283,16 +273,13 @@ fn contacts_sheet(
         ("约定措施", "Actions"),
         ("记录人", "By"),
     ];
-    header(
-        ws,
-        bold,
+    let mut cells = book.sheet(
+        ("联系记录", "Contacts"),
         &cols,
-        lang,
         &[
             17.0, 12.0, 10.0, 10.0, 8.0, 8.0, 10.0, 40.0, 30.0, 30.0, 10.0,
         ],
     )?;
-    let mut cells = Cells { ws, cut };
     for (i, c) in db.contacts(None, false)?.iter().enumerate() {
         cells.row(
             u32::try_from(i + 1)?,
@@ -335,17 +322,21 @@ fn workbook(ctx: &Ctx, a: &Args) -> anyhow::Result<ExitCode> {
     let roster = assess(&db, policy, term)?;
     let lang = ctx.lang;
     let rows = listed(&roster, a.all);
-    let mut wb = Workbook::new();
-    let bold = Format::new().set_bold();
-    let mut cut = Vec::new();
-    students_sheet(&mut wb, &roster, &rows, lang, &bold, &mut cut)?;
-    courses_sheet(&mut wb, &db, &roster, &rows, lang, &bold, &mut cut)?;
-    contacts_sheet(&mut wb, &db, lang, &bold, &mut cut)?;
+    let mut book = Book {
+        wb: Workbook::new(),
+        lang,
+        bold: Format::new().set_bold(),
+        cut: Vec::new(),
+    };
+    students_sheet(&mut book, &roster, &rows)?;
+    courses_sheet(&mut book, &db, &roster, &rows)?;
+    contacts_sheet(&mut book, &db)?;
     let out = crate::outfile::OutFile::create(&a.out, rules)?;
-    wb.save(out.path())
+    book.wb
+        .save(out.path())
         .with_context(|| format!("writing {}", a.out.display()))?;
     let written = out.finish()?;
-    for (who, field) in &cut {
+    for (who, field) in &book.cut {
         eprintln!(
             "{}",
             lang.pick(
