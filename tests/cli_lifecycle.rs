@@ -85,6 +85,14 @@ impl Env {
     fn count(&self, sql: &str) -> i64 {
         self.sql().query_row(sql, [], |r| r.get(0)).unwrap()
     }
+    /// Runs a command that must be refused and write nothing; returns the message.
+    fn refuses(&self, today: &str, args: &[String]) -> String {
+        let before = self.state();
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let msg = self.refused(today, &args);
+        assert_eq!(self.state(), before, "{args:?} wrote something");
+        msg
+    }
     /// Every row of every table that follow-ups write, to prove a refusal wrote nothing.
     fn state(&self) -> Vec<i64> {
         [
@@ -569,53 +577,22 @@ fn contact_exemption_and_term_refusals_write_nothing() {
         1
     );
     // Exemptions: not warned; twice.
-    let before = e.state();
-    let msg = e.refused(
-        "2025-03-05",
-        &["exempt", "add", NEVER, "--term", T1, "--reason", "leave"],
-    );
+    let exempt =
+        |who: &str| ["exempt", "add", who, "--term", T1, "--reason", "leave"].map(String::from);
+    let msg = e.refuses(DAY, &exempt(NEVER));
     assert!(msg.contains("not warned"), "{msg}");
-    assert_eq!(e.state(), before);
-    e.ok(
-        "2025-03-05",
-        &["exempt", "add", SAME, "--term", T1, "--reason", "leave"],
-    );
     let before = e.state();
-    let msg = e.refused(
-        "2025-03-05",
-        &["exempt", "add", SAME, "--term", T1, "--reason", "leave"],
-    );
+    ok(exempt(SAME).to_vec());
+    assert_ne!(e.state(), before);
+    let msg = e.refuses(DAY, &exempt(SAME));
     assert!(msg.contains("already exempt"), "{msg}");
-    assert_eq!(e.state(), before);
     // Term dates overlapping another term.
-    e.ok(
-        "2025-03-05",
-        &[
-            "term",
-            "set",
-            T2,
-            "--start",
-            "2025-02-20",
-            "--end",
-            "2025-07-10",
-        ],
-    );
-    let before_term = e.state();
-    assert_ne!(before_term, before);
-    let msg = e.refused(
-        "2025-03-05",
-        &[
-            "term",
-            "set",
-            T3,
-            "--start",
-            "2025-07-01",
-            "--end",
-            "2026-01-15",
-        ],
-    );
+    let term_set = |t: &str, start: &str, end: &str| {
+        ["term", "set", t, "--start", start, "--end", end].map(String::from)
+    };
+    ok(term_set(T2, "2025-02-20", "2025-07-10").to_vec());
+    let msg = e.refuses(DAY, &term_set(T3, "2025-07-01", "2026-01-15"));
     assert!(msg.contains("overlaps") && msg.contains(T2), "{msg}");
-    assert_eq!(e.state(), before_term);
 }
 
 #[test]
