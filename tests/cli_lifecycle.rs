@@ -85,6 +85,18 @@ impl Env {
     fn count(&self, sql: &str) -> i64 {
         self.sql().query_row(sql, [], |r| r.get(0)).unwrap()
     }
+    /// T2's workbook (English sheet names), opened; and what the export said on stderr.
+    fn workbook(&self) -> (calamine::Xlsx<std::io::BufReader<std::fs::File>>, String) {
+        let out = self.dir.path().join("w.xlsx");
+        let run = self
+            .cmd("2025-09-10")
+            .args(["--lang", "en", "export", "workbook", "--term", T2, "--out"])
+            .arg(&out)
+            .assert()
+            .success();
+        let err = String::from_utf8(run.get_output().stderr.clone()).unwrap();
+        (calamine::open_workbook(&out).unwrap(), err)
+    }
     /// Runs a command that must be refused and write nothing; returns the message.
     fn refuses(&self, today: &str, args: &[String]) -> String {
         let before = self.state();
@@ -666,7 +678,7 @@ fn export_refuses_the_database_an_existing_file_and_a_missing_folder() {
 
 #[test]
 fn formula_and_escape_names_are_neutralised_in_csv_and_xlsx() {
-    use calamine::{Data, Reader, Xlsx, open_workbook};
+    use calamine::{Data, Reader};
     let e = Env::new();
     // A contact note with an escape sequence, for the contact sheet.
     e.ok(
@@ -690,19 +702,7 @@ fn formula_and_escape_names_are_neutralised_in_csv_and_xlsx() {
         .unwrap_or_else(|| panic!("{csv}"));
     assert!(line.contains("'=HYPERLINK"), "{line}");
 
-    let out = e.dir.path().join("w.xlsx");
-    e.ok(
-        "2025-09-10",
-        &[
-            "export",
-            "workbook",
-            "--term",
-            T2,
-            "--out",
-            &out.display().to_string(),
-        ],
-    );
-    let mut wb: Xlsx<_> = open_workbook(&out).unwrap();
+    let (mut wb, _) = e.workbook();
     let names = wb.sheet_names().to_vec();
     let mut seen_name = false;
     let mut seen_note = false;
@@ -726,23 +726,9 @@ fn formula_and_escape_names_are_neutralised_in_csv_and_xlsx() {
 
 #[test]
 fn the_failed_courses_sheet_lists_every_course_still_failed() {
-    use calamine::{Reader, Xlsx, open_workbook};
+    use calamine::Reader;
     let e = Env::new();
-    let out = e.dir.path().join("w.xlsx");
-    e.ok(
-        "2025-09-10",
-        &[
-            "--lang",
-            "en",
-            "export",
-            "workbook",
-            "--term",
-            T2,
-            "--out",
-            &out.display().to_string(),
-        ],
-    );
-    let mut wb: Xlsx<_> = open_workbook(&out).unwrap();
+    let (mut wb, _) = e.workbook();
     let range = wb.worksheet_range("Failed courses").unwrap();
     let codes = |student: &str| -> Vec<String> {
         range
@@ -759,7 +745,7 @@ fn the_failed_courses_sheet_lists_every_course_still_failed() {
 
 #[test]
 fn text_over_the_excel_cell_limit_is_cut_and_named() {
-    use calamine::{Reader, Xlsx, open_workbook};
+    use calamine::Reader;
     let e = Env::new();
     e.ok(
         "2025-09-10",
@@ -769,19 +755,11 @@ fn text_over_the_excel_cell_limit_is_cut_and_named() {
     e.sql()
         .execute("UPDATE contacts SET summary = ?1", [&"谈".repeat(40_000)])
         .unwrap();
-    let out = e.dir.path().join("w.xlsx");
-    let run = e
-        .cmd("2025-09-10")
-        .args(["--lang", "en", "export", "workbook", "--term", T2, "--out"])
-        .arg(&out)
-        .assert()
-        .success();
-    let err = String::from_utf8(run.get_output().stderr.clone()).unwrap();
+    let (mut wb, err) = e.workbook();
     assert!(
         err.contains(SAME) && err.contains("Summary") && err.contains("32767"),
         "{err}"
     );
-    let mut wb: Xlsx<_> = open_workbook(&out).unwrap();
     let contacts = wb.worksheet_range("Contacts").unwrap();
     let cell = contacts.get_value((1, 7)).unwrap().to_string();
     assert_eq!(cell.chars().count(), 32_767);
