@@ -128,6 +128,8 @@ pub struct TierHistory {
     pub tier_index: Option<usize>,
     pub status: Vec<String>,
     pub carried: bool,
+    /// The warnings issued for the term, oldest first: each one's change, and withdrawals.
+    pub issued: Vec<crate::db::WarningRecord>,
 }
 
 /// The student page.
@@ -226,6 +228,12 @@ pub fn sanitize_detail(d: &mut StudentDetail) {
     }
     for h in &mut d.history {
         h.status.iter_mut().for_each(sanitize_in_place);
+        for w in &mut h.issued {
+            if let Some((_, reason, by)) = &mut w.withdrawn {
+                sanitize_in_place(reason);
+                sanitize_in_place(by);
+            }
+        }
     }
     for c in &mut d.contacts {
         for s in [

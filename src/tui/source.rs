@@ -177,6 +177,7 @@ impl DataSource for DbSource {
         };
         let eval = evaluate(&policy, &facts, term);
         let courses = course_outcomes(&facts, term, policy.pass_mark);
+        let issued = self.db.borrow().warning_history(id)?;
         let history = self
             .db
             .borrow()
@@ -190,6 +191,7 @@ impl DataSource for DbSource {
                     tier_index: e.tier_index,
                     status: e.status,
                     carried: e.carried,
+                    issued: issued.iter().filter(|w| w.term == t).cloned().collect(),
                 }
             })
             .collect();
