@@ -765,3 +765,60 @@ fn text_over_the_excel_cell_limit_is_cut_and_named() {
     assert_eq!(cell.chars().count(), 32_767);
     assert!(cell.ends_with('…'));
 }
+
+#[test]
+fn command_output_never_carries_escapes_from_a_file() {
+    let e = Env::new();
+    let bad = e.dir.path().join("bad.csv");
+    std::fs::write(
+        &bad,
+        "学号,学年,学期,课程代码,课程名称,课程性质,考核方式,学分,成绩,成绩性质\n\
+         2023000001,2024-2025,1,C900,课程,必修,考试,2,\u{1b}]0;pwned\u{7}\u{1b}[2J九十,正常考试\n",
+    )
+    .unwrap();
+    let run = e
+        .cmd("2025-03-05")
+        .args(["import", "grades"])
+        .arg(&bad)
+        .assert()
+        .code(1);
+    let out = run.get_output();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(text.contains("九十"), "the value is still named: {text}");
+    assert!(
+        !text.contains('\u{1b}') && !text.contains('\u{7}'),
+        "{text:?}"
+    );
+}
+
+#[test]
+fn reissuing_an_earlier_term_with_force_never_doubles_a_weekly_talk() {
+    let e = Env::new();
+    e.issue(T1, "2025-03-03");
+    e.issue(T2, "2025-09-08");
+    let out = e.ok(
+        "2025-09-15",
+        &[
+            "issue",
+            "--term",
+            T1,
+            "--date",
+            "2025-09-15",
+            "--force",
+            "--yes",
+        ],
+    );
+    assert!(out.contains("issued"), "{out}");
+    for s in [SAME, UP, DOWN, NEW, LIFTED] {
+        assert!(weekly_class_teacher(&e.open_obligations(s)) <= 1, "{s}");
+    }
+    assert_eq!(
+        weekly_class_teacher(&e.open_obligations(LIFTED)),
+        1,
+        "warned again by T1"
+    );
+}
