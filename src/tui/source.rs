@@ -226,6 +226,9 @@ impl DataSource for DbSource {
     fn write(&mut self, op: &WriteOp) -> anyhow::Result<i64> {
         match op {
             WriteOp::LogContact(c) => {
+                // The same refusals as `yujing log`: nothing after now, no text over the limit.
+                crate::app::contact::check(c, true, clock_on(self.today), self.lang)
+                    .map_err(anyhow::Error::msg)?;
                 let next = crate::followup::next_talk_schedule(c, next_talk_note(self.lang));
                 Ok(self.db.get_mut().log_contact(c, next.as_ref())?.0)
             }
