@@ -545,6 +545,32 @@ mod tests {
     }
 
     #[test]
+    fn an_ended_obligation_is_frozen_on_its_last_day() {
+        let cal = Calendar::default();
+        let mut s = weekly(None);
+        let end = d("2025-09-17");
+        let at_end = schedule_status(&s, &[], &cal, end);
+        assert!(at_end.overdue);
+        s.ended = Some(Ending {
+            on: end,
+            change: crate::app::lifecycle::Change::Lifted,
+        });
+        for later in ["2025-09-17", "2025-10-30", "2026-06-01"] {
+            let st = schedule_status(&s, &[], &cal, d(later));
+            assert_eq!(
+                (st.overdue, st.days_overdue, st.due, st.missed),
+                (false, 0, None, at_end.missed),
+                "{later}"
+            );
+        }
+        // Before its end it is an ordinary obligation.
+        assert_eq!(
+            schedule_status(&s, &[], &cal, d("2025-09-10")),
+            schedule_status(&weekly(None), &[], &cal, d("2025-09-10"))
+        );
+    }
+
+    #[test]
     fn words_parse_ids_and_chinese() {
         assert_eq!("phone".parse::<Channel>().unwrap(), Channel::Phone);
         assert_eq!("微信".parse::<Channel>().unwrap(), Channel::Wechat);
