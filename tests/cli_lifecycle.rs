@@ -45,6 +45,13 @@ impl Env {
         e.ok("2025-03-01", &["policy", "use", "hljjz"]);
         e
     }
+    /// T1 issued at the start of the spring term, T2 at the start of the autumn term.
+    fn issued_t1_and_t2() -> Env {
+        let e = Env::new();
+        e.issue(T1, "2025-03-03");
+        e.issue(T2, "2025-09-08");
+        e
+    }
     fn db(&self) -> PathBuf {
         self.dir.path().join("t.db")
     }
@@ -408,9 +415,7 @@ fn issue_refusals_and_the_question_without_a_terminal() {
 
 #[test]
 fn withdrawal_marks_history_ends_obligations_and_allows_reissue() {
-    let e = Env::new();
-    e.issue(T1, "2025-03-03");
-    e.issue(T2, "2025-09-08");
+    let e = Env::issued_t1_and_t2();
     // Refusals: unknown student, a student with no warning for the term, no --yes.
     let before = e.state();
     let msg = e.refused(
@@ -797,9 +802,7 @@ fn command_output_never_carries_escapes_from_a_file() {
 
 #[test]
 fn reissuing_an_earlier_term_with_force_never_doubles_a_weekly_talk() {
-    let e = Env::new();
-    e.issue(T1, "2025-03-03");
-    e.issue(T2, "2025-09-08");
+    let e = Env::issued_t1_and_t2();
     let out = e.ok(
         "2025-09-15",
         &[
