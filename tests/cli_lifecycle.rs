@@ -416,52 +416,38 @@ fn issue_refusals_and_the_question_without_a_terminal() {
 #[test]
 fn withdrawal_marks_history_ends_obligations_and_allows_reissue() {
     let e = Env::issued_t1_and_t2();
-    // Refusals: unknown student, a student with no warning for the term, no --yes.
-    let before = e.state();
-    let msg = e.refused(
+    let withdraw = |more: &[&str]| -> Vec<String> {
+        ["issue", "withdraw", "--term", T2]
+            .iter()
+            .chain(more)
+            .map(|s| s.to_string())
+            .collect()
+    };
+    let ok = |today: &str, args: Vec<String>| {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        e.ok(today, &args)
+    };
+    // Refusals: a student with no warning for the term, no --yes.
+    let msg = e.refuses(
         "2025-09-10",
-        &[
-            "issue",
-            "withdraw",
-            "--term",
-            T2,
-            "--student",
-            NEVER,
-            "--reason",
-            "x",
-            "--yes",
-        ],
+        &withdraw(&["--student", NEVER, "--reason", "x", "--yes"]),
     );
     assert!(msg.contains(NEVER), "{msg}");
-    let msg = e.refused(
-        "2025-09-10",
-        &[
-            "issue",
-            "withdraw",
-            "--term",
-            T2,
-            "--reason",
-            "wrong grades file",
-        ],
-    );
+    let msg = e.refuses("2025-09-10", &withdraw(&["--reason", "wrong grades file"]));
     assert!(msg.contains("--yes"), "{msg}");
-    assert_eq!(e.state(), before);
 
-    let out = e.ok(
+    let both = format!("{UP},{SAME}");
+    let out = ok(
         "2025-09-10",
-        &[
-            "issue",
-            "withdraw",
-            "--term",
-            T2,
+        withdraw(&[
             "--student",
-            &format!("{UP},{SAME}"),
+            &both,
             "--student",
             DOWN,
             "--reason",
             "wrong grades file",
             "--yes",
-        ],
+        ]),
     );
     assert!(out.contains("withdrew 3"), "{out}");
     for s in [UP, SAME, DOWN] {
@@ -483,18 +469,9 @@ fn withdrawal_marks_history_ends_obligations_and_allows_reissue() {
     assert!(c.contains(&format!("warnings of {UP}")), "{c}");
     // The whole term; then T2 is no longer the newest: T1 may be issued without --force, and
     // T2 issued again.
-    e.ok(
-        "2025-09-11",
-        &[
-            "issue",
-            "withdraw",
-            "--term",
-            T2,
-            "--reason",
-            "all of it",
-            "--yes",
-        ],
-    );
+    ok("2025-09-11", withdraw(&["--reason", "all of it", "--yes"]));
+    let out = e.ok("2025-09-11", &["issue", "--term", T1, "--yes"]);
+    assert!(out.contains("nothing to do"), "{out}");
     assert_eq!(
         e.count("SELECT count(*) FROM warnings WHERE term = 20242 AND withdrawn_on IS NULL"),
         0
