@@ -15,12 +15,22 @@ use crate::roster::{Roster, assess, resolve_policy, resolve_term};
 use super::Ctx;
 
 #[derive(Debug, clap::Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct Args {
+    #[command(subcommand)]
+    pub sub: Option<Sub>,
     /// The workbook to write (.xlsx).
-    pub file: PathBuf,
+    #[arg(required = true)]
+    pub file: Option<PathBuf>,
     /// List students with no warning too.
     #[arg(long)]
     pub all: bool,
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum Sub {
+    /// The summary list of warned students (汇总表): a sheet per class and one for the college.
+    Summary(super::summary::Args),
 }
 
 fn header(
@@ -240,6 +250,11 @@ fn contacts_sheet(
 }
 
 pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
+    let file = match (a.sub, a.file) {
+        (Some(Sub::Summary(s)), _) => return super::summary::run(ctx, s),
+        (None, Some(f)) => f,
+        (None, None) => anyhow::bail!("export: name the workbook to write"),
+    };
     let db = ctx.open_db()?;
     let policy = resolve_policy(&db, ctx.policy.as_deref())?;
     let term = resolve_term(&db, ctx.term.as_deref())?;
@@ -251,22 +266,22 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
     courses_sheet(&mut wb, &roster, lang, &bold)?;
     contacts_sheet(&mut wb, &db, lang, &bold)?;
     // Written beside the target and renamed over it, so a full disk never leaves half a file.
-    let tmp = a.file.with_extension("xlsx.part");
+    let tmp = file.with_extension("xlsx.part");
     wb.save(&tmp)
         .with_context(|| format!("writing {}", tmp.display()))?;
-    std::fs::rename(&tmp, &a.file).with_context(|| format!("writing {}", a.file.display()))?;
+    std::fs::rename(&tmp, &file).with_context(|| format!("writing {}", file.display()))?;
     println!(
         "{}",
         lang.pick(
             &format!(
                 "{}：{term} {} 名学生（策略 {}）",
-                a.file.display(),
+                file.display(),
                 n,
                 roster.policy.id
             ),
             &format!(
                 "{}: {n} students for {term} (policy {})",
-                a.file.display(),
+                file.display(),
                 roster.policy.id
             )
         )

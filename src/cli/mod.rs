@@ -2,7 +2,9 @@
 //! [`main`]. Errors reach the user as one clear line on standard error and exit status 1.
 
 mod agenda;
+mod compare;
 mod contacts;
+mod coverage;
 mod demo;
 mod evaluate;
 mod exempt;
@@ -15,6 +17,7 @@ mod output;
 mod policy;
 mod report;
 mod schedule;
+mod summary;
 mod term;
 
 use std::path::PathBuf;
@@ -85,8 +88,10 @@ pub enum Command {
     /// Exempt a warned student for a term, list and lift exemptions.
     #[command(subcommand)]
     Exempt(exempt::Cmd),
-    /// Term-end report: of the students warned for --term, who came off the list.
+    /// Term-end effectiveness analysis: how the warnings of --term turned out, by tier, counsellor, class.
     Report(report::Args),
+    /// Monthly talk coverage per counsellor and class teacher, shortfalls marked.
+    Coverage(coverage::Args),
 }
 
 /// Output of commands that print records.
@@ -152,6 +157,7 @@ pub fn main() -> ExitCode {
         Some(Command::Issue(a)) => issue::run(&ctx, a),
         Some(Command::Exempt(c)) => exempt::run(&ctx, c),
         Some(Command::Report(a)) => report::run(&ctx, a),
+        Some(Command::Coverage(a)) => coverage::run(&ctx, a),
     };
     match result {
         Ok(code) => code,

@@ -1,0 +1,299 @@
+//! The term-end effectiveness analysis (帮扶效果分析): for the warnings issued for term T,
+//! where each student stands at a later term, how their obligations were kept and how many
+//! talks were logged — per student, and by class, counsellor and tier.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use super::{Change, Kept, Obligations, classify};
+use crate::db::{Db, IssuedWarning};
+use crate::followup::{Calendar, Contact, Schedule, schedule_status};
+use crate::model::{Student, Term};
+use crate::policy::{ContactKind, Evaluation, Policy};
+
+/// One warned student's outcome.
+#[derive(Debug, Clone, Serialize)]
+pub struct Outcome {
+    pub student_id: String,
+    pub name: String,
+    pub class: String,
+    pub counsellor: String,
+    /// The tier issued for T (its id).
+    pub tier: String,
+    /// The tier at the later term, if any.
+    pub now: Option<String>,
+    pub change: Change,
+    pub obligations: Obligations,
+    pub talks: u32,
+}
+
+/// Figures for a group of warned students.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Group {
+    pub key: String,
+    pub warned: u32,
+    /// Every outcome id, zero or not, so a reader never has to guess a missing key.
+    pub changes: BTreeMap<&'static str, u32>,
+    pub obligations: Obligations,
+    pub talks: u32,
+    pub talks_per_student: f64,
+}
+
+impl Group {
+    fn new(key: &str) -> Group {
+        Group {
+            key: key.to_string(),
+            changes: Change::OUTCOMES.iter().map(|c| (c.id(), 0)).collect(),
+            ..Group::default()
+        }
+    }
+
+    fn add(&mut self, o: &Outcome) {
+        self.warned += 1;
+        *self.changes.entry(o.change.id()).or_default() += 1;
+        self.obligations.merge(&o.obligations);
+        self.talks += o.talks;
+        self.talks_per_student = f64::from(self.talks) / f64::from(self.warned);
+    }
+
+    pub fn count(&self, c: Change) -> u32 {
+        self.changes.get(c.id()).copied().unwrap_or(0)
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Analysis {
+    pub term: String,
+    pub against: String,
+    pub policy: String,
+    /// Obligations and talks are counted up to this day.
+    pub as_of: NaiveDate,
+    pub total: Group,
+    pub by_class: Vec<Group>,
+    pub by_counsellor: Vec<Group>,
+    /// Least severe tier first, as the policy lists them.
+    pub by_tier: Vec<Group>,
+    pub students: Vec<Outcome>,
+}
+
+/// Everything the analysis reads, gathered so the counting stays pure.
+pub struct Inputs<'a> {
+    pub policy: &'a Policy,
+    pub term: Term,
+    pub against: Term,
+    pub today: NaiveDate,
+    pub students: &'a [Student],
+    pub issued: &'a [IssuedWarning],
+    /// Evaluations at `against`, by student id.
+    pub now: &'a HashMap<String, Evaluation>,
+    pub exempt: &'a std::collections::HashSet<String>,
+    pub contacts: &'a [Contact],
+    pub schedules: &'a [Schedule],
+    pub calendar: &'a Calendar,
+}
+
+fn grouped(outcomes: &[Outcome], key: impl Fn(&Outcome) -> String) -> Vec<Group> {
+    let mut m: BTreeMap<String, Group> = BTreeMap::new();
+    for o in outcomes {
+        let k = key(o);
+        m.entry(k.clone()).or_insert_with(|| Group::new(&k)).add(o);
+    }
+    m.into_values().collect()
+}
+
+pub fn analyse(i: &Inputs) -> Analysis {
+    let by_id: HashMap<&str, &Student> = i
+        .students
+        .iter()
+        .map(|s| (s.student_id.as_str(), s))
+        .collect();
+    let mut contacts: HashMap<&str, Vec<&Contact>> = HashMap::new();
+    for c in i.contacts.iter().filter(|c| c.superseded_by.is_none()) {
+        contacts.entry(c.student_id.as_str()).or_default().push(c);
+    }
+    let mut schedules: HashMap<&str, Vec<&Schedule>> = HashMap::new();
+    for s in i.schedules {
+        schedules.entry(s.student_id.as_str()).or_default().push(s);
+    }
+    let mut students = Vec::new();
+    for w in i.issued.iter().filter(|w| !w.tier.is_empty()) {
+        let empty = Student::default();
+        let s = by_id.get(w.student_id.as_str()).copied().unwrap_or(&empty);
+        let mine: Vec<&Contact> = contacts
+            .get(w.student_id.as_str())
+            .map(|v| {
+                v.iter()
+                    .copied()
+                    .filter(|c| (w.issued_on..=i.today).contains(&c.at.date()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut obligations = Obligations::default();
+        // The obligations this warning brought: those running from its issue on.
+        for sc in schedules
+            .get(w.student_id.as_str())
+            .into_iter()
+            .flatten()
+            .filter(|sc| sc.from >= w.issued_on && sc.from <= i.today)
+        {
+            obligations.add(Kept::of(&schedule_status(sc, &mine, i.calendar, i.today)));
+        }
+        let talks = mine.iter().filter(|c| c.kind == ContactKind::Talk).count();
+        let now = i.now.get(&w.student_id);
+        students.push(Outcome {
+            student_id: w.student_id.clone(),
+            name: s.name.clone(),
+            class: s.class.clone(),
+            counsellor: s.counsellor.clone(),
+            tier: w.tier.clone(),
+            now: now.and_then(|e| e.tier.clone()),
+            change: classify(w.severity, now, i.exempt.contains(&w.student_id)),
+            obligations,
+            talks: u32::try_from(talks).unwrap_or(u32::MAX),
+        });
+    }
+    let mut total = Group::new("");
+    for o in &students {
+        total.add(o);
+    }
+    let tier_groups = grouped(&students, |o| o.tier.clone());
+    let by_tier = i
+        .policy
+        .tiers
+        .iter()
+        .filter_map(|t| tier_groups.iter().find(|g| g.key == t.id).cloned())
+        // A tier the policy no longer has (issued under an older version) still shows.
+        .chain(
+            tier_groups
+                .iter()
+                .filter(|g| !i.policy.tiers.iter().any(|t| t.id == g.key))
+                .cloned(),
+        )
+        .collect();
+    Analysis {
+        term: i.term.to_string(),
+        against: i.against.to_string(),
+        policy: i.policy.id.clone(),
+        as_of: i.today,
+        total,
+        by_class: grouped(&students, |o| o.class.clone()),
+        by_counsellor: grouped(&students, |o| o.counsellor.clone()),
+        by_tier,
+        students,
+    }
+}
+
+/// Reads what [`analyse`] needs and runs it.
+pub fn load(
+    db: &Db,
+    policy: Policy,
+    term: Term,
+    against: Term,
+    today: NaiveDate,
+) -> anyhow::Result<Analysis> {
+    let issued = db.issued_warnings(term)?;
+    anyhow::ensure!(
+        !issued.is_empty(),
+        "no warnings were issued for {term}: `yujing issue --term {term}` first"
+    );
+    let roster = crate::roster::assess(db, policy, against)?;
+    let now: HashMap<String, Evaluation> = roster
+        .rows
+        .iter()
+        .map(|(s, e)| (s.student_id.clone(), e.clone()))
+        .collect();
+    let students: Vec<Student> = roster.rows.into_iter().map(|(s, _)| s).collect();
+    let (calendar, _) = crate::roster::calendar(db, today)?;
+    Ok(analyse(&Inputs {
+        policy: &roster.policy,
+        term,
+        against,
+        today,
+        students: &students,
+        issued: &issued,
+        now: &now,
+        exempt: &crate::roster::exempt_today(db, today)?,
+        contacts: &db.contacts(None, false)?,
+        schedules: &db.schedules(None)?,
+        calendar: &calendar,
+    }))
+}
+
+/// The term to compare with: `--against`, else the first term after T holding grades.
+pub fn against_term(db: &Db, term: Term, arg: Option<&str>) -> anyhow::Result<Term> {
+    use anyhow::Context;
+    match arg {
+        Some(t) => {
+            let t: Term = t.parse()?;
+            anyhow::ensure!(t > term, "--against {t}: must be a term after {term}");
+            Ok(t)
+        }
+        None => db
+            .terms_with_grades()?
+            .into_iter()
+            .find(|t| *t > term)
+            .with_context(|| {
+                format!(
+                    "no grades after {term} yet: import the next term's grades, or pass --against TERM"
+                )
+            }),
+    }
+}
+
+/// The columns of a group's figures after its name, for every format.
+pub fn group_header(lang: crate::locale::Lang) -> Vec<&'static str> {
+    let mut h = vec![lang.pick("预警人数", "warned")];
+    h.extend(Change::OUTCOMES.iter().map(|c| c.label(lang)));
+    h.extend([
+        lang.pick("按时完成", "on time"),
+        lang.pick("逾期补做", "late"),
+        lang.pick("未完成", "missed"),
+        lang.pick("谈话次数", "talks"),
+        lang.pick("人均谈话", "talks/student"),
+    ]);
+    h
+}
+
+/// A group's figures in [`group_header`]'s order.
+pub fn group_values(g: &Group) -> Vec<f64> {
+    let mut v = vec![f64::from(g.warned)];
+    v.extend(Change::OUTCOMES.iter().map(|c| f64::from(g.count(*c))));
+    v.extend([
+        f64::from(g.obligations.on_time),
+        f64::from(g.obligations.late),
+        f64::from(g.obligations.missed),
+        f64::from(g.talks),
+        (g.talks_per_student * 100.0).round() / 100.0,
+    ]);
+    v
+}
+
+/// A tier id as people call it under `policy`.
+pub fn tier_name<'p>(policy: &'p Policy, id: &'p str, lang: crate::locale::Lang) -> &'p str {
+    policy
+        .tiers
+        .iter()
+        .find(|t| t.id == id)
+        .map_or(id, |t| lang.pick(&t.zh, &t.en))
+}
+
+/// The newest analysis there is: the latest term with warnings issued and grades after it,
+/// against the first term after it with grades. None before there is one.
+pub fn latest(db: &Db, policy: Policy, today: NaiveDate) -> anyhow::Result<Option<Analysis>> {
+    let terms = db.terms_with_grades()?;
+    for (k, term) in terms.iter().enumerate().rev() {
+        let Some(&against) = terms.get(k + 1) else {
+            continue;
+        };
+        if db
+            .issued_warnings(*term)?
+            .iter()
+            .any(|w| !w.tier.is_empty())
+        {
+            return load(db, policy, *term, against, today).map(Some);
+        }
+    }
+    Ok(None)
+}
