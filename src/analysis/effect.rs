@@ -297,3 +297,48 @@ pub fn latest(db: &Db, policy: Policy, today: NaiveDate) -> anyhow::Result<Optio
     }
     Ok(None)
 }
+
+/// Which breakdown a [`Section`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Breakdown {
+    Tier,
+    Counsellor,
+    Class,
+}
+
+/// A breakdown as shown: its title, the name of its first column, its groups by label.
+pub struct Section<'a> {
+    pub breakdown: Breakdown,
+    pub title: &'static str,
+    pub first: &'static str,
+    pub groups: Vec<(String, &'a Group)>,
+}
+
+/// The three breakdowns in the order every format shows them: tier, counsellor, class.
+pub fn sections<'a>(a: &'a Analysis, p: &Policy, lang: crate::locale::Lang) -> [Section<'a>; 3] {
+    let named = |gs: &'a [Group]| gs.iter().map(|g| (g.key.clone(), g)).collect();
+    [
+        Section {
+            breakdown: Breakdown::Tier,
+            title: lang.pick("按等级", "By tier"),
+            first: lang.pick("预警等级", "Tier"),
+            groups: a
+                .by_tier
+                .iter()
+                .map(|g| (tier_name(p, &g.key, lang).to_string(), g))
+                .collect(),
+        },
+        Section {
+            breakdown: Breakdown::Counsellor,
+            title: lang.pick("按辅导员", "By counsellor"),
+            first: lang.pick("辅导员", "Counsellor"),
+            groups: named(&a.by_counsellor),
+        },
+        Section {
+            breakdown: Breakdown::Class,
+            title: lang.pick("按班级", "By class"),
+            first: lang.pick("班级", "Class"),
+            groups: named(&a.by_class),
+        },
+    ]
+}

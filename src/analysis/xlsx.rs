@@ -5,7 +5,7 @@ use std::path::Path;
 
 use rust_xlsxwriter::{Chart, ChartType, Format, Workbook, Worksheet};
 
-use super::effect::{Analysis, Group, group_header, group_values, tier_name};
+use super::effect::{Analysis, Breakdown, Group, group_header, group_values, sections, tier_name};
 use super::{Change, Obligations};
 use crate::locale::Lang;
 use crate::policy::Policy;
@@ -127,42 +127,16 @@ fn students_sheet(wb: &mut Workbook, a: &Analysis, p: &Policy, lang: Lang) -> an
     Ok(())
 }
 
-fn named(gs: &[Group]) -> Vec<(String, &Group)> {
-    gs.iter().map(|g| (g.key.clone(), g)).collect()
-}
-
 /// Writes the analysis to `path` (a fresh file: callers go through `outfile`).
 pub fn write(path: &Path, a: &Analysis, p: &Policy, lang: Lang) -> anyhow::Result<()> {
     let mut wb = Workbook::new();
-    let tiers: Vec<(String, &Group)> = a
-        .by_tier
-        .iter()
-        .map(|g| (tier_name(p, &g.key, lang).to_string(), g))
-        .collect();
-    group_sheet(
-        &mut wb,
-        lang.pick("按等级", "By tier"),
-        lang.pick("预警等级", "Tier"),
-        &tiers,
-        Plot::Outcomes,
-        lang,
-    )?;
-    group_sheet(
-        &mut wb,
-        lang.pick("按辅导员", "By counsellor"),
-        lang.pick("辅导员", "Counsellor"),
-        &named(&a.by_counsellor),
-        Plot::Obligations,
-        lang,
-    )?;
-    group_sheet(
-        &mut wb,
-        lang.pick("按班级", "By class"),
-        lang.pick("班级", "Class"),
-        &named(&a.by_class),
-        Plot::Outcomes,
-        lang,
-    )?;
+    for sec in sections(a, p, lang) {
+        let plot = match sec.breakdown {
+            Breakdown::Counsellor => Plot::Obligations,
+            Breakdown::Tier | Breakdown::Class => Plot::Outcomes,
+        };
+        group_sheet(&mut wb, sec.title, sec.first, &sec.groups, plot, lang)?;
+    }
     students_sheet(&mut wb, a, p, lang)?;
     wb.save(path)?;
     Ok(())

@@ -11,7 +11,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 
 use crate::analysis::effect::{
-    Analysis, Group, against_term, group_header, group_values, tier_name,
+    Analysis, Group, against_term, group_header, group_values, sections, tier_name,
 };
 use crate::analysis::{Change, share};
 use crate::locale::Lang;
@@ -133,31 +133,12 @@ fn write_table(out: &mut impl Write, a: &Analysis, p: &Policy, lang: Lang) -> an
             )
         )
     )?;
-    let sections: [(&str, &str, Vec<(String, &Group)>); 3] = [
-        (
-            lang.pick("按等级", "By tier"),
-            lang.pick("等级", "tier"),
-            a.by_tier
-                .iter()
-                .map(|g| (tier_name(p, &g.key, lang).to_string(), g))
-                .collect(),
-        ),
-        (
-            lang.pick("按辅导员", "By counsellor"),
-            lang.pick("辅导员", "counsellor"),
-            a.by_counsellor.iter().map(|g| (g.key.clone(), g)).collect(),
-        ),
-        (
-            lang.pick("按班级", "By class"),
-            lang.pick("班级", "class"),
-            a.by_class.iter().map(|g| (g.key.clone(), g)).collect(),
-        ),
-    ];
-    for (title, first, groups) in sections {
-        writeln!(out, "\n{title}")?;
-        let mut header = vec![first];
+    for sec in sections(a, p, lang) {
+        writeln!(out, "\n{}", sec.title)?;
+        let mut header = vec![sec.first];
         header.extend(group_header(lang));
-        let rows: Vec<Vec<String>> = groups
+        let rows: Vec<Vec<String>> = sec
+            .groups
             .iter()
             .map(|(label, g)| {
                 std::iter::once(crate::text::sanitize(label).into_owned())

@@ -107,10 +107,7 @@ impl ReportScreen {
                     .flat_map(|(l, s)| {
                         let l = l.to_string();
                         let key = l.chars().next().map(String::from).unwrap_or_default();
-                        [
-                            Span::styled(format!("{key}"), *s),
-                            Span::raw(format!("={l}  ")),
-                        ]
+                        [Span::styled(key, *s), Span::raw(format!("={l}  "))]
                     })
                     .collect::<Vec<_>>(),
             )
