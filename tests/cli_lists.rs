@@ -584,3 +584,68 @@ fn the_analysis_workbook_has_native_charts_beside_its_tables() {
         .contains("already exists")
     );
 }
+
+/// The screen as text, wide glyphs once and blanks dropped, so CJK labels read whole.
+fn screen(buf: &ratatui::buffer::Buffer) -> String {
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        for x in 0..buf.area.width {
+            out.push_str(buf[(x, y)].symbol());
+        }
+        out.push('\n');
+    }
+    out.replace(' ', "")
+}
+
+#[test]
+fn r_in_the_tui_charts_the_analysis_of_the_database() {
+    use yujing::tui::loader::{Loaded, Request};
+    use yujing::tui::{Action, App, DataSource, Lang, Theme, TuiOptions};
+
+    let e = Env::followed_up();
+    let today = chrono::NaiveDate::from_ymd_opt(2025, 7, 1).unwrap();
+    let source =
+        yujing::tui::source::DbSource::open(&e.path("t.db"), None, None, today, Lang::Zh).unwrap();
+    let mut app = App::new(
+        source.snapshot().unwrap(),
+        TuiOptions::new(Lang::Zh, Theme::mono()),
+    );
+    app.resize(80, 24);
+    app.update(Action::Report);
+    assert_eq!(app.take_requests(), [Request::Report]);
+    // Answered the way the loader thread answers.
+    let (analysis, _) = source
+        .report()
+        .unwrap()
+        .expect("T1 was issued, T2 has grades");
+    assert_eq!(
+        (analysis.term.as_str(), analysis.against.as_str()),
+        (T1, T2)
+    );
+    app.handle_event(yujing::tui::event::Event::Loaded(Loaded::Report(
+        source
+            .report()
+            .map(|r| r.map(Box::new))
+            .map_err(|e| e.to_string()),
+    )));
+    let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
+    term.draw(|f| app.draw(f)).unwrap();
+    let text = screen(term.backend().buffer());
+    for want in [
+        "帮扶效果分析",
+        "2024-2025-1→2024-2025-2",
+        "预警6",
+        "解除1",
+        "按时/逾期/未完成7/2/3",
+        "按等级的结果",
+        "一级预警",
+        "辅导员的帮扶义务",
+        "甲辅导员",
+        "乙辅导员",
+    ] {
+        assert!(text.contains(want), "{want} missing from\n{text}");
+    }
+    app.update(Action::Back);
+    term.draw(|f| app.draw(f)).unwrap();
+    assert!(!screen(term.backend().buffer()).contains("帮扶效果分析"));
+}
