@@ -92,6 +92,14 @@ impl Env {
         serde_json::from_str(&self.ok(today, args)).unwrap()
     }
 
+    /// `export summary --term T1 EXTRA… --out OUT`: the arguments, for `ok` or `fails`.
+    fn summary_args<'a>(&self, extra: &[&'a str], out: &'a Path) -> Vec<&'a str> {
+        let mut a = vec!["export", "summary", "--term", T1];
+        a.extend_from_slice(extra);
+        a.extend(["--out", out.to_str().unwrap()]);
+        a
+    }
+
     fn fails(&self, args: &[&str]) -> String {
         let out = self.cmd(LATER).args(args).assert().failure();
         String::from_utf8(out.get_output().stderr.clone()).unwrap()
@@ -133,17 +141,7 @@ const WARNED_T1: [&str; 6] = [
 fn the_summary_list_holds_exactly_the_warned_students_with_the_annex_columns() {
     let e = Env::followed_up();
     let out = e.path("汇总表.xlsx");
-    e.ok(
-        LATER,
-        &[
-            "export",
-            "summary",
-            "--term",
-            T1,
-            "--out",
-            out.to_str().unwrap(),
-        ],
-    );
+    e.ok(LATER, &e.summary_args(&[], &out));
     let mut wb: Xlsx<_> = open_workbook(&out).unwrap();
     let mut sheets = wb.sheet_names();
     assert_eq!(sheets.remove(0), "全院", "the college sheet comes first");
@@ -151,26 +149,9 @@ fn the_summary_list_holds_exactly_the_warned_students_with_the_annex_columns() {
     assert_eq!(sheets, ["化工2302", "生物2301"]);
 
     let all = rows(&mut wb, "全院");
-    assert_eq!(
-        all[0],
-        [
-            "序号",
-            "学院",
-            "专业班级",
-            "学号",
-            "姓名",
-            "预警级别",
-            "预警原因",
-            "不及格课程及学分",
-            "辅导员",
-            "班主任",
-            "本人电话",
-            "家长电话",
-            "通知编号",
-            "通知送达",
-            "回执"
-        ]
-    );
+    // 附件1's columns, in its order.
+    let annex = "序号 学院 专业班级 学号 姓名 预警级别 预警原因 不及格课程及学分 辅导员 班主任 本人电话 家长电话 通知编号 通知送达 回执";
+    assert_eq!(all[0], annex.split(' ').collect::<Vec<_>>());
     let mut ids: Vec<&str> = column(&all, "学号");
     ids.sort();
     assert_eq!(ids, WARNED_T1, "every warned student and no one else");
@@ -214,18 +195,7 @@ fn the_summary_list_as_csv_filters_by_class_and_tier_and_stays_chinese() {
     let out = e.path("s.csv");
     e.ok(
         LATER,
-        &[
-            "--lang",
-            "en",
-            "export",
-            "summary",
-            "--term",
-            T1,
-            "--class",
-            "生物2301",
-            "--out",
-            out.to_str().unwrap(),
-        ],
+        &e.summary_args(&["--lang", "en", "--class", "生物2301"], &out),
     );
     let text = std::fs::read_to_string(&out).unwrap();
     assert!(
@@ -243,78 +213,33 @@ fn the_summary_list_as_csv_filters_by_class_and_tier_and_stays_chinese() {
     );
 
     let out = e.path("l2.csv");
-    e.ok(
-        LATER,
-        &[
-            "export",
-            "summary",
-            "--term",
-            T1,
-            "--tier",
-            "level2",
-            "--out",
-            out.to_str().unwrap(),
-        ],
-    );
+    e.ok(LATER, &e.summary_args(&["--tier", "level2"], &out));
     let text = std::fs::read_to_string(&out).unwrap();
     assert_eq!(text.lines().count(), 2);
     assert!(text.contains("2023000003"));
 
     // lut-life's students confirm the list.
     let out = e.path("lut.xlsx");
-    e.ok(
-        LATER,
-        &[
-            "--policy",
-            "lut-life",
-            "export",
-            "summary",
-            "--term",
-            T1,
-            "--out",
-            out.to_str().unwrap(),
-        ],
-    );
+    e.ok(LATER, &e.summary_args(&["--policy", "lut-life"], &out));
     let mut wb: Xlsx<_> = open_workbook(&out).unwrap();
     assert_eq!(rows(&mut wb, "全院")[0].last().unwrap(), "学生确认");
 
     assert!(
-        e.fails(&[
-            "export",
-            "summary",
-            "--term",
-            T1,
-            "--out",
-            out.to_str().unwrap()
-        ])
-        .contains("already exists")
+        e.fails(&e.summary_args(&[], &out))
+            .contains("already exists")
     );
     let txt = e.path("s.txt");
     assert!(
-        e.fails(&[
-            "export",
-            "summary",
-            "--term",
-            T1,
-            "--out",
-            txt.to_str().unwrap()
-        ])
-        .contains(".xlsx or .csv")
+        e.fails(&e.summary_args(&[], &txt))
+            .contains(".xlsx or .csv")
     );
     assert!(!txt.exists());
+    let csv = e.path("x.csv");
     assert!(
-        e.fails(&[
-            "export",
-            "summary",
-            "--term",
-            T1,
-            "--tier",
-            "red",
-            "--out",
-            e.path("x.csv").to_str().unwrap()
-        ])
-        .contains("no such tier")
+        e.fails(&e.summary_args(&["--tier", "red"], &csv))
+            .contains("no such tier")
     );
+    assert!(!csv.exists());
 }
 
 #[test]
