@@ -406,15 +406,18 @@ fn term_end_report_counts_who_came_off_the_list() {
     ))
     .unwrap();
     assert_eq!(r["against"], "2024-2025-2");
-    assert_eq!(r["warned"].as_u64(), Some(warned.len() as u64));
-    assert_eq!(r["off_the_list"].as_u64(), Some(off as u64));
-    let parts: u64 = ["off_the_list", "improved", "same", "worse", "exempt"]
-        .iter()
-        .map(|k| r[k].as_u64().unwrap())
+    let t = &r["total"];
+    assert_eq!(t["warned"].as_u64(), Some(warned.len() as u64));
+    assert_eq!(t["changes"]["lifted"].as_u64(), Some(off as u64));
+    let parts: u64 = t["changes"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|n| n.as_u64().unwrap())
         .sum();
     assert_eq!(parts, warned.len() as u64);
     assert!(
-        r["missed_periods"].as_u64().unwrap() > 0,
+        t["obligations"]["missed"].as_u64().unwrap() > 0,
         "nobody logged the monthly helper talks"
     );
 }
