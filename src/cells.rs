@@ -44,6 +44,23 @@ pub fn xlsx_cell(s: &str) -> (Cow<'_, str>, bool) {
     (Cow::Owned(cut), true)
 }
 
+/// Tells, on standard error, which (student, field) cells were cut at Excel's limit.
+pub fn warn_cut(cut: &[(String, String)], lang: crate::locale::Lang) {
+    for (who, field) in cut {
+        eprintln!(
+            "{}",
+            lang.pick(
+                &format!(
+                    "注意：学生 {who} 的 {field} 超过 Excel 单元格上限 {XLSX_CELL_LIMIT} 字，已截断（…）"
+                ),
+                &format!(
+                    "warning: student {who}: {field} is longer than Excel's cell limit of {XLSX_CELL_LIMIT} characters; cut with …"
+                )
+            )
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

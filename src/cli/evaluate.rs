@@ -19,6 +19,9 @@ pub struct Args {
     /// Table only: list students with no warning too.
     #[arg(long)]
     pub all: bool,
+    /// What-if: list the students this second policy (preset id or file) warns differently.
+    #[arg(long, value_name = "ID|FILE")]
+    pub compare: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -67,6 +70,9 @@ fn reasons_text(e: &Evaluation, lang: Lang, full: bool) -> String {
 }
 
 pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
+    if let Some(b) = &a.compare {
+        return super::compare::run(ctx, b, a.format);
+    }
     let db = ctx.open_db()?;
     let policy = resolve_policy(&db, ctx.policy.as_deref())?;
     let term = resolve_term(&db, ctx.term.as_deref())?;

@@ -20,6 +20,8 @@ use super::Ctx;
 pub enum Cmd {
     /// The warned students, their failing courses and the contact log as an .xlsx workbook.
     Workbook(Args),
+    /// The summary list of warned students (汇总表): a sheet per class and one for the college.
+    Summary(super::summary::Args),
 }
 
 #[derive(Debug, clap::Args)]
@@ -306,16 +308,12 @@ fn contacts_sheet(book: &mut Book, db: &crate::db::Db) -> anyhow::Result<()> {
 pub fn run(ctx: &Ctx, c: Cmd) -> anyhow::Result<ExitCode> {
     match c {
         Cmd::Workbook(a) => workbook(ctx, &a),
+        Cmd::Summary(s) => super::summary::run(ctx, s),
     }
 }
 
 fn workbook(ctx: &Ctx, a: &Args) -> anyhow::Result<ExitCode> {
-    let rules = crate::outfile::Rules {
-        force: a.force,
-        database: Some(&ctx.db_path),
-    };
-    // Refused before any work: a wrong target costs nothing and writes nothing.
-    crate::outfile::check(&a.out, rules)?;
+    let rules = ctx.out_rules(&a.out, a.force)?;
     let db = ctx.open_db()?;
     let policy = resolve_policy(&db, ctx.policy.as_deref())?;
     let term = resolve_term(&db, ctx.term.as_deref())?;
@@ -336,21 +334,7 @@ fn workbook(ctx: &Ctx, a: &Args) -> anyhow::Result<ExitCode> {
         .save(out.path())
         .with_context(|| format!("writing {}", a.out.display()))?;
     let written = out.finish()?;
-    for (who, field) in &book.cut {
-        eprintln!(
-            "{}",
-            lang.pick(
-                &format!(
-                    "注意：学生 {who} 的 {field} 超过 Excel 单元格上限 {} 字，已截断（…）",
-                    crate::cells::XLSX_CELL_LIMIT
-                ),
-                &format!(
-                    "warning: student {who}: {field} is longer than Excel's cell limit of {} characters; cut with …",
-                    crate::cells::XLSX_CELL_LIMIT
-                )
-            )
-        );
-    }
+    crate::cells::warn_cut(&book.cut, lang);
     let n = rows.len();
     println!(
         "{}",

@@ -2,7 +2,9 @@
 //! [`main`]. Errors reach the user as one clear line on standard error and exit status 1.
 
 mod agenda;
+mod compare;
 mod contacts;
+mod coverage;
 mod demo;
 mod evaluate;
 mod exempt;
@@ -16,6 +18,7 @@ mod policy;
 mod prompt;
 mod report;
 mod schedule;
+mod summary;
 mod term;
 
 use std::path::PathBuf;
@@ -87,8 +90,10 @@ pub enum Command {
     /// Exempt a warned student for a term, list and lift exemptions.
     #[command(subcommand)]
     Exempt(exempt::Cmd),
-    /// Term-end report: of the students warned for --term, who came off the list.
+    /// Term-end effectiveness analysis: how the warnings of --term turned out, by tier, counsellor, class.
     Report(report::Args),
+    /// Monthly talk coverage per counsellor and class teacher, shortfalls marked.
+    Coverage(coverage::Args),
 }
 
 /// Output of commands that print records.
@@ -125,6 +130,21 @@ impl Ctx {
     pub fn open_db(&self) -> anyhow::Result<Db> {
         Ok(Db::open(&self.db_path)?)
     }
+
+    /// The rules for a file written for a person, with `target` checked against them now: a
+    /// wrong target is refused before any work, so it costs nothing and writes nothing.
+    pub fn out_rules(
+        &self,
+        target: &std::path::Path,
+        force: bool,
+    ) -> anyhow::Result<crate::outfile::Rules<'_>> {
+        let rules = crate::outfile::Rules {
+            force,
+            database: Some(&self.db_path),
+        };
+        crate::outfile::check(target, rules)?;
+        Ok(rules)
+    }
 }
 
 pub fn main() -> ExitCode {
@@ -154,6 +174,7 @@ pub fn main() -> ExitCode {
         Some(Command::Issue(a)) => issue::run(&ctx, a),
         Some(Command::Exempt(c)) => exempt::run(&ctx, c),
         Some(Command::Report(a)) => report::run(&ctx, a),
+        Some(Command::Coverage(a)) => coverage::run(&ctx, a),
     };
     match result {
         Ok(code) => code,

@@ -777,34 +777,59 @@ impl Db {
 
     /// One student's warnings, oldest first, withdrawn ones included.
     pub fn warning_history(&self, student: &str) -> Result<Vec<WarningRecord>, DbError> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT w.term, w.tier, w.issued_on, w.change, w.withdrawn_on, w.withdrawn_reason, w.withdrawn_by \
-             FROM warnings w JOIN students s ON s.id = w.student WHERE s.student_id = ?1 ORDER BY w.id",
-        )?;
-        let rows = stmt.query_map([student], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
+        Ok(warning_records(&self.conn, Some(student))?
+            .into_iter()
+            .map(|(_, w)| w)
+            .collect())
+    }
+
+    /// Every student's warnings as (student id, warning), in the order they were issued,
+    /// withdrawn ones included: what the term-end analysis reads recorded changes from.
+    pub fn all_warning_history(&self) -> Result<Vec<(String, WarningRecord)>, DbError> {
+        warning_records(&self.conn, None)
+    }
+}
+
+/// Warnings in the order they were issued, of one student or (None) of everyone.
+fn warning_records(
+    conn: &Connection,
+    student: Option<&str>,
+) -> Result<Vec<(String, WarningRecord)>, DbError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT s.student_id, w.term, w.tier, w.issued_on, w.change, w.withdrawn_on, w.withdrawn_reason, w.withdrawn_by \
+         FROM warnings w JOIN students s ON s.id = w.student WHERE ?1 IS NULL OR s.student_id = ?1 ORDER BY w.id",
+    )?;
+    let rows = stmt.query_map([student], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            (
+                r.get::<_, i64>(1)?,
                 r.get::<_, String>(2)?,
-                r.get::<_, Option<String>>(3)?,
+                r.get::<_, String>(3)?,
                 r.get::<_, Option<String>>(4)?,
+            ),
+            (
                 r.get::<_, Option<String>>(5)?,
                 r.get::<_, Option<String>>(6)?,
-            ))
-        })?;
-        rows.map(|r| {
-            let (term, tier, on, change, w_on, w_reason, w_by) = r?;
-            Ok(WarningRecord {
+                r.get::<_, Option<String>>(7)?,
+            ),
+        ))
+    })?;
+    rows.map(|r| {
+        let (student_id, (term, tier, on, change), (w_on, w_reason, w_by)) = r?;
+        Ok((
+            student_id,
+            WarningRecord {
                 term: term_of(term)?,
                 tier,
                 issued_on: date(&on)?,
                 change: change.map(|c| word(&c, "change")).transpose()?,
                 withdrawn: opt_date(w_on)?
                     .map(|d| (d, w_reason.unwrap_or_default(), w_by.unwrap_or_default())),
-            })
-        })
-        .collect()
-    }
+            },
+        ))
+    })
+    .collect()
 }
 
 impl LifeTx<'_> {

@@ -174,6 +174,9 @@ pub fn clock_on(today: NaiveDate) -> NaiveDateTime {
 pub use crate::followup::next_talk_note;
 
 /// Where the TUI's data comes from. Called off the draw path, from a loader thread.
+/// The term-end analysis and the policy that names its tiers.
+pub type ReportData = (crate::analysis::effect::Analysis, Policy);
+
 pub trait DataSource {
     /// Changes whenever the data behind the views changes (e.g. SQLite's `PRAGMA data_version`
     /// combined with a counter); polled about once a second. A write must change it.
@@ -181,6 +184,11 @@ pub trait DataSource {
     fn snapshot(&self) -> anyhow::Result<Snapshot>;
     /// None when no student has this id.
     fn student(&self, id: &str) -> anyhow::Result<Option<StudentDetail>>;
+    /// The newest term-end analysis (the `r` screen), with the policy naming its tiers; None
+    /// when there is none yet or the source cannot tell.
+    fn report(&self) -> anyhow::Result<Option<ReportData>> {
+        Ok(None)
+    }
     /// Stores `op`; returns the new record's id. Read-only sources refuse.
     fn write(&mut self, op: &WriteOp) -> anyhow::Result<i64> {
         let _ = op;

@@ -166,6 +166,15 @@ impl DataSource for DbSource {
         })
     }
 
+    fn report(&self) -> anyhow::Result<Option<super::data::ReportData>> {
+        let Some(policy) = self.policy() else {
+            return Ok(None);
+        };
+        let db = self.db.borrow();
+        let a = crate::analysis::effect::latest(&db, policy.clone(), self.today)?;
+        Ok(a.map(|a| (a, policy)))
+    }
+
     fn student(&self, id: &str) -> anyhow::Result<Option<StudentDetail>> {
         let (Some(student), Some(policy), Some(term)) =
             (self.db.borrow().student(id)?, self.policy(), self.term()?)
