@@ -8,8 +8,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
-use super::{Kept, Obligations, share};
-use crate::followup::{Calendar, Contact, Schedule, schedule_status};
+use super::{Kept, Obligations, judged, share};
+use crate::followup::{Calendar, Contact, Schedule};
 use crate::model::Student;
 use crate::policy::{ContactKind, Role};
 
@@ -97,7 +97,12 @@ pub fn coverage(i: &Inputs) -> Coverage {
         contacts.entry(c.student_id.as_str()).or_default().push(c);
     }
     let mut schedules: HashMap<&str, Vec<&Schedule>> = HashMap::new();
-    for s in i.schedules.iter().filter(|s| s.from <= as_of) {
+    // An obligation an issue or a withdrawal ended before the month owes nothing in it.
+    for s in i
+        .schedules
+        .iter()
+        .filter(|s| s.from <= as_of && s.ended.is_none_or(|e| e.on >= first))
+    {
         schedules.entry(s.student_id.as_str()).or_default().push(s);
     }
     let mut lines = Vec::new();
@@ -146,7 +151,7 @@ pub fn coverage(i: &Inputs) -> Coverage {
                     .flatten()
                     .filter(|sc| for_role(sc.role, role))
                 {
-                    mine.add(Kept::of(&schedule_status(sc, cs, i.calendar, as_of)));
+                    mine.add(Kept::of(&judged(sc, cs, i.calendar, as_of)));
                 }
                 line.obligations.merge(&mine);
                 if i.warned.contains(&s.student_id) {

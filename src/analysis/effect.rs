@@ -11,13 +11,12 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::{Change, Kept, OUTCOMES, Obligations, classify};
+use super::{Change, Kept, OUTCOMES, Obligations, classify, judged};
 use crate::app::lifecycle::Standing;
 use crate::db::{Db, IssuedWarning, WarningRecord};
-use crate::followup::{Calendar, Contact, Schedule, schedule_status};
+use crate::followup::{Calendar, Contact, Schedule};
 use crate::model::{Student, Term};
 use crate::policy::{ContactKind, Evaluation, Policy};
-use crate::schedule::Status;
 
 /// One warned student's outcome.
 #[derive(Debug, Clone, Serialize)]
@@ -159,21 +158,6 @@ pub fn recorded(
         }
     }
     (out, withdrawn)
-}
-
-/// An obligation judged as of its end, or today while it runs: one an issue or a withdrawal
-/// ended while it was owed counts as missed, and no period after its end is counted.
-fn judged(sc: &Schedule, contacts: &[&Contact], cal: &Calendar, today: NaiveDate) -> Status {
-    match sc.ended {
-        Some(end) if end.on <= today => {
-            let running = Schedule {
-                ended: None,
-                ..sc.clone()
-            };
-            schedule_status(&running, contacts, cal, end.on)
-        }
-        _ => schedule_status(sc, contacts, cal, today),
-    }
 }
 
 fn standing(w: &IssuedWarning) -> Standing {

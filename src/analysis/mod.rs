@@ -8,8 +8,10 @@ pub mod effect;
 pub mod notices;
 pub mod xlsx;
 
+use chrono::NaiveDate;
 use serde::Serialize;
 
+use crate::followup::{Calendar, Contact, Schedule, schedule_status};
 use crate::policy::Evaluation;
 use crate::schedule::Status;
 
@@ -48,6 +50,21 @@ pub fn compare_tiers(before: u32, after: u32) -> Change {
         (b, a) if a < b => Change::Down,
         (b, a) if a > b => Change::Up,
         _ => Change::Same,
+    }
+}
+
+/// An obligation judged as of its end, or today while it runs: one an issue or a withdrawal
+/// ended while it was owed counts as missed, and no period after its end is counted.
+pub fn judged(sc: &Schedule, contacts: &[&Contact], cal: &Calendar, today: NaiveDate) -> Status {
+    match sc.ended {
+        Some(end) if end.on <= today => {
+            let running = Schedule {
+                ended: None,
+                ..sc.clone()
+            };
+            schedule_status(&running, contacts, cal, end.on)
+        }
+        _ => schedule_status(sc, contacts, cal, today),
     }
 }
 
@@ -169,6 +186,35 @@ mod tests {
         assert_eq!(classify(&l2, Some(&eval(2, &[])), false), Change::Same);
         assert_eq!(classify(&l2, Some(&eval(3, &[])), false), Change::Up);
         assert_eq!(compare_tiers(0, 1), Change::New);
+    }
+
+    #[test]
+    fn an_obligation_ended_while_owed_stays_missed_and_stops_counting() {
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        let mut sc = Schedule {
+            id: 1,
+            student_id: "1".into(),
+            kind: crate::policy::ContactKind::Talk,
+            role: None,
+            cadence: crate::schedule::Cadence::Weekly,
+            from: d("2025-09-01"),
+            until: None,
+            source: crate::followup::Source::Policy,
+            note: String::new(),
+            ended: None,
+        };
+        let cal = Calendar::default();
+        let at_end = judged(&sc, &[], &cal, d("2025-09-29"));
+        sc.ended = Some(crate::followup::Ending {
+            on: d("2025-09-29"),
+            change: Change::Lifted,
+        });
+        for later in ["2025-09-29", "2025-12-01"] {
+            let st = judged(&sc, &[], &cal, d(later));
+            assert_eq!(Kept::of(&st), Kept::Missed, "{later}");
+            assert_eq!(st.missed, at_end.missed, "{later}");
+        }
+        assert!(at_end.missed > 0);
     }
 
     #[test]
