@@ -120,6 +120,16 @@ pub struct Schedule {
     pub source: Source,
     /// The follow-up's description when it came from the policy.
     pub note: String,
+    /// Set when an issue or a withdrawal ended the obligation: nothing is owed from that day.
+    pub ended: Option<Ending>,
+}
+
+/// Why and when a policy obligation stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Ending {
+    pub on: NaiveDate,
+    /// The change that ended it (`lifted`, `up`, `down`, `withdrawn` …).
+    pub change: crate::app::lifecycle::Change,
 }
 
 fn display<S: serde::Serializer, T: fmt::Display>(v: &T, s: S) -> Result<S::Ok, S::Error> {
@@ -193,16 +203,23 @@ pub fn schedule_status(
         Cadence::Term(_) => cal.term_at(today.max(s.from)).map(|(_, a, b)| (a, b)),
         _ => None,
     };
-    status(
-        &ScheduleSpec {
-            cadence: s.cadence,
-            from: s.from,
-            until: s.until,
-            term,
+    let spec = ScheduleSpec {
+        cadence: s.cadence,
+        from: s.from,
+        until: s.until,
+        term,
+    };
+    match s.ended {
+        // An ended obligation is frozen on its last day: what was missed until then stays
+        // missed, nothing after it is owed or overdue.
+        Some(end) if end.on <= today => Status {
+            overdue: false,
+            days_overdue: 0,
+            due: None,
+            ..status(&spec, &dates, end.on)
         },
-        &dates,
-        today,
-    )
+        _ => status(&spec, &dates, today),
+    }
 }
 
 /// The state of every schedule today (same order as `schedules`), each judged against its
@@ -249,6 +266,7 @@ pub fn next_talk_schedule(c: &Contact, note: &str) -> Option<Schedule> {
         until: None,
         source: Source::Manual,
         note: note.to_string(),
+        ended: None,
     })
 }
 
@@ -387,6 +405,7 @@ pub fn obligations(
                 until: None,
                 source: Source::Policy,
                 note: lang.pick(&f.zh, &f.en).to_string(),
+                ended: None,
             })
         })
         .collect()
@@ -458,6 +477,7 @@ mod tests {
             until: None,
             source: Source::Manual,
             note: String::new(),
+            ended: None,
         }
     }
 
@@ -521,6 +541,32 @@ mod tests {
         assert_eq!(
             a.overdue[0].days_overdue, 10,
             "week 1 (ended Sep 7) is now the earliest unmet"
+        );
+    }
+
+    #[test]
+    fn an_ended_obligation_is_frozen_on_its_last_day() {
+        let cal = Calendar::default();
+        let mut s = weekly(None);
+        let end = d("2025-09-17");
+        let at_end = schedule_status(&s, &[], &cal, end);
+        assert!(at_end.overdue);
+        s.ended = Some(Ending {
+            on: end,
+            change: crate::app::lifecycle::Change::Lifted,
+        });
+        for later in ["2025-09-17", "2025-10-30", "2026-06-01"] {
+            let st = schedule_status(&s, &[], &cal, d(later));
+            assert_eq!(
+                (st.overdue, st.days_overdue, st.due, st.missed),
+                (false, 0, None, at_end.missed),
+                "{later}"
+            );
+        }
+        // Before its end it is an ordinary obligation.
+        assert_eq!(
+            schedule_status(&s, &[], &cal, d("2025-09-10")),
+            schedule_status(&weekly(None), &[], &cal, d("2025-09-10"))
         );
     }
 

@@ -5,6 +5,9 @@
 //! tier with reasons (pure), [`schedule`] turns obligations and contacts into due/overdue
 //! (pure), and the views — [`cli`] subcommands and the [`tui`] — read from there.
 
+pub mod analysis;
+pub mod app;
+pub mod cells;
 pub mod cli;
 pub mod db;
 pub mod followup;

@@ -318,7 +318,14 @@ fn issue_creates_obligations_exemption_stops_them_and_reissue_is_idempotent() {
     e.ok("2025-03-01", &["policy", "use", "hljjz"]);
     let out = e.ok(
         "2025-03-01",
-        &["issue", "--term", "2024-2025-2", "--date", "2025-03-01"],
+        &[
+            "issue",
+            "--term",
+            "2024-2025-2",
+            "--date",
+            "2025-03-01",
+            "--yes",
+        ],
     );
     assert!(out.contains("issued"), "{out}");
     let warned: Vec<String> =
@@ -377,7 +384,14 @@ fn term_end_report_counts_who_came_off_the_list() {
     e.ok("2025-03-01", &["policy", "use", "hntou"]);
     e.ok(
         "2025-03-01",
-        &["issue", "--term", "2024-2025-1", "--date", "2025-03-01"],
+        &[
+            "issue",
+            "--term",
+            "2024-2025-1",
+            "--date",
+            "2025-03-01",
+            "--yes",
+        ],
     );
     let tiers = |t: &str| -> std::collections::HashMap<String, Value> {
         serde_json::from_str::<Vec<Value>>(
@@ -406,15 +420,20 @@ fn term_end_report_counts_who_came_off_the_list() {
     ))
     .unwrap();
     assert_eq!(r["against"], "2024-2025-2");
-    assert_eq!(r["warned"].as_u64(), Some(warned.len() as u64));
-    assert_eq!(r["off_the_list"].as_u64(), Some(off as u64));
-    let parts: u64 = ["off_the_list", "improved", "same", "worse", "exempt"]
-        .iter()
-        .map(|k| r[k].as_u64().unwrap())
+    let t = &r["total"];
+    assert_eq!(t["warned"].as_u64(), Some(warned.len() as u64));
+    assert_eq!(t["changes"]["lifted"].as_u64(), Some(off as u64));
+    let parts: u64 = t["changes"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|n| n.as_u64().unwrap())
         .sum();
     assert_eq!(parts, warned.len() as u64);
     assert!(
-        r["missed_periods"].as_u64().unwrap() > 0,
+        t["obligations"]["missed"].as_u64().unwrap() > 0
+            && t["missed_periods"].as_u64().unwrap() > 0,
         "nobody logged the monthly helper talks"
     );
+    assert!(r.get("off_the_list").is_none() && t["changes"].get("improved").is_none());
 }

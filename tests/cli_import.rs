@@ -377,7 +377,14 @@ fn export_writes_a_workbook_counsellors_can_open() {
         .as_str()
         .unwrap();
     let file = e.dir.path().join("预警名单.xlsx");
-    let out = e.ok(&["export", &file.display().to_string(), "--policy", "hntou"]);
+    let out = e.ok(&[
+        "export",
+        "workbook",
+        "--out",
+        &file.display().to_string(),
+        "--policy",
+        "hntou",
+    ]);
     assert!(out.contains(&format!("{} students", warned.len())), "{out}");
     let mut wb: Xlsx<_> = open_workbook(&file).unwrap();
     assert_eq!(wb.sheet_names(), ["Warnings", "Failed courses", "Contacts"]);

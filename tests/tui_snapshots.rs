@@ -316,18 +316,21 @@ fn wang_detail(entries: &[RosterEntry]) -> StudentDetail {
                 tier_index: Some(0),
                 status: vec![],
                 carried: false,
+                issued: vec![],
             },
             TierHistory {
                 term: t1,
                 tier_index: Some(1),
                 status: vec![],
                 carried: false,
+                issued: vec![],
             },
             TierHistory {
                 term: TERM,
                 tier_index: Some(2),
                 status: vec!["repeat_year".into()],
                 carried: false,
+                issued: vec![],
             },
         ],
         contacts: vec![
@@ -744,6 +747,7 @@ fn schedule(
         until: None,
         source: Source::Manual,
         note: String::new(),
+        ended: None,
     })
 }
 

@@ -9,6 +9,9 @@ use super::{Ctx, ListFormat as Format, output};
 #[derive(Debug, clap::Args)]
 pub struct Args {
     pub student_id: Option<String>,
+    /// Only these students (repeatable, or a comma list).
+    #[arg(long = "student", value_name = "ID")]
+    pub students: Vec<String>,
     #[arg(long, value_enum, default_value = "table")]
     pub format: Format,
     /// Include earlier versions of corrected contacts.
@@ -18,12 +21,22 @@ pub struct Args {
 
 pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
     let db = ctx.open_db()?;
-    if let Some(id) = &a.student_id
-        && db.student(id)?.is_none()
-    {
-        anyhow::bail!("unknown student id '{id}'");
+    let mut chosen = crate::app::lifecycle::student_list(&a.students);
+    chosen.extend(a.student_id.clone());
+    for id in &chosen {
+        if db.student(id)?.is_none() {
+            anyhow::bail!("unknown student id '{id}'");
+        }
     }
-    let contacts = db.contacts(a.student_id.as_deref(), a.history)?;
+    let one = match chosen.as_slice() {
+        [one] => Some(one.as_str()),
+        _ => None,
+    };
+    let contacts: Vec<_> = db
+        .contacts(one, a.history)?
+        .into_iter()
+        .filter(|c| chosen.is_empty() || chosen.contains(&c.student_id))
+        .collect();
     let mut out = std::io::stdout().lock();
     if a.format == Format::Json {
         serde_json::to_writer_pretty(&mut out, &contacts)?;
@@ -62,5 +75,45 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
         ],
     );
     output::table(&mut out, &header, &rows)?;
+    for id in &chosen {
+        warning_history(&mut out, &db, id, lang)?;
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The student's warnings under the contacts: each change marked, withdrawals with the date,
+/// reason and who withdrew.
+fn warning_history(
+    out: &mut impl std::io::Write,
+    db: &crate::db::Db,
+    id: &str,
+    lang: crate::locale::Lang,
+) -> anyhow::Result<()> {
+    let history = db.warning_history(id)?;
+    if history.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "{} {id}:", lang.pick("预警记录", "warnings of"))?;
+    for w in history {
+        let tier = if w.tier.is_empty() {
+            lang.pick("无", "none")
+        } else {
+            w.tier.as_str()
+        };
+        let change = w.change.map_or(String::new(), |c| format!(" [{}]", c.id()));
+        let withdrawn = w.withdrawn.map_or(String::new(), |(on, reason, by)| {
+            format!(
+                " — {} {on} ({}): {}",
+                lang.pick("已撤回", "withdrawn"),
+                sanitize(&by),
+                sanitize(&reason)
+            )
+        });
+        writeln!(
+            out,
+            "  {} {} {tier}{change}{withdrawn}",
+            w.term, w.issued_on
+        )?;
+    }
+    Ok(())
 }

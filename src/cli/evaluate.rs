@@ -23,6 +23,9 @@ pub struct Args {
     /// sittings (高等数学 4学分: 2023-2024-1 正考 40, 补考 缺考; 2024-2025-1 重修 50).
     #[arg(long, short)]
     pub verbose: bool,
+    /// What-if: list the students this second policy (preset id or file) warns differently.
+    #[arg(long, value_name = "ID|FILE")]
+    pub compare: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -73,6 +76,9 @@ fn reasons_text(e: &Evaluation, lang: Lang, full: bool) -> String {
 }
 
 pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
+    if let Some(b) = &a.compare {
+        return super::compare::run(ctx, b, a.format);
+    }
     let db = ctx.open_db()?;
     let policy = resolve_policy(&db, ctx.policy.as_deref())?;
     let term = resolve_term(&db, ctx.term.as_deref())?;

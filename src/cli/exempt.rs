@@ -52,9 +52,31 @@ pub fn run(ctx: &Ctx, c: Cmd) -> anyhow::Result<ExitCode> {
             let until = until
                 .map(|u| parse_date_input(&u, ctx.today).with_context(|| format!("--until '{u}'")))
                 .transpose()?;
+            let student_id = student_id.trim().to_string();
+            if let Some(dup) = db
+                .exemptions()?
+                .into_iter()
+                .find(|x| x.student_id == student_id && x.term == term && x.active(ctx.today))
+            {
+                bail!(
+                    "student {student_id} is already exempt for {term} (exemption {}, by {}): nothing written",
+                    dup.id,
+                    crate::text::sanitize(&dup.by)
+                );
+            }
+            let policy = crate::roster::resolve_policy(&db, ctx.policy.as_deref())?;
+            let roster = crate::roster::assess(&db, policy, term)?;
+            match roster.rows.iter().find(|(s, _)| s.student_id == student_id) {
+                None => bail!("unknown student id '{student_id}' (not in the student roster)"),
+                Some((_, e)) if e.tier.is_none() && e.status.is_empty() => bail!(
+                    "student {student_id} is not warned for {term} (policy {}): there is nothing to exempt; nothing written",
+                    roster.policy.id
+                ),
+                Some(_) => {}
+            }
             let e = Exemption {
                 id: 0,
-                student_id: student_id.trim().to_string(),
+                student_id,
                 term,
                 reason_kind,
                 reason: note.unwrap_or_default(),

@@ -1,6 +1,8 @@
-//! `yujing export FILE.xlsx`: the term's warning list as an Excel workbook, the way
-//! counsellors hand it on — one sheet of warned students with their reasons, one of the
-//! failed courses behind them, one of the contact log.
+//! `yujing export workbook --out FILE.xlsx`: the term's warning list as an Excel workbook, the
+//! way counsellors hand it on — one sheet of warned students with their reasons, one of every
+//! course each of them is still failing, one of the contact log. Written through
+//! [`crate::outfile`] (no overwrite without --force, never the database, 0600); every cell is
+//! text (never a formula), cleaned of escapes and cut at Excel's cell limit.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -14,59 +16,106 @@ use crate::roster::{Roster, assess, resolve_policy, resolve_term};
 
 use super::Ctx;
 
+#[derive(Debug, clap::Subcommand)]
+pub enum Cmd {
+    /// The warned students, their failing courses and the contact log as an .xlsx workbook.
+    Workbook(Args),
+    /// The summary list of warned students (汇总表): a sheet per class and one for the college.
+    Summary(super::summary::Args),
+}
+
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The workbook to write (.xlsx).
-    pub file: PathBuf,
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// Replace the file if it exists.
+    #[arg(long)]
+    pub force: bool,
     /// List students with no warning too.
     #[arg(long)]
     pub all: bool,
 }
 
-fn header(
-    ws: &mut Worksheet,
-    bold: &Format,
-    cols: &[(&str, &str)],
-    lang: Lang,
-    widths: &[f64],
-) -> anyhow::Result<()> {
-    for (c, ((zh, en), w)) in cols.iter().zip(widths).enumerate() {
-        let c = u16::try_from(c)?;
-        ws.write_string_with_format(0, c, lang.pick(zh, en), bold)?;
-        ws.set_column_width(c, *w)?;
-    }
-    ws.set_freeze_panes(1, 0)?;
-    Ok(())
+/// Writes text cells, cut at Excel's limit; each cut is remembered as (student, field).
+struct Cells<'a> {
+    ws: &'a mut Worksheet,
+    cut: &'a mut Vec<(String, String)>,
 }
 
-fn students_sheet(
-    wb: &mut Workbook,
-    r: &Roster,
+impl Cells<'_> {
+    fn text(
+        &mut self,
+        row: u32,
+        col: usize,
+        v: &str,
+        who: &str,
+        field: &str,
+    ) -> anyhow::Result<()> {
+        let (v, was_cut) = crate::cells::xlsx_cell(v);
+        if was_cut {
+            self.cut.push((who.to_string(), field.to_string()));
+        }
+        self.ws.write_string(row, u16::try_from(col)?, v.as_ref())?;
+        Ok(())
+    }
+
+    fn row(
+        &mut self,
+        row: u32,
+        cells: &[&str],
+        cols: &[(&str, &str)],
+        who: &str,
+    ) -> anyhow::Result<()> {
+        for (c, (v, (_, en))) in cells.iter().zip(cols).enumerate() {
+            if !v.is_empty() {
+                self.text(row, c, v, who, en)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The workbook being built, with what every sheet shares.
+struct Book {
+    wb: Workbook,
     lang: Lang,
-    all: bool,
-    bold: &Format,
-) -> anyhow::Result<usize> {
-    let ws = wb
-        .add_worksheet()
-        .set_name(lang.pick("预警名单", "Warnings"))?;
-    let cols = [
-        ("学号", "Student id"),
-        ("姓名", "Name"),
-        ("班级", "Class"),
-        ("班主任", "Class teacher"),
-        ("辅导员", "Counsellor"),
-        ("预警等级", "Tier"),
-        ("学籍处理", "Status"),
-        ("延续", "Carried"),
-        ("原因", "Reasons"),
-    ];
-    header(
-        ws,
-        bold,
-        &cols,
-        lang,
-        &[12.0, 10.0, 12.0, 10.0, 10.0, 12.0, 10.0, 6.0, 80.0],
-    )?;
+    bold: Format,
+    /// (student, field) of every cell cut at Excel's limit.
+    cut: Vec<(String, String)>,
+}
+
+impl Book {
+    /// A new sheet with its bold, frozen header row.
+    fn sheet(
+        &mut self,
+        (zh, en): (&str, &str),
+        cols: &[(&str, &str)],
+        widths: &[f64],
+    ) -> anyhow::Result<Cells<'_>> {
+        let lang = self.lang;
+        let ws = self.wb.add_worksheet().set_name(lang.pick(zh, en))?;
+        for (c, ((zh, en), w)) in cols.iter().zip(widths).enumerate() {
+            let c = u16::try_from(c)?;
+            ws.write_string_with_format(0, c, lang.pick(zh, en), &self.bold)?;
+            ws.set_column_width(c, *w)?;
+        }
+        ws.set_freeze_panes(1, 0)?;
+        Ok(Cells {
+            ws,
+            cut: &mut self.cut,
+        })
+    }
+}
+
+fn tier_name<'a>(r: &'a Roster, e: &crate::policy::Evaluation, lang: Lang) -> &'a str {
+    e.tier_index.map_or("", |t| {
+        lang.pick(&r.policy.tiers[t].zh, &r.policy.tiers[t].en)
+    })
+}
+
+/// The rows of the workbook: warned students (or all), most severe first, then class and id.
+fn listed(r: &Roster, all: bool) -> Vec<&Row> {
     let mut rows: Vec<_> = r
         .rows
         .iter()
@@ -78,11 +127,30 @@ fn students_sheet(
             .then_with(|| a.class.cmp(&b.class))
             .then_with(|| a.student_id.cmp(&b.student_id))
     });
+    rows
+}
+
+type Row = (crate::model::Student, crate::policy::Evaluation);
+
+fn students_sheet(book: &mut Book, r: &Roster, rows: &[&Row]) -> anyhow::Result<()> {
+    let lang = book.lang;
+    let cols = [
+        ("学号", "Student id"),
+        ("姓名", "Name"),
+        ("班级", "Class"),
+        ("班主任", "Class teacher"),
+        ("辅导员", "Counsellor"),
+        ("预警等级", "Tier"),
+        ("学籍处理", "Status"),
+        ("延续", "Carried"),
+        ("原因", "Reasons"),
+    ];
+    let mut cells = book.sheet(
+        ("预警名单", "Warnings"),
+        &cols,
+        &[12.0, 10.0, 12.0, 10.0, 10.0, 12.0, 10.0, 6.0, 80.0],
+    )?;
     for (i, (s, e)) in rows.iter().enumerate() {
-        let row = u32::try_from(i + 1)?;
-        let tier = e.tier_index.map_or("", |t| {
-            lang.pick(&r.policy.tiers[t].zh, &r.policy.tiers[t].en)
-        });
         let status: Vec<&str> = e
             .status
             .iter()
@@ -100,32 +168,39 @@ fn students_sheet(
             .chain(&e.status_reasons)
             .map(|x| reason_summary(x, lang))
             .collect();
-        let cells = [
-            s.student_id.as_str(),
-            &s.name,
-            &s.class,
-            &s.class_teacher,
-            &s.counsellor,
-            tier,
-            &status.join(" "),
-            if e.carried {
-                lang.pick("是", "yes")
-            } else {
-                ""
-            },
-            &reasons.join("\n"),
-        ];
-        for (c, v) in cells.iter().enumerate() {
-            ws.write_string(row, u16::try_from(c)?, crate::text::sanitize(v).as_ref())?;
-        }
+        cells.row(
+            u32::try_from(i + 1)?,
+            &[
+                s.student_id.as_str(),
+                &s.name,
+                &s.class,
+                &s.class_teacher,
+                &s.counsellor,
+                tier_name(r, e, lang),
+                &status.join(" "),
+                if e.carried {
+                    lang.pick("是", "yes")
+                } else {
+                    ""
+                },
+                &reasons.join("\n"),
+            ],
+            &cols,
+            &s.student_id,
+        )?;
     }
-    Ok(rows.len())
+    Ok(())
 }
 
-fn courses_sheet(wb: &mut Workbook, r: &Roster, lang: Lang, bold: &Format) -> anyhow::Result<()> {
-    let ws = wb
-        .add_worksheet()
-        .set_name(lang.pick("不及格课程", "Failed courses"))?;
+/// Every course each listed student is still failing (not only the courses behind the
+/// winning tier's conditions), with the conditions that counted it.
+fn courses_sheet(
+    book: &mut Book,
+    db: &crate::db::Db,
+    r: &Roster,
+    rows: &[&Row],
+) -> anyhow::Result<()> {
+    let lang = book.lang;
     let cols = [
         ("学号", "Student id"),
         ("姓名", "Name"),
@@ -137,62 +212,56 @@ fn courses_sheet(wb: &mut Workbook, r: &Roster, lang: Lang, bold: &Format) -> an
         ("成绩", "Result"),
         ("条件", "Condition"),
     ];
-    header(
-        ws,
-        bold,
+    let mut cells = book.sheet(
+        ("不及格课程", "Failed courses"),
         &cols,
-        lang,
         &[12.0, 10.0, 12.0, 10.0, 24.0, 12.0, 6.0, 8.0, 40.0],
     )?;
     let mut row = 1u32;
-    for (s, e) in r.rows.iter().filter(|(_, e)| e.severity > 0) {
-        let tier = e.tier_index.map_or("", |t| {
-            lang.pick(&r.policy.tiers[t].zh, &r.policy.tiers[t].en)
-        });
-        // The winning tier's reasons name the courses that matter; list each course once.
-        let mut seen = std::collections::HashSet::new();
-        for reason in e
-            .reasons
-            .iter()
-            .filter(|x| e.tier.as_deref() == Some(x.tier.as_str()))
-        {
-            for c in reason
-                .courses
+    for (s, e) in rows {
+        let Some(facts) = db.load_student_facts(&s.student_id, r.term)? else {
+            continue;
+        };
+        let failing = crate::policy::course_outcomes(&facts, r.term, r.policy.pass_mark)
+            .into_iter()
+            .filter(|c| c.passed_so_far == Some(false));
+        for c in failing {
+            let result = [&c.retake, &c.makeup, &c.regular]
+                .into_iter()
+                .find_map(|x| x.clone())
+                .unwrap_or_default();
+            let conditions: Vec<String> = e
+                .reasons
                 .iter()
-                .filter(|c| seen.insert(c.code.clone()))
-            {
-                for (col, v) in [
+                .chain(&e.status_reasons)
+                .filter(|x| x.courses.iter().any(|k| k.code == c.code))
+                .map(|x| reason_summary(x, lang))
+                .collect();
+            cells.row(
+                row,
+                &[
                     &s.student_id,
                     &s.name,
-                    &tier.to_string(),
+                    tier_name(r, e, lang),
                     &c.code,
                     &c.name,
                     &c.term.to_string(),
-                ]
-                .iter()
-                .enumerate()
-                {
-                    ws.write_string(row, u16::try_from(col)?, crate::text::sanitize(v).as_ref())?;
-                }
-                ws.write_number(row, 6, c.credits)?;
-                ws.write_string(row, 7, crate::text::sanitize(&c.result).as_ref())?;
-                ws.write_string(row, 8, reason_summary(reason, lang))?;
-                row += 1;
-            }
+                    "",
+                    &result,
+                    &conditions.join("\n"),
+                ],
+                &cols,
+                &s.student_id,
+            )?;
+            cells.ws.write_number(row, 6, c.credits)?;
+            row += 1;
         }
     }
     Ok(())
 }
 
-fn contacts_sheet(
-    wb: &mut Workbook,
-    db: &crate::db::Db,
-    lang: Lang,
-    bold: &Format,
-) -> anyhow::Result<()> {
-    let ws = wb
-        .add_worksheet()
-        .set_name(lang.pick("联系记录", "Contacts"))?;
+fn contacts_sheet(book: &mut Book, db: &crate::db::Db) -> anyhow::Result<()> {
+    let lang = book.lang;
     let cols = [
         ("时间", "At"),
         ("学号", "Student id"),
@@ -206,67 +275,78 @@ fn contacts_sheet(
         ("约定措施", "Actions"),
         ("记录人", "By"),
     ];
-    header(
-        ws,
-        bold,
+    let mut cells = book.sheet(
+        ("联系记录", "Contacts"),
         &cols,
-        lang,
         &[
             17.0, 12.0, 10.0, 10.0, 8.0, 8.0, 10.0, 40.0, 30.0, 30.0, 10.0,
         ],
     )?;
     for (i, c) in db.contacts(None, false)?.iter().enumerate() {
-        let row = u32::try_from(i + 1)?;
-        let cells = [
-            c.at.format("%Y-%m-%d %H:%M").to_string(),
-            c.student_id.clone(),
-            lang.pick(c.kind.label_zh(), c.kind.id()).to_string(),
-            c.role
-                .map_or("", |r| lang.pick(r.label_zh(), r.id()))
-                .to_string(),
-            c.with_whom.label(lang).to_string(),
-            c.channel.label(lang).to_string(),
-            c.place.clone(),
-            c.summary.clone(),
-            c.situation.clone(),
-            c.actions.clone(),
-            c.author.clone(),
-        ];
-        for (col, v) in cells.iter().enumerate() {
-            ws.write_string(row, u16::try_from(col)?, crate::text::sanitize(v).as_ref())?;
-        }
+        cells.row(
+            u32::try_from(i + 1)?,
+            &[
+                &c.at.format("%Y-%m-%d %H:%M").to_string(),
+                &c.student_id,
+                lang.pick(c.kind.label_zh(), c.kind.id()),
+                c.role.map_or("", |r| lang.pick(r.label_zh(), r.id())),
+                c.with_whom.label(lang),
+                c.channel.label(lang),
+                &c.place,
+                &c.summary,
+                &c.situation,
+                &c.actions,
+                &c.author,
+            ],
+            &cols,
+            &c.student_id,
+        )?;
     }
     Ok(())
 }
 
-pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
+pub fn run(ctx: &Ctx, c: Cmd) -> anyhow::Result<ExitCode> {
+    match c {
+        Cmd::Workbook(a) => workbook(ctx, &a),
+        Cmd::Summary(s) => super::summary::run(ctx, s),
+    }
+}
+
+fn workbook(ctx: &Ctx, a: &Args) -> anyhow::Result<ExitCode> {
+    let rules = ctx.out_rules(&a.out, a.force)?;
     let db = ctx.open_db()?;
     let policy = resolve_policy(&db, ctx.policy.as_deref())?;
     let term = resolve_term(&db, ctx.term.as_deref())?;
     let roster = assess(&db, policy, term)?;
     let lang = ctx.lang;
-    let mut wb = Workbook::new();
-    let bold = Format::new().set_bold();
-    let n = students_sheet(&mut wb, &roster, lang, a.all, &bold)?;
-    courses_sheet(&mut wb, &roster, lang, &bold)?;
-    contacts_sheet(&mut wb, &db, lang, &bold)?;
-    // Written beside the target and renamed over it, so a full disk never leaves half a file.
-    let tmp = a.file.with_extension("xlsx.part");
-    wb.save(&tmp)
-        .with_context(|| format!("writing {}", tmp.display()))?;
-    std::fs::rename(&tmp, &a.file).with_context(|| format!("writing {}", a.file.display()))?;
+    let rows = listed(&roster, a.all);
+    let mut book = Book {
+        wb: Workbook::new(),
+        lang,
+        bold: Format::new().set_bold(),
+        cut: Vec::new(),
+    };
+    students_sheet(&mut book, &roster, &rows)?;
+    courses_sheet(&mut book, &db, &roster, &rows)?;
+    contacts_sheet(&mut book, &db)?;
+    let out = crate::outfile::OutFile::create(&a.out, rules)?;
+    book.wb
+        .save(out.path())
+        .with_context(|| format!("writing {}", a.out.display()))?;
+    let written = out.finish()?;
+    crate::cells::warn_cut(&book.cut, lang);
+    let n = rows.len();
     println!(
         "{}",
         lang.pick(
             &format!(
-                "{}：{term} {} 名学生（策略 {}）",
-                a.file.display(),
-                n,
+                "{}：{term} {n} 名学生（策略 {}）",
+                written.display(),
                 roster.policy.id
             ),
             &format!(
                 "{}: {n} students for {term} (policy {})",
-                a.file.display(),
+                written.display(),
                 roster.policy.id
             )
         )

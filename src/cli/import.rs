@@ -54,7 +54,8 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
         written,
     } = import_file(&mut db, &a.file, a.kind, &req)?;
     for e in &bad {
-        eprintln!("{e}");
+        // A bad row's message echoes the cell: sanitised so the file cannot drive the terminal.
+        eprintln!("{}", crate::text::sanitize(&e.to_string()));
     }
     if written && tally.new + tally.changed > 0 {
         crate::roster::warm_cache(&mut db);

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use anyhow::{Context, bail};
 use chrono::NaiveDateTime;
 
+use crate::db::Correction;
 use crate::followup::{Channel, Contact, With, login, next_talk_schedule};
 use crate::policy::{ContactKind, Role};
 use crate::schedule::{parse_date_input, parse_datetime_input};
@@ -123,11 +124,34 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
         created_at: now,
         superseded_by: None,
     };
+    let has_time = a
+        .date
+        .as_deref()
+        .is_none_or(|d| d.contains(':') || d.trim().eq_ignore_ascii_case("now"));
+    crate::app::contact::check(&c, has_time, now, ctx.lang).map_err(anyhow::Error::msg)?;
     let mut db = ctx.open_db()?;
     let note = crate::followup::next_talk_note(ctx.lang);
+    let next_schedule = next_talk_schedule(&c, note);
     let (id, next) = match a.corrects {
-        Some(old) => (db.correct_contact(old, &c)?, None),
-        None => db.log_contact(&c, next_talk_schedule(&c, note).as_ref())?,
+        Some(old) => match db.correct_contact(old, &c, next_schedule.as_ref())? {
+            Correction::Done { id, next } => (id, next),
+            Correction::Missing => bail!("--corrects {old}: there is no contact {old}"),
+            Correction::OtherStudent { student } => bail!(
+                "--corrects {old}: contact {old} is student {student}'s, not {}'s; nothing written",
+                c.student_id
+            ),
+            Correction::AlreadyCorrected {
+                by_id,
+                author,
+                at,
+                latest,
+            } => bail!(
+                "--corrects {old}: contact {old} was already corrected by {} on {} (contact {by_id}); to correct it now, use --corrects {latest}",
+                crate::text::sanitize(&author),
+                at.format("%Y-%m-%d %H:%M")
+            ),
+        },
+        None => db.log_contact(&c, next_schedule.as_ref())?,
     };
     println!("{id}");
     if let (Some(sid), Some(n)) = (next, next_talk) {

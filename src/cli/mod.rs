@@ -2,8 +2,10 @@
 //! [`main`]. Errors reach the user as one clear line on standard error and exit status 1.
 
 mod agenda;
+mod compare;
 mod contacts;
 mod course;
+mod coverage;
 mod demo;
 mod evaluate;
 mod exempt;
@@ -15,8 +17,10 @@ mod log;
 mod nature;
 mod output;
 mod policy;
+mod prompt;
 mod report;
 mod schedule;
+mod summary;
 mod term;
 
 use std::path::PathBuf;
@@ -63,8 +67,9 @@ pub enum Command {
     Import(import::Args),
     /// Evaluate every student's warning tier for a term (read-only).
     Evaluate(evaluate::Args),
-    /// Write the term's warning list, failed courses and contact log as an Excel workbook.
-    Export(export::Args),
+    /// Write files to hand on (`export workbook --out FILE.xlsx`).
+    #[command(subcommand)]
+    Export(export::Cmd),
     /// List, show, check and choose warning policies.
     #[command(subcommand)]
     Policy(policy::Cmd),
@@ -87,7 +92,7 @@ pub enum Command {
     /// Exempt a warned student for a term, list and lift exemptions.
     #[command(subcommand)]
     Exempt(exempt::Cmd),
-    /// Term-end report: of the students warned for --term, who came off the list.
+    /// Term-end effectiveness analysis: how the warnings of --term turned out, by tier, counsellor, class.
     Report(report::Args),
     /// Course natures (课程性质) as imported, and a school's mapping of unknown ones.
     #[command(subcommand)]
@@ -95,6 +100,8 @@ pub enum Command {
     /// Clear an outstanding course by hand (with a reason), restore it, list clearances.
     #[command(subcommand)]
     Course(course::Cmd),
+    /// Monthly talk coverage per counsellor and class teacher, shortfalls marked.
+    Coverage(coverage::Args),
 }
 
 /// Output of commands that print records.
@@ -132,6 +139,21 @@ impl Ctx {
         let db = Db::open(&self.db_path)?;
         warn_reimport(&db, self.lang);
         Ok(db)
+    }
+
+    /// The rules for a file written for a person, with `target` checked against them now: a
+    /// wrong target is refused before any work, so it costs nothing and writes nothing.
+    pub fn out_rules(
+        &self,
+        target: &std::path::Path,
+        force: bool,
+    ) -> anyhow::Result<crate::outfile::Rules<'_>> {
+        let rules = crate::outfile::Rules {
+            force,
+            database: Some(&self.db_path),
+        };
+        crate::outfile::check(target, rules)?;
+        Ok(rules)
     }
 }
 
@@ -179,11 +201,14 @@ pub fn main() -> ExitCode {
         Some(Command::Report(a)) => report::run(&ctx, a),
         Some(Command::Nature(c)) => nature::run(&ctx, c),
         Some(Command::Course(c)) => course::run(&ctx, c),
+        Some(Command::Coverage(a)) => coverage::run(&ctx, a),
     };
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("yujing: {e:#}");
+            // Errors may echo file content (a header, a value): sanitised like the TUI.
+            let msg = format!("{e:#}");
+            eprintln!("yujing: {}", crate::text::sanitize(&msg));
             ExitCode::FAILURE
         }
     }

@@ -12,8 +12,18 @@ pub fn header<'a>(lang: Lang, cols: &[(&'a str, &'a str)]) -> Vec<&'a str> {
     cols.iter().map(|(zh, en)| lang.pick(zh, en)).collect()
 }
 
-/// Writes rows as columns padded to the widest cell (display columns, not chars).
+/// Writes rows as columns padded to the widest cell (display columns, not chars). Cells are
+/// sanitised like the TUI: a name or note never sends an escape sequence to the terminal.
 pub fn table(out: &mut impl Write, header: &[&str], rows: &[Vec<String>]) -> std::io::Result<()> {
+    let clean: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            r.iter()
+                .map(|c| crate::text::sanitize(c).into_owned())
+                .collect()
+        })
+        .collect();
+    let rows = &clean;
     let mut widths: Vec<usize> = header.iter().map(|h| h.width()).collect();
     for r in rows {
         for (w, c) in widths.iter_mut().zip(r) {
@@ -44,13 +54,13 @@ pub fn table(out: &mut impl Write, header: &[&str], rows: &[Vec<String>]) -> std
     Ok(())
 }
 
-/// CSV with a UTF-8 BOM for Excel.
+/// CSV with a UTF-8 BOM for Excel; cells made safe by [`crate::cells::csv_cell`].
 pub fn csv(out: &mut impl Write, header: &[&str], rows: &[Vec<String>]) -> anyhow::Result<()> {
     out.write_all(b"\xEF\xBB\xBF")?;
     let mut w = csv::Writer::from_writer(out);
     w.write_record(header)?;
     for r in rows {
-        w.write_record(r)?;
+        w.write_record(r.iter().map(|c| crate::cells::csv_cell(c).into_owned()))?;
     }
     w.flush()?;
     Ok(())
@@ -71,6 +81,13 @@ mod tests {
         let text = String::from_utf8(out).unwrap();
         let lines: Vec<_> = text.lines().collect();
         assert_eq!(lines, vec!["姓名    列", "王清白  x", "Li      y"]);
+    }
+
+    #[test]
+    fn table_cells_never_carry_escapes() {
+        let mut out = Vec::new();
+        table(&mut out, &["名"], &[vec!["a\u{1b}[2Jb\u{7}".into()]]).unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), "名\nab\n");
     }
 
     #[test]

@@ -1,18 +1,35 @@
-//! `yujing report --term T`: the term-end report — of the students warned for T, how many
-//! came off the list by the next assessment, how many improved, stayed or got worse, and how
-//! the follow-ups went (contacts logged, periods missed).
+//! `yujing report --term T [--against T2]`: the term-end effectiveness analysis (帮扶效果分析) —
+//! of the students warned for T, where they stand at T2 (lifted, down, same, up, repeat year,
+//! dismissal, exempt, withdrawn: the lifecycle's change ids), how their obligations were kept
+//! (on time, late, missed, and the periods missed while they were active) and how many talks
+//! were logged, by tier, counsellor and class. The counting is in
+//! [`crate::analysis::effect`]; this file reads the arguments and prints.
 
-use std::collections::HashMap;
 use std::io::Write;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use serde::Serialize;
 
+use crate::analysis::effect::{
+    Analysis, Group, against_term, group_header, group_values, sections, tier_name,
+};
+use crate::analysis::{Change, OUTCOMES, share};
 use crate::locale::Lang;
 use crate::model::Term;
+use crate::outfile::OutFile;
+use crate::policy::Policy;
+use crate::policy::explain::num;
 
-use super::{Ctx, ListFormat, output};
+use super::{Ctx, output};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    Table,
+    Json,
+    /// A workbook with charts (needs --out).
+    Xlsx,
+}
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -20,168 +37,150 @@ pub struct Args {
     #[arg(long, value_name = "TERM")]
     pub against: Option<String>,
     #[arg(long, value_enum, default_value = "table")]
-    pub format: ListFormat,
-}
-
-#[derive(Debug, Default, Serialize)]
-struct Report {
-    term: String,
-    against: String,
-    warned: usize,
-    off_the_list: usize,
-    improved: usize,
-    same: usize,
-    worse: usize,
-    exempt: usize,
-    contacts: usize,
-    missed_periods: u32,
-    students: Vec<Line>,
-}
-
-#[derive(Debug, Serialize)]
-struct Line {
-    student_id: String,
-    issued: String,
-    now: Option<String>,
-    outcome: &'static str,
-    contacts: usize,
-    missed: u32,
+    pub format: ReportFormat,
+    /// Write to this file instead of the terminal (required for xlsx).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Replace FILE if it exists.
+    #[arg(long)]
+    pub force: bool,
 }
 
 pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
+    anyhow::ensure!(
+        a.format != ReportFormat::Xlsx || a.out.is_some(),
+        "--format xlsx writes a workbook: name it with --out FILE.xlsx"
+    );
+    let rules = a
+        .out
+        .as_deref()
+        .map(|p| ctx.out_rules(p, a.force))
+        .transpose()?;
     let db = ctx.open_db()?;
     let term: Term = crate::roster::resolve_term(&db, ctx.term.as_deref())?;
-    let issued = db.issued_warnings(term)?;
-    anyhow::ensure!(
-        !issued.is_empty(),
-        "no warnings were issued for {term}: `yujing issue --term {term}` first"
-    );
-    let against: Term = match &a.against {
-        Some(t) => t.parse()?,
-        None => db
-            .terms_with_grades()?
-            .into_iter()
-            .find(|t| *t > term)
-            .with_context(|| format!("no grades after {term} yet: import the next term's grades, or pass --against TERM"))?,
-    };
+    let against = against_term(&db, term, a.against.as_deref())?;
     let policy = crate::roster::resolve_policy(&db, ctx.policy.as_deref())?;
-    let severity = |tier: &str| {
-        policy
-            .tiers
-            .iter()
-            .position(|t| t.id == tier)
-            .map_or(0, |i| i + 1)
-    };
-    let now: HashMap<String, crate::policy::Evaluation> =
-        crate::roster::assess(&db, policy.clone(), against)?
-            .rows
-            .into_iter()
-            .map(|(s, e)| (s.student_id, e))
-            .collect();
-    let exempt = crate::roster::exempt_today(&db, ctx.today)?;
-    let contacts = db.contacts(None, false)?;
-    let agenda_all = db.schedules(None)?;
-    let (cal, _) = crate::roster::calendar(&db, ctx.today)?;
-
-    let mut r = Report {
-        term: term.to_string(),
-        against: against.to_string(),
-        ..Report::default()
-    };
-    for w in issued.iter().filter(|w| !w.tier.is_empty()) {
-        r.warned += 1;
-        let mine: Vec<&crate::followup::Contact> = contacts
-            .iter()
-            .filter(|c| c.student_id == w.student_id && c.at.date() >= w.issued_on)
-            .collect();
-        let missed: u32 = agenda_all
-            .iter()
-            .filter(|s| s.student_id == w.student_id)
-            .map(|s| crate::followup::schedule_status(s, &mine, &cal, ctx.today).missed)
-            .sum();
-        let e = now.get(&w.student_id);
-        let (before, after) = (severity(&w.tier), e.map_or(0, |e| e.severity as usize));
-        let outcome = if exempt.contains(&w.student_id) {
-            r.exempt += 1;
-            "exempt"
-        } else if after == 0 {
-            r.off_the_list += 1;
-            "off"
-        } else if after < before {
-            r.improved += 1;
-            "improved"
-        } else if after == before {
-            r.same += 1;
-            "same"
-        } else {
-            r.worse += 1;
-            "worse"
-        };
-        r.contacts += mine.len();
-        r.missed_periods += missed;
-        r.students.push(Line {
-            student_id: w.student_id.clone(),
-            issued: w.tier.clone(),
-            now: e.and_then(|e| e.tier.clone()),
-            outcome,
-            contacts: mine.len(),
-            missed,
-        });
-    }
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    if a.format == ListFormat::Json {
-        serde_json::to_writer_pretty(&mut out, &r)?;
-        writeln!(out)?;
+    let analysis = crate::analysis::effect::load(&db, policy.clone(), term, against, ctx.today)?;
+    let lang = ctx.lang;
+    let (Some(path), Some(rules)) = (&a.out, rules) else {
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        render(&mut out, a.format, &analysis, &policy, lang)?;
+        out.flush()?;
         return Ok(ExitCode::SUCCESS);
+    };
+    let mut file = OutFile::create(path, rules)?;
+    if a.format == ReportFormat::Xlsx {
+        crate::analysis::xlsx::write(file.path(), &analysis, &policy, lang)?;
+    } else {
+        let mut out = std::io::BufWriter::new(file.file());
+        render(&mut out, a.format, &analysis, &policy, lang)?;
+        out.flush()?;
     }
-    write_table(&mut out, &r, ctx.lang)?;
+    let written = file
+        .finish()
+        .with_context(|| format!("writing {}", path.display()))?;
+    println!("{}", written.display());
     Ok(ExitCode::SUCCESS)
 }
 
-fn write_table(out: &mut impl Write, r: &Report, lang: Lang) -> anyhow::Result<()> {
-    let pct = |n: usize| {
-        if r.warned == 0 {
-            0.0
-        } else {
-            100.0 * n as f64 / r.warned as f64
+fn render(
+    out: &mut impl Write,
+    format: ReportFormat,
+    a: &Analysis,
+    p: &Policy,
+    lang: Lang,
+) -> anyhow::Result<()> {
+    if format == ReportFormat::Json {
+        serde_json::to_writer_pretty(&mut *out, a)?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    write_table(out, a, p, lang)
+}
+
+/// `解除 3（50%），减轻 1，…`: every outcome that happened, the first with its share.
+fn outcome_line(g: &Group, lang: Lang) -> String {
+    let mut parts = Vec::new();
+    for c in OUTCOMES {
+        let n = g.count(c);
+        if c == Change::Lifted {
+            let pct = 100.0 * share(n as usize, g.warned as usize);
+            parts.push(format!("{} {n} ({pct:.0}%)", c.label(lang)));
+        } else if n > 0 {
+            parts.push(format!("{} {n}", c.label(lang)));
         }
-    };
+    }
+    parts.join(lang.pick("，", ", "))
+}
+
+fn write_table(out: &mut impl Write, a: &Analysis, p: &Policy, lang: Lang) -> anyhow::Result<()> {
+    let t = &a.total;
+    let o = &t.obligations;
     writeln!(
         out,
         "{}",
         lang.pick(
             &format!(
-                "{} 学期预警 {} 人，到 {}：解除 {} 人（{:.0}%），减轻 {}，持平 {}，加重 {}，免予 {}；联系 {} 次，漏谈 {} 期",
-                r.term, r.warned, r.against, r.off_the_list, pct(r.off_the_list), r.improved, r.same, r.worse, r.exempt, r.contacts, r.missed_periods
+                "{} 学期预警 {} 人，到 {}：{}；帮扶义务 按时 {}，逾期补做 {}，未完成 {}，漏谈 {} 期；谈话 {} 次（人均 {}），截至 {}",
+                a.term, t.warned, a.against, outcome_line(t, lang), o.on_time, o.late, o.missed,
+                t.missed_periods, t.talks, num((t.talks_per_student * 100.0).round() / 100.0), a.as_of
             ),
             &format!(
-                "{}: {} warned; by {}: {} off the list ({:.0}%), {} improved, {} same, {} worse, {} exempt; {} contacts logged, {} periods missed",
-                r.term, r.warned, r.against, r.off_the_list, pct(r.off_the_list), r.improved, r.same, r.worse, r.exempt, r.contacts, r.missed_periods
+                "{}: {} warned; by {}: {}; obligations {} on time, {} late, {} missed, {} periods missed; {} talks ({} per student), as of {}",
+                a.term, t.warned, a.against, outcome_line(t, lang), o.on_time, o.late, o.missed,
+                t.missed_periods, t.talks, num((t.talks_per_student * 100.0).round() / 100.0), a.as_of
             )
         )
     )?;
+    for sec in sections(a, p, lang) {
+        writeln!(out, "\n{}", sec.title)?;
+        let mut header = vec![sec.first];
+        header.extend(group_header(lang));
+        let rows: Vec<Vec<String>> = sec
+            .groups
+            .iter()
+            .map(|(label, g)| {
+                std::iter::once(crate::text::sanitize(label).into_owned())
+                    .chain(group_values(g).into_iter().map(num))
+                    .collect()
+            })
+            .collect();
+        output::table(out, &header, &rows)?;
+    }
+    writeln!(out, "\n{}", lang.pick("学生", "Students"))?;
     let header = output::header(
         lang,
         &[
             ("学号", "student"),
+            ("班级", "class"),
             ("下发", "issued"),
             ("现在", "now"),
             ("结果", "outcome"),
-            ("联系", "contacts"),
-            ("漏谈", "missed"),
+            ("按时", "on time"),
+            ("逾期", "late"),
+            ("未完成", "missed"),
+            ("漏谈期", "missed periods"),
+            ("谈话", "talks"),
         ],
     );
-    let rows: Vec<Vec<String>> = r
+    let rows: Vec<Vec<String>> = a
         .students
         .iter()
-        .map(|l| {
+        .map(|s| {
             vec![
-                l.student_id.clone(),
-                l.issued.clone(),
-                l.now.clone().unwrap_or_default(),
-                l.outcome.to_string(),
-                l.contacts.to_string(),
-                l.missed.to_string(),
+                s.student_id.clone(),
+                crate::text::sanitize(&s.class).into_owned(),
+                tier_name(p, &s.tier, lang).to_string(),
+                s.now
+                    .as_deref()
+                    .map_or("", |t| tier_name(p, t, lang))
+                    .to_string(),
+                s.change.label(lang).to_string(),
+                s.obligations.on_time.to_string(),
+                s.obligations.late.to_string(),
+                s.obligations.missed.to_string(),
+                s.missed_periods.to_string(),
+                s.talks.to_string(),
             ]
         })
         .collect();

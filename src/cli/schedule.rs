@@ -71,6 +71,7 @@ pub fn run(ctx: &Ctx, c: Cmd) -> anyhow::Result<ExitCode> {
                 until,
                 source: Source::Manual,
                 note: note.unwrap_or_default(),
+                ended: None,
             };
             let id = db.add_schedule(&s, &login(), now(ctx))?;
             println!("{id}");
@@ -90,6 +91,14 @@ pub fn run(ctx: &Ctx, c: Cmd) -> anyhow::Result<ExitCode> {
                         s.from.to_string(),
                         s.until.map(|d| d.to_string()).unwrap_or_default(),
                         crate::text::sanitize(&s.note).into_owned(),
+                        s.ended.map_or_else(String::new, |e| {
+                            format!(
+                                "{} {} ({})",
+                                lang.pick("已结束", "ended"),
+                                e.on,
+                                e.change.id()
+                            )
+                        }),
                     ]
                 })
                 .collect();
@@ -104,6 +113,7 @@ pub fn run(ctx: &Ctx, c: Cmd) -> anyhow::Result<ExitCode> {
                     ("开始", "from"),
                     ("结束", "until"),
                     ("说明", "note"),
+                    ("状态", "state"),
                 ],
             );
             output::table(&mut std::io::stdout().lock(), &header, &rows)?;

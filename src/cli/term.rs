@@ -33,6 +33,15 @@ pub fn run(ctx: &Ctx, c: Cmd) -> anyhow::Result<ExitCode> {
                 .with_context(|| format!("--start '{start}'"))?;
             let e = parse_date_input(&end, ctx.today).with_context(|| format!("--end '{end}'"))?;
             anyhow::ensure!(s < e, "--start {s} must be before --end {e}");
+            if let Some((other, a, b)) = db
+                .all_term_dates()?
+                .into_iter()
+                .find(|(o, a, b)| *o != t && *a <= e && s <= *b)
+            {
+                anyhow::bail!(
+                    "{t} {s} – {e} overlaps {other} ({a} – {b}): terms cannot share days; correct {other} first (yujing term set {other} --start … --end …)"
+                );
+            }
             db.set_term_dates(t, s, e)?;
             println!("{t}: {s} – {e}");
         }

@@ -224,7 +224,19 @@ CREATE TABLE course_clears (
 CREATE INDEX course_clears_student ON course_clears(student);
 ";
 
-const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5];
+/// Branch i10 (a warning's life): each warning records its change since the warning held
+/// before and, once withdrawn, when, why and by whom; a policy obligation ended by an issue or
+/// a withdrawal keeps its last day and the change that ended it.
+const V6: &str = "
+ALTER TABLE warnings ADD COLUMN change TEXT;
+ALTER TABLE warnings ADD COLUMN withdrawn_on TEXT;
+ALTER TABLE warnings ADD COLUMN withdrawn_reason TEXT;
+ALTER TABLE warnings ADD COLUMN withdrawn_by TEXT;
+ALTER TABLE schedules ADD COLUMN ended_on TEXT;
+ALTER TABLE schedules ADD COLUMN end_change TEXT;
+";
+
+const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6];
 
 /// The schema version this build writes.
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

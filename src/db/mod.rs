@@ -26,7 +26,7 @@ mod students;
 mod tx;
 
 pub use clears::{ClearRecord, NatureValue};
-pub use followup::{Issue, IssuedWarning};
+pub use followup::{Correction, Issue, IssuedWarning, LifeTx, WarningRecord};
 pub use tx::{Change, ImportTx};
 
 /// Environment variable naming the database file when `--db` is not given.

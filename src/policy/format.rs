@@ -36,6 +36,17 @@ pub struct Policy {
     pub carry: Option<Carry>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub followups: Vec<FollowUp>,
+    /// Seed 001 第六条(五): a change of tier is told to the student and the parents.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notify_tier_change: Option<NotifyTierChange>,
+}
+
+/// The parent contact every tier change (other than `same`) owes, once, within `within_days`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NotifyTierChange {
+    pub role: Role,
+    pub within_days: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -54,6 +54,8 @@ pub enum Action {
     Schedule,
     /// What is overdue, due today and due this week.
     Agenda,
+    /// The term-end analysis with bar charts.
+    Report,
     NextField,
     PrevField,
     Save,
@@ -108,6 +110,7 @@ impl Action {
                 "待办：逾期、今天、本周",
                 "agenda: overdue, today, this week",
             ),
+            Action::Report => ("帮扶效果分析（图表）", "term-end analysis (charts)"),
             Action::NextField => ("下一项", "next field"),
             Action::PrevField => ("上一项", "previous field"),
             Action::Save => ("保存", "save"),
@@ -132,6 +135,7 @@ impl Action {
             Action::LogContact => lang.pick("记录", "log"),
             Action::Schedule => lang.pick("日程", "schedule"),
             Action::Agenda => lang.pick("待办", "agenda"),
+            Action::Report => lang.pick("分析", "report"),
             Action::CursorRight => lang.pick("选择", "choose"),
             Action::NextField => lang.pick("下一项", "next"),
             other => other.label(lang),

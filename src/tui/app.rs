@@ -24,6 +24,7 @@ use super::screens::agenda::AgendaScreen;
 use super::screens::empty::{self, EmptyKind};
 use super::screens::help::HelpScreen;
 use super::screens::picker::PickerScreen;
+use super::screens::report::ReportScreen;
 use super::screens::roster::RosterScreen;
 use super::screens::student::StudentScreen;
 use super::screens::{Open, Outcome, Push};
@@ -36,6 +37,7 @@ enum Base {
 enum Layer {
     Student(Box<StudentScreen>),
     Agenda(Box<AgendaScreen>),
+    Report(Box<ReportScreen>),
     Form(Box<FormScreen>),
     Picker(PickerScreen),
     Help(HelpScreen),
@@ -44,7 +46,10 @@ enum Layer {
 impl Layer {
     /// Covers the whole body (nothing below needs drawing), unlike an overlay.
     fn is_page(&self) -> bool {
-        matches!(self, Layer::Student(_) | Layer::Agenda(_))
+        matches!(
+            self,
+            Layer::Student(_) | Layer::Agenda(_) | Layer::Report(_)
+        )
     }
 }
 
@@ -162,6 +167,7 @@ impl App {
         match (self.stack.last(), &self.base) {
             (Some(Layer::Form(f)), _) => f.context(),
             (Some(Layer::Agenda(_)), _) => Context::Agenda,
+            (Some(Layer::Report(_)), _) => Context::Report,
             (Some(Layer::Student(_)), _) => Context::Student,
             (Some(Layer::Picker(_)), _) => Context::Picker,
             (Some(Layer::Help(_)), _) => Context::Help,
@@ -185,7 +191,7 @@ impl App {
                 Layer::Student(s) => s.rebuild(body, self.opts.lang, &self.opts.theme),
                 Layer::Agenda(a) => a.resize(body),
                 Layer::Picker(p) => p.resize(body),
-                Layer::Help(_) | Layer::Form(_) => {}
+                Layer::Help(_) | Layer::Form(_) | Layer::Report(_) => {}
             }
         }
     }
@@ -242,6 +248,7 @@ impl App {
         let outcome = match self.stack.last_mut() {
             Some(Layer::Form(f)) => f.update(action),
             Some(Layer::Agenda(a)) => a.update(action),
+            Some(Layer::Report(r)) => r.update(action),
             Some(Layer::Student(s)) => s.update(action),
             Some(Layer::Picker(p)) => p.update(action),
             Some(Layer::Help(h)) => h.update(action),
@@ -353,6 +360,14 @@ impl App {
                 }
                 return true;
             }
+            Open::Report => {
+                if !self.stack.iter().any(|l| matches!(l, Layer::Report(_))) {
+                    self.requests.push(Request::Report);
+                    self.stack
+                        .push(Layer::Report(Box::new(ReportScreen::Loading)));
+                }
+                return true;
+            }
             Open::LogContact { student, schedule } => {
                 let Some(e) = entry(&student) else {
                     return false;
@@ -392,6 +407,16 @@ impl App {
             }
             Loaded::Student { id, detail } => self.set_student(&id, detail.map(|d| *d)),
             Loaded::Written { id, result } => self.written(id, result),
+            Loaded::Report(r) => {
+                let lang = self.opts.lang;
+                match self.stack.iter_mut().find_map(|l| match l {
+                    Layer::Report(s) => Some(s),
+                    _ => None,
+                }) {
+                    Some(s) => s.set(r, lang),
+                    None => return false,
+                }
+            }
             Loaded::Error(e) => {
                 if self.error.as_ref() == Some(&e) {
                     return false;
@@ -508,6 +533,7 @@ impl App {
             match layer {
                 Layer::Student(s) => s.draw(frame, body, theme),
                 Layer::Agenda(a) => a.draw(frame, body, lang, theme),
+                Layer::Report(r) => r.draw(frame, body, lang, theme),
                 Layer::Form(f) => f.draw(frame, body, theme),
                 Layer::Picker(p) => p.draw(frame, body, lang, theme),
                 Layer::Help(h) => h.draw(frame, body, lang, theme),

@@ -128,6 +128,8 @@ pub struct TierHistory {
     pub tier_index: Option<usize>,
     pub status: Vec<String>,
     pub carried: bool,
+    /// The warnings issued for the term, oldest first: each one's change, and withdrawals.
+    pub issued: Vec<crate::db::WarningRecord>,
 }
 
 /// The student page.
@@ -172,6 +174,9 @@ pub fn clock_on(today: NaiveDate) -> NaiveDateTime {
 pub use crate::followup::next_talk_note;
 
 /// Where the TUI's data comes from. Called off the draw path, from a loader thread.
+/// The term-end analysis and the policy that names its tiers.
+pub type ReportData = (crate::analysis::effect::Analysis, Policy);
+
 pub trait DataSource {
     /// Changes whenever the data behind the views changes (e.g. SQLite's `PRAGMA data_version`
     /// combined with a counter); polled about once a second. A write must change it.
@@ -179,6 +184,11 @@ pub trait DataSource {
     fn snapshot(&self) -> anyhow::Result<Snapshot>;
     /// None when no student has this id.
     fn student(&self, id: &str) -> anyhow::Result<Option<StudentDetail>>;
+    /// The newest term-end analysis (the `r` screen), with the policy naming its tiers; None
+    /// when there is none yet or the source cannot tell.
+    fn report(&self) -> anyhow::Result<Option<ReportData>> {
+        Ok(None)
+    }
     /// Stores `op`; returns the new record's id. Read-only sources refuse.
     fn write(&mut self, op: &WriteOp) -> anyhow::Result<i64> {
         let _ = op;
@@ -226,6 +236,12 @@ pub fn sanitize_detail(d: &mut StudentDetail) {
     }
     for h in &mut d.history {
         h.status.iter_mut().for_each(sanitize_in_place);
+        for w in &mut h.issued {
+            if let Some((_, reason, by)) = &mut w.withdrawn {
+                sanitize_in_place(reason);
+                sanitize_in_place(by);
+            }
+        }
     }
     for c in &mut d.contacts {
         for s in [

@@ -20,6 +20,8 @@ pub enum Context {
     Help,
     Picker,
     Agenda,
+    /// The term-end analysis (`r`).
+    Report,
     /// A form (contact, schedule): printable keys go to the focused field.
     Form,
     /// "Discard the unsaved form?"
@@ -97,6 +99,7 @@ pub static BINDINGS: &[Binding] = &[
     bind(C::Roster, &[ch('l')], Action::LogContact, true),
     bind(C::Roster, &[ch('a')], Action::Agenda, true),
     bind(C::Roster, &[ch('o')], Action::OverdueOnly, true),
+    bind(C::Roster, &[ch('r')], Action::Report, false),
     bind(C::Roster, &[ch('s')], Action::Schedule, false),
     bind(C::Roster, &[key(K::Tab)], Action::NextTier, true),
     bind(C::Roster, &[key(K::BackTab)], Action::PrevTier, false),
@@ -151,6 +154,8 @@ pub static BINDINGS: &[Binding] = &[
     bind(C::Picker, PGUP, Action::PageUp, false),
     bind(C::Picker, TOP, Action::Top, false),
     bind(C::Picker, BOTTOM, Action::Bottom, false),
+    // Term-end analysis
+    bind(C::Report, BACK, Action::Back, true),
     // Agenda
     bind(C::Agenda, &[key(K::Enter)], Action::Open, true),
     bind(C::Agenda, &[ch('l')], Action::LogContact, true),

@@ -7,7 +7,7 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use super::data::{DataSource, StudentDetail, WriteOp};
+use super::data::{DataSource, ReportData, StudentDetail, WriteOp};
 use super::event::Event;
 use super::roster_data::RosterData;
 
@@ -17,6 +17,8 @@ pub enum Request {
     /// Load this student's page and keep it fresh while it is open.
     Student(String),
     CloseStudent,
+    /// Compute the term-end analysis for the `r` screen.
+    Report,
     /// Store a change; answered by `Loaded::Written` with the same id.
     Write {
         id: u64,
@@ -36,6 +38,8 @@ pub enum Loaded {
         id: u64,
         result: Result<i64, String>,
     },
+    /// The answer to `Request::Report`.
+    Report(Result<Option<Box<ReportData>>, String>),
     Error(String),
 }
 
@@ -72,7 +76,7 @@ impl Loader {
                 Err(RecvTimeoutError::Timeout) => None,
                 Err(RecvTimeoutError::Disconnected) => return,
             };
-            let (mut want_snapshot, mut want_student) = (false, false);
+            let (mut want_snapshot, mut want_student, mut want_report) = (false, false, false);
             let mut written = Vec::new();
             for r in first.into_iter().chain(requests.try_iter()) {
                 match r {
@@ -85,6 +89,7 @@ impl Loader {
                         self.open = None;
                         want_student = false;
                     }
+                    Request::Report => want_report = true,
                     Request::Write { id, op } => {
                         let result = self.source.write(&op).map_err(|e| format!("{e:#}"));
                         // Reload even after a failure: part of it may have been stored.
@@ -118,6 +123,14 @@ impl Loader {
                     },
                     Err(e) => Loaded::Error(format!("{e:#}")),
                 });
+            }
+            if want_report {
+                out.push(Loaded::Report(
+                    self.source
+                        .report()
+                        .map(|r| r.map(Box::new))
+                        .map_err(|e| format!("{e:#}")),
+                ));
             }
             // The views first, then the answers: a form closes on a screen already updated.
             for l in out.into_iter().chain(written) {

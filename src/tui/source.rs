@@ -166,6 +166,15 @@ impl DataSource for DbSource {
         })
     }
 
+    fn report(&self) -> anyhow::Result<Option<super::data::ReportData>> {
+        let Some(policy) = self.policy() else {
+            return Ok(None);
+        };
+        let db = self.db.borrow();
+        let a = crate::analysis::effect::latest(&db, policy.clone(), self.today)?;
+        Ok(a.map(|a| (a, policy)))
+    }
+
     fn student(&self, id: &str) -> anyhow::Result<Option<StudentDetail>> {
         let (Some(student), Some(policy), Some(term)) =
             (self.db.borrow().student(id)?, self.policy(), self.term()?)
@@ -177,6 +186,7 @@ impl DataSource for DbSource {
         };
         let eval = evaluate(&policy, &facts, term);
         let courses = course_outcomes(&facts, term, policy.pass_mark);
+        let issued = self.db.borrow().warning_history(id)?;
         let history = self
             .db
             .borrow()
@@ -190,6 +200,7 @@ impl DataSource for DbSource {
                     tier_index: e.tier_index,
                     status: e.status,
                     carried: e.carried,
+                    issued: issued.iter().filter(|w| w.term == t).cloned().collect(),
                 }
             })
             .collect();
@@ -224,6 +235,9 @@ impl DataSource for DbSource {
     fn write(&mut self, op: &WriteOp) -> anyhow::Result<i64> {
         match op {
             WriteOp::LogContact(c) => {
+                // The same refusals as `yujing log`: nothing after now, no text over the limit.
+                crate::app::contact::check(c, true, clock_on(self.today), self.lang)
+                    .map_err(anyhow::Error::msg)?;
                 let next = crate::followup::next_talk_schedule(c, next_talk_note(self.lang));
                 Ok(self.db.get_mut().log_contact(c, next.as_ref())?.0)
             }

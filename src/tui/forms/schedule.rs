@@ -73,6 +73,7 @@ impl ScheduleForm {
             until,
             source: Source::Manual,
             note: value(fields, FieldId::Note).to_string(),
+            ended: None,
         }))
     }
 }

@@ -4,6 +4,7 @@ pub mod agenda;
 pub mod empty;
 pub mod help;
 pub mod picker;
+pub mod report;
 pub mod roster;
 pub mod student;
 
@@ -23,6 +24,8 @@ pub enum Push {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Open {
     Agenda,
+    /// The term-end analysis (`r`).
+    Report,
     /// The contact form; against `schedule` when given, else the student's most overdue.
     LogContact {
         student: String,

@@ -269,6 +269,7 @@ impl RosterScreen {
                 });
             }
             Action::Agenda => return Outcome::Open(Open::Agenda),
+            Action::Report => return Outcome::Open(Open::Report),
             Action::OverdueOnly => {
                 self.overdue_only = !self.overdue_only;
                 self.refilter();

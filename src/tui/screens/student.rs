@@ -436,6 +436,9 @@ impl Page<'_> {
                     self.theme.muted,
                 ));
             }
+            for w in &h.issued {
+                spans.push(Span::styled(issued_mark(w, l), self.theme.muted));
+            }
             out.push(Line::from(spans));
         }
     }
@@ -497,5 +500,45 @@ impl Page<'_> {
         let mut spans = vec![Span::raw(INDENT)];
         spans.extend(line.spans);
         Line::from(spans)
+    }
+}
+
+/// One issue of a term on the history line: the date, the change it recorded, a withdrawal.
+fn issued_mark(w: &crate::db::WarningRecord, l: crate::locale::Lang) -> String {
+    let mut s = format!("  {} {}", l.pick("下发", "issued"), w.issued_on);
+    if let Some(c) = w.change {
+        s.push_str(&format!(" [{}]", c.label(l)));
+    }
+    if let Some((on, reason, _)) = &w.withdrawn {
+        s.push_str(&format!(
+            " {} {on}: {reason}",
+            l.pick("已撤回", "withdrawn")
+        ));
+    }
+    s
+}
+
+#[cfg(test)]
+mod issued_tests {
+    use super::*;
+    use crate::app::lifecycle::Change;
+    use crate::locale::Lang;
+
+    #[test]
+    fn an_issue_shows_its_change_and_its_withdrawal() {
+        let d = |s: &str| s.parse().unwrap();
+        let mut w = crate::db::WarningRecord {
+            term: "2024-2025-2".parse().unwrap(),
+            tier: "red".into(),
+            issued_on: d("2025-09-08"),
+            change: Some(Change::Up),
+            withdrawn: None,
+        };
+        assert_eq!(issued_mark(&w, Lang::En), "  issued 2025-09-08 [up]");
+        w.withdrawn = Some((d("2025-09-10"), "wrong file".into(), "t".into()));
+        assert_eq!(
+            issued_mark(&w, Lang::Zh),
+            "  下发 2025-09-08 [升级] 已撤回 2025-09-10: wrong file"
+        );
     }
 }
