@@ -139,8 +139,15 @@ fn table() -> impl Strategy<Value = (Dataset, u8, Vec<String>, Vec<Vec<String>>)
         let sep = proptest::sample::select(vec![b',', b'\t', b';']);
         (Just(d), sep, header).prop_flat_map(|(d, sep, header)| {
             let width = header.len();
-            let rows =
-                proptest::collection::vec(proptest::collection::vec(cell(), 0..=width + 1), 0..20);
+            // A cell may span lines only in a record of the header's width (a record of
+            // another width spanning lines is a bad row: see the stray-quote property).
+            let row = proptest::collection::vec(cell(), 0..=width + 1).prop_map(move |mut r| {
+                if r.iter().any(|c| c.contains('\n')) {
+                    r.resize(width, String::new());
+                }
+                r
+            });
+            let rows = proptest::collection::vec(row, 0..20);
             (Just(d), Just(sep), Just(header), rows)
         })
     })
