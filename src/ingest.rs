@@ -81,14 +81,16 @@ fn store(tx: &mut ImportTx<'_>, rec: &Record) -> Result<Change, DbError> {
 }
 
 /// One key on two lines with different values: both lines named, neither chosen.
-fn conflict_reason(lang: Lang, first: usize, here: &Location, what: &str) -> String {
+fn conflict_reason(lang: Lang, first: usize, here: &Location, what: (&str, &str)) -> String {
     let here = here.line;
     match lang {
         Lang::Zh => format!(
-            "与第 {first} 行的键相同（{what}）但内容不同，无法判断哪一行正确（第 {first} 行和第 {here} 行）"
+            "与第 {first} 行的{}相同但内容不同：第 {first} 行和第 {here} 行互相矛盾",
+            what.0
         ),
         Lang::En => format!(
-            "same {what} as line {first} but different values: lines {first} and {here} disagree"
+            "same {} as line {first} but different values: lines {first} and {here} disagree",
+            what.1
         ),
     }
 }

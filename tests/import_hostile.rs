@@ -1,19 +1,13 @@
 //! Files as they go wrong in practice (import.md), through the real binary: each gets its
 //! clear error, and a refused import leaves every row of the database as it was.
 
+mod common;
+
 use std::io::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use assert_cmd::Command;
+use common::{dump, sample, yujing};
 use tempfile::TempDir;
-
-fn sample(name: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures/samples")
-        .join(name)
-        .display()
-        .to_string()
-}
 
 struct Env {
     dir: TempDir,
@@ -33,8 +27,8 @@ impl Env {
         }
     }
 
-    fn db(&self) -> String {
-        self.dir.path().join("t.db").display().to_string()
+    fn db(&self) -> PathBuf {
+        self.dir.path().join("t.db")
     }
 
     fn file(&self, name: &str, bytes: &[u8]) -> String {
@@ -48,17 +42,7 @@ impl Env {
     }
 
     fn run(&self, args: &[&str]) -> Run {
-        let out = Command::cargo_bin("yujing")
-            .unwrap()
-            .env_remove("YUJING_DB")
-            .env("LANG", "C.UTF-8")
-            .env_remove("LC_ALL")
-            .env_remove("LC_MESSAGES")
-            .arg("--db")
-            .arg(self.db())
-            .args(args)
-            .output()
-            .unwrap();
+        let out = yujing(&self.db()).args(args).output().unwrap();
         Run {
             ok: out.status.success(),
             stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -72,34 +56,8 @@ impl Env {
         r.stdout
     }
 
-    /// Every row of every table, in a fixed order: the database's content.
     fn dump(&self) -> Vec<String> {
-        let conn = rusqlite::Connection::open(self.db()).unwrap();
-        let tables: Vec<String> = conn
-            .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
-            .unwrap()
-            .query_map([], |r| r.get(0))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap();
-        let mut out = Vec::new();
-        for t in tables {
-            let mut stmt = conn.prepare(&format!("SELECT * FROM \"{t}\"")).unwrap();
-            let n = stmt.column_count();
-            let mut rows: Vec<String> = stmt
-                .query_map([], |r| {
-                    let cells: Vec<String> = (0..n)
-                        .map(|i| format!("{:?}", r.get_ref(i).unwrap()))
-                        .collect();
-                    Ok(format!("{t}: {}", cells.join(" | ")))
-                })
-                .unwrap()
-                .collect::<Result<_, _>>()
-                .unwrap();
-            rows.sort();
-            out.extend(rows);
-        }
-        out
+        dump(&self.db())
     }
 
     /// A database holding the sample roster and grades.

@@ -1,6 +1,10 @@
 //! Properties of the reader on files nobody would write on purpose.
 
+mod common;
+
 use std::path::Path;
+
+use common::dump;
 
 use proptest::prelude::*;
 use yujing::import::{Dataset, FileError, ReadOptions, Row, read_all};
@@ -309,36 +313,6 @@ proptest! {
         let stray = read.iter().find(|r| r.location.line == k + 1).unwrap();
         prop_assert!(matches!(&stray.result, Err(e) if e.reason.contains("quote")));
     }
-}
-
-/// Every row of every table of the database at `path`.
-fn dump(path: &Path) -> Vec<String> {
-    let conn = rusqlite::Connection::open(path).unwrap();
-    let tables: Vec<String> = conn
-        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
-    let mut out = Vec::new();
-    for t in tables {
-        let mut stmt = conn.prepare(&format!("SELECT * FROM \"{t}\"")).unwrap();
-        let n = stmt.column_count();
-        let rows = stmt
-            .query_map([], |r| {
-                Ok((0..n)
-                    .map(|i| format!("{:?}", r.get_ref(i).unwrap()))
-                    .collect::<Vec<_>>()
-                    .join("|"))
-            })
-            .unwrap();
-        for r in rows {
-            out.push(format!("{t}: {}", r.unwrap()));
-        }
-    }
-    out.sort();
-    out
 }
 
 /// A database with a roster of the ids the generated cells use.

@@ -91,8 +91,8 @@ pub fn column_letters(mut n: usize) -> String {
 /// What identifies one stored fact, and its words for messages.
 pub struct Key {
     text: String,
-    /// "student, course, term and sitting" …
-    pub what: &'static str,
+    /// What the key is made of, (Chinese, English): "student, course, term and sitting" …
+    pub what: (&'static str, &'static str),
 }
 
 impl Key {
@@ -107,7 +107,7 @@ impl Record {
     /// absence rows of one term are summed, not duplicates.
     pub fn key(&self) -> Option<Key> {
         let (text, what) = match self {
-            Record::Student(s) => (s.student_id.clone(), "student id"),
+            Record::Student(s) => (s.student_id.clone(), ("学号", "student id")),
             // The stored grade key (db/grades.rs): student, course, term, sitting kind.
             Record::Grade {
                 student_id,
@@ -117,15 +117,19 @@ impl Record {
                     "{student_id} {} {} {:?}",
                     attempt.course_code, attempt.term, attempt.kind
                 ),
-                "student, course, term and sitting",
+                (
+                    "学号、课程、学期和考试性质",
+                    "student, course, term and sitting",
+                ),
             ),
             Record::Absence { .. } => return None,
-            Record::Fitness { student_id, record } => {
-                (format!("{student_id} {}", record.term), "student and term")
-            }
+            Record::Fitness { student_id, record } => (
+                format!("{student_id} {}", record.term),
+                ("学号和学期", "student and term"),
+            ),
             Record::Flag { student_id, flag } => (
                 format!("{student_id} {} {:?}", flag.term, flag.kind),
-                "student, term and flag kind",
+                ("学号、学期和类型", "student, term and flag kind"),
             ),
         };
         Some(Key { text, what })

@@ -29,6 +29,18 @@ const ROWS_IN_FLIGHT: usize = 256;
 pub type SheetRow = (usize, Vec<String>);
 pub type Rows = Box<dyn Iterator<Item = Result<SheetRow, String>> + Send>;
 
+/// Streams sheet `$name` of workbook `$book` (XLSX or XLSB: their cell readers are alike
+/// but not of one type) from a thread of its own.
+macro_rules! stream_cells {
+    ($book:expr, $name:expr) => {{
+        let (mut book, sheet) = ($book, $name.clone());
+        stream(move |tx| match book.worksheet_cells_reader(&sheet) {
+            Ok(mut cells) => send_rows(tx, || cells.next_cell().map_err(|e| e.to_string())),
+            Err(e) => drop(tx.send(Err(format!("sheet '{sheet}': {e}")))),
+        })
+    }};
+}
+
 /// Opens the sheet: the workbook's format (for the notes), the sheet's name and its rows.
 pub fn open(
     path: &Path,
@@ -58,22 +70,8 @@ pub fn open(
         None => names.first().cloned().ok_or("the workbook has no sheets")?,
     };
     let (format, rows): (&'static str, Rows) = match book {
-        Sheets::Xlsx(mut x) => {
-            let sheet = name.clone();
-            let rows = stream(move |tx| match x.worksheet_cells_reader(&sheet) {
-                Ok(mut cells) => send_rows(tx, || cells.next_cell().map_err(|e| e.to_string())),
-                Err(e) => drop(tx.send(Err(format!("sheet '{sheet}': {e}")))),
-            });
-            ("XLSX", rows)
-        }
-        Sheets::Xlsb(mut x) => {
-            let sheet = name.clone();
-            let rows = stream(move |tx| match x.worksheet_cells_reader(&sheet) {
-                Ok(mut cells) => send_rows(tx, || cells.next_cell().map_err(|e| e.to_string())),
-                Err(e) => drop(tx.send(Err(format!("sheet '{sheet}': {e}")))),
-            });
-            ("XLSB", rows)
-        }
+        Sheets::Xlsx(x) => ("XLSX", stream_cells!(x, name)),
+        Sheets::Xlsb(x) => ("XLSB", stream_cells!(x, name)),
         // Old XLS (at most 65,536 × 256 cells) and ODS have no cell reader.
         Sheets::Xls(mut x) => ("XLS", range_rows(x.worksheet_range(&name), &name)?),
         Sheets::Ods(mut x) => ("ODS", range_rows(x.worksheet_range(&name), &name)?),
