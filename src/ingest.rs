@@ -134,20 +134,20 @@ pub fn import_file(
             }
         };
         for rec in &records {
-            if let Some(key) = rec.key() {
-                match keys.offer(rec, &key, row.location.line) {
-                    Seen::First => {}
-                    // The same fact said twice: counted once.
-                    Seen::Again(_) => continue,
-                    Seen::Conflict(first) => {
+            match keys.offer(rec, row.location.line) {
+                Seen::First => {}
+                // The same fact said twice: counted once.
+                Seen::Again(_) => continue,
+                Seen::Conflict(first) => {
+                    if let Some(key) = rec.key() {
                         bad.push(RowError {
                             location: row.location.clone(),
                             column: reader.notes().id_header.clone(),
                             value: key.text().to_string(),
                             reason: conflict_reason(lang, first, &row.location, key.what),
                         });
-                        break;
                     }
+                    break;
                 }
             }
             match store(&mut tx, rec) {

@@ -328,7 +328,7 @@ fn a_bad_result_is_reported_with_its_line() {
     assert_eq!(
         bad,
         [format!(
-            "{file}:4: column 成绩: value '良': not a result (expected a number, a grade word, 缓考 or 免修)"
+            "{file}:4: column 成绩: value '良': not a result (expected a number from 0 to 100, a grade word, 缓考 or 免修)"
         )]
     );
     let (_, notes) = read(&fixture("import", "bad-result.csv"), Dataset::Grades);
