@@ -50,8 +50,9 @@ fn scan(mut st: Q, line: &[u8], sep: u8, fields: &mut usize) -> Q {
     st
 }
 
-/// One physical line read again after a rejected span: (number, bytes, cut short).
-type Replay = (usize, Vec<u8>, bool);
+/// One physical line read again after a rejected span: (number, bytes, cut short, the line
+/// end before it).
+type Replay = (usize, Vec<u8>, bool, &'static [u8]);
 
 /// A `Read` that passes on whole records, one per line, and notes in `events` where each
 /// starts, in the order csv will read them.
@@ -62,6 +63,10 @@ pub struct Splitter<R> {
     pub expected: Option<usize>,
     next_line: usize,
     skip_lf: bool,
+    /// The line end that ended the previous line (CR until a following LF makes it CRLF).
+    last_eol: &'static [u8],
+    /// The line end before the line just read: kept inside a cell that spans lines.
+    eol_before: &'static [u8],
     replay: VecDeque<Replay>,
     line: Vec<u8>,
     out: Vec<u8>,
@@ -77,6 +82,8 @@ impl<R: Read> Splitter<R> {
             expected: None,
             next_line: 1,
             skip_lf: false,
+            last_eol: b"\n",
+            eol_before: b"\n",
             replay: VecDeque::new(),
             line: Vec::new(),
             out: Vec::new(),
@@ -97,11 +104,13 @@ impl<R: Read> Splitter<R> {
     /// Reads the next physical line into `self.line`: its number and whether it was cut short.
     /// Line ends are LF, CRLF or a lone CR.
     fn next_line(&mut self) -> io::Result<Option<(usize, bool)>> {
-        if let Some((n, bytes, cut)) = self.replay.pop_front() {
+        if let Some((n, bytes, cut, eol)) = self.replay.pop_front() {
             self.line = bytes;
+            self.eol_before = eol;
             return Ok(Some((n, cut)));
         }
         self.line.clear();
+        self.eol_before = self.last_eol;
         let (mut any, mut cut) = (false, false);
         loop {
             let buf = match self.inner.fill_buf() {
@@ -115,6 +124,7 @@ impl<R: Read> Splitter<R> {
                 self.skip_lf = false;
                 if buf[0] == b'\n' {
                     self.inner.consume(1);
+                    self.eol_before = b"\r\n";
                     continue;
                 }
             }
@@ -127,6 +137,7 @@ impl<R: Read> Splitter<R> {
             match end {
                 Some(i) => {
                     self.skip_lf = buf[i] == b'\r';
+                    self.last_eol = if self.skip_lf { b"\r" } else { b"\n" };
                     self.inner.consume(i + 1);
                     break;
                 }
@@ -184,31 +195,39 @@ impl<R: Read> Splitter<R> {
     /// follow while that makes a record the header would accept.
     fn span(&mut self, first: usize, mut fields: usize) -> io::Result<()> {
         let mut record = std::mem::take(&mut self.line);
-        // (line number, where it starts in `record`, cut short) of each joined line.
-        let mut joined: Vec<(usize, usize, bool)> = Vec::new();
+        // (line number, where its line end and it start in `record`, cut short) of each
+        // joined line.
+        let mut joined: Vec<(usize, usize, usize, bool)> = Vec::new();
         let mut st = Q::Quoted;
         while st == Q::Quoted && joined.len() < MAX_SPAN_LINES && record.len() < MAX_SPAN_BYTES {
             let Some((n, cut)) = self.next_line()? else {
                 break;
             };
-            record.push(b'\n');
-            joined.push((n, record.len(), cut));
+            let eol_at = record.len();
+            record.extend_from_slice(self.eol_before);
+            joined.push((n, eol_at, record.len(), cut));
             record.extend_from_slice(&self.line);
             if cut {
                 break;
             }
             st = scan(st, &self.line, self.sep, &mut fields);
         }
-        let whole = joined.iter().all(|j| !j.2);
+        let whole = joined.iter().all(|j| !j.3);
         if st != Q::Quoted && whole && self.expected.is_none_or(|e| e == fields) {
             self.emit(first, &record);
             self.line = record;
             return Ok(());
         }
         let mut end = record.len();
-        for &(n, at, cut) in joined.iter().rev() {
-            self.replay.push_front((n, record[at..end].to_vec(), cut));
-            end = at - 1;
+        for &(n, eol_at, at, cut) in joined.iter().rev() {
+            let eol: &'static [u8] = match &record[eol_at..at] {
+                b"\r\n" => b"\r\n",
+                b"\r" => b"\r",
+                _ => b"\n",
+            };
+            self.replay
+                .push_front((n, record[at..end].to_vec(), cut, eol));
+            end = eol_at;
         }
         self.events.push_back(Event::Bad(
             first,
@@ -286,9 +305,10 @@ mod tests {
                     [1, 3, 4, 8, 9, 10],
                     "line ends {eol:?}, buffer {capacity}"
                 );
+                // A cell spanning lines keeps its line ends as written.
                 assert_eq!(
                     rows[2].1.as_ref().unwrap()[1],
-                    format!("x\ny {long}"),
+                    format!("x{eol}y {long}"),
                     "{eol:?}"
                 );
             }

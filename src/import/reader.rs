@@ -4,6 +4,7 @@
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::Path;
+use std::sync::atomic::Ordering;
 
 use csv::StringRecord;
 use encoding_rs::{CoderResult, Decoder};
@@ -12,7 +13,7 @@ use super::detect::{self, Detected, PREFIX_LEN};
 use super::headers::{Columns, HEADER_SEARCH_ROWS, HeaderSearch};
 use super::lines::{Event, Splitter};
 use super::rows::RowParser;
-use super::sheet::{self, Rows};
+use super::sheet::{self, Rows, Stated};
 use super::{Dataset, FileError, Location, ReadNotes, ReadOptions, Row, RowError};
 
 /// Streams the rows of one file. Iterate for rows; `notes()` is complete once exhausted.
@@ -127,12 +128,14 @@ pub fn open(path: &Path, dataset: Dataset, opts: &ReadOptions) -> Result<FileRea
 
     let (mut source, encoding, sheet) = if is_workbook(path, &prefix) {
         drop(f);
-        let (format, name, rows) = sheet::open(path, opts, prefix.starts_with(b"PK\x03\x04"))
-            .map_err(|message| FileError::Format {
-                file: file.clone(),
-                message: crate::text::sanitize(&message).into_owned(),
+        let (format, name, rows, stated) =
+            sheet::open(path, opts, prefix.starts_with(b"PK\x03\x04")).map_err(|message| {
+                FileError::Format {
+                    file: file.clone(),
+                    message: crate::text::sanitize(&message).into_owned(),
+                }
             })?;
-        (Source::sheet(rows), format.to_string(), Some(name))
+        (Source::sheet(rows, stated), format.to_string(), Some(name))
     } else {
         let enc = match &opts.encoding {
             Some(label) => detect::encoding_for_label(label).ok_or_else(|| FileError::Format {
@@ -260,9 +263,11 @@ enum Source {
     },
     Sheet {
         rows: Rows,
+        stated: Stated,
         /// The Excel number of the last row read.
         line: usize,
         count: u64,
+        done: bool,
     },
 }
 
@@ -283,11 +288,13 @@ impl Source {
         }
     }
 
-    fn sheet(rows: Rows) -> Source {
+    fn sheet(rows: Rows, stated: Stated) -> Source {
         Source::Sheet {
             rows,
+            stated,
             line: 0,
             count: 0,
+            done: false,
         }
     }
 
@@ -318,8 +325,17 @@ impl Source {
                     },
                 }
             }
-            Source::Sheet { rows, line, count } => match rows.next() {
-                None => Ok(None),
+            Source::Sheet {
+                rows,
+                line,
+                count,
+                done,
+                ..
+            } => match rows.next() {
+                None => {
+                    *done = true;
+                    Ok(None)
+                }
                 Some(Err(e)) => Err(e),
                 Some(Ok((n, cells))) => {
                     rec.clear();
@@ -345,8 +361,16 @@ impl Source {
     fn progress(&self) -> (u64, u64) {
         match self {
             Source::Csv { rdr, total } => (rdr.get_ref().get_ref().consumed.min(*total), *total),
-            // A sheet's row count is not known before its end: it is not its stated dimension.
-            Source::Sheet { count, .. } => (*count, *count),
+            // The stated dimension is an estimate (it may lie): the bar ends full at the end.
+            Source::Sheet {
+                stated,
+                count,
+                done,
+                ..
+            } => {
+                let total = (*count).max(stated.load(Ordering::Relaxed));
+                (if *done { total } else { *count }, total)
+            }
         }
     }
 }

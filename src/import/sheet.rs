@@ -10,6 +10,8 @@ use std::fmt::Write as _;
 use std::fs::File;
 use std::io::{self, BufReader, Read};
 use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 use calamine::{Data, DataRef, Range, Reader as _, Sheets};
@@ -28,14 +30,20 @@ const ROWS_IN_FLIGHT: usize = 256;
 /// One sheet row: its Excel row number and its cells as text, up to its last real cell.
 pub type SheetRow = (usize, Vec<String>);
 pub type Rows = Box<dyn Iterator<Item = Result<SheetRow, String>> + Send>;
+/// The rows the sheet says it has: only for a progress bar, never for memory. Set before
+/// the first row arrives.
+pub type Stated = Arc<AtomicU64>;
 
 /// Streams sheet `$name` of workbook `$book` (XLSX or XLSB: their cell readers are alike
 /// but not of one type) from a thread of its own.
 macro_rules! stream_cells {
-    ($book:expr, $name:expr) => {{
-        let (mut book, sheet) = ($book, $name.clone());
+    ($book:expr, $name:expr, $stated:expr) => {{
+        let (mut book, sheet, stated) = ($book, $name.clone(), Arc::clone(&$stated));
         stream(move |tx| match book.worksheet_cells_reader(&sheet) {
-            Ok(mut cells) => send_rows(tx, || cells.next_cell().map_err(|e| e.to_string())),
+            Ok(mut cells) => {
+                stated.store(u64::from(cells.dimensions().end.0) + 1, Ordering::Relaxed);
+                send_rows(tx, || cells.next_cell().map_err(|e| e.to_string()))
+            }
             Err(e) => drop(tx.send(Err(format!("sheet '{sheet}': {e}")))),
         })
     }};
@@ -46,7 +54,7 @@ pub fn open(
     path: &Path,
     opts: &ReadOptions,
     zip: bool,
-) -> Result<(&'static str, String, Rows), String> {
+) -> Result<(&'static str, String, Rows, Stated), String> {
     let size = std::fs::metadata(path).map_err(|e| e.to_string())?.len();
     if size > MAX_WORKBOOK_BYTES {
         return Err(format!(
@@ -69,14 +77,15 @@ pub fn open(
             .ok_or_else(|| format!("no sheet '{want}' (sheets: {})", names.join(", ")))?,
         None => names.first().cloned().ok_or("the workbook has no sheets")?,
     };
+    let stated = Stated::default();
     let (format, rows): (&'static str, Rows) = match book {
-        Sheets::Xlsx(x) => ("XLSX", stream_cells!(x, name)),
-        Sheets::Xlsb(x) => ("XLSB", stream_cells!(x, name)),
+        Sheets::Xlsx(x) => ("XLSX", stream_cells!(x, name, stated)),
+        Sheets::Xlsb(x) => ("XLSB", stream_cells!(x, name, stated)),
         // Old XLS (at most 65,536 × 256 cells) and ODS have no cell reader.
-        Sheets::Xls(mut x) => ("XLS", range_rows(x.worksheet_range(&name), &name)?),
-        Sheets::Ods(mut x) => ("ODS", range_rows(x.worksheet_range(&name), &name)?),
+        Sheets::Xls(mut x) => ("XLS", range_rows(x.worksheet_range(&name), &name, &stated)?),
+        Sheets::Ods(mut x) => ("ODS", range_rows(x.worksheet_range(&name), &name, &stated)?),
     };
-    Ok((format, name, rows))
+    Ok((format, name, rows, stated))
 }
 
 /// Refuses a zip whose entries unpack past [`MAX_UNZIPPED_BYTES`], counting what they really
@@ -160,8 +169,10 @@ where
 fn range_rows<E: std::fmt::Display>(
     range: Result<Range<Data>, E>,
     name: &str,
+    stated: &Stated,
 ) -> Result<Rows, String> {
     let range = range.map_err(|e| format!("sheet '{name}': {e}"))?;
+    stated.store(range.height() as u64, Ordering::Relaxed);
     Ok(Box::new(RangeRows {
         first: range.start().map_or(0, |(r, _)| r as usize),
         range,
