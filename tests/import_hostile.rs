@@ -421,6 +421,7 @@ fn hostile_workbooks_cost_their_real_cells_and_are_refused_when_too_big() {
     );
 
     let rss = children_max_rss();
+    eprintln!("largest resident size of an import: {} MB", rss >> 20);
     assert!(rss < 300 << 20, "an import used {} MB", rss >> 20);
 }
 

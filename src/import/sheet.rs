@@ -22,6 +22,10 @@ use super::ReadOptions;
 pub const MAX_WORKBOOK_BYTES: u64 = 200 << 20;
 /// A zip whose entries unpack to more than this is refused.
 pub const MAX_UNZIPPED_BYTES: u64 = 1 << 30;
+/// calamine holds a workbook's shared strings in memory, at up to a few times their XML size
+/// for many short strings: past this, unpacked, the 300 MB budget would not hold. A real
+/// export shares names and course titles, a few MB.
+pub const MAX_SHARED_STRINGS_BYTES: u64 = 64 << 20;
 /// Columns past Excel's last (XFD) are not read.
 const MAX_COLUMNS: usize = 16_384;
 /// Rows in flight between the reading thread and the importer.
@@ -111,11 +115,20 @@ fn check_unzipped(path: &Path) -> Result<(), String> {
         let entry = zip
             .by_index(i)
             .map_err(|e| format!("not a readable workbook: {e}"))?;
+        let shared = entry.name().is_ok_and(|n| n.ends_with("sharedStrings.xml"));
         let left = MAX_UNZIPPED_BYTES - total;
-        total += io::copy(&mut entry.take(left + 1), &mut io::sink())
+        let n = io::copy(&mut entry.take(left + 1), &mut io::sink())
             .map_err(|e| format!("not a readable workbook: {e}"))?;
+        total += n;
         if total > MAX_UNZIPPED_BYTES {
             return Err(too_big());
+        }
+        if shared && n > MAX_SHARED_STRINGS_BYTES {
+            return Err(format!(
+                "the workbook's shared text unpacks to {} MB, more than the {} MB yujing reads (save the sheet as CSV instead)",
+                n >> 20,
+                MAX_SHARED_STRINGS_BYTES >> 20
+            ));
         }
     }
     Ok(())
@@ -227,6 +240,33 @@ pub fn cell_text(d: &Data, out: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use std::io::Write as _;
+
+    /// A zip of one entry of `len` zeros.
+    fn zip_of(dir: &Path, entry: &str, len: usize) -> std::path::PathBuf {
+        let path = dir.join("z.xlsx");
+        let mut zip = zip::ZipWriter::new(File::create(&path).unwrap());
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        zip.start_file(entry, opts).unwrap();
+        zip.write_all(&vec![b' '; len]).unwrap();
+        zip.finish().unwrap();
+        path
+    }
+
+    #[test]
+    fn shared_strings_past_the_budget_are_refused_unread() {
+        let dir = tempfile::tempdir().unwrap();
+        let big = (MAX_SHARED_STRINGS_BYTES + 1) as usize;
+        let err = check_unzipped(&zip_of(dir.path(), "xl/sharedStrings.xml", big)).unwrap_err();
+        assert!(err.contains("shared text unpacks to 64 MB"), "{err}");
+        // The same size elsewhere is only counted toward the 1 GB.
+        assert_eq!(
+            check_unzipped(&zip_of(dir.path(), "xl/worksheets/sheet1.xml", big)),
+            Ok(())
+        );
+    }
 
     #[test]
     fn whole_numbers_from_sheets_have_no_fraction() {
