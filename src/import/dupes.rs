@@ -138,7 +138,9 @@ impl Record {
 
 impl Record {
     /// Feeds the stored key into `h`; false for records that never collide. Must agree with
-    /// [`Record::key`].
+    /// [`Record::key`] and with the key columns of each table (db/grades.rs …): when a grade
+    /// gains a sitting number, it belongs here and in `key`, so that 补考一 and 补考二 of one
+    /// course are two facts, not one said twice.
     fn hash_key(&self, h: &mut DefaultHasher) -> bool {
         match self {
             Record::Student(s) => s.student_id.hash(h),
