@@ -114,8 +114,8 @@ impl Record {
                 attempt,
             } => (
                 format!(
-                    "{student_id} {} {} {:?}",
-                    attempt.course_code, attempt.term, attempt.kind
+                    "{student_id} {} {} {:?} {}",
+                    attempt.course_code, attempt.term, attempt.kind, attempt.sitting
                 ),
                 (
                     "学号、课程、学期和考试性质",
@@ -138,16 +138,23 @@ impl Record {
 
 impl Record {
     /// Feeds the stored key into `h`; false for records that never collide. Must agree with
-    /// [`Record::key`] and with the key columns of each table (db/grades.rs …): when a grade
-    /// gains a sitting number, it belongs here and in `key`, so that 补考一 and 补考二 of one
-    /// course are two facts, not one said twice.
+    /// [`Record::key`] and with the key columns of each table (db/grades.rs …): a grade's
+    /// sitting number is part of it, so that 补考一 and 补考二 of one course are two facts,
+    /// not one said twice.
     fn hash_key(&self, h: &mut DefaultHasher) -> bool {
         match self {
             Record::Student(s) => s.student_id.hash(h),
             Record::Grade {
                 student_id,
                 attempt,
-            } => (student_id, &attempt.course_code, attempt.term, attempt.kind).hash(h),
+            } => (
+                student_id,
+                &attempt.course_code,
+                attempt.term,
+                attempt.kind,
+                attempt.sitting,
+            )
+                .hash(h),
             Record::Absence { .. } => return false,
             Record::Fitness { student_id, record } => (student_id, record.term).hash(h),
             Record::Flag { student_id, flag } => (student_id, flag.term, flag.kind).hash(h),
@@ -169,13 +176,27 @@ impl Record {
                     course_name,
                     term: _,
                     kind: _,
+                    sitting: _,
+                    course_term,
+                    minor,
                     nature,
+                    nature_raw,
                     assessment,
                     credits,
                     result,
                     mark,
                 } = attempt;
-                (course_name, nature, assessment, credits.to_bits(), result).hash(h);
+                (
+                    course_name,
+                    course_term,
+                    minor,
+                    nature,
+                    nature_raw,
+                    assessment,
+                    credits.to_bits(),
+                    result,
+                )
+                    .hash(h);
                 std::mem::discriminant(mark).hash(h);
                 if let Mark::Score(v) = mark {
                     v.to_bits().hash(h);
