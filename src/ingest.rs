@@ -6,7 +6,8 @@ use std::path::Path;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::db::{Change, Db, DbError, ImportTx};
-use crate::import::{Dataset, ReadNotes, ReadOptions, Record, RowError};
+use crate::import::dupes::{KeySeen, Seen};
+use crate::import::{Dataset, Location, ReadNotes, ReadOptions, Record, RowError};
 use crate::locale::Lang;
 
 /// Counts of what an import did (or would do).
@@ -79,6 +80,21 @@ fn store(tx: &mut ImportTx<'_>, rec: &Record) -> Result<Change, DbError> {
     }
 }
 
+/// One key on two lines with different values: both lines named, neither chosen.
+fn conflict_reason(lang: Lang, first: usize, here: &Location, what: (&str, &str)) -> String {
+    let here = here.line;
+    match lang {
+        Lang::Zh => format!(
+            "与第 {first} 行的{}相同但内容不同：第 {first} 行和第 {here} 行互相矛盾",
+            what.0
+        ),
+        Lang::En => format!(
+            "same {} as line {first} but different values: lines {first} and {here} disagree",
+            what.1
+        ),
+    }
+}
+
 fn bar(total: u64) -> ProgressBar {
     let b = ProgressBar::new(total);
     if let Ok(style) =
@@ -104,6 +120,7 @@ pub fn import_file(
     let mut tally = Tally::default();
     let mut bad: Vec<RowError> = Vec::new();
     let mut rows = 0u64;
+    let mut keys = KeySeen::default();
     while let Some(row) = reader.next() {
         rows += 1;
         if let (Some(b), true) = (&progress, rows.is_multiple_of(4096)) {
@@ -117,6 +134,22 @@ pub fn import_file(
             }
         };
         for rec in &records {
+            match keys.offer(rec, row.location.line) {
+                Seen::First => {}
+                // The same fact said twice: counted once.
+                Seen::Again(_) => continue,
+                Seen::Conflict(first) => {
+                    if let Some(key) = rec.key() {
+                        bad.push(RowError {
+                            location: row.location.clone(),
+                            column: reader.notes().id_header.clone(),
+                            value: key.text().to_string(),
+                            reason: conflict_reason(lang, first, &row.location, key.what),
+                        });
+                    }
+                    break;
+                }
+            }
             match store(&mut tx, rec) {
                 Ok(c) => tally.add(c),
                 Err(DbError::UnknownStudent(id)) => {

@@ -17,6 +17,7 @@ pub mod locale;
 pub mod model;
 pub mod outfile;
 pub mod policy;
+pub mod policy_file;
 pub mod roster;
 pub mod schedule;
 pub mod synth;

@@ -386,6 +386,7 @@ impl Mark {
             return Ok(Mark::Empty);
         }
         if let Ok(v) = s.parse::<f64>() {
+            // A result is a percentage (import.md): 150 or 1e308 is a slip, not a score.
             if v.is_finite() && (0.0..=100.0).contains(&v) {
                 return Ok(Mark::Score(v));
             }

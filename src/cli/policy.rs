@@ -3,7 +3,8 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use crate::policy::presets::{PRESETS, parse, preset_text, resolve};
+use crate::policy::presets::{PRESETS, parse, preset_text};
+use crate::policy_file::{read, resolve};
 
 use super::Ctx;
 
@@ -66,8 +67,7 @@ pub fn run(ctx: &Ctx, c: Cmd) -> anyhow::Result<ExitCode> {
             print!("{text}");
         }
         Cmd::Check { file } => {
-            let text = std::fs::read_to_string(&file)
-                .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+            let text = read(&file)?;
             let p = parse(&text, &file.display().to_string())?;
             println!(
                 "{}: ok — {} ({} {}, {} {})",

@@ -4,7 +4,6 @@ use std::sync::LazyLock;
 
 use rusqlite::{Connection, OptionalExtension, Row, ToSql};
 
-use super::tx::Upsert;
 use super::{Change, Db, DbError, ImportTx};
 use crate::model::Student;
 
@@ -23,8 +22,41 @@ const FIELDS: [&str; 11] = [
     "counsellor",
 ];
 
-static UPSERT: LazyLock<Upsert> =
-    LazyLock::new(|| Upsert::new("students", &["student_id"], &FIELDS));
+/// Adds a student; does nothing for one already on the roster.
+static INSERT: LazyLock<String> = LazyLock::new(|| {
+    let marks: Vec<String> = (1..=FIELDS.len() + 1).map(|i| format!("?{i}")).collect();
+    format!(
+        "INSERT INTO students (student_id, {}) VALUES ({}) ON CONFLICT DO NOTHING",
+        FIELDS.join(", "),
+        marks.join(", ")
+    )
+});
+
+/// Updates a roster student from a file's row: an empty cell (or a column the file lacks)
+/// keeps the stored value, so importing a file with fewer columns never blanks the roster.
+/// Matches only when some non-empty cell differs, so unchanged rows are told apart.
+static UPDATE: LazyLock<String> = LazyLock::new(|| {
+    let set: Vec<String> = FIELDS
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            format!(
+                "{c} = CASE WHEN ?{n} = '' THEN {c} ELSE ?{n} END",
+                n = i + 2
+            )
+        })
+        .collect();
+    let differs: Vec<String> = FIELDS
+        .iter()
+        .enumerate()
+        .map(|(i, c)| format!("(?{n} <> '' AND {c} IS NOT ?{n})", n = i + 2))
+        .collect();
+    format!(
+        "UPDATE students SET {} WHERE student_id = ?1 AND ({})",
+        set.join(", "),
+        differs.join(" OR ")
+    )
+});
 
 static SELECT: LazyLock<String> =
     LazyLock::new(|| format!("SELECT student_id, {} FROM students", FIELDS.join(", ")));
@@ -64,14 +96,21 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Student> {
 }
 
 impl ImportTx<'_> {
-    /// Adds or updates a roster record, keyed by student id.
+    /// Adds or updates a roster record, keyed by student id. Empty fields of `s` leave the
+    /// stored ones as they are.
     pub fn upsert_student(&mut self, s: &Student) -> Result<Change, DbError> {
-        let change = self.run(&UPSERT, &params(s))?;
-        if change == Change::New {
+        let params = params(s);
+        if self.tx.prepare_cached(&INSERT)?.execute(params)? == 1 {
             self.students
                 .insert(s.student_id.clone(), self.tx.last_insert_rowid());
+            self.wrote = true;
+            return Ok(Change::New);
         }
-        Ok(change)
+        if self.tx.prepare_cached(&UPDATE)?.execute(params)? == 0 {
+            return Ok(Change::Unchanged);
+        }
+        self.wrote = true;
+        Ok(Change::Changed)
     }
 }
 
@@ -149,5 +188,35 @@ pub(super) mod tests {
         assert_eq!(db.student("2021001").unwrap(), Some(a2));
         assert_eq!(db.student("nobody").unwrap(), None);
         assert_eq!(db.student_count().unwrap(), 2);
+    }
+
+    #[test]
+    fn empty_fields_never_erase_stored_ones() {
+        let mut db = Db::open_in_memory().unwrap();
+        let mut a = student("2021001", "张三");
+        a.counsellor = "王老师".into();
+        let mut tx = db.begin_import().unwrap();
+        tx.upsert_student(&a).unwrap();
+        // A file with only 学号 and 班级: everything else it lacks stays.
+        let thin = Student {
+            student_id: "2021001".into(),
+            class: "计科2101".into(),
+            ..Student::default()
+        };
+        assert_eq!(tx.upsert_student(&thin).unwrap(), Change::Unchanged);
+        let moved = Student {
+            class: "计科2102".into(),
+            ..thin
+        };
+        assert_eq!(tx.upsert_student(&moved).unwrap(), Change::Changed);
+        tx.commit().unwrap();
+        let stored = db.student("2021001").unwrap().unwrap();
+        assert_eq!(
+            stored,
+            Student {
+                class: "计科2102".into(),
+                ..a
+            }
+        );
     }
 }

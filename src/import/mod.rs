@@ -53,12 +53,26 @@ pub struct RowError {
     pub reason: String,
 }
 
+/// How much of a value a message echoes: enough to find the cell, not a 10 MB paste.
+const ECHO_CHARS: usize = 80;
+
 impl fmt::Display for RowError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use crate::text::sanitize;
+        // File content is echoed sanitised: an escape sequence in a cell must not reach the
+        // terminal.
+        let value = sanitize(&self.value);
+        let shown = match value.char_indices().nth(ECHO_CHARS) {
+            Some((cut, _)) => format!("{}…", &value[..cut]),
+            None => value.into_owned(),
+        };
         write!(
             f,
             "{}: column {}: value '{}': {}",
-            self.location, self.column, self.value, self.reason
+            sanitize(&self.location.to_string()),
+            sanitize(&self.column),
+            shown,
+            sanitize(&self.reason)
         )
     }
 }
@@ -143,9 +157,14 @@ pub struct ReadNotes {
 }
 
 pub mod detect;
+pub mod dupes;
 pub mod headers;
+mod kind;
+mod limits;
+mod lines;
 pub mod reader;
 pub mod rows;
+mod sheet;
 
 pub use reader::{FileReader, open};
 

@@ -1,19 +1,19 @@
 //! Opening a file (CSV of any usual encoding and separator, or a workbook), finding its
 //! header, and streaming its data rows through the row parser.
 
-use std::collections::VecDeque;
-use std::fmt::Write as _;
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::Path;
+use std::sync::atomic::Ordering;
 
-use calamine::{Data, Range, Reader as _, Sheets};
 use csv::StringRecord;
 use encoding_rs::{CoderResult, Decoder};
 
 use super::detect::{self, Detected, PREFIX_LEN};
 use super::headers::{Columns, HEADER_SEARCH_ROWS, HeaderSearch};
+use super::lines::{Event, Splitter};
 use super::rows::RowParser;
+use super::sheet::{self, Rows, Stated};
 use super::{Dataset, FileError, Location, ReadNotes, ReadOptions, Row, RowError};
 
 /// Streams the rows of one file. Iterate for rows; `notes()` is complete once exhausted.
@@ -23,6 +23,8 @@ pub struct FileReader {
     sheet: Option<String>,
     source: Source,
     record: StringRecord,
+    /// (index, header) of the columns the parser reads, for the cell limits.
+    read_cols: Vec<(usize, String)>,
     parser: RowParser,
     /// Rows held back until the end of the file (wide-layout retakes).
     tail: std::vec::IntoIter<Row>,
@@ -70,16 +72,29 @@ impl Iterator for FileReader {
                 return None;
             }
             match self.source.next_record(&mut self.record) {
-                Ok(Some(line)) => {
+                Ok(Some(Next::Bad(line, reason))) => {
+                    let location = self.location(line);
+                    let result = Err(RowError {
+                        location: location.clone(),
+                        column: "-".into(),
+                        value: String::new(),
+                        reason,
+                    });
+                    return Some(Row { location, result });
+                }
+                Ok(Some(Next::Record(line))) => {
                     // Spreadsheets and Excel-made CSVs end with rows of empty cells: not data.
                     if self.record.as_slice().trim().is_empty() {
                         continue;
                     }
                     let location = self.location(line);
-                    let result = self
-                        .parser
-                        .parse(&self.record, &location)
-                        .map_err(|b| b.at(location.clone()));
+                    let result = match super::limits::check_cells(&self.record, &self.read_cols) {
+                        Some(bad) => Err(bad.at(location.clone())),
+                        None => self
+                            .parser
+                            .parse(&self.record, &location)
+                            .map_err(|b| b.at(location.clone())),
+                    };
                     self.notes.empty_results = self.parser.empty_results;
                     return Some(Row { location, result });
                 }
@@ -149,17 +164,19 @@ fn open_plain(path: &Path, dataset: Dataset, opts: &ReadOptions) -> Result<FileR
 
     let (mut source, encoding, sheet) = if is_workbook(path, &prefix) {
         drop(f);
-        let (format, name, range) =
-            open_sheet(path, opts).map_err(|message| FileError::Format {
-                file: file.clone(),
-                message,
+        let (format, name, rows, stated) =
+            sheet::open(path, opts, prefix.starts_with(b"PK\x03\x04")).map_err(|message| {
+                FileError::Format {
+                    file: file.clone(),
+                    message: crate::text::sanitize(&message).into_owned(),
+                }
             })?;
-        (Source::sheet(range), format.to_string(), Some(name))
+        (Source::sheet(rows, stated), format.to_string(), Some(name))
     } else {
         let enc = match &opts.encoding {
             Some(label) => detect::encoding_for_label(label).ok_or_else(|| FileError::Format {
                 file: file.clone(),
-                message: format!("unknown encoding '{label}'"),
+                message: format!("unknown encoding '{}'", crate::text::sanitize(label)),
             })?,
             None => detect::detect_encoding(&prefix, (prefix.len() as u64) >= total),
         };
@@ -172,6 +189,8 @@ fn open_plain(path: &Path, dataset: Dataset, opts: &ReadOptions) -> Result<FileR
 
     let mut record = StringRecord::new();
     let (header_line, cols) = find_header(&mut source, &mut record, dataset, &file)?;
+    source.expect_fields(record.len());
+    let read_cols = super::limits::read_columns(dataset, &record);
     let id_header = cols.header(super::headers::Field::StudentId).to_string();
     let parser = RowParser::new(dataset, cols);
     let notes = ReadNotes {
@@ -195,6 +214,7 @@ fn open_plain(path: &Path, dataset: Dataset, opts: &ReadOptions) -> Result<FileR
         sheet,
         source,
         record,
+        read_cols,
         parser,
         tail: Vec::new().into_iter(),
         finished: false,
@@ -209,28 +229,44 @@ fn find_header(
     file: &str,
 ) -> Result<(usize, Columns), FileError> {
     let mut search = HeaderSearch::new(dataset);
+    let mut kinds = super::kind::KindGuess::default();
+    let format = |message: String| FileError::Format {
+        file: file.to_string(),
+        message: crate::text::sanitize(&message).into_owned(),
+    };
     for _ in 0..HEADER_SEARCH_ROWS {
         let line = match source.next_record(record) {
-            Ok(Some(line)) => line,
+            Ok(Some(Next::Record(line))) => line,
+            // A broken title row is no header; keep looking.
+            Ok(Some(Next::Bad(..))) => continue,
             Ok(None) => break,
-            Err(message) => {
-                return Err(FileError::Format {
-                    file: file.to_string(),
-                    message,
-                });
-            }
+            Err(message) => return Err(format(message)),
         };
         let cells: Vec<&str> = record.iter().collect();
         if let Some(cols) = search.offer(&cells) {
+            if let Some(other) = super::kind::looks_like_other(dataset, &cells) {
+                return Err(format(super::kind::wrong_kind(dataset, other, file)));
+            }
+            if let Some((text, a, b)) = super::dupes::duplicate_header(dataset, &cells) {
+                return Err(format(format!(
+                    "line {line}: columns {} and {} are both headed '{text}'; yujing reads that column and cannot tell which one is meant (rename or remove one)",
+                    super::dupes::column_letters(a),
+                    super::dupes::column_letters(b),
+                )));
+            }
             return Ok((line, cols));
         }
+        kinds.offer(&cells);
+    }
+    if let Some(other) = kinds.guess(dataset) {
+        return Err(format(super::kind::wrong_kind(dataset, other, file)));
     }
     let no = search.failure();
     Err(FileError::MissingColumn {
         file: file.to_string(),
         missing: no.missing,
         accepted: no.accepted,
-        found: no.found,
+        found: crate::text::sanitize(&no.found).into_owned(),
     })
 }
 
@@ -257,45 +293,25 @@ fn is_workbook(path: &Path, prefix: &[u8]) -> bool {
     by_ext || zip || ole
 }
 
-/// The workbook's format (for the notes), the sheet's name and its cells.
-fn open_sheet(
-    path: &Path,
-    opts: &ReadOptions,
-) -> Result<(&'static str, String, Range<Data>), String> {
-    let mut book =
-        calamine::open_workbook_auto(path).map_err(|e| format!("not a readable workbook: {e}"))?;
-    let format = match book {
-        Sheets::Xls(_) => "XLS",
-        Sheets::Xlsx(_) => "XLSX",
-        Sheets::Xlsb(_) => "XLSB",
-        Sheets::Ods(_) => "ODS",
-    };
-    let names = book.sheet_names();
-    let name = match &opts.sheet {
-        Some(want) => names
-            .iter()
-            .find(|n| n.as_str() == want.as_str())
-            .cloned()
-            .ok_or_else(|| format!("no sheet '{want}' (sheets: {})", names.join(", ")))?,
-        None => names.first().cloned().ok_or("the workbook has no sheets")?,
-    };
-    let range = book
-        .worksheet_range(&name)
-        .map_err(|e| format!("sheet '{name}': {e}"))?;
-    Ok((format, name, range))
+/// What the source has next: a record starting on a line, or a line that is bad as it stands.
+enum Next {
+    Record(usize),
+    Bad(usize, String),
 }
 
 /// Where records come from.
 enum Source {
     Csv {
-        rdr: Box<csv::Reader<LineIndex<Decoding<File>>>>,
+        rdr: Box<csv::Reader<Splitter<Decoding<File>>>>,
         total: u64,
     },
     Sheet {
-        range: Range<Data>,
-        next: usize,
-        first_row: usize,
-        cell: String,
+        rows: Rows,
+        stated: Stated,
+        /// The Excel number of the last row read.
+        line: usize,
+        count: u64,
+        done: bool,
     },
 }
 
@@ -309,172 +325,97 @@ impl Source {
             .has_headers(false)
             .flexible(true)
             .buffer_capacity(PREFIX_LEN)
-            .from_reader(LineIndex::new(decoding));
+            .from_reader(Splitter::new(decoding, sep, PREFIX_LEN));
         Source::Csv {
             rdr: Box::new(rdr),
             total,
         }
     }
 
-    fn sheet(range: Range<Data>) -> Source {
-        let first_row = range.start().map_or(0, |(r, _)| r as usize);
+    fn sheet(rows: Rows, stated: Stated) -> Source {
         Source::Sheet {
-            range,
-            next: 0,
-            first_row,
-            cell: String::new(),
+            rows,
+            stated,
+            line: 0,
+            count: 0,
+            done: false,
         }
     }
 
-    /// Reads the next record into `rec`; returns the 1-based line (or Excel row) it starts on.
-    fn next_record(&mut self, rec: &mut StringRecord) -> Result<Option<usize>, String> {
+    /// From the header on, a CSV cell may span lines only in a record of the header's width.
+    fn expect_fields(&mut self, n: usize) {
+        if let Source::Csv { rdr, .. } = self {
+            rdr.get_mut().expected = Some(n);
+        }
+    }
+
+    /// Reads the next record into `rec`, or says which line is bad.
+    fn next_record(&mut self, rec: &mut StringRecord) -> Result<Option<Next>, String> {
+        let read_err = |e: &dyn std::fmt::Display| format!("cannot read the file: {e}");
         match self {
-            Source::Csv { rdr, .. } => match rdr.read_record(rec) {
-                Ok(true) => {
-                    let at = rec.position().map_or(0, |p| p.byte());
-                    Ok(Some(rdr.get_mut().line_of(at)))
-                }
-                Ok(false) => Ok(None),
-                Err(e) => Err(format!("cannot read the file: {e}")),
-            },
-            Source::Sheet {
-                range,
-                next,
-                first_row,
-                cell,
-            } => {
-                let (height, width) = range.get_size();
-                if *next >= height {
+            Source::Csv { rdr, .. } => {
+                if rdr.get_ref().events.is_empty()
+                    && !rdr.get_mut().advance().map_err(|e| read_err(&e))?
+                {
                     return Ok(None);
                 }
-                rec.clear();
-                for c in 0..width {
-                    cell_text(range.get((*next, c)).unwrap_or(&Data::Empty), cell);
-                    rec.push_field(cell);
+                match rdr.get_mut().events.pop_front() {
+                    None => Ok(None),
+                    Some(Event::Bad(line, why)) => Ok(Some(Next::Bad(line, why))),
+                    Some(Event::Record(line)) => match rdr.read_record(rec) {
+                        Ok(true) => Ok(Some(Next::Record(line))),
+                        Ok(false) => Ok(None),
+                        Err(e) => Err(read_err(&e)),
+                    },
                 }
-                *next += 1;
-                Ok(Some(*first_row + *next))
             }
+            Source::Sheet {
+                rows,
+                line,
+                count,
+                done,
+                ..
+            } => match rows.next() {
+                None => {
+                    *done = true;
+                    Ok(None)
+                }
+                Some(Err(e)) => Err(e),
+                Some(Ok((n, cells))) => {
+                    rec.clear();
+                    for c in &cells {
+                        rec.push_field(c);
+                    }
+                    *line = n;
+                    *count += 1;
+                    Ok(Some(Next::Record(n)))
+                }
+            },
         }
     }
 
     /// The line being read, for a read error's location.
     fn line(&self) -> usize {
         match self {
-            Source::Csv { rdr, .. } => rdr.get_ref().line,
-            Source::Sheet {
-                next, first_row, ..
-            } => first_row + next,
+            Source::Csv { rdr, .. } => rdr.get_ref().line(),
+            Source::Sheet { line, .. } => *line + 1,
         }
     }
 
     fn progress(&self) -> (u64, u64) {
         match self {
-            Source::Csv { rdr, total } => (rdr.get_ref().inner.consumed.min(*total), *total),
-            Source::Sheet { range, next, .. } => (*next as u64, range.height() as u64),
-        }
-    }
-}
-
-/// A cell as text: whole numbers without `.0`, so that 学号 stored as numbers reads right.
-fn cell_text(d: &Data, out: &mut String) {
-    out.clear();
-    // Writing to a String cannot fail.
-    let _ = match d {
-        Data::Empty => Ok(()),
-        Data::String(s) => {
-            out.push_str(s);
-            Ok(())
-        }
-        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => write!(out, "{}", *f as i64),
-        other => write!(out, "{other}"),
-    };
-}
-
-/// Numbers the lines of the decoded text as csv reads it. csv's own record positions point
-/// at where the previous record's terminator ended (the `\n` of a CRLF, or a skipped blank
-/// line), so its line numbers drift; this remembers where each non-blank line starts, and a
-/// record's line is that of the first non-blank line at or after its reported position.
-struct LineIndex<R> {
-    inner: R,
-    offset: u64,
-    /// Number of the line the next byte belongs to.
-    line: usize,
-    at_line_start: bool,
-    prev_cr: bool,
-    /// (byte offset, line number) of non-blank line starts not yet claimed by a record.
-    starts: VecDeque<(u64, usize)>,
-}
-
-impl<R> LineIndex<R> {
-    fn new(inner: R) -> LineIndex<R> {
-        LineIndex {
-            inner,
-            offset: 0,
-            line: 1,
-            at_line_start: true,
-            prev_cr: false,
-            starts: VecDeque::new(),
-        }
-    }
-
-    fn scan(&mut self, bytes: &[u8]) {
-        let mut i = 0;
-        while i < bytes.len() {
-            // Most bytes are neither CR nor LF: skip eight at a time while no byte in the word
-            // is below 0x0E (then none is CR or LF).
-            if !self.at_line_start && !self.prev_cr {
-                while let Some(word) = bytes.get(i..i + 8) {
-                    let x = u64::from_le_bytes(word.try_into().unwrap_or([0; 8]));
-                    if x.wrapping_sub(0x0E0E_0E0E_0E0E_0E0E) & !x & 0x8080_8080_8080_8080 != 0 {
-                        break;
-                    }
-                    i += 8;
-                }
-                if i >= bytes.len() {
-                    break;
-                }
-            }
-            self.step(bytes[i], self.offset + i as u64);
-            i += 1;
-        }
-        self.offset += bytes.len() as u64;
-    }
-
-    fn step(&mut self, b: u8, at: u64) {
-        if self.prev_cr {
-            self.prev_cr = false;
-            if b == b'\n' {
-                return;
+            Source::Csv { rdr, total } => (rdr.get_ref().get_ref().consumed.min(*total), *total),
+            // The stated dimension is an estimate (it may lie): the bar ends full at the end.
+            Source::Sheet {
+                stated,
+                count,
+                done,
+                ..
+            } => {
+                let total = (*count).max(stated.load(Ordering::Relaxed));
+                (if *done { total } else { *count }, total)
             }
         }
-        if self.at_line_start {
-            self.at_line_start = false;
-            if b != b'\n' && b != b'\r' {
-                self.starts.push_back((at, self.line));
-            }
-        }
-        if b == b'\n' || b == b'\r' {
-            self.line += 1;
-            self.at_line_start = true;
-            self.prev_cr = b == b'\r';
-        }
-    }
-
-    /// The line of the record csv reports at byte `at`.
-    fn line_of(&mut self, at: u64) -> usize {
-        while self.starts.front().is_some_and(|&(o, _)| o < at) {
-            self.starts.pop_front();
-        }
-        self.starts.front().map_or(self.line, |&(_, line)| line)
-    }
-}
-
-impl<R: Read> Read for LineIndex<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.scan(&buf[..n]);
-        Ok(n)
     }
 }
 
@@ -577,55 +518,5 @@ mod tests {
         assert_eq!(decode_all(&gbk, PREFIX_LEN, encoding_rs::GBK), text);
         let bom = [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat();
         assert_eq!(decode_all(&bom, 2, encoding_rs::UTF_8), text);
-    }
-
-    fn lines(text: &str, capacity: usize) -> Vec<(usize, Vec<String>)> {
-        let mut rdr = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .buffer_capacity(capacity)
-            .from_reader(LineIndex::new(text.as_bytes()));
-        let mut rec = StringRecord::new();
-        let mut out = Vec::new();
-        while rdr.read_record(&mut rec).unwrap() {
-            let at = rec.position().unwrap().byte();
-            out.push((
-                rdr.get_mut().line_of(at),
-                rec.iter().map(str::to_string).collect(),
-            ));
-        }
-        out
-    }
-
-    #[test]
-    fn line_numbers_survive_crlf_blank_lines_and_multiline_cells() {
-        let long = "生命科学与工程学院,2024-2025-1,some longer cell";
-        let text = format!("title\n\na,b\n1,\"x\ny {long}\"\n\n\n2,{long}\n 3,w\n{long}");
-        for eol in ["\n", "\r\n", "\r"] {
-            let text = text.replace('\n', eol);
-            for capacity in [3, 8 * 1024] {
-                let got: Vec<usize> = lines(&text, capacity).iter().map(|(l, _)| *l).collect();
-                assert_eq!(
-                    got,
-                    [1, 3, 4, 8, 9, 10],
-                    "line ends {eol:?}, buffer {capacity}"
-                );
-            }
-        }
-    }
-
-    #[test]
-    fn whole_numbers_from_sheets_have_no_fraction() {
-        let mut s = String::new();
-        cell_text(&Data::Float(2022000001.0), &mut s);
-        assert_eq!(s, "2022000001");
-        cell_text(&Data::Float(59.5), &mut s);
-        assert_eq!(s, "59.5");
-        cell_text(&Data::Int(90), &mut s);
-        assert_eq!(s, "90");
-        cell_text(&Data::String(" 良好 ".into()), &mut s);
-        assert_eq!(s, " 良好 ");
-        cell_text(&Data::Empty, &mut s);
-        assert_eq!(s, "");
     }
 }

@@ -49,7 +49,13 @@ fn trim_cell(s: &str) -> &str {
     }
 }
 
-const RESULT_REASON: &str = "not a result (expected a number, a grade word, 缓考 or 免修)";
+const RESULT_REASON: &str =
+    "not a result (expected a number from 0 to 100, a grade word, 缓考 or 免修)";
+
+/// No course is worth more credits than this; more is a slip of the registrar's keyboard.
+pub const MAX_CREDITS: f64 = 30.0;
+/// No term has more class hours than this to miss.
+pub const MAX_ABSENCE_HOURS: f64 = 1000.0;
 
 const KIND_REASON: &str = "not an attempt kind (expected 正常考试, 补考, 补考一, 补考二, 毕业前补考, 清考, 重修, 重修补考 or 缓考)";
 
@@ -323,11 +329,16 @@ impl RowParser {
         }
     }
 
-    fn non_negative(&self, rec: &StringRecord, f: Field, what: &str) -> Result<f64, Bad> {
+    /// A number from 0 to `max` (import.md's ranges: credits 0–30, absence hours 0–1,000).
+    fn in_range(&self, rec: &StringRecord, f: Field, what: &str, max: f64) -> Result<f64, Bad> {
         let raw = self.text(rec, f);
         match norm(raw).parse::<f64>() {
-            Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
-            _ => Err(self.bad(f, raw, format!("not {what} (expected a number >= 0)"))),
+            Ok(v) if v.is_finite() && (0.0..=max).contains(&v) => Ok(v),
+            _ => Err(self.bad(
+                f,
+                raw,
+                format!("not {what} (expected a number from 0 to {max})"),
+            )),
         }
     }
 
@@ -383,7 +394,7 @@ impl RowParser {
                 .map(|_| course_term),
             nature_raw,
             assessment: Assessment::parse(self.text(rec, Field::Assessment)),
-            credits: self.non_negative(rec, Field::Credits, "a number of credits")?,
+            credits: self.in_range(rec, Field::Credits, "a number of credits", MAX_CREDITS)?,
             minor: self.flag_cell(rec, Field::MinorFlag)?,
         })
     }
@@ -478,7 +489,12 @@ impl RowParser {
     fn absence(&mut self, rec: &StringRecord) -> Result<Record, Bad> {
         let student_id = self.student_id(rec)?;
         let term = self.term(rec)?;
-        let hours = self.non_negative(rec, Field::AbsenceHours, "a number of hours")?;
+        let hours = self.in_range(
+            rec,
+            Field::AbsenceHours,
+            "a number of hours",
+            MAX_ABSENCE_HOURS,
+        )?;
         // The n-th row of this student and term in the file: stable across re-imports.
         let n = self
             .absence_seen

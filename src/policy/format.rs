@@ -176,6 +176,77 @@ pub struct Condition {
 }
 
 impl Policy {
+    /// Every text field with its key, and whether it may hold line breaks (notes and
+    /// descriptions may; names and ids are shown on one line).
+    pub fn texts(&self) -> Vec<(&'static str, &str, bool)> {
+        let mut out = vec![
+            ("id", self.id.as_str(), false),
+            ("name_zh", &self.name_zh, false),
+            ("name_en", &self.name_en, false),
+            ("source", &self.source, true),
+        ];
+        let conditions = self
+            .tiers
+            .iter()
+            .flat_map(|t| &t.conditions)
+            .chain(self.status.iter().flat_map(|s| &s.conditions))
+            .chain(self.carry.iter().map(|c| &c.while_));
+        for t in &self.tiers {
+            out.extend([
+                ("id", t.id.as_str(), false),
+                ("zh", &t.zh, false),
+                ("en", &t.en, false),
+                ("short_zh", &t.short_zh, false),
+                ("short_en", &t.short_en, false),
+            ]);
+        }
+        for s in &self.status {
+            out.extend([
+                ("id", s.id.as_str(), false),
+                ("zh", &s.zh, false),
+                ("en", &s.en, false),
+            ]);
+        }
+        for c in conditions {
+            out.extend([
+                ("metric", c.metric.as_str(), false),
+                ("note", &c.note, true),
+            ]);
+        }
+        for f in &self.followups {
+            out.extend(f.tiers.iter().map(|t| ("tiers", t.as_str(), false)));
+            out.extend(
+                f.when_metric
+                    .iter()
+                    .map(|m| ("when_metric", m.as_str(), false)),
+            );
+            out.extend([
+                ("cadence", f.cadence.as_str(), false),
+                ("zh", &f.zh, true),
+                ("en", &f.en, true),
+            ]);
+        }
+        out
+    }
+
+    /// Every number threshold, as written in conditions, with its metric.
+    pub fn thresholds(&self) -> Vec<(&str, f64)> {
+        self.tiers
+            .iter()
+            .flat_map(|t| &t.conditions)
+            .chain(self.status.iter().flat_map(|s| &s.conditions))
+            .chain(self.carry.iter().map(|c| &c.while_))
+            .flat_map(|c| {
+                let values = match c.threshold {
+                    Threshold::Number(v) => vec![v],
+                    Threshold::Range([lo, hi]) => vec![lo, hi],
+                    Threshold::Bool(_) => Vec::new(),
+                };
+                values.into_iter().map(move |v| (c.metric.as_str(), v))
+            })
+            .collect()
+    }
+
     /// Whether any rule filters on nature (only X, or excluding X) and on assessment: courses
     /// without them are then unseen by those rules, which `evaluate` says.
     pub fn course_filters_used(&self) -> (bool, bool) {

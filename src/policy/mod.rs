@@ -142,7 +142,9 @@ pub struct Evaluation {
     pub unseen: metrics::Unseen,
 }
 
-pub use presets::{PRESETS, PolicyError, preset_text, resolve};
+pub use presets::{PRESETS, PolicyError, preset_text};
+// Reading a policy file lives at the edge (`policy_file`); the name stays here for callers.
+pub use crate::policy_file::resolve;
 
 impl Evaluation {
     /// No tier, no status, no reasons: a student nothing was found against.

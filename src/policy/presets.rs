@@ -1,8 +1,6 @@
 //! The four built-in policies, embedded from `policies/*.toml`, and the checks every policy
 //! file passes before it is used.
 
-use std::path::Path;
-
 use super::Policy;
 use super::format::{Condition, Op, Threshold};
 use super::metrics::{is_known, takes_course_filters};
@@ -35,24 +33,38 @@ pub fn preset_text(id: &str) -> Option<&'static str> {
     PRESETS.iter().find(|(p, _)| *p == id).map(|(_, t)| *t)
 }
 
-/// A preset by id, or a policy file by path: `(policy, its TOML text)`.
-pub fn resolve(id_or_file: &str) -> Result<(Policy, String), PolicyError> {
-    if let Some(text) = preset_text(id_or_file) {
-        return Ok((parse(text, id_or_file)?, text.to_string()));
+/// A policy file larger than this is refused: the four presets are under 10 KB, and a policy
+/// is stored in the database and parsed by every command.
+pub const MAX_POLICY_BYTES: usize = 1 << 20;
+/// A text field (a name, a note …) longer than this, in characters, is refused.
+pub const MAX_TEXT_CHARS: usize = 4_000;
+
+pub fn too_big(file: &str) -> PolicyError {
+    PolicyError::Invalid {
+        file: file.to_string(),
+        line: 1,
+        message: format!(
+            "the policy file is over {} MB; a policy is a few KB of text",
+            MAX_POLICY_BYTES >> 20
+        ),
     }
-    let path = Path::new(id_or_file);
-    if !path.exists() {
-        return Err(PolicyError::NotFound(id_or_file.to_string()));
-    }
-    let text = std::fs::read_to_string(path).map_err(|e| PolicyError::Io(id_or_file.into(), e))?;
-    Ok((parse(&text, id_or_file)?, text))
 }
 
 /// Parses and checks a policy. `file` names the source in messages.
 pub fn parse(text: &str, file: &str) -> Result<Policy, PolicyError> {
+    if text.len() > MAX_POLICY_BYTES {
+        return Err(too_big(file));
+    }
     let policy: Policy = toml::from_str(text).map_err(|e| PolicyError::Parse {
         file: file.to_string(),
-        message: e.to_string().trim_end().to_string(),
+        // TOML's message quotes the offending line: no escape sequence may reach the terminal.
+        message: e
+            .to_string()
+            .trim_end()
+            .lines()
+            .map(|l| crate::text::sanitize(l).into_owned())
+            .collect::<Vec<_>>()
+            .join("\n"),
     })?;
     validate(&policy, text).map_err(|(needle, message)| PolicyError::Invalid {
         file: file.to_string(),
@@ -127,9 +139,66 @@ fn known_list() -> String {
         .join(", ")
 }
 
-/// Checks what TOML cannot: known metrics, ops that fit them, tier order, cadences.
+/// The line of the first `threshold` that TOML reads as nan or ±inf.
+fn non_finite_line(text: &str) -> Option<&str> {
+    text.lines().find(|l| {
+        let l = l.trim_start();
+        let code = l.split_once('#').map_or(l, |(code, _)| code);
+        code.starts_with("threshold") && (code.contains("nan") || code.contains("inf"))
+    })
+}
+
+/// A snippet of `value` that appears in the file as written: its longest run without control
+/// characters (those are written as escapes in TOML).
+fn needle(value: &str) -> String {
+    value
+        .split(char::is_control)
+        .max_by_key(|s| s.chars().count())
+        .unwrap_or("")
+        .chars()
+        .take(40)
+        .collect()
+}
+
+/// Limits on what a policy may say: finite numbers, short text, no control characters (a
+/// tier name is printed by every `evaluate`; an escape sequence there would reach the
+/// terminal).
+fn check_limits(p: &Policy, text: &str) -> Result<(), Problem> {
+    if let Some((metric, _)) = p.thresholds().into_iter().find(|(_, v)| !v.is_finite()) {
+        let at = non_finite_line(text).unwrap_or(metric).to_string();
+        return Err((
+            at,
+            format!("threshold for '{metric}' must be a finite number (not nan or inf)"),
+        ));
+    }
+    for (key, value, multiline) in p.texts() {
+        let n = value.chars().count();
+        if n > MAX_TEXT_CHARS {
+            return Err((
+                needle(value),
+                format!("{key} is {n} characters long; text fields hold at most {MAX_TEXT_CHARS}"),
+            ));
+        }
+        if let Some(c) = value
+            .chars()
+            .find(|c| c.is_control() && !(multiline && matches!(c, '\n' | '\t')))
+        {
+            return Err((
+                needle(value),
+                format!(
+                    "{key} holds the control character U+{:04X}; control characters are not allowed in policy text",
+                    u32::from(c)
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Checks what TOML cannot: known metrics, ops that fit them, tier order, cadences, limits.
 /// Errors carry a snippet to locate the line by.
-fn validate(p: &Policy, _text: &str) -> Result<(), Problem> {
+fn validate(p: &Policy, text: &str) -> Result<(), Problem> {
+    check_limits(p, text)?;
     if p.tiers.is_empty() {
         return Err((
             "[[tiers]]".into(),
@@ -232,6 +301,82 @@ mod tests {
         let err = parse("id = 3", "y.toml").unwrap_err().to_string();
         assert!(
             err.starts_with("y.toml: TOML parse error at line 1"),
+            "{err}"
+        );
+    }
+
+    /// The 1-based line of the first line of `text` containing `needle`.
+    fn line_with(text: &str, needle: &str) -> usize {
+        text.lines().position(|l| l.contains(needle)).unwrap() + 1
+    }
+
+    #[test]
+    fn thresholds_must_be_finite() {
+        let qzu = preset_text("qzu").unwrap();
+        for bad in ["nan", "inf", "-inf", "+nan"] {
+            let text = qzu.replacen("threshold = 6.0", &format!("threshold = {bad}"), 1);
+            let line = line_with(&text, &format!("threshold = {bad}"));
+            let err = parse(&text, "q.toml").unwrap_err().to_string();
+            assert!(
+                err.starts_with(&format!("q.toml:{line}: threshold for '")),
+                "{err}"
+            );
+            assert!(err.contains("finite"), "{err}");
+        }
+        let text = qzu.replacen("threshold = [6.0, 12.0]", "threshold = [6.0, inf]", 1);
+        let line = line_with(&text, "[6.0, inf]");
+        assert!(
+            parse(&text, "q")
+                .unwrap_err()
+                .to_string()
+                .starts_with(&format!("q:{line}: "))
+        );
+    }
+
+    #[test]
+    fn text_is_short_and_has_no_control_characters() {
+        let hljjz = preset_text("hljjz").unwrap();
+        let long = "很长".repeat(MAX_TEXT_CHARS / 2 + 1);
+        let text = hljjz.replacen(
+            "note = \"累计不及格课程门数达到 2-3 门必修课\"",
+            &format!("note = \"{long}\""),
+            1,
+        );
+        let err = parse(&text, "h").unwrap_err().to_string();
+        let line = line_with(&text, &long);
+        assert!(
+            err.starts_with(&format!("h:{line}: note is 4002 characters")),
+            "{err}"
+        );
+
+        let text = hljjz.replacen("zh = \"黄色预警\"", "zh = \"黄色\\u001b[2J预警\"", 1);
+        let err = parse(&text, "h").unwrap_err().to_string();
+        let line = line_with(&text, "黄色\\u001b");
+        assert!(
+            err.starts_with(&format!("h:{line}: zh holds the control character U+001B")),
+            "{err}"
+        );
+        assert!(!err.contains('\u{1b}'));
+
+        // A note may run over lines.
+        let text = hljjz.replacen(
+            "note = \"累计不及格课程门数达到 2-3 门必修课\"",
+            "note = \"\"\"累计不及格课程\n门数达到 2-3 门必修课\"\"\"",
+            1,
+        );
+        assert!(parse(&text, "h").is_ok());
+    }
+
+    #[test]
+    fn a_huge_policy_is_refused_before_parsing() {
+        let text = format!(
+            "{}\n# {}\n",
+            preset_text("qzu").unwrap(),
+            "x".repeat(MAX_POLICY_BYTES)
+        );
+        let err = parse(&text, "big.toml").unwrap_err().to_string();
+        assert!(
+            err.starts_with("big.toml:1: the policy file is over 1 MB"),
             "{err}"
         );
     }
