@@ -13,6 +13,7 @@ pub mod ingest;
 pub mod locale;
 pub mod model;
 pub mod outfile;
+pub mod paper;
 pub mod policy;
 pub mod roster;
 pub mod schedule;

@@ -2,6 +2,7 @@
 //! [`main`]. Errors reach the user as one clear line on standard error and exit status 1.
 
 mod agenda;
+mod confirm;
 mod contacts;
 mod demo;
 mod evaluate;
@@ -12,9 +13,13 @@ mod issue;
 mod launch;
 mod log;
 mod output;
+mod notices;
+mod plan;
 mod policy;
+mod record;
 mod report;
 mod schedule;
+mod template;
 mod term;
 
 use std::path::PathBuf;
@@ -87,6 +92,17 @@ pub enum Command {
     Exempt(exempt::Cmd),
     /// Term-end report: of the students warned for --term, who came off the list.
     Report(report::Args),
+    /// Warning notices: approve the drafts, list them, print them as DOCX.
+    Notices(notices::Args),
+    /// A logged talk as the preset's talk record form (DOCX).
+    Record(record::Args),
+    /// A warned student's study plan form, pre-filled (DOCX).
+    Plan(plan::Args),
+    /// The student confirmed the warning list entry (before it is published).
+    Confirm(confirm::Args),
+    /// Export and import the school's document templates.
+    #[command(subcommand)]
+    Template(template::Cmd),
 }
 
 /// Output of commands that print records.
@@ -152,6 +168,11 @@ pub fn main() -> ExitCode {
         Some(Command::Issue(a)) => issue::run(&ctx, a),
         Some(Command::Exempt(c)) => exempt::run(&ctx, c),
         Some(Command::Report(a)) => report::run(&ctx, a),
+        Some(Command::Notices(a)) => notices::run(&ctx, a),
+        Some(Command::Record(a)) => record::run(&ctx, a),
+        Some(Command::Plan(a)) => plan::run(&ctx, a),
+        Some(Command::Confirm(a)) => confirm::run(&ctx, a),
+        Some(Command::Template(c)) => template::run(&ctx, c),
     };
     match result {
         Ok(code) => code,

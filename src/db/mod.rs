@@ -19,12 +19,14 @@ mod facts;
 mod followup;
 mod grades;
 mod migrations;
+mod paper;
 mod records;
 mod settings;
 mod students;
 mod tx;
 
 pub use followup::{Issue, IssuedWarning};
+pub use paper::{Approval, NoticeRow};
 pub use tx::{Change, ImportTx};
 
 /// Environment variable naming the database file when `--db` is not given.

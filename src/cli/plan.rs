@@ -1,0 +1,46 @@
+//! `yujing plan ID --term T --out FILE.docx`: the study plan form (学习计划 / 帮扶计划),
+//! pre-filled with the warning's reasons and the courses still to clear.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+
+use crate::outfile::Rules;
+use crate::paper;
+
+use super::Ctx;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    pub student_id: String,
+    #[arg(long, value_name = "FILE.docx")]
+    pub out: PathBuf,
+    /// Replace an existing file.
+    #[arg(long)]
+    pub force: bool,
+}
+
+pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
+    let db = ctx.open_db()?;
+    let p = super::notices::paper(ctx, &db)?;
+    let id = a.student_id.trim();
+    let wid = db.latest_warning_id(id, p.term)?.with_context(|| {
+        format!(
+            "{id} has no issued warning for {} (`yujing issue --term {}` first)",
+            p.term, p.term
+        )
+    })?;
+    let l = super::notices::load(&db, &p.policy, id, wid)?;
+    let s = l.subject(&p.policy, None, ctx.today, None);
+    let Some(blocks) = paper::document(&p.set, "plan", &s) else {
+        bail!("policy '{}' has no study plan template", p.policy.id);
+    };
+    let rules = Rules {
+        force: a.force,
+        database: Some(&ctx.db_path),
+    };
+    let path = super::notices::write_docx(&a.out, rules, &blocks)?;
+    println!("{}", path.display());
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,53 @@
+//! `yujing record CONTACT_ID --out FILE.docx`: a logged talk in the preset's talk record form
+//! (谈话记录表).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+
+use crate::outfile::Rules;
+use crate::paper;
+
+use super::Ctx;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    pub contact_id: i64,
+    #[arg(long, value_name = "FILE.docx")]
+    pub out: PathBuf,
+    /// Replace an existing file.
+    #[arg(long)]
+    pub force: bool,
+}
+
+pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
+    let db = ctx.open_db()?;
+    let c = db
+        .contacts(None, true)?
+        .into_iter()
+        .find(|c| c.id == a.contact_id)
+        .with_context(|| format!("no contact {} (see `yujing contacts`)", a.contact_id))?;
+    let p = super::notices::paper(ctx, &db)?;
+    // The warning the talk was about: the latest issued up to the talk's day.
+    let wid = db
+        .warning_before(&c.student_id, c.at.date())?
+        .with_context(|| {
+            format!(
+                "{} has no issued warning: a talk record form is for a warned student",
+                c.student_id
+            )
+        })?;
+    let l = super::notices::load(&db, &p.policy, &c.student_id, wid)?;
+    let s = l.subject(&p.policy, None, c.at.date(), Some(&c));
+    let Some(blocks) = paper::document(&p.set, "record", &s) else {
+        bail!("policy '{}' has no talk record template", p.policy.id);
+    };
+    let rules = Rules {
+        force: a.force,
+        database: Some(&ctx.db_path),
+    };
+    let path = super::notices::write_docx(&a.out, rules, &blocks)?;
+    println!("{}", path.display());
+    Ok(ExitCode::SUCCESS)
+}
