@@ -170,7 +170,11 @@ pub fn issue_of(
             reasons_json: serde_json::to_string(&e.reasons)?,
             issued_on: on,
         },
-        schedules: crate::followup::obligations(policy, e, on, lang),
+        // Delivery and receipt clocks start when the notice is approved, not at issue.
+        schedules: crate::followup::obligations(policy, e, on, lang)
+            .into_iter()
+            .filter(|s| !crate::paper::starts_at_approval(s.kind))
+            .collect(),
     })
 }
 

@@ -21,10 +21,16 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
         "{}",
         match (new, ctx.lang) {
             (true, l) => l
-                .pick(&format!("{id}：已确认 {term} 的预警名单"), &format!("{id}: confirmed the {term} list entry"))
+                .pick(
+                    &format!("{id}：已确认 {term} 的预警名单"),
+                    &format!("{id}: confirmed the {term} list entry")
+                )
                 .to_string(),
             (false, l) => l
-                .pick(&format!("{id}：{term} 已确认过"), &format!("{id}: already confirmed for {term}"))
+                .pick(
+                    &format!("{id}：{term} 已确认过"),
+                    &format!("{id}: already confirmed for {term}")
+                )
                 .to_string(),
         }
     );

@@ -46,6 +46,10 @@ pub struct Args {
     /// Correct contact ID: the earlier version is kept, marked superseded.
     #[arg(long, value_name = "ID")]
     pub corrects: Option<i64>,
+    /// The notice a notice-delivered or receipt-returned contact closes (default: the
+    /// student's latest approved notice).
+    #[arg(long, value_name = "NUMBER")]
+    pub notice: Option<String>,
 }
 
 pub fn parse_kind(s: &str) -> anyhow::Result<ContactKind> {
@@ -125,9 +129,13 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
     };
     let mut db = ctx.open_db()?;
     let note = crate::followup::next_talk_note(ctx.lang);
+    let next_schedule = next_talk_schedule(&c, note);
     let (id, next) = match a.corrects {
+        Some(_) if a.notice.is_some() => bail!("--notice cannot go with --corrects"),
         Some(old) => (db.correct_contact(old, &c)?, None),
-        None => db.log_contact(&c, next_talk_schedule(&c, note).as_ref())?,
+        None => {
+            super::notices::log_contact(&mut db, &c, next_schedule.as_ref(), a.notice.as_deref())?
+        }
     };
     println!("{id}");
     if let (Some(sid), Some(n)) = (next, next_talk) {

@@ -20,7 +20,6 @@ use crate::policy::{CourseOutcome, Policy};
 use super::{Ctx, ListFormat};
 
 #[derive(Debug, clap::Args)]
-#[command(args_conflicts_with_subcommands = true)]
 pub struct Args {
     #[command(subcommand)]
     pub cmd: Option<Cmd>,
@@ -182,7 +181,12 @@ pub fn notice_document(
     } else {
         None
     };
-    let s = l.subject(&p.policy, n.number.as_deref(), approved_on(n, today), talk.as_ref());
+    let s = l.subject(
+        &p.policy,
+        n.number.as_deref(),
+        approved_on(n, today),
+        talk.as_ref(),
+    );
     Ok(paper::notice_blocks(&p.set, &s))
 }
 
@@ -215,6 +219,11 @@ fn state_word(s: &str, lang: Lang) -> &'static str {
 }
 
 pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
+    if a.cmd.is_some() && (a.out.is_some() || a.merge || a.class.is_some() || a.student.is_some()) {
+        bail!(
+            "--out, --merge, --class and --student before a subcommand only go with printing: `yujing notices --out DIR`; put --class/--student after approve"
+        );
+    }
     let mut db = ctx.open_db()?;
     match a.cmd {
         Some(Cmd::Short { college, short }) => {
@@ -252,7 +261,9 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
         Some(Cmd::Short { .. } | Cmd::Days { .. }) => Ok(ExitCode::SUCCESS),
         None => match &a.out {
             Some(dir) => print(ctx, &db, &p, &a, dir),
-            None => bail!("say what to do: --out DIR to print, or approve, list, show, short, days"),
+            None => {
+                bail!("say what to do: --out DIR to print, or approve, list, show, short, days")
+            }
         },
     }
 }
@@ -382,7 +393,10 @@ fn list(ctx: &Ctx, db: &Db, p: &Paper, format: ListFormat) -> anyhow::Result<Exi
                 crate::text::sanitize(&n.class).into_owned(),
                 l.tier_label.clone(),
                 state_word(l.status, lang).to_string(),
-                n.approved_at.as_deref().map_or("", |a| a.get(..10).unwrap_or(a)).to_string(),
+                n.approved_at
+                    .as_deref()
+                    .map_or("", |a| a.get(..10).unwrap_or(a))
+                    .to_string(),
                 n.delivered.clone().unwrap_or_default(),
                 n.receipt.clone().unwrap_or_default(),
             ]
@@ -409,7 +423,9 @@ fn print(ctx: &Ctx, db: &Db, p: &Paper, a: &Args, dir: &Path) -> anyhow::Result<
         .filter(|n| a.student.as_deref().is_none_or(|s| n.student_id == s))
         .collect();
     if let Some(s) = &a.student {
-        let latest = chosen.last().with_context(|| format!("{s} has no notice for {}", p.term))?;
+        let latest = chosen
+            .last()
+            .with_context(|| format!("{s} has no notice for {}", p.term))?;
         match latest.state {
             State::Withdrawn => bail!(
                 "{s}: the warning was withdrawn; its notice {} cannot be printed",
@@ -478,20 +494,37 @@ fn print(ctx: &Ctx, db: &Db, p: &Paper, a: &Args, dir: &Path) -> anyhow::Result<
         "{}",
         ctx.lang.pick(
             &format!("已写出 {} 份通知书，{} 个文件", approved.len(), files.len()),
-            &format!("{} notices written in {} files", approved.len(), files.len())
+            &format!(
+                "{} notices written in {} files",
+                approved.len(),
+                files.len()
+            )
         )
     );
     Ok(ExitCode::SUCCESS)
 }
 
 /// hntou posts the parent copies: one row per copy, for the envelopes and the proof of mailing.
-fn address_list(db: &Db, notices: &[&NoticeRow], path: &Path, rules: Rules<'_>) -> anyhow::Result<()> {
+fn address_list(
+    db: &Db,
+    notices: &[&NoticeRow],
+    path: &Path,
+    rules: Rules<'_>,
+) -> anyhow::Result<()> {
     use rust_xlsxwriter::{Format, Workbook};
     let mut wb = Workbook::new();
     let bold = Format::new().set_bold();
     let ws = wb.add_worksheet().set_name("邮寄地址清单")?;
     let header = [
-        "通知书编号", "学号", "姓名", "班级", "家长姓名", "家长电话", "家庭地址", "邮编", "寄发时间",
+        "通知书编号",
+        "学号",
+        "姓名",
+        "班级",
+        "家长姓名",
+        "家长电话",
+        "家庭地址",
+        "邮编",
+        "寄发时间",
     ];
     for (c, h) in header.iter().enumerate() {
         ws.write_string_with_format(0, u16::try_from(c)?, *h, &bold)?;
@@ -521,4 +554,56 @@ fn address_list(db: &Db, notices: &[&NoticeRow], path: &Path, rules: Rules<'_>) 
     wb.save(f.path())?;
     f.finish()?;
     Ok(())
+}
+
+/// Logs a contact for `yujing log`: a notice-delivered or receipt-returned contact closes its
+/// notice's obligation, and under a preset that posts the parent copies (hntou 第9条) a parent
+/// contact by SMS, phone or e-mail stands in for a receipt that never came.
+pub fn log_contact(
+    db: &mut Db,
+    c: &crate::followup::Contact,
+    next: Option<&crate::followup::Schedule>,
+    notice: Option<&str>,
+) -> anyhow::Result<(i64, Option<i64>)> {
+    use crate::followup::Channel;
+    use crate::policy::ContactKind;
+    let posted = db.policy()?.is_some_and(|(id, _)| paper::posted(&id));
+    let other_receipt = posted
+        && c.kind == ContactKind::ParentContact
+        && matches!(c.channel, Channel::Sms | Channel::Phone | Channel::Email);
+    let paper_kind = matches!(
+        c.kind,
+        ContactKind::NoticeDelivered | ContactKind::ReceiptReturned
+    );
+    if !paper_kind && !other_receipt {
+        if notice.is_some() {
+            bail!(
+                "--notice goes with --kind notice-delivered or receipt-returned (or, where parent copies are posted, a parent-contact by sms, phone or e-mail)"
+            );
+        }
+        return Ok(db.log_contact(c, next)?);
+    }
+    if let Some(num) = notice {
+        let n = db.notice_by_number(num)?.with_context(|| {
+            format!("--notice {num}: no such notice (see `yujing notices list`)")
+        })?;
+        if n.student_id != c.student_id {
+            bail!(
+                "--notice {num} is {}'s notice, not {}'s",
+                n.student_id,
+                c.student_id
+            );
+        }
+        if n.state != State::Approved {
+            bail!(
+                "--notice {num} is {}: only an approved notice is delivered or answered",
+                n.state.id()
+            );
+        }
+    }
+    let (id, sid, closed) = db.log_notice_contact(c, next, notice, other_receipt)?;
+    if let Some(n) = closed {
+        eprintln!("notice {n}");
+    }
+    Ok((id, sid))
 }

@@ -65,7 +65,9 @@ pub fn run(ctx: &Ctx, c: Cmd) -> anyhow::Result<ExitCode> {
             let db = ctx.open_db()?;
             let set = match &preset {
                 Some(id) => {
-                    paper::builtin(id).with_context(|| format!("'{id}' is not a preset (hljjz, qzu, lut-life, hntou)"))?;
+                    paper::builtin(id).with_context(|| {
+                        format!("'{id}' is not a preset (hljjz, qzu, lut-life, hntou)")
+                    })?;
                     Set::new(id, Vec::new())
                 }
                 None => {
@@ -117,14 +119,21 @@ pub fn run(ctx: &Ctx, c: Cmd) -> anyhow::Result<ExitCode> {
                 items.push((key, text));
             }
             if items.is_empty() {
-                bail!("{}: no NAME.txt templates found (notice, parent, record, plan)", dir.display());
+                bail!(
+                    "{}: no NAME.txt templates found (notice, parent, record, plan)",
+                    dir.display()
+                );
             }
             db.replace_templates(&policy.id, &items, &login(), super::log::now(ctx))?;
             println!(
                 "{}",
                 ctx.lang.pick(
                     &format!("已导入 {} 个模板（策略 {}）", items.len(), policy.id),
-                    &format!("{} templates imported for policy {}", items.len(), policy.id)
+                    &format!(
+                        "{} templates imported for policy {}",
+                        items.len(),
+                        policy.id
+                    )
                 )
             );
             Ok(ExitCode::SUCCESS)

@@ -79,7 +79,8 @@ fn day(stamp: &str) -> String {
 
 fn finish_row((mut n, term, state): (NoticeRow, i64, String)) -> Result<NoticeRow, DbError> {
     n.term = term_of(term)?.to_string();
-    n.state = State::parse(&state).ok_or_else(|| DbError::Corrupt(format!("notice state '{state}'")))?;
+    n.state =
+        State::parse(&state).ok_or_else(|| DbError::Corrupt(format!("notice state '{state}'")))?;
     Ok(n)
 }
 
@@ -456,9 +457,9 @@ impl Db {
 
     /// A school's stored templates for a policy: (name, text).
     pub fn school_templates(&self, policy_id: &str) -> Result<Vec<(String, String)>, DbError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT name, body FROM templates WHERE policy_id = ?1 ORDER BY name")?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT name, body FROM templates WHERE policy_id = ?1 ORDER BY name",
+        )?;
         let rows = stmt.query_map([policy_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }

@@ -87,7 +87,8 @@ fn para(ppr: &str, text: &str, font: &str, size: u32, bold: bool) -> String {
 fn table(rows: &[Vec<String>]) -> String {
     let cols = rows.iter().map(Vec::len).max().unwrap_or(1).max(1);
     let col_w = TEXT_W / u32::try_from(cols).unwrap_or(1);
-    let border = |side: &str| format!(r#"<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>"#);
+    let border =
+        |side: &str| format!(r#"<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>"#);
     let borders: String = ["top", "left", "bottom", "right", "insideH", "insideV"]
         .iter()
         .map(|s| border(s))
@@ -177,7 +178,10 @@ mod tests {
         let blocks = vec![
             Block::Title("通知书".into()),
             Block::Para("A & B <c>\u{1b}[31m".into()),
-            Block::Table(vec![vec!["学号".into(), "1".into(), "姓名".into()], vec!["备注".into()]]),
+            Block::Table(vec![
+                vec!["学号".into(), "1".into(), "姓名".into()],
+                vec!["备注".into()],
+            ]),
             Block::Cut,
             Block::PageBreak,
         ];

@@ -13,7 +13,7 @@ use serde::Serialize;
 use crate::followup::Contact;
 use crate::locale::Lang;
 use crate::model::{Student, StudentFacts, Term};
-use crate::policy::{CourseOutcome, Policy, Reason, explain};
+use crate::policy::{ContactKind, CourseOutcome, Policy, Reason, explain};
 use template::{Block, Fields, Value};
 
 /// The template names of a set; `NAME.TIER` (e.g. `notice.red`) overrides `NAME` for one tier.
@@ -35,6 +35,15 @@ const HLJJZ: Builtin =
 const QZU: Builtin = set!("qzu": "notice", "parent", "parent.level3", "record", "plan");
 const LUT_LIFE: Builtin = set!("lut-life": "notice", "parent", "record", "plan");
 const HNTOU: Builtin = set!("hntou": "notice", "parent", "record", "plan");
+
+/// Obligations that wait for an approved notice: `issue` leaves them to approval, so nothing is
+/// overdue before there is a notice to send.
+pub fn starts_at_approval(kind: ContactKind) -> bool {
+    matches!(
+        kind,
+        ContactKind::NoticeDelivered | ContactKind::ReceiptReturned
+    )
+}
 
 /// The built-in templates of a preset.
 pub fn builtin(policy_id: &str) -> Option<Builtin> {
@@ -87,7 +96,9 @@ impl Set {
 
 /// Checks a template's key (`NAME` or `NAME.TIER`) against the names and the policy's tiers.
 pub fn check_key(key: &str, policy: &Policy) -> Result<(), String> {
-    let (name, tier) = key.split_once('.').map_or((key, None), |(n, t)| (n, Some(t)));
+    let (name, tier) = key
+        .split_once('.')
+        .map_or((key, None), |(n, t)| (n, Some(t)));
     if !NAMES.contains(&name) {
         return Err(format!(
             "'{key}': not a template name (names: {}, optionally .TIER)",
@@ -251,10 +262,14 @@ fn reason_courses(w: &Warning) -> Vec<String> {
 }
 
 fn outcome_line(o: &CourseOutcome) -> String {
-    let sittings: Vec<String> = [("正考", &o.regular), ("补考", &o.makeup), ("重修", &o.retake)]
-        .into_iter()
-        .filter_map(|(k, v)| v.as_ref().map(|v| format!("{k} {v}")))
-        .collect();
+    let sittings: Vec<String> = [
+        ("正考", &o.regular),
+        ("补考", &o.makeup),
+        ("重修", &o.retake),
+    ]
+    .into_iter()
+    .filter_map(|(k, v)| v.as_ref().map(|v| format!("{k} {v}")))
+    .collect();
     format!(
         "{} {}（{}，{}学分，{}）",
         o.code,
@@ -364,8 +379,14 @@ pub fn fields(s: &Subject<'_>) -> Fields {
     );
     text("talk_end", String::new());
     text("talk_place", cf(&|c| c.place.clone()));
-    text("talk_with", cf(&|c| c.with_whom.label(Lang::Zh).to_string()));
-    text("talk_channel", cf(&|c| c.channel.label(Lang::Zh).to_string()));
+    text(
+        "talk_with",
+        cf(&|c| c.with_whom.label(Lang::Zh).to_string()),
+    );
+    text(
+        "talk_channel",
+        cf(&|c| c.channel.label(Lang::Zh).to_string()),
+    );
     text("talk_by", cf(&|c| c.author.clone()));
     text("talk_summary", cf(&|c| c.summary.clone()));
     text("talk_situation", cf(&|c| c.situation.clone()));
@@ -389,9 +410,11 @@ pub fn notice_blocks(set: &Set, s: &Subject<'_>) -> Vec<Block> {
     if posted(&s.policy.id) {
         parts.push("record");
     }
+    // The parts follow one another as the templates say (`===` for a new page, `---` for a
+    // stub cut off below); only the copy of the talk record always starts a page of its own.
     for name in parts {
         if let Some(t) = set.get(name, tier) {
-            if !out.is_empty() {
+            if name == "record" {
                 out.push(Block::PageBreak);
             }
             out.extend(template::render(t, &f));

@@ -42,18 +42,27 @@ pub const FIELDS: &[(&str, &str)] = &[
     ("term_end", "学年结束年，如 2026"),
     ("term_no", "学期序号，如 1"),
     ("number", "通知书编号（批准后才有；草稿显示“（待批准）”）"),
-    ("tier_label", "预警等级，用该办法的原话，如 红色预警、三级预警、书面警示"),
+    (
+        "tier_label",
+        "预警等级，用该办法的原话，如 红色预警、三级预警、书面警示",
+    ),
     ("tier_choices", "全部等级，选中者为 ●，其余为 ○"),
     ("status_label", "学籍处理（留级、退学），没有则为空"),
     ("reasons", "列表：每条预警原因，带数值、课程与学分"),
     ("courses", "列表：预警原因涉及的不及格课程"),
-    ("courses_to_clear", "列表：截至本学期仍未通过、需补考或重修的课程"),
+    (
+        "courses_to_clear",
+        "列表：截至本学期仍未通过、需补考或重修的课程",
+    ),
     ("failed_courses", "仍不及格课程门数"),
     ("failed_credits", "仍不及格学分"),
     ("credits_earned", "本学期所获学分"),
     ("absence_hours", "本学期旷课学时"),
     ("issued_on", "预警下发日期"),
-    ("date", "通知书日期（批准日期；草稿为今天），如 2025年9月15日"),
+    (
+        "date",
+        "通知书日期（批准日期；草稿为今天），如 2025年9月15日",
+    ),
     ("talk_date", "谈话时间"),
     ("talk_end", "结束时间（未记录则为空）"),
     ("talk_place", "谈话地点"),
@@ -116,7 +125,11 @@ pub fn check(name: &str, text: &str) -> Result<(), TemplateError> {
             if !known(p) {
                 return Err(err(format!(
                     "unknown field '{{{{{p}}}}}' (fields: {})",
-                    FIELDS.iter().map(|(f, _)| *f).collect::<Vec<_>>().join(", ")
+                    FIELDS
+                        .iter()
+                        .map(|(f, _)| *f)
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 )));
             }
         }
