@@ -77,6 +77,10 @@ impl Env {
             .find(|n| n["student_id"] == id && n["state"] == state)
             .unwrap_or_else(|| panic!("{id} has no {state} notice: {list:#?}"))
     }
+    /// Whether `id` has an overdue obligation of `kind` on `today`.
+    fn overdue(&self, today: &str, id: &str, kind: &str) -> bool {
+        self.overdue_kinds(today, id).iter().any(|k| k == kind)
+    }
     fn overdue_kinds(&self, today: &str, id: &str) -> Vec<String> {
         let a: Value =
             serde_json::from_str(&self.ok(today, &["agenda", "--format", "json"])).unwrap();
@@ -110,11 +114,7 @@ fn approval_numbers_drafts_per_term_and_college_and_numbers_stay() {
             .all(|n| n["state"] == "draft" && n["number"].is_null())
     );
     // Nothing about delivery is due before there is a notice to deliver.
-    assert!(
-        !e.overdue_kinds("2025-04-30", RED)
-            .iter()
-            .any(|k| k == "notice-delivered")
-    );
+    assert!(!e.overdue("2025-04-30", RED, "notice-delivered"));
 
     e.ok(
         "2025-03-03",
@@ -217,16 +217,8 @@ fn receipts_close_the_clocks_that_approval_started() {
         .as_str()
         .unwrap()
         .to_string();
-    assert!(
-        !e.overdue_kinds("2025-03-10", RED)
-            .iter()
-            .any(|k| k == "notice-delivered")
-    );
-    assert!(
-        e.overdue_kinds("2025-03-11", RED)
-            .iter()
-            .any(|k| k == "notice-delivered")
-    );
+    assert!(!e.overdue("2025-03-10", RED, "notice-delivered"));
+    assert!(e.overdue("2025-03-11", RED, "notice-delivered"));
 
     // A wrong number writes nothing.
     let err = e.fails(
@@ -301,11 +293,7 @@ fn receipts_close_the_clocks_that_approval_started() {
         (n["receipt"].as_str(), n["status"].as_str()),
         (Some("2025-03-18"), Some("receipt_back"))
     );
-    assert!(
-        !e.overdue_kinds("2025-03-19", RED)
-            .iter()
-            .any(|k| k == "receipt-returned")
-    );
+    assert!(!e.overdue("2025-03-19", RED, "receipt-returned"));
 }
 
 #[test]
@@ -453,11 +441,7 @@ fn hntou_posts_parent_copies_with_an_address_list_and_a_call_stands_in_for_a_rec
     }
 
     // No receipt: a phone call with the parents closes the obligation (第9条).
-    assert!(
-        e.overdue_kinds("2025-03-18", id)
-            .iter()
-            .any(|k| k == "receipt-returned")
-    );
+    assert!(e.overdue("2025-03-18", id, "receipt-returned"));
     e.ok(
         "2025-03-18",
         &[
@@ -475,11 +459,7 @@ fn hntou_posts_parent_copies_with_an_address_list_and_a_call_stands_in_for_a_rec
     );
     let n = Env::notice(&e.notices("2025-03-18"), id, "approved").clone();
     assert_eq!(n["receipt"], "2025-03-18");
-    assert!(
-        !e.overdue_kinds("2025-03-19", id)
-            .iter()
-            .any(|k| k == "receipt-returned")
-    );
+    assert!(!e.overdue("2025-03-19", id, "receipt-returned"));
 }
 
 #[test]

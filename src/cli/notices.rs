@@ -406,7 +406,27 @@ fn list(ctx: &Ctx, db: &Db, p: &Paper, format: ListFormat) -> anyhow::Result<Exi
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn write_docx(path: &Path, rules: Rules<'_>, blocks: &[Block]) -> anyhow::Result<PathBuf> {
+/// Writes one document of the set (`record`, `plan`) for `record` and `plan`.
+pub fn write_document(
+    ctx: &Ctx,
+    p: &Paper,
+    name: &str,
+    s: &Subject<'_>,
+    out: &Path,
+    force: bool,
+) -> anyhow::Result<ExitCode> {
+    let Some(blocks) = paper::document(&p.set, name, s) else {
+        bail!("policy '{}' has no '{name}' template", p.policy.id);
+    };
+    let rules = Rules {
+        force,
+        database: Some(&ctx.db_path),
+    };
+    println!("{}", write_docx(out, rules, &blocks)?.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn write_docx(path: &Path, rules: Rules<'_>, blocks: &[Block]) -> anyhow::Result<PathBuf> {
     let mut f = OutFile::create(path, rules)?;
     paper::docx::write(f.file(), blocks).with_context(|| format!("{}", path.display()))?;
     Ok(f.finish()?)

@@ -4,10 +4,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context, bail};
-
-use crate::outfile::Rules;
-use crate::paper;
+use anyhow::Context;
 
 use super::Ctx;
 
@@ -33,14 +30,5 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
     })?;
     let l = super::notices::load(&db, &p.policy, id, wid)?;
     let s = l.subject(&p.policy, None, ctx.today, None);
-    let Some(blocks) = paper::document(&p.set, "plan", &s) else {
-        bail!("policy '{}' has no study plan template", p.policy.id);
-    };
-    let rules = Rules {
-        force: a.force,
-        database: Some(&ctx.db_path),
-    };
-    let path = super::notices::write_docx(&a.out, rules, &blocks)?;
-    println!("{}", path.display());
-    Ok(ExitCode::SUCCESS)
+    super::notices::write_document(ctx, &p, "plan", &s, &a.out, a.force)
 }
