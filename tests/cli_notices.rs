@@ -77,6 +77,19 @@ impl Env {
             .find(|n| n["student_id"] == id && n["state"] == state)
             .unwrap_or_else(|| panic!("{id} has no {state} notice: {list:#?}"))
     }
+    /// A new folder in the test's directory, and its path as an argument.
+    fn folder(&self, name: &str) -> (PathBuf, String) {
+        let d = self.dir.path().join(name);
+        std::fs::create_dir(&d).unwrap();
+        let s = d.display().to_string();
+        (d, s)
+    }
+    /// Prints the term's approved notices into `dir`.
+    fn print(&self, today: &str, dir: &str, extra: &[&str]) {
+        let mut a = vec!["--term", TERM, "notices", "--out", dir];
+        a.extend_from_slice(extra);
+        self.ok(today, &a);
+    }
     /// Whether `id` has an overdue obligation of `kind` on `today`.
     fn overdue(&self, today: &str, id: &str, kind: &str) -> bool {
         self.overdue_kinds(today, id).iter().any(|k| k == kind)
@@ -299,14 +312,12 @@ fn receipts_close_the_clocks_that_approval_started() {
 #[test]
 fn printed_notices_hold_fields_and_numbers_and_are_never_overwritten() {
     let e = Env::new("hljjz");
-    let out = e.dir.path().join("out");
-    std::fs::create_dir(&out).unwrap();
-    let outs = out.display().to_string();
+    let (out, outs) = e.folder("out");
     let err = e.fails("2025-03-03", &["--term", TERM, "notices", "--out", &outs]);
     assert!(err.contains("no approved notices"), "{err}");
     e.ok("2025-03-03", &["--term", TERM, "notices", "approve"]);
     let list = e.notices("2025-03-03");
-    e.ok("2025-03-03", &["--term", TERM, "notices", "--out", &outs]);
+    e.print("2025-03-03", &outs, &[]);
 
     let red = Env::notice(&list, RED, "approved");
     let file = out.join(format!(
@@ -342,25 +353,11 @@ fn printed_notices_hold_fields_and_numbers_and_are_never_overwritten() {
 
     let err = e.fails("2025-03-03", &["--term", TERM, "notices", "--out", &outs]);
     assert!(err.contains("already exists"), "{err}");
-    e.ok(
-        "2025-03-03",
-        &["--term", TERM, "notices", "--out", &outs, "--force"],
-    );
+    e.print("2025-03-03", &outs, &["--force"]);
 
     // One file per class with every notice of the class.
-    let merged = e.dir.path().join("merged");
-    std::fs::create_dir(&merged).unwrap();
-    e.ok(
-        "2025-03-03",
-        &[
-            "--term",
-            TERM,
-            "notices",
-            "--out",
-            &merged.display().to_string(),
-            "--merge",
-        ],
-    );
+    let (merged, mergeds) = e.folder("merged");
+    e.print("2025-03-03", &mergeds, &["--merge"]);
     let class = red["class"].as_str().unwrap();
     let xml = document_xml(&merged.join(format!("{class}.docx")));
     for n in list.iter().filter(|n| n["class"] == class) {
@@ -410,18 +407,8 @@ fn hntou_posts_parent_copies_with_an_address_list_and_a_call_stands_in_for_a_rec
     let list = e.notices("2025-03-03");
     let first = &list[0];
     let id = first["student_id"].as_str().unwrap();
-    let out = e.dir.path().join("out");
-    std::fs::create_dir(&out).unwrap();
-    e.ok(
-        "2025-03-03",
-        &[
-            "--term",
-            TERM,
-            "notices",
-            "--out",
-            &out.display().to_string(),
-        ],
-    );
+    let (out, outs) = e.folder("out");
+    e.print("2025-03-03", &outs, &[]);
     let xlsx = out.join(format!("邮寄地址清单-{TERM}.xlsx"));
     assert!(xlsx.is_file());
     let file = out.join(format!(
@@ -465,21 +452,14 @@ fn hntou_posts_parent_copies_with_an_address_list_and_a_call_stands_in_for_a_rec
 #[test]
 fn templates_export_edit_import_and_bad_placeholders_write_nothing() {
     let e = Env::new("lut-life");
-    let dir = e.dir.path().join("tpl");
-    std::fs::create_dir(&dir).unwrap();
-    e.ok(
-        "2025-03-03",
-        &["template", "export", &dir.display().to_string()],
-    );
+    let (dir, dirs) = e.folder("tpl");
+    e.ok("2025-03-03", &["template", "export", &dirs]);
     let notice = dir.join("notice.txt");
     let text = std::fs::read_to_string(&notice).unwrap();
     assert!(text.contains("学业警示通知单"));
 
     std::fs::write(&notice, format!("{text}\n本院自定：{{{{nmae}}}}\n")).unwrap();
-    let err = e.fails(
-        "2025-03-03",
-        &["template", "import", &dir.display().to_string()],
-    );
+    let err = e.fails("2025-03-03", &["template", "import", &dirs]);
     assert!(err.contains("notice.txt:") && err.contains("nmae"), "{err}");
 
     std::fs::write(
@@ -487,10 +467,7 @@ fn templates_export_edit_import_and_bad_placeholders_write_nothing() {
         format!("{text}\n本院自定：{{{{name}}}}同学请于一周内回复\n"),
     )
     .unwrap();
-    e.ok(
-        "2025-03-03",
-        &["template", "import", &dir.display().to_string()],
-    );
+    e.ok("2025-03-03", &["template", "import", &dirs]);
     let list = e.notices("2025-03-03");
     let id = list[0]["student_id"].as_str().unwrap();
     let shown = e.ok("2025-03-03", &["--term", TERM, "notices", "show", id]);

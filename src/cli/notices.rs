@@ -406,23 +406,32 @@ fn list(ctx: &Ctx, db: &Db, p: &Paper, format: ListFormat) -> anyhow::Result<Exi
     Ok(ExitCode::SUCCESS)
 }
 
+/// Where `record` and `plan` write their document.
+#[derive(Debug, clap::Args)]
+pub struct DocOut {
+    #[arg(long, value_name = "FILE.docx")]
+    pub out: PathBuf,
+    /// Replace an existing file.
+    #[arg(long)]
+    pub force: bool,
+}
+
 /// Writes one document of the set (`record`, `plan`) for `record` and `plan`.
 pub fn write_document(
     ctx: &Ctx,
     p: &Paper,
     name: &str,
     s: &Subject<'_>,
-    out: &Path,
-    force: bool,
+    out: &DocOut,
 ) -> anyhow::Result<ExitCode> {
     let Some(blocks) = paper::document(&p.set, name, s) else {
         bail!("policy '{}' has no '{name}' template", p.policy.id);
     };
     let rules = Rules {
-        force,
+        force: out.force,
         database: Some(&ctx.db_path),
     };
-    println!("{}", write_docx(out, rules, &blocks)?.display());
+    println!("{}", write_docx(&out.out, rules, &blocks)?.display());
     Ok(ExitCode::SUCCESS)
 }
 

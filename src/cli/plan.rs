@@ -1,7 +1,6 @@
 //! `yujing plan ID --term T --out FILE.docx`: the study plan form (学习计划 / 帮扶计划),
 //! pre-filled with the warning's reasons and the courses still to clear.
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
@@ -11,11 +10,8 @@ use super::Ctx;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     pub student_id: String,
-    #[arg(long, value_name = "FILE.docx")]
-    pub out: PathBuf,
-    /// Replace an existing file.
-    #[arg(long)]
-    pub force: bool,
+    #[command(flatten)]
+    pub out: super::notices::DocOut,
 }
 
 pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
@@ -30,5 +26,5 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
     })?;
     let l = super::notices::load(&db, &p.policy, id, wid)?;
     let s = l.subject(&p.policy, None, ctx.today, None);
-    super::notices::write_document(ctx, &p, "plan", &s, &a.out, a.force)
+    super::notices::write_document(ctx, &p, "plan", &s, &a.out)
 }

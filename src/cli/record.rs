@@ -1,7 +1,6 @@
 //! `yujing record CONTACT_ID --out FILE.docx`: a logged talk in the preset's talk record form
 //! (谈话记录表).
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
@@ -11,11 +10,8 @@ use super::Ctx;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     pub contact_id: i64,
-    #[arg(long, value_name = "FILE.docx")]
-    pub out: PathBuf,
-    /// Replace an existing file.
-    #[arg(long)]
-    pub force: bool,
+    #[command(flatten)]
+    pub out: super::notices::DocOut,
 }
 
 pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
@@ -37,5 +33,5 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
         })?;
     let l = super::notices::load(&db, &p.policy, &c.student_id, wid)?;
     let s = l.subject(&p.policy, None, c.at.date(), Some(&c));
-    super::notices::write_document(ctx, &p, "record", &s, &a.out, a.force)
+    super::notices::write_document(ctx, &p, "record", &s, &a.out)
 }
