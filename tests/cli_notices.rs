@@ -550,3 +550,35 @@ fn talk_record_and_study_plan_documents() {
     );
     assert!(err.contains("already exists"), "{err}");
 }
+
+#[test]
+fn the_tui_source_previews_a_draft_and_approves_it() {
+    use yujing::tui::DataSource;
+    let e = Env::new("hljjz");
+    let today = chrono::NaiveDate::from_ymd_opt(2025, 3, 3).unwrap();
+    let mut src = yujing::tui::source::DbSource::open(
+        &e.db(),
+        None,
+        Some(TERM.parse().unwrap()),
+        today,
+        yujing::locale::Lang::Zh,
+    )
+    .unwrap();
+    let d = src.student(RED).unwrap().unwrap();
+    let text = d.notice.expect("a warned student has a notice preview");
+    assert!(
+        text.contains("留（降）级预警通知书") && text.contains("（待批准）"),
+        "{text}"
+    );
+    // An unwarned student has none.
+    assert!(src.student("2022000001").unwrap().unwrap().notice.is_none());
+
+    src.write(&yujing::tui::data::WriteOp::ApproveNotice(RED.into()))
+        .unwrap();
+    let number = Env::notice(&e.notices("2025-03-03"), RED, "approved")["number"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let text = src.student(RED).unwrap().unwrap().notice.unwrap();
+    assert!(text.contains(&number), "{text}");
+}
