@@ -77,6 +77,12 @@ impl Env {
             .find(|n| n["student_id"] == id && n["state"] == state)
             .unwrap_or_else(|| panic!("{id} has no {state} notice: {list:#?}"))
     }
+    /// Logs a contact of `kind` with `id` on `day`.
+    fn log(&self, day: &str, id: &str, kind: &str, extra: &[&str]) -> String {
+        let mut a = vec!["log", id, "--kind", kind, "--date", day];
+        a.extend_from_slice(extra);
+        self.ok(day, &a)
+    }
     /// A new folder in the test's directory, and its path as an argument.
     fn folder(&self, name: &str) -> (PathBuf, String) {
         let d = self.dir.path().join(name);
@@ -262,17 +268,7 @@ fn receipts_close_the_clocks_that_approval_started() {
         serde_json::from_str(&e.ok("2025-03-11", &["contacts", "--format", "json"])).unwrap();
     assert!(contacts.is_empty());
 
-    e.ok(
-        "2025-03-11",
-        &[
-            "log",
-            RED,
-            "--kind",
-            "notice-delivered",
-            "--date",
-            "2025-03-11",
-        ],
-    );
+    e.log("2025-03-11", RED, "notice-delivered", &[]);
     let n = Env::notice(&e.notices("2025-03-11"), RED, "approved").clone();
     assert_eq!(n["delivered"], "2025-03-11");
     assert_eq!(n["status"], "delivered");
@@ -286,20 +282,11 @@ fn receipts_close_the_clocks_that_approval_started() {
         "{overdue:?}"
     );
 
-    e.ok(
+    e.log(
         "2025-03-18",
-        &[
-            "log",
-            RED,
-            "--kind",
-            "receipt-returned",
-            "--with",
-            "parent",
-            "--notice",
-            &number,
-            "--date",
-            "2025-03-18",
-        ],
+        RED,
+        "receipt-returned",
+        &["--with", "parent", "--notice", &number],
     );
     let n = Env::notice(&e.notices("2025-03-18"), RED, "approved").clone();
     assert_eq!(
@@ -429,20 +416,11 @@ fn hntou_posts_parent_copies_with_an_address_list_and_a_call_stands_in_for_a_rec
 
     // No receipt: a phone call with the parents closes the obligation (第9条).
     assert!(e.overdue("2025-03-18", id, "receipt-returned"));
-    e.ok(
+    e.log(
         "2025-03-18",
-        &[
-            "log",
-            id,
-            "--kind",
-            "parent-contact",
-            "--with",
-            "parent",
-            "--channel",
-            "phone",
-            "--date",
-            "2025-03-18",
-        ],
+        id,
+        "parent-contact",
+        &["--with", "parent", "--channel", "phone"],
     );
     let n = Env::notice(&e.notices("2025-03-18"), id, "approved").clone();
     assert_eq!(n["receipt"], "2025-03-18");
@@ -523,31 +501,13 @@ fn talk_record_and_study_plan_documents() {
         assert!(xml.contains(s), "{s} missing");
     }
     let plan = dir.join("plan.docx");
-    e.ok(
-        "2025-03-05",
-        &[
-            "--term",
-            TERM,
-            "plan",
-            "2022000004",
-            "--out",
-            &plan.display().to_string(),
-        ],
-    );
+    let plans = plan.display().to_string();
+    let plan_args = ["--term", TERM, "plan", "2022000004", "--out", &plans];
+    e.ok("2025-03-05", &plan_args);
     let xml = document_xml(&plan);
     assert!(xml.contains("学习计划") && xml.contains("需补考或重修的课程"));
     assert!(xml.contains("C00"), "courses to clear are listed");
-    let err = e.fails(
-        "2025-03-05",
-        &[
-            "--term",
-            TERM,
-            "plan",
-            "2022000004",
-            "--out",
-            &plan.display().to_string(),
-        ],
-    );
+    let err = e.fails("2025-03-05", &plan_args);
     assert!(err.contains("already exists"), "{err}");
 }
 
