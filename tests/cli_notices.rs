@@ -9,8 +9,8 @@ use serde_json::Value;
 use tempfile::TempDir;
 
 const TERM: &str = "2024-2025-2";
-const RED: &str = "2022000027"; // hljjz: red (credits earned < 10)
-const PSYCH: &str = "2022000015"; // hljjz: yellow from a psychological flag only
+const RED: &str = "2022000001"; // hljjz: red (credits earned < 10)
+const PSYCH: &str = "2022000037"; // hljjz: yellow from a psychological flag only
 
 fn fixture(p: &str) -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -35,11 +35,11 @@ impl Env {
         );
         e.ok(
             "2025-03-01",
-            &["import", "grades", &fixture("samples/grades.csv")],
+            &["import", "grades", &fixture("notices/grades.csv")],
         );
         e.ok(
             "2025-03-01",
-            &["import", "flags", &fixture("samples/flags.csv")],
+            &["import", "flags", &fixture("notices/flags.csv")],
         );
         e.ok("2025-03-01", &["policy", "use", policy]);
         e.ok("2025-03-01", &["issue", "--term", TERM, "--yes"]);
@@ -185,10 +185,10 @@ fn approval_numbers_drafts_per_term_and_college_and_numbers_stay() {
             "notices",
             "approve",
             "--student",
-            "2022000001",
+            "2022000000",
         ],
     );
-    assert!(err.contains("2022000001 has no notice"), "{err}");
+    assert!(err.contains("2022000000 has no notice"), "{err}");
 }
 
 #[test]
@@ -256,14 +256,14 @@ fn receipts_close_the_clocks_that_approval_started() {
         "2025-03-11",
         &[
             "log",
-            "2022000004",
+            "2022000006",
             "--kind",
             "notice-delivered",
             "--notice",
             &number,
         ],
     );
-    assert!(err.contains("not 2022000004's"), "{err}");
+    assert!(err.contains("not 2022000006's"), "{err}");
     let contacts: Vec<Value> =
         serde_json::from_str(&e.ok("2025-03-11", &["contacts", "--format", "json"])).unwrap();
     assert!(contacts.is_empty());
@@ -502,11 +502,14 @@ fn talk_record_and_study_plan_documents() {
     }
     let plan = dir.join("plan.docx");
     let plans = plan.display().to_string();
-    let plan_args = ["--term", TERM, "plan", "2022000004", "--out", &plans];
+    let plan_args = ["--term", TERM, "plan", "2022000006", "--out", &plans];
     e.ok("2025-03-05", &plan_args);
     let xml = document_xml(&plan);
     assert!(xml.contains("学习计划") && xml.contains("需补考或重修的课程"));
-    assert!(xml.contains("C00"), "courses to clear are listed");
+    assert!(
+        xml.contains("B000001 微生物学"),
+        "courses to clear are listed"
+    );
     let err = e.fails("2025-03-05", &plan_args);
     assert!(err.contains("already exists"), "{err}");
 }
@@ -531,7 +534,7 @@ fn the_tui_source_previews_a_draft_and_approves_it() {
         "{text}"
     );
     // An unwarned student has none.
-    assert!(src.student("2022000001").unwrap().unwrap().notice.is_none());
+    assert!(src.student("2022000000").unwrap().unwrap().notice.is_none());
 
     src.write(&yujing::tui::data::WriteOp::ApproveNotice(RED.into()))
         .unwrap();

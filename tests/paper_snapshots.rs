@@ -31,6 +31,8 @@ fn course(code: &str, name: &str, credits: f64, result: &str) -> CourseRef {
         term: "2024-2025-1".parse().unwrap(),
         credits,
         result: result.into(),
+        sittings: vec![],
+        cleared: None,
     }
 }
 
@@ -48,9 +50,7 @@ fn reason(
         op: ">=".into(),
         threshold: Threshold::Number(threshold),
         courses,
-        carried_from: None,
-        filters: vec![],
-        note: String::new(),
+        ..Reason::default()
     }
 }
 
@@ -73,6 +73,8 @@ fn outcome(
         retake: None,
         passed_so_far: passed,
         ever_failed: true,
+        sittings: vec![],
+        cleared: None,
     }
 }
 

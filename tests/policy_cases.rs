@@ -25,18 +25,26 @@ fn a(
     credits: f64,
     result: &str,
 ) -> Attempt {
+    let (kind, sitting) = match kind {
+        "正" => (AttemptKind::Regular, 1),
+        "补" => (AttemptKind::Makeup, 1),
+        "补二" => (AttemptKind::Makeup, 2),
+        "清" => (AttemptKind::Makeup, 3),
+        "重" => (AttemptKind::Retake, 1),
+        "重补" => (AttemptKind::RetakeMakeup, 1),
+        "缓" => (AttemptKind::Deferred, 1),
+        _ => panic!("kind {kind}"),
+    };
     Attempt {
         course_code: code.into(),
         course_name: format!("课程{code}").into(),
         term: term(t),
-        kind: match kind {
-            "正" => AttemptKind::Regular,
-            "补" => AttemptKind::Makeup,
-            "重" => AttemptKind::Retake,
-            "缓" => AttemptKind::Deferred,
-            _ => panic!("kind {kind}"),
-        },
+        kind,
+        sitting,
+        course_term: None,
+        minor: false,
         nature: Nature::normalise(nature),
+        nature_raw: (!nature.is_empty()).then(|| nature.into()),
         assessment: Assessment::parse(assess),
         credits,
         result: result.into(),
@@ -130,7 +138,7 @@ fn hljjz_03_two_elective_failures_are_not_yellow() {
     let f = student(vec![
         vec![
             a("E1", P, "正", "选修", "考试", 2.0, "30"),
-            a("E2", P, "正", "实践", "考查", 2.0, "不及格"),
+            a("E2", P, "正", "任选", "考查", 2.0, "不及格"),
         ],
         filler(12.0),
     ]);
@@ -407,24 +415,51 @@ fn fit(t: &str, score: Option<f64>, word: Option<&str>, grad: Option<bool>) -> F
 }
 
 #[test]
-fn qzu_20_fitness_failures_count_up_to_the_term() {
+fn qzu_20_fitness_failures_count_in_a_row_one_test_a_year() {
     let mut f = student(vec![filler(12.0)]);
     f.fitness = vec![
         fit(PP, Some(70.0), None, None),
         fit(P, Some(55.0), None, None),
         fit("2025-2026-1", Some(40.0), None, None),
     ];
+    let e = eval("qzu", &f);
     assert_eq!(
-        tier("qzu", &f).as_deref(),
+        e.tier.as_deref(),
         Some("level3"),
         "a later term's test does not count"
     );
+    let r = e
+        .reasons
+        .iter()
+        .find(|r| r.metric == "fitness_failed_count")
+        .unwrap();
+    assert_eq!(r.records.len(), 1);
+    assert_eq!(
+        (r.records[0].term, r.records[0].result.as_str()),
+        (term(P), "55")
+    );
+    // A retest (补测) later in the same academic year replaces that year's test.
     f.fitness.push(fit(T, None, Some("不及格"), None));
+    assert_eq!(
+        value(&eval("qzu", &f), "fitness_failed_count"),
+        Some(Value::Number(1.0))
+    );
+    // Failed in two years in a row: level2.
+    f.fitness[0].score = Some(50.0);
     let e = eval("qzu", &f);
     assert_eq!(e.tier.as_deref(), Some("level2"));
     assert_eq!(value(&e, "fitness_failed_count"), Some(Value::Number(2.0)));
-    f.fitness[0].score = Some(60.0);
-    assert_eq!(tier("qzu", &f).as_deref(), Some("level2"), "60 passes");
+    // A passed retest this year resets the count: no fitness warning.
+    f.fitness.push(fit(T, None, Some("及格"), None));
+    f.fitness
+        .retain(|r| !(r.term == term(T) && r.word.as_deref() == Some("不及格")));
+    assert_eq!(tier("qzu", &f), None);
+    // A failed test followed by a passed one (the next year) no longer warns.
+    f.fitness = vec![
+        fit(PP, Some(50.0), None, None),
+        fit(P, Some(60.0), None, None),
+    ];
+    assert_eq!(tier("qzu", &f), None, "60 passes, and resets the count");
 }
 
 #[test]

@@ -3,7 +3,7 @@
 //! cleanly, and that the terminal is handed back as it was found (main screen, cursor shown).
 //!
 //! The fixture database is built by the binary itself from `fixtures/samples/`: 40 students,
-//! policy hljjz, and a weekly talk for 2022000004 莫怡超 (red warning) that nobody has held,
+//! policy hljjz, and a weekly talk for 2022000006 赵一 (red warning) that nobody has held,
 //! so on 2025-06-20 it is 12 days overdue.
 
 use std::io::{Read, Write};
@@ -16,7 +16,7 @@ use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system}
 
 const BIN: &str = env!("CARGO_BIN_EXE_yujing");
 const TODAY: &str = "2025-06-20";
-const STUDENT: &str = "2022000004";
+const STUDENT: &str = "2022000006";
 const ROWS: u16 = 24;
 const COLS: u16 = 80;
 /// How long to wait for something to appear: generous, the machine may be busy.
@@ -248,16 +248,16 @@ fn search_by_pinyin_open_the_student_and_come_back() {
     let mut tui = Tui::start(&db, "C.UTF-8");
     tui.wait_text("Heilongjiang");
     tui.keys(&["/"]);
-    tui.type_text("myc");
-    tui.wait_for("only 莫怡超 listed", |s| {
-        s.contains(STUDENT) && !s.contains("2022000027")
+    tui.type_text("zy");
+    tui.wait_for("only 赵一 listed", |s| {
+        s.contains(STUDENT) && !s.contains("2022000007")
     });
     tui.keys(&[ENTER, ENTER]);
-    // Their page: the failed courses, e.g. 仪器分析 (failed in 2024-2025-2).
-    tui.wait_text("仪器分析");
+    // Their page: the failed courses, e.g. 微生物学 (failed in 2023-2024-1).
+    tui.wait_text("微生物学");
     tui.wait_text("Failed courses");
     tui.keys(&[ESC]);
-    tui.wait_text("Search: myc");
+    tui.wait_text("Search: zy");
     let row = tui.row_with(STUDENT).expect("the student's row");
     assert!(row.starts_with('▶'), "still selected: {row}");
     tui.keys(&["q"]);
@@ -272,7 +272,7 @@ fn logging_a_talk_clears_the_overdue_mark() {
     let mut tui = Tui::start(&db, "zh_CN.UTF-8");
     tui.wait_text("黑龙江");
     tui.keys(&["/"]);
-    tui.type_text("myc");
+    tui.type_text("zy");
     tui.keys(&[ENTER]);
     tui.wait_for("the overdue mark", |s| {
         s.lines()

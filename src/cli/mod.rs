@@ -137,12 +137,29 @@ pub struct Ctx {
 
 impl Ctx {
     pub fn open_db(&self) -> anyhow::Result<Db> {
-        Ok(Db::open(&self.db_path)?)
+        let db = Db::open(&self.db_path)?;
+        warn_reimport(&db, self.lang);
+        Ok(db)
+    }
+}
+
+/// A database whose grades an earlier yujing stored (natures as classes, 补考二 written over
+/// 补考一) gives tiers that may be wrong: every command says so until grades are re-imported.
+fn warn_reimport(db: &Db, lang: Lang) {
+    if let Ok(Some(_)) = db.meta("reimport_grades") {
+        eprintln!(
+            "yujing: {}",
+            lang.pick(
+                "警告：此数据库的成绩由旧版 yujing 导入（课程性质只存了类别，补考二覆盖了补考一），预警等级可能有误。请重新导入所有成绩文件：yujing import grades 文件",
+                "warning: this database's grades were imported by an earlier yujing (natures kept only as classes, a second makeup 补考二 written over the first): tiers may be wrong. Re-import every grades file: yujing import grades FILE",
+            )
+        );
     }
 }
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    Lang::choose(cli.lang.unwrap_or_else(Lang::from_env));
     let ctx = Ctx {
         db_path: crate::db::resolve_path(cli.db.as_deref()),
         lang: cli.lang.unwrap_or_else(Lang::from_env),
