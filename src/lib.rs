@@ -16,6 +16,7 @@ pub mod ingest;
 pub mod locale;
 pub mod model;
 pub mod outfile;
+pub mod paper;
 pub mod policy;
 pub mod policy_file;
 pub mod roster;

@@ -180,7 +180,16 @@ pub fn issue_of(
             reasons_json: serde_json::to_string(&e.reasons)?,
             issued_on: on,
         },
-        schedules: crate::followup::obligations(policy, e, on, lang),
+        // Delivery and receipt clocks start when the notice is approved, not at issue — for a
+        // policy yujing prints notices for; a policy of the school's own without built-in
+        // forms keeps its own clocks from the issue.
+        schedules: crate::followup::obligations(policy, e, on, lang)
+            .into_iter()
+            .filter(|s| {
+                crate::paper::builtin(&policy.id).is_none()
+                    || !crate::paper::starts_at_approval(s.kind)
+            })
+            .collect(),
     })
 }
 

@@ -355,6 +355,7 @@ fn wang_detail(entries: &[RosterEntry]) -> StudentDetail {
                 summary: "已告知家长预警情况。".into(),
             },
         ],
+        notice: None,
     }
 }
 
@@ -1185,4 +1186,39 @@ fn pages_opened_from_the_agenda_hand_back_to_the_page_below() {
     press(&mut app, KeyCode::Esc);
     assert_eq!(app.take_requests(), vec![Request::CloseStudent]);
     assert_eq!(app.context(), Context::Roster);
+}
+
+#[test]
+fn n_on_the_student_page_previews_the_notice_and_a_second_n_approves_it() {
+    let entries = cohort();
+    let mut detail = wang_detail(&entries);
+    detail.notice = Some("【学业预警通知书】\n编号：（待批准）\n王清白同学：".into());
+    let mut source = FakeSource::new(snapshot(entries.clone()), vec![detail]);
+    let mut app = App::new(source.snapshot().expect("snapshot"), options(Lang::Zh));
+    type_text(&mut app, "/wqb");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Enter);
+    serve(&mut app, &source);
+    press(&mut app, KeyCode::Char('n'));
+    assert!(render(&mut app, 80, 24).contains("编号：（待批准）"));
+    press(&mut app, KeyCode::Char('n'));
+    let op = app
+        .take_requests()
+        .into_iter()
+        .find_map(|r| match r {
+            Request::Write { op, .. } => Some(op),
+            _ => None,
+        })
+        .expect("a second n approves");
+    assert_eq!(
+        op,
+        yujing::tui::data::WriteOp::ApproveNotice("2021010101".into())
+    );
+    // The loader writes, then reloads the page: the preview shows the number.
+    source.write(&op).expect("fake write");
+    app.set_student("2021010101", source.student("2021010101").unwrap());
+    assert!(render(&mut app, 80, 24).contains("编号：TEST-0001"));
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.open_student(), Some("2021010101"));
+    assert!(!render(&mut app, 80, 24).contains("编号："));
 }

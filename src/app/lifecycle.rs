@@ -222,13 +222,16 @@ pub fn plan(input: &IssueInput<'_>, snap: &Snapshot) -> anyhow::Result<Vec<Stude
             continue;
         };
         let open = snap.open.get(&s.student_id).map_or(&[][..], Vec::as_slice);
-        let desired = crate::followup::obligations(input.policy, e, input.on, input.lang);
+        // The policy's obligations as an issue records them (delivery and receipt clocks
+        // wait for the notice's approval).
+        let issue = crate::roster::issue_of(input.policy, e, input.on, input.lang)?;
+        let desired = issue.schedules;
         let mut p = StudentPlan {
             student_id: s.student_id.clone(),
             name: s.name.clone(),
             change,
             from_tier: prev.map(|p| p.tier.clone()).unwrap_or_default(),
-            warning: crate::roster::issue_of(input.policy, e, input.on, input.lang)?.warning,
+            warning: issue.warning,
             end: Vec::new(),
             keep: Vec::new(),
             create: Vec::new(),

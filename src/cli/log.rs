@@ -47,6 +47,10 @@ pub struct Args {
     /// Correct contact ID: the earlier version is kept, marked superseded.
     #[arg(long, value_name = "ID")]
     pub corrects: Option<i64>,
+    /// The notice a notice-delivered or receipt-returned contact closes (default: the
+    /// student's latest approved notice).
+    #[arg(long, value_name = "NUMBER")]
+    pub notice: Option<String>,
 }
 
 pub fn parse_kind(s: &str) -> anyhow::Result<ContactKind> {
@@ -133,6 +137,7 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
     let note = crate::followup::next_talk_note(ctx.lang);
     let next_schedule = next_talk_schedule(&c, note);
     let (id, next) = match a.corrects {
+        Some(_) if a.notice.is_some() => bail!("--notice cannot go with --corrects"),
         Some(old) => match db.correct_contact(old, &c, next_schedule.as_ref())? {
             Correction::Done { id, next } => (id, next),
             Correction::Missing => bail!("--corrects {old}: there is no contact {old}"),
@@ -151,7 +156,9 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
                 at.format("%Y-%m-%d %H:%M")
             ),
         },
-        None => db.log_contact(&c, next_schedule.as_ref())?,
+        None => {
+            super::notices::log_contact(&mut db, &c, next_schedule.as_ref(), a.notice.as_deref())?
+        }
     };
     println!("{id}");
     if let (Some(sid), Some(n)) = (next, next_talk) {

@@ -3,6 +3,7 @@
 
 mod agenda;
 mod compare;
+mod confirm;
 mod contacts;
 mod course;
 mod coverage;
@@ -15,12 +16,16 @@ mod issue;
 mod launch;
 mod log;
 mod nature;
+mod notices;
 mod output;
+mod plan;
 mod policy;
 mod prompt;
+mod record;
 mod report;
 mod schedule;
 mod summary;
+mod template;
 mod term;
 
 use std::path::PathBuf;
@@ -102,6 +107,17 @@ pub enum Command {
     Course(course::Cmd),
     /// Monthly talk coverage per counsellor and class teacher, shortfalls marked.
     Coverage(coverage::Args),
+    /// Warning notices: approve the drafts, list them, print them as DOCX.
+    Notices(notices::Args),
+    /// A logged talk as the preset's talk record form (DOCX).
+    Record(record::Args),
+    /// A warned student's study plan form, pre-filled (DOCX).
+    Plan(plan::Args),
+    /// The student confirmed the warning list entry (before it is published).
+    Confirm(confirm::Args),
+    /// Export and import the school's document templates.
+    #[command(subcommand)]
+    Template(template::Cmd),
 }
 
 /// Output of commands that print records.
@@ -202,6 +218,11 @@ pub fn main() -> ExitCode {
         Some(Command::Nature(c)) => nature::run(&ctx, c),
         Some(Command::Course(c)) => course::run(&ctx, c),
         Some(Command::Coverage(a)) => coverage::run(&ctx, a),
+        Some(Command::Notices(a)) => notices::run(&ctx, a),
+        Some(Command::Record(a)) => record::run(&ctx, a),
+        Some(Command::Plan(a)) => plan::run(&ctx, a),
+        Some(Command::Confirm(a)) => confirm::run(&ctx, a),
+        Some(Command::Template(c)) => template::run(&ctx, c),
     };
     match result {
         Ok(code) => code,

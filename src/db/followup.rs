@@ -52,7 +52,7 @@ fn kind(s: &str) -> Result<ContactKind, DbError> {
     ContactKind::parse(s).ok_or_else(|| DbError::Corrupt(format!("contact kind '{s}'")))
 }
 
-fn student_rowid(conn: &Connection, id: &str) -> Result<i64, DbError> {
+pub(super) fn student_rowid(conn: &Connection, id: &str) -> Result<i64, DbError> {
     conn.prepare_cached("SELECT id FROM students WHERE student_id = ?1")?
         .query_row([id], |r| r.get(0))
         .optional()?
@@ -137,7 +137,7 @@ fn contact(raw: RawContact) -> Result<Contact, DbError> {
     })
 }
 
-fn insert_contact(conn: &Connection, c: &Contact) -> Result<i64, DbError> {
+pub(super) fn insert_contact(conn: &Connection, c: &Contact) -> Result<i64, DbError> {
     let student = student_rowid(conn, &c.student_id)?;
     conn.prepare_cached(
         "INSERT INTO contacts (student, at, author, role, with_whom, channel, kind, place, summary, \
@@ -161,7 +161,7 @@ fn insert_contact(conn: &Connection, c: &Contact) -> Result<i64, DbError> {
     Ok(conn.last_insert_rowid())
 }
 
-fn insert_schedule(
+pub(super) fn insert_schedule(
     conn: &Connection,
     s: &Schedule,
     warning: Option<i64>,

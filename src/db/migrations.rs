@@ -236,7 +236,51 @@ ALTER TABLE schedules ADD COLUMN ended_on TEXT;
 ALTER TABLE schedules ADD COLUMN end_change TEXT;
 ";
 
-const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6];
+/// (i13) Printed notices and what came back for them; a school's own templates; the students'
+/// confirmations of the published list (lut-life 二.3). A notice's number is given at approval
+/// and never changes; `state` moves draft → approved → superseded/withdrawn.
+const V7: &str = "
+CREATE TABLE notices (
+    id                INTEGER PRIMARY KEY,
+    student           INTEGER NOT NULL REFERENCES students(id),
+    term              INTEGER NOT NULL,
+    warning_id        INTEGER NOT NULL REFERENCES warnings(id),
+    tier              TEXT NOT NULL,
+    state             TEXT NOT NULL CHECK (state IN ('draft', 'approved', 'superseded', 'withdrawn')),
+    college_short     TEXT,
+    seq               INTEGER,
+    number            TEXT UNIQUE,
+    created_at        TEXT NOT NULL,
+    approved_at       TEXT,
+    approved_by       TEXT,
+    delivered_contact INTEGER REFERENCES contacts(id),
+    receipt_contact   INTEGER REFERENCES contacts(id),
+    superseded_by     INTEGER REFERENCES notices(id),
+    ended_at          TEXT,
+    UNIQUE (term, college_short, seq)
+);
+CREATE INDEX notices_student_term ON notices(student, term);
+CREATE INDEX notices_term ON notices(term);
+
+CREATE TABLE templates (
+    policy_id TEXT NOT NULL,
+    name      TEXT NOT NULL,
+    body      TEXT NOT NULL,
+    by        TEXT NOT NULL,
+    at        TEXT NOT NULL,
+    PRIMARY KEY (policy_id, name)
+) WITHOUT ROWID;
+
+CREATE TABLE confirmations (
+    student INTEGER NOT NULL REFERENCES students(id),
+    term    INTEGER NOT NULL,
+    by      TEXT NOT NULL,
+    at      TEXT NOT NULL,
+    PRIMARY KEY (student, term)
+) WITHOUT ROWID;
+";
+
+const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7];
 
 /// The schema version this build writes.
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

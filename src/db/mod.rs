@@ -20,6 +20,7 @@ mod facts;
 mod followup;
 mod grades;
 mod migrations;
+mod paper;
 mod records;
 mod settings;
 mod students;
@@ -27,6 +28,7 @@ mod tx;
 
 pub use clears::{ClearRecord, NatureValue};
 pub use followup::{Correction, Issue, IssuedWarning, LifeTx, WarningRecord};
+pub use paper::{Approval, NoticeRow};
 pub use tx::{Change, ImportTx};
 
 /// Environment variable naming the database file when `--db` is not given.

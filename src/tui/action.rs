@@ -62,6 +62,8 @@ pub enum Action {
     /// Answers to "discard the unsaved form?".
     Yes,
     No,
+    /// The student's warning notice: preview, then approve.
+    Notice,
 }
 
 impl Action {
@@ -100,6 +102,10 @@ impl Action {
             Action::PickClass => ("按班级筛选", "filter by class"),
             Action::PickStaff => ("按教师筛选", "filter by teacher"),
             Action::ClearFilters => ("清除筛选", "clear filters"),
+            Action::Notice => (
+                "预警通知书：预览；再按一次批准并编号",
+                "warning notice: preview; again to approve and number it",
+            ),
             Action::OverdueOnly => (
                 "只看有逾期跟进的学生",
                 "only students with something overdue",
@@ -136,6 +142,7 @@ impl Action {
             Action::Schedule => lang.pick("日程", "schedule"),
             Action::Agenda => lang.pick("待办", "agenda"),
             Action::Report => lang.pick("分析", "report"),
+            Action::Notice => lang.pick("通知书", "notice"),
             Action::CursorRight => lang.pick("选择", "choose"),
             Action::NextField => lang.pick("下一项", "next"),
             other => other.label(lang),

@@ -141,6 +141,8 @@ pub struct StudentDetail {
     pub courses: Vec<CourseOutcome>,
     pub history: Vec<TierHistory>,
     pub contacts: Vec<ContactView>,
+    /// The warning notice as plain text (`n`), when one was issued for the term.
+    pub notice: Option<String>,
 }
 
 /// A change the user asked for; written by the loader thread, which owns the source.
@@ -149,6 +151,8 @@ pub enum WriteOp {
     /// A contact; its `next_talk`, if any, also schedules that once-off talk.
     LogContact(Contact),
     AddSchedule(Schedule),
+    /// Approve the student's notice (`n` twice on the student page).
+    ApproveNotice(String),
 }
 
 impl WriteOp {
@@ -156,6 +160,7 @@ impl WriteOp {
         match self {
             WriteOp::LogContact(c) => &c.student_id,
             WriteOp::AddSchedule(s) => &s.student_id,
+            WriteOp::ApproveNotice(id) => id,
         }
     }
 }
@@ -412,6 +417,12 @@ impl FakeSource {
                 });
             }
             WriteOp::AddSchedule(s) => d.snapshot.schedules.push(view(s.clone())),
+            // Approval numbers the draft: the preview then shows a number instead of the mark.
+            WriteOp::ApproveNotice(sid) => {
+                if let Some(n) = d.details.get_mut(sid).and_then(|x| x.notice.as_mut()) {
+                    *n = n.replace("（待批准）", &format!("TEST-{id:04}"));
+                }
+            }
         }
         d.rejudge(row);
         drop(d);
@@ -472,6 +483,7 @@ fn bare_detail(e: &RosterEntry) -> StudentDetail {
         eval: e.eval.clone(),
         courses: Vec::new(),
         history: Vec::new(),
+        notice: None,
         contacts: Vec::new(),
     }
 }

@@ -134,6 +134,7 @@ pub static BINDINGS: &[Binding] = &[
     bind(C::Student, BACK, Action::Back, true),
     bind(C::Student, &[ch('l')], Action::LogContact, true),
     bind(C::Student, &[ch('s')], Action::Schedule, true),
+    bind(C::Student, &[ch('n')], Action::Notice, false),
     bind(C::Student, &[ch('a')], Action::Agenda, false),
     bind(C::Student, DOWN, Action::Down, true),
     bind(C::Student, UP, Action::Up, false),

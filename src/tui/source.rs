@@ -223,12 +223,21 @@ impl DataSource for DbSource {
                 summary: c.summary,
             })
             .collect();
+        // The notice preview is extra: a policy without templates leaves the page as it was.
+        let notice = crate::paper::store::paper(
+            &self.db.borrow(),
+            self.policy_arg.as_deref(),
+            Some(&term.to_string()),
+        )
+        .and_then(|p| crate::paper::store::preview(&self.db.borrow(), &p, id, self.today))
+        .unwrap_or(None);
         Ok(Some(StudentDetail {
             student,
             eval,
             courses,
             history,
             contacts,
+            notice,
         }))
     }
 
@@ -240,6 +249,18 @@ impl DataSource for DbSource {
                     .map_err(anyhow::Error::msg)?;
                 let next = crate::followup::next_talk_schedule(c, next_talk_note(self.lang));
                 Ok(self.db.get_mut().log_contact(c, next.as_ref())?.0)
+            }
+            WriteOp::ApproveNotice(id) => {
+                let term = self.term()?.map(|t| t.to_string());
+                let db = self.db.get_mut();
+                let p =
+                    crate::paper::store::paper(db, self.policy_arg.as_deref(), term.as_deref())?;
+                // Drafts are made on demand; make this one before naming what is missing.
+                db.sync_notices(p.term, clock_on(self.today))?;
+                crate::paper::store::current(db, &p, id)?;
+                let done =
+                    crate::paper::store::approve(db, &p, None, Some(id), clock_on(self.today))?;
+                Ok(done.first().map_or(0, |n| n.id))
             }
             WriteOp::AddSchedule(s) => {
                 let by = crate::followup::login();

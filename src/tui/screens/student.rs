@@ -14,7 +14,7 @@ use crate::policy::CourseOutcome;
 use crate::text::{self, Align};
 
 use super::super::action::Action;
-use super::super::data::{RosterEntry, StudentDetail, sanitize_detail};
+use super::super::data::{RosterEntry, StudentDetail, WriteOp, sanitize_detail};
 use super::super::forms::state_text;
 use super::super::i18n::{Lang, Msg, obligation_label};
 use super::super::labels;
@@ -34,6 +34,8 @@ pub struct StudentScreen {
     /// The source no longer knows this student.
     gone: bool,
     lines: Vec<Line<'static>>,
+    /// `n`: the notice as plain text, shown instead of the page until `Esc`.
+    preview: Option<Vec<Line<'static>>>,
     offset: usize,
     page: usize,
 }
@@ -47,6 +49,7 @@ impl StudentScreen {
             detail: None,
             gone: false,
             lines: Vec::new(),
+            preview: None,
             offset: 0,
             page: 1,
         }
@@ -67,6 +70,10 @@ impl StudentScreen {
                 sanitize_detail(&mut d);
                 self.detail = Some(d);
                 self.gone = false;
+                // An approval reloads the page: the preview shows the number it was given.
+                if self.preview.is_some() {
+                    self.preview = self.preview_lines();
+                }
             }
             None => self.gone = true,
         }
@@ -84,9 +91,44 @@ impl StudentScreen {
         self.data = data;
     }
 
+    fn shown(&self) -> &[Line<'static>] {
+        self.preview.as_deref().unwrap_or(&self.lines)
+    }
+
+    /// The notice preview's lines: a hint, then the notice as plain text.
+    fn preview_lines(&self) -> Option<Vec<Line<'static>>> {
+        let text = self.detail.as_ref()?.notice.as_deref()?;
+        let hint = "n 批准并编号 / approve · Esc 返回 / back";
+        Some(
+            std::iter::once(Line::from(hint.to_string()))
+                .chain(
+                    text.lines()
+                        .map(|l| Line::from(text::sanitize(l).into_owned())),
+                )
+                .collect(),
+        )
+    }
+
     pub fn update(&mut self, action: Action) -> Outcome {
-        let max = self.lines.len().saturating_sub(self.page);
+        let max = self.shown().len().saturating_sub(self.page);
         let to = match action {
+            Action::Back if self.preview.is_some() => {
+                self.preview = None;
+                self.offset = 0;
+                return Outcome::Consumed;
+            }
+            Action::Notice if self.preview.is_some() => {
+                return Outcome::Write(WriteOp::ApproveNotice(self.id.clone()));
+            }
+            Action::Notice => {
+                self.preview = self.preview_lines();
+                self.offset = 0;
+                return if self.preview.is_some() {
+                    Outcome::Consumed
+                } else {
+                    Outcome::Ignored
+                };
+            }
             Action::Back => return Outcome::Close,
             Action::LogContact => {
                 return Outcome::Open(Open::LogContact {
@@ -130,7 +172,7 @@ impl StudentScreen {
     pub fn draw(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
         let buf = frame.buffer_mut();
         for (i, line) in self
-            .lines
+            .shown()
             .iter()
             .skip(self.offset)
             .take(usize::from(area.height))
@@ -141,7 +183,7 @@ impl StudentScreen {
         // More below: say how much, at the bottom right, so the page never looks complete
         // when it is not.
         let below = self
-            .lines
+            .shown()
             .len()
             .saturating_sub(self.offset + usize::from(area.height));
         if below > 0 && area.height > 0 {

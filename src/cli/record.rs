@@ -1,0 +1,37 @@
+//! `yujing record CONTACT_ID --out FILE.docx`: a logged talk in the preset's talk record form
+//! (谈话记录表).
+
+use std::process::ExitCode;
+
+use anyhow::Context;
+
+use super::Ctx;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    pub contact_id: i64,
+    #[command(flatten)]
+    pub out: super::notices::DocOut,
+}
+
+pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
+    let db = ctx.open_db()?;
+    let c = db
+        .contacts(None, true)?
+        .into_iter()
+        .find(|c| c.id == a.contact_id)
+        .with_context(|| format!("no contact {} (see `yujing contacts`)", a.contact_id))?;
+    let p = crate::paper::store::paper(&db, ctx.policy.as_deref(), ctx.term.as_deref())?;
+    // The warning the talk was about: the latest issued up to the talk's day.
+    let wid = db
+        .warning_before(&c.student_id, c.at.date())?
+        .with_context(|| {
+            format!(
+                "{} has no issued warning: a talk record form is for a warned student",
+                c.student_id
+            )
+        })?;
+    let l = crate::paper::store::load(&db, &p.policy, &c.student_id, wid)?;
+    let s = l.subject(&p.policy, None, c.at.date(), Some(&c));
+    super::notices::write_document(ctx, &p, "record", &s, &a.out)
+}
