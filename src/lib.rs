@@ -8,6 +8,7 @@
 pub mod cli;
 pub mod db;
 pub mod followup;
+pub mod i18n;
 pub mod import;
 pub mod ingest;
 pub mod locale;

@@ -66,7 +66,8 @@ pub enum Command {
     /// List, show, check and choose warning policies.
     #[command(subcommand)]
     Policy(policy::Cmd),
-    /// Build a fresh demo database from the bundled cohort and open it.
+    /// Build a fresh demo database from the bundled cohort and open it (in the data directory,
+    /// or at --db when that file is new or an earlier demo; never $YUJING_DB).
     Demo(demo::Args),
     /// Log a contact (talk, parent contact, notice delivered …).
     Log(log::Args),
@@ -143,7 +144,7 @@ pub fn main() -> ExitCode {
         Some(Command::Evaluate(a)) => evaluate::run(&ctx, a),
         Some(Command::Export(a)) => export::run(&ctx, a),
         Some(Command::Policy(c)) => policy::run(&ctx, c),
-        Some(Command::Demo(a)) => demo::run(&ctx, a),
+        Some(Command::Demo(a)) => demo::run(&ctx, a, cli.db.as_deref()),
         Some(Command::Log(a)) => log::run(&ctx, a),
         Some(Command::Schedule(c)) => schedule::run(&ctx, c),
         Some(Command::Contacts(a)) => contacts::run(&ctx, a),

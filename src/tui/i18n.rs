@@ -82,6 +82,8 @@ messages! {
     Yes => "是", "yes";
     HelpTitle => "按键", "Keys";
     HelpClose => "按 Esc 或 ? 关闭", "Esc or ? closes";
+    HelpMoreBelow => "▼ 还有 {} 行 PgDn/j", "▼ {} more PgDn/j";
+    HelpMoreAbove => "▲ PgUp/k", "▲ PgUp/k";
     PickClass => "按班级筛选", "Filter by class";
     PickStaff => "按教师筛选（班主任或辅导员）", "Filter by teacher (class teacher or counsellor)";
     StudentGone => "该学生已不在名单中", "This student is no longer on the roster";
@@ -160,20 +162,6 @@ pub fn day_label(lang: Lang, day: chrono::NaiveDate) -> String {
     let zh = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"];
     let en = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
     format!("{} {}", lang.pick(zh[i], en[i]), day.format("%m-%d"))
-}
-
-/// A kind of contact or obligation, with the role when one is named (`班主任谈话`,
-/// `counsellor talk`).
-pub fn obligation_label(
-    lang: Lang,
-    kind: crate::policy::ContactKind,
-    role: Option<crate::policy::Role>,
-) -> String {
-    match (lang, role) {
-        (Lang::Zh, r) => format!("{}{}", r.map_or("", |r| r.label_zh()), kind.label_zh()),
-        (Lang::En, Some(r)) => format!("{} {}", r.id(), kind.id()),
-        (Lang::En, None) => kind.id().to_string(),
-    }
 }
 
 /// `共 N 人` / `N students`.

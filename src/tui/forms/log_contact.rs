@@ -83,9 +83,9 @@ impl LogForm {
                 0,
             ),
             Field::text(FieldId::Place, ""),
-            Field::text(FieldId::Summary, ""),
-            Field::text(FieldId::Situation, ""),
-            Field::text(FieldId::Actions, ""),
+            Field::area(FieldId::Summary, ""),
+            Field::area(FieldId::Situation, ""),
+            Field::area(FieldId::Actions, ""),
             Field::text(FieldId::NextTalk, ""),
         ];
         let form = LogForm {

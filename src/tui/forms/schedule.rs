@@ -27,7 +27,7 @@ impl ScheduleForm {
             Field::text(FieldId::Until, ""),
             Field::choice(FieldId::Kind, kind_options(lang), 0),
             Field::choice(FieldId::Role, role_options(lang), 0),
-            Field::text(FieldId::Note, ""),
+            Field::area(FieldId::Note, ""),
         ];
         let form = ScheduleForm {
             student_id: entry.student.student_id.clone(),

@@ -16,7 +16,7 @@ use crate::text::{self, Align};
 use super::super::action::Action;
 use super::super::data::{RosterEntry, StudentDetail, sanitize_detail};
 use super::super::forms::state_text;
-use super::super::i18n::{Lang, Msg, obligation_label};
+use super::super::i18n::{Lang, Msg};
 use super::super::labels;
 use super::super::roster_data::RosterData;
 use super::super::theme::Theme;
@@ -128,23 +128,18 @@ impl StudentScreen {
     }
 
     pub fn draw(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        let height = usize::from(area.height);
+        // More below: the last row says how much, at the right, so the page never looks
+        // complete when it is not. It gets a row of its own: drawn over a line it would cut
+        // that line's text (`逾↓ 17`).
+        let more = self.lines.len() > self.offset + height;
+        let shown = if more { height.saturating_sub(1) } else { height };
         let buf = frame.buffer_mut();
-        for (i, line) in self
-            .lines
-            .iter()
-            .skip(self.offset)
-            .take(usize::from(area.height))
-            .enumerate()
-        {
+        for (i, line) in self.lines.iter().skip(self.offset).take(shown).enumerate() {
             buf.set_line(area.x, area.y + i as u16, line, area.width);
         }
-        // More below: say how much, at the bottom right, so the page never looks complete
-        // when it is not.
-        let below = self
-            .lines
-            .len()
-            .saturating_sub(self.offset + usize::from(area.height));
-        if below > 0 && area.height > 0 {
+        let below = self.lines.len().saturating_sub(self.offset + shown);
+        if more && area.height > 0 {
             let mark = format!(" ↓ {below} ");
             let w = u16::try_from(text::width(&mark))
                 .unwrap_or(0)
@@ -326,7 +321,7 @@ impl Page<'_> {
             let state = state_text(v, l);
             let what = format!(
                 "{INDENT}{} · {} · {} {}",
-                obligation_label(l, s.kind, s.role),
+                crate::i18n::obligation(l, s),
                 s.cadence.describe(l == Lang::Zh),
                 Msg::Since.text(l),
                 s.from.format("%Y-%m-%d"),
