@@ -576,7 +576,7 @@ impl RosterScreen {
                 Msg::ColClass,
                 Width {
                     min: 6,
-                    pref: w(d.class_width.clamp(6, 20)),
+                    pref: w(d.class_width.clamp(6, 28)),
                     fill: false,
                     rank: 1,
                 },
