@@ -130,10 +130,23 @@ impl StudentScreen {
     pub fn draw(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
         let height = usize::from(area.height);
         // More below: the last row says how much, at the right, so the page never looks
-        // complete when it is not. It gets a row of its own: drawn over a line it would cut
-        // that line's text (`逾↓ 17`).
+        // complete when it is not. Drawn over text it would cut it (`逾↓ 17`): when the last
+        // line has no room for it, that line waits for the next page.
         let more = self.lines.len() > self.offset + height;
-        let shown = if more { height.saturating_sub(1) } else { height };
+        let mark_w = |below: usize| text::width(&format!(" ↓ {below} "));
+        let last_fits = height
+            .checked_sub(1)
+            .and_then(|i| self.lines.get(self.offset + i))
+            .is_some_and(|l| {
+                let below = self.lines.len() - self.offset - height;
+                let content: String = l.spans.iter().map(|s| s.content.as_ref()).collect();
+                text::width(content.trim_end()) + mark_w(below) <= usize::from(area.width)
+            });
+        let shown = if more && !last_fits {
+            height.saturating_sub(1)
+        } else {
+            height
+        };
         let buf = frame.buffer_mut();
         for (i, line) in self.lines.iter().skip(self.offset).take(shown).enumerate() {
             buf.set_line(area.x, area.y + i as u16, line, area.width);
