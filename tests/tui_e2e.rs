@@ -366,5 +366,9 @@ fn pasting_into_the_note_keeps_its_newline_and_the_mouse_is_left_alone() {
         .iter()
         .find(|c| c["student_id"] == STUDENT)
         .map(|c| c["summary"].clone());
-    assert_eq!(summary, Some(serde_json::json!("第一行\n第二行x")), "{json}");
+    assert_eq!(
+        summary,
+        Some(serde_json::json!("第一行\n第二行x")),
+        "{json}"
+    );
 }

@@ -1284,7 +1284,10 @@ fn long_class_names_keep_their_distinguishing_end() {
         for (w, h) in SIZES {
             let screen = render(&mut long_class_app(lang), w, h);
             for n in 1..=4 {
-                assert!(screen.contains(&format!("{n}班")), "class {n} told apart:\n{screen}");
+                assert!(
+                    screen.contains(&format!("{n}班")),
+                    "class {n} told apart:\n{screen}"
+                );
             }
             // The term in the title is never cut.
             let title = screen.lines().next().unwrap_or_default();
@@ -1305,7 +1308,10 @@ fn the_term_in_the_title_survives_a_long_school_name_at_80_columns() {
         let screen = render(&mut app, 80, 24);
         let title = screen.lines().next().unwrap_or_default();
         assert!(title.contains("· 2024-2025-1"), "{title}");
-        assert!(title.contains('…'), "the school's name is what gets shortened: {title}");
+        assert!(
+            title.contains('…'),
+            "the school's name is what gets shortened: {title}"
+        );
     }
 }
 
@@ -1323,7 +1329,10 @@ fn help_scrolls_by_page_and_says_there_is_more() {
     press(&mut app, KeyCode::PageDown);
     let paged = render(&mut app, 80, 24);
     assert!(paged.contains("▲ PgUp/k"), "{paged}");
-    assert!(paged.contains("最后一行"), "the last key is reachable: {paged}");
+    assert!(
+        paged.contains("最后一行"),
+        "the last key is reachable: {paged}"
+    );
     insta::assert_snapshot!("help_paged_zh_80x24", paged);
     press(&mut app, KeyCode::PageUp);
     assert_eq!(render(&mut app, 80, 24), first);
@@ -1350,7 +1359,10 @@ fn counts_and_filters_agree_with_what_is_shown() {
         .nth(1)
         .unwrap_or_default()
         .to_string();
-    assert!(bar.contains("全部 1]") && bar.contains("橙 1") && bar.contains("红 0"), "{bar}");
+    assert!(
+        bar.contains("全部 1]") && bar.contains("橙 1") && bar.contains("红 0"),
+        "{bar}"
+    );
     assert!(bar.contains("逾期 1"), "{bar}");
     press(&mut app, KeyCode::Enter);
     // `o` on top of the search: one active filter, not two.
@@ -1381,17 +1393,25 @@ fn clicks_select_the_row_under_them_and_the_wheel_scrolls() {
     render(&mut app, 80, 24);
     // Rows start under the title, the tier bar, the search line and the header.
     assert!(mouse(&mut app, MouseEventKind::Down(MouseButton::Left), 6));
-    let third = app.roster().and_then(|r| r.visible_entries().nth(2).cloned());
+    let third = app
+        .roster()
+        .and_then(|r| r.visible_entries().nth(2).cloned());
     assert_eq!(
-        app.roster().and_then(|r| r.selected_id()).map(str::to_string),
+        app.roster()
+            .and_then(|r| r.selected_id())
+            .map(str::to_string),
         third.map(|e| e.student.student_id)
     );
     // Clicks on the header or below the last row change nothing.
     assert!(!mouse(&mut app, MouseEventKind::Down(MouseButton::Left), 3));
     assert!(mouse(&mut app, MouseEventKind::ScrollDown, 10));
-    let fifth = app.roster().and_then(|r| r.visible_entries().nth(5).cloned());
+    let fifth = app
+        .roster()
+        .and_then(|r| r.visible_entries().nth(5).cloned());
     assert_eq!(
-        app.roster().and_then(|r| r.selected_id()).map(str::to_string),
+        app.roster()
+            .and_then(|r| r.selected_id())
+            .map(str::to_string),
         fifth.map(|e| e.student.student_id)
     );
 }

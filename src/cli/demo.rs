@@ -70,11 +70,9 @@ fn is_demo(path: &Path) -> bool {
     ) else {
         return false;
     };
-    conn.query_row(
-        "SELECT value FROM meta WHERE key = ?1",
-        [DEMO_MARK],
-        |r| r.get::<_, String>(0),
-    )
+    conn.query_row("SELECT value FROM meta WHERE key = ?1", [DEMO_MARK], |r| {
+        r.get::<_, String>(0)
+    })
     .is_ok_and(|v| v == "1")
 }
 

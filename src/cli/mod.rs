@@ -21,7 +21,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use chrono::NaiveDate;
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use crate::db::Db;
 use crate::locale::Lang;
@@ -127,7 +127,23 @@ impl Ctx {
 }
 
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // `--help` speaks the language asked for, so that is read before clap parses.
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let help_lang = crate::i18n::help::lang_in_args(&args).unwrap_or_else(Lang::from_env);
+    let cmd = crate::i18n::help::localise(Cli::command(), help_lang);
+    let cli = match cmd
+        .try_get_matches_from(&args)
+        .and_then(|m| Cli::from_arg_matches(&m))
+    {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
+    // A global option clap cannot require for one command: an exemption is for a term.
+    if matches!(cli.command, Some(Command::Exempt(exempt::Cmd::Add { .. }))) && cli.term.is_none() {
+        let lang = cli.lang.unwrap_or(help_lang);
+        eprintln!("yujing: {}", crate::i18n::Msg::ExemptNeedsTerm.text(lang));
+        return ExitCode::from(2);
+    }
     let ctx = Ctx {
         db_path: crate::db::resolve_path(cli.db.as_deref()),
         lang: cli.lang.unwrap_or_else(Lang::from_env),

@@ -130,7 +130,10 @@ pub fn run(ctx: &Ctx, c: Cmd) -> anyhow::Result<ExitCode> {
             }
             let mut rows: Vec<Vec<String>> = Vec::new();
             for s in db.schedules(student_id.as_deref())? {
-                let name = db.student(&s.student_id)?.map(|x| x.name).unwrap_or_default();
+                let name = db
+                    .student(&s.student_id)?
+                    .map(|x| x.name)
+                    .unwrap_or_default();
                 rows.push(vec![
                     s.id.to_string(),
                     s.student_id.clone(),

@@ -33,6 +33,9 @@ pub fn text(m: Msg) -> &'static str {
         Msg::ScheduleCancelled => "Cancelled schedule #{id}: {what} for {student}",
         Msg::NoScheduleInForce => "no schedule #{id} in force (see schedule list)",
         Msg::UntilBeforeFrom => "--until is before --from",
+        Msg::ExemptNeedsTerm => {
+            "exempt add needs --term (the term of the exemption, e.g. --term 2024-2025-2)"
+        }
         Msg::DemoNotDemo => {
             "{path}: exists and is not a demo database; demo writes only a new file or a demo database it built before (choose another --db, or leave --db out for the demo database in the data directory)"
         }

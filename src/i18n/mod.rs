@@ -57,6 +57,7 @@ catalogue! {
     NoScheduleInForce,
     UntilBeforeFrom,
     DemoNotDemo,
+    ExemptNeedsTerm,
 }
 
 impl Msg {
@@ -182,10 +183,7 @@ mod tests {
 
     #[test]
     fn fill_replaces_every_named_value() {
-        assert_eq!(
-            Msg::DaysOverdue.fill(Lang::Zh, &[("n", "3")]),
-            "逾期3天"
-        );
+        assert_eq!(Msg::DaysOverdue.fill(Lang::Zh, &[("n", "3")]), "逾期3天");
         assert_eq!(
             Msg::UnknownStudent.fill(Lang::En, &[("id", "999")]),
             "no student with id 999"

@@ -31,6 +31,7 @@ pub fn text(m: Msg) -> &'static str {
         Msg::ScheduleCancelled => "已取消日程 #{id}：{student} 的{what}",
         Msg::NoScheduleInForce => "没有生效中的日程 #{id}（用 schedule list 查看）",
         Msg::UntilBeforeFrom => "--until 早于 --from",
+        Msg::ExemptNeedsTerm => "exempt add 须写 --term（免于跟进的学期，如 --term 2024-2025-2）",
         Msg::DemoNotDemo => {
             "{path}：文件已存在且不是演示数据库；demo 只写入新文件或它以前建的演示数据库（换一个 --db，或不写 --db 使用数据目录里的演示数据库）"
         }

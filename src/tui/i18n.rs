@@ -189,7 +189,11 @@ mod tests {
             .filter(|m| !has_han(m.text(Lang::Zh)) || has_han(m.text(Lang::En)))
             .map(|m| format!("{m:?}: {:?} / {:?}", m.text(Lang::Zh), m.text(Lang::En)))
             .collect();
-        assert!(untranslated.is_empty(), "untranslated:\n{}", untranslated.join("\n"));
+        assert!(
+            untranslated.is_empty(),
+            "untranslated:\n{}",
+            untranslated.join("\n")
+        );
         for m in Msg::ALL {
             assert!(!m.text(Lang::En).trim().is_empty(), "{m:?}");
         }

@@ -166,7 +166,8 @@ impl RosterData {
     /// Columns the widest follow-up cell takes (`逾期12天 班主任谈话`), so the column can
     /// show it whole when the screen has room.
     pub fn followup_width(&self, lang: super::i18n::Lang) -> usize {
-        self.followup_label_width + text::width(&super::i18n::followup_text(lang, 99, self.snapshot.today))
+        self.followup_label_width
+            + text::width(&super::i18n::followup_text(lang, 99, self.snapshot.today))
             + 1
     }
 

@@ -360,7 +360,11 @@ impl FormScreen {
                 }
                 // The arrows say "choose with ←/→" whether focused or not.
                 Input::Choice(c) => {
-                    let style = if focused { theme.selected } else { Style::new() };
+                    let style = if focused {
+                        theme.selected
+                    } else {
+                        Style::new()
+                    };
                     frame.render_widget(
                         Line::styled(
                             text::fit(&format!("◀ {} ▶", c.label()), value_w, Align::Left),

@@ -52,7 +52,10 @@ pub struct ScheduleForm {
 impl ScheduleForm {
     pub fn new(entry: &RosterEntry, today: NaiveDate, lang: Lang) -> (ScheduleForm, Vec<Field>) {
         let fields = vec![
-            Field::text(FieldId::Cadence, &crate::i18n::cadence(lang, Cadence::Weekly)),
+            Field::text(
+                FieldId::Cadence,
+                &crate::i18n::cadence(lang, Cadence::Weekly),
+            ),
             Field::text(FieldId::From, &today.format("%Y-%m-%d").to_string()),
             Field::text(FieldId::Until, ""),
             Field::choice(FieldId::Kind, kind_options(lang), 0),

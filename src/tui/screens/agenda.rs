@@ -379,10 +379,7 @@ impl AgendaScreen {
             (v.schedule.student_id.clone(), Style::new()),
             (name, Style::new()),
             tier,
-            (
-                crate::i18n::obligation(lang, &v.schedule),
-                Style::new(),
-            ),
+            (crate::i18n::obligation(lang, &v.schedule), Style::new()),
             (state_text(v, lang), state_style),
             (v.schedule.cadence.describe(lang == Lang::Zh), theme.muted),
         ]

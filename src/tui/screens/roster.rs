@@ -416,7 +416,9 @@ impl RosterScreen {
         let room = usize::from(area.width).saturating_sub(text::width(&right) + 1);
         let left = title_text(
             Msg::AppName.text(lang),
-            snap.policy.as_ref().map(|p| lang.pick(&p.name_zh, &p.name_en)),
+            snap.policy
+                .as_ref()
+                .map(|p| lang.pick(&p.name_zh, &p.name_en)),
             snap.term.map(|t| t.to_string()).as_deref(),
             room,
         );
@@ -826,7 +828,12 @@ mod tests {
 
     #[test]
     fn the_title_shortens_the_school_before_the_term() {
-        let t = title_text("预警", Some("黑龙江工商学院学业预警办法"), Some("2024-2025-2"), 30);
+        let t = title_text(
+            "预警",
+            Some("黑龙江工商学院学业预警办法"),
+            Some("2024-2025-2"),
+            30,
+        );
         assert!(t.ends_with(" · 2024-2025-2"), "{t}");
         assert!(text::width(&t) <= 30, "{t}");
         assert!(t.contains('…'), "{t}");
