@@ -322,7 +322,7 @@ impl Choice {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Input {
     Text(TextInput),
-    Area(TextArea),
+    Area(Box<TextArea>),
     Choice(Choice),
 }
 
@@ -347,7 +347,7 @@ impl Field {
     pub fn area(id: FieldId, value: &str) -> Field {
         Field {
             id,
-            input: Input::Area(TextArea::new(value)),
+            input: Input::Area(Box::new(TextArea::new(value))),
             error: None,
         }
     }
