@@ -241,14 +241,20 @@ impl Tui {
     }
 }
 
+/// The TUI on the fixture, once `title` shows, with 莫怡超 searched for by pinyin initials.
+fn searching_myc(db: &Path, lang: &str, title: &str) -> Tui {
+    let mut tui = Tui::start(db, lang);
+    tui.wait_text(title);
+    tui.keys(&["/"]);
+    tui.type_text("myc");
+    tui
+}
+
 #[test]
 fn search_by_pinyin_open_the_student_and_come_back() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = fixture(dir.path());
-    let mut tui = Tui::start(&db, "C.UTF-8");
-    tui.wait_text("Heilongjiang");
-    tui.keys(&["/"]);
-    tui.type_text("myc");
+    let mut tui = searching_myc(&db, "C.UTF-8", "Heilongjiang");
     tui.wait_for("only 莫怡超 listed", |s| {
         s.contains(STUDENT) && !s.contains("2022000027")
     });
@@ -271,10 +277,7 @@ fn search_by_pinyin_open_the_student_and_come_back() {
 fn logging_a_talk_clears_the_overdue_mark() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = fixture(dir.path());
-    let mut tui = Tui::start(&db, "zh_CN.UTF-8");
-    tui.wait_text("黑龙江");
-    tui.keys(&["/"]);
-    tui.type_text("myc");
+    let mut tui = searching_myc(&db, "zh_CN.UTF-8", "黑龙江");
     tui.keys(&[ENTER]);
     tui.wait_for("the overdue mark", |s| {
         s.lines()
@@ -334,10 +337,7 @@ fn sighup_restores_the_terminal_and_exits() {
 fn pasting_into_the_note_keeps_its_newline_and_the_mouse_is_left_alone() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = fixture(dir.path());
-    let mut tui = Tui::start(&db, "zh_CN.UTF-8");
-    tui.wait_text("黑龙江");
-    tui.keys(&["/"]);
-    tui.type_text("myc");
+    let mut tui = searching_myc(&db, "zh_CN.UTF-8", "黑龙江");
     tui.keys(&[ENTER, "l"]);
     tui.wait_text("记录联系");
     // To the summary (the note): the seventh field.

@@ -1392,28 +1392,20 @@ fn clicks_select_the_row_under_them_and_the_wheel_scrolls() {
     let mut app = roster_app(Lang::Zh);
     render(&mut app, 80, 24);
     // Rows start under the title, the tier bar, the search line and the header.
+    let selected_is_row = |app: &App, n: usize| {
+        let roster = app.roster().expect("roster");
+        let nth = roster
+            .visible_entries()
+            .nth(n)
+            .map(|e| e.student.student_id.clone());
+        assert_eq!(roster.selected_id().map(str::to_string), nth, "row {n}");
+    };
     assert!(mouse(&mut app, MouseEventKind::Down(MouseButton::Left), 6));
-    let third = app
-        .roster()
-        .and_then(|r| r.visible_entries().nth(2).cloned());
-    assert_eq!(
-        app.roster()
-            .and_then(|r| r.selected_id())
-            .map(str::to_string),
-        third.map(|e| e.student.student_id)
-    );
+    selected_is_row(&app, 2);
     // Clicks on the header or below the last row change nothing.
     assert!(!mouse(&mut app, MouseEventKind::Down(MouseButton::Left), 3));
     assert!(mouse(&mut app, MouseEventKind::ScrollDown, 10));
-    let fifth = app
-        .roster()
-        .and_then(|r| r.visible_entries().nth(5).cloned());
-    assert_eq!(
-        app.roster()
-            .and_then(|r| r.selected_id())
-            .map(str::to_string),
-        fifth.map(|e| e.student.student_id)
-    );
+    selected_is_row(&app, 5);
 }
 
 #[test]

@@ -54,10 +54,33 @@ pub enum Cmd {
     },
 }
 
-/// `王五 (2022000001)`, from the database.
-fn who(db: &Db, id: &str) -> anyhow::Result<String> {
-    let name = db.student(id)?.map(|s| s.name).unwrap_or_default();
-    Ok(i18n::student(&name, id))
+/// Prints what was done to schedule `s` (number `id`): `msg` filled with the number, the
+/// student's name and id, what the schedule asks for, and `extra`.
+fn say(
+    db: &Db,
+    lang: i18n::Lang,
+    msg: Msg,
+    id: i64,
+    s: &Schedule,
+    extra: &[(&str, &str)],
+) -> anyhow::Result<()> {
+    let name = db
+        .student(&s.student_id)?
+        .map(|x| x.name)
+        .unwrap_or_default();
+    let (id, student, what) = (
+        id.to_string(),
+        i18n::student(&name, &s.student_id),
+        i18n::obligation(lang, s),
+    );
+    let mut values = vec![
+        ("id", id.as_str()),
+        ("student", student.as_str()),
+        ("what", what.as_str()),
+    ];
+    values.extend_from_slice(extra);
+    println!("{}", msg.fill(lang, &values));
+    Ok(())
 }
 
 pub fn run(ctx: &Ctx, c: Cmd) -> anyhow::Result<ExitCode> {
@@ -107,19 +130,10 @@ pub fn run(ctx: &Ctx, c: Cmd) -> anyhow::Result<ExitCode> {
                 let out = serde_json::json!({ "schedule_id": id, "student_id": s.student_id });
                 println!("{out}");
             } else {
-                println!(
-                    "{}",
-                    Msg::ScheduleAdded.fill(
-                        lang,
-                        &[
-                            ("id", &id.to_string()),
-                            ("student", &who(&db, &s.student_id)?),
-                            ("what", &i18n::obligation(lang, &s)),
-                            ("cadence", &i18n::cadence(lang, s.cadence)),
-                            ("from", &s.from.to_string()),
-                        ],
-                    )
-                );
+                let cadence = i18n::cadence(lang, s.cadence);
+                let from = s.from.to_string();
+                let extra = [("cadence", cadence.as_str()), ("from", from.as_str())];
+                say(&db, lang, Msg::ScheduleAdded, id, &s, &extra)?;
             }
         }
         Cmd::List { student_id } => {
@@ -171,17 +185,7 @@ pub fn run(ctx: &Ctx, c: Cmd) -> anyhow::Result<ExitCode> {
                     Msg::NoScheduleInForce.fill(lang, &[("id", &id.to_string())])
                 );
             };
-            println!(
-                "{}",
-                Msg::ScheduleCancelled.fill(
-                    lang,
-                    &[
-                        ("id", &id.to_string()),
-                        ("student", &who(&db, &s.student_id)?),
-                        ("what", &i18n::obligation(lang, &s)),
-                    ],
-                )
-            );
+            say(&db, lang, Msg::ScheduleCancelled, id, &s, &[])?;
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -258,20 +258,13 @@ impl TextArea {
             Action::Backspace => self.area.delete_char(),
             Action::Delete => self.area.delete_next_char(),
             Action::ClearInput => self.area.clear(),
-            Action::CursorLeft => {
-                self.area.move_cursor(CursorMove::Back);
-                false
-            }
-            Action::CursorRight => {
-                self.area.move_cursor(CursorMove::Forward);
-                false
-            }
-            Action::CursorHome => {
-                self.area.move_cursor(CursorMove::Head);
-                false
-            }
-            Action::CursorEnd => {
-                self.area.move_cursor(CursorMove::End);
+            Action::CursorLeft | Action::CursorRight | Action::CursorHome | Action::CursorEnd => {
+                self.area.move_cursor(match action {
+                    Action::CursorLeft => CursorMove::Back,
+                    Action::CursorRight => CursorMove::Forward,
+                    Action::CursorHome => CursorMove::Head,
+                    _ => CursorMove::End,
+                });
                 false
             }
             _ => return None,
