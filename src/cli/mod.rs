@@ -173,7 +173,7 @@ pub fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("yujing: {e:#}");
+            eprintln!("yujing: {}", output::error_line(&e));
             ExitCode::FAILURE
         }
     }
