@@ -38,7 +38,9 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
     let agenda = crate::roster::agenda(&db, ctx.today)?;
     let mut out = std::io::stdout().lock();
     if a.format == Format::Json {
-        serde_json::to_writer_pretty(&mut out, &agenda)?;
+        let mut v = serde_json::to_value(&agenda)?;
+        i18n::label_json(&mut v, ctx.lang);
+        serde_json::to_writer_pretty(&mut out, &v)?;
         println!();
         return Ok(ExitCode::SUCCESS);
     }

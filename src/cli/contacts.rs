@@ -27,7 +27,9 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
     let contacts = db.contacts(a.student_id.as_deref(), a.history)?;
     let mut out = std::io::stdout().lock();
     if a.format == Format::Json {
-        serde_json::to_writer_pretty(&mut out, &contacts)?;
+        let mut v = serde_json::to_value(&contacts)?;
+        i18n::label_json(&mut v, ctx.lang);
+        serde_json::to_writer_pretty(&mut out, &v)?;
         println!();
         return Ok(ExitCode::SUCCESS);
     }

@@ -128,6 +128,46 @@ pub fn student(name: &str, id: &str) -> String {
     }
 }
 
+/// Adds a `*_label` beside every `kind`, `role`, `cadence`, `with_whom` and `channel` id in
+/// `v` (recursively): JSON keeps the stable English ids for scripts, and carries the words a
+/// person reads in `lang` next to them.
+pub fn label_json(v: &mut serde_json::Value, lang: Lang) {
+    match v {
+        serde_json::Value::Array(items) => items.iter_mut().for_each(|x| label_json(x, lang)),
+        serde_json::Value::Object(fields) => {
+            let mut labels = Vec::new();
+            for (k, x) in fields.iter_mut() {
+                label_json(x, lang);
+                if let Some(label) = x.as_str().and_then(|id| label_of(k, id, lang)) {
+                    labels.push((format!("{k}_label"), serde_json::Value::String(label)));
+                }
+            }
+            fields.extend(labels);
+        }
+        _ => {}
+    }
+}
+
+fn label_of(field: &str, id: &str, lang: Lang) -> Option<String> {
+    use crate::followup::{Channel, With};
+    match field {
+        "kind" => ContactKind::parse(id).map(|k| kind(lang, k).to_string()),
+        "role" => Role::parse(id).map(|r| role(lang, r).to_string()),
+        "cadence" => id.parse::<Cadence>().ok().map(|c| cadence(lang, c)),
+        "with_whom" => as_json(With::ALL, id).map(|w| w.label(lang).to_string()),
+        "channel" => as_json(Channel::ALL, id).map(|c| c.label(lang).to_string()),
+        _ => None,
+    }
+}
+
+/// The value of `all` that serialises as `id` (serde's spelling can differ from the CLI id:
+/// `email` / `e-mail`).
+fn as_json<T: serde::Serialize + Copy>(all: &[T], id: &str) -> Option<T> {
+    all.iter()
+        .copied()
+        .find(|x| serde_json::to_value(x).is_ok_and(|v| v == id))
+}
+
 /// Column headers in `lang`.
 pub fn headers(lang: Lang, cols: &[Msg]) -> Vec<&'static str> {
     cols.iter().map(|m| m.text(lang)).collect()
@@ -179,6 +219,26 @@ mod tests {
             );
         }
         assert!(missing.is_empty(), "untranslated:\n{}", missing.join("\n"));
+    }
+
+    #[test]
+    fn json_keeps_ids_and_gains_labels() {
+        let mut v = serde_json::json!([{
+            "kind": "talk", "role": "class-teacher", "cadence": "days:14",
+            "with_whom": "parent", "channel": "email", "note": "talk", "nested": {"kind": "other"}
+        }]);
+        label_json(&mut v, Lang::Zh);
+        let o = &v[0];
+        assert_eq!(o["kind"], "talk");
+        assert_eq!(o["kind_label"], "谈话");
+        assert_eq!(o["role_label"], "班主任");
+        assert_eq!(o["cadence_label"], "每14天");
+        assert_eq!(o["with_whom_label"], "家长");
+        assert_eq!(o["channel_label"], "电子邮件");
+        assert_eq!(o["nested"]["kind_label"], "其他");
+        assert!(o.get("note_label").is_none());
+        label_json(&mut v, Lang::En);
+        assert_eq!(v[0]["role_label"], "class teacher");
     }
 
     #[test]
