@@ -79,6 +79,7 @@ fn entry(i: usize, rng: &mut Rng, today: NaiveDate) -> RosterEntry {
                 carried_from: None,
                 filters: vec![],
                 note: String::new(),
+                ..Reason::default()
             }]
         })
         .unwrap_or_default();
@@ -93,15 +94,11 @@ fn entry(i: usize, rng: &mut Rng, today: NaiveDate) -> RosterEntry {
             ..Student::default()
         },
         eval: Evaluation {
-            student_id: id,
-            term: TERM,
             tier_index: tier,
             tier: None,
             severity: tier.map_or(0, |t| t as u32 + 1),
-            status: vec![],
-            carried: false,
             reasons,
-            status_reasons: vec![],
+            ..Evaluation::none(&id, TERM)
         },
         last_contact: tier
             .and_then(|_| (!rng.next().is_multiple_of(3)).then(|| days_ago(rng.next() % 60))),

@@ -19,7 +19,20 @@ pub enum Lang {
     En,
 }
 
+static CHOSEN: std::sync::OnceLock<Lang> = std::sync::OnceLock::new();
+
 impl Lang {
+    /// Records the language this run speaks (`--lang`, else the locale), for messages said
+    /// far from where the command line was read.
+    pub fn choose(lang: Lang) {
+        let _ = CHOSEN.set(lang);
+    }
+
+    /// The language chosen for this run, or the locale's.
+    pub fn current() -> Lang {
+        CHOSEN.get().copied().unwrap_or_else(Lang::from_env)
+    }
+
     /// The language the user's locale asks for: the first non-empty of LC_ALL, LC_MESSAGES,
     /// LANG (POSIX precedence); zh when it starts with `zh`, English otherwise.
     pub fn from_env() -> Lang {

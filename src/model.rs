@@ -56,11 +56,32 @@ impl Term {
         let n = match t {
             "1" | "一" => 1,
             "2" | "二" => 2,
-            "3" | "三" => 3,
+            // 正方's internal codes: 3 is term 1 there, but alone it is a summer term; the
+            // row parser decides "3" per file (see `import::rows`).
+            "12" => 2,
+            "3" | "三" | "16" | "夏季" | "小" | "暑期" | "短" => 3,
             "4" | "四" => 4,
             _ => return Err(bad()),
         };
         Term::new(y1, n).ok_or_else(bad)
+    }
+
+    /// The term every `term_*` metric reads this one as: a summer term (学期 3, 4) belongs to
+    /// term 2 of its academic year (policies.md).
+    pub fn folded(self) -> Term {
+        if self.n > 2 {
+            Term {
+                year: self.year,
+                n: 2,
+            }
+        } else {
+            self
+        }
+    }
+
+    /// Whether this is a summer (short) term, never a default assessed term.
+    pub fn is_summer(self) -> bool {
+        self.n > 2
     }
 
     /// The term before this one, assuming two terms a year (the usual case).
@@ -125,6 +146,8 @@ pub enum AttemptKind {
     Retake,
     /// 缓考: the deferred sitting that stands in for a regular sitting whose result was 缓考.
     Deferred,
+    /// 重修补考: a makeup of a retake; it belongs to the retake sitting.
+    RetakeMakeup,
 }
 
 impl AttemptKind {
@@ -134,6 +157,7 @@ impl AttemptKind {
             AttemptKind::Makeup => 1,
             AttemptKind::Retake => 2,
             AttemptKind::Deferred => 3,
+            AttemptKind::RetakeMakeup => 4,
         }
     }
     pub fn from_code(c: i64) -> Option<AttemptKind> {
@@ -142,6 +166,7 @@ impl AttemptKind {
             1 => AttemptKind::Makeup,
             2 => AttemptKind::Retake,
             3 => AttemptKind::Deferred,
+            4 => AttemptKind::RetakeMakeup,
             _ => return None,
         })
     }
@@ -151,44 +176,111 @@ impl AttemptKind {
             AttemptKind::Makeup => "补考",
             AttemptKind::Retake => "重修",
             AttemptKind::Deferred => "缓考",
+            AttemptKind::RetakeMakeup => "重修补考",
         }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            AttemptKind::Regular => "regular",
+            AttemptKind::Makeup => "makeup",
+            AttemptKind::Retake => "retake",
+            AttemptKind::Deferred => "deferred",
+            AttemptKind::RetakeMakeup => "retake makeup",
+        }
+    }
+
+    /// The stable id in reasons: a makeup of a retake is a makeup there.
+    pub fn id(self) -> &'static str {
+        match self {
+            AttemptKind::Regular => "regular",
+            AttemptKind::Makeup | AttemptKind::RetakeMakeup => "makeup",
+            AttemptKind::Retake => "retake",
+            AttemptKind::Deferred => "deferred",
+        }
+    }
+
+    pub fn is_makeup(self) -> bool {
+        matches!(self, AttemptKind::Makeup | AttemptKind::RetakeMakeup)
     }
 }
 
-/// 课程性质, normalised as import.md says. `Other` keeps what the registrar wrote and
-/// counts as none of the named natures.
+/// The sitting number of a late makeup (毕业前补考, 清考): after 补考一 and 补考二.
+pub const LATE_MAKEUP_SITTING: u8 = 3;
+
+/// 课程性质, normalised as import.md says: practical courses (实践, 实习, 实验, 课程设计) are
+/// compulsory parts of the programme, so they are `Required`. `Other` keeps what the registrar
+/// wrote and counts as none of the named natures until a school maps it (`yujing nature map`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Nature {
     Required,
     Elective,
     GeneralElective,
-    Practical,
     Other(String),
 }
 
+/// Words that make a value containing 选 a general elective (通识教育选修课, 公共任选 …).
+const GENERAL_WORDS: [&str; 8] = [
+    "通识", "公选", "公共", "任意", "全校", "通选", "校选", "素质",
+];
+const PRACTICAL_WORDS: [&str; 4] = ["实践", "实习", "实验", "设计"];
+
 impl Nature {
-    /// Normalises a registrar's nature text (专业必修课 → Required, 通识选修 → GeneralElective …).
+    /// Normalises one registrar nature value (专业必修课 → Required, 通识选修 → GeneralElective,
+    /// 集中实践 → Required …). English ids are accepted too.
     pub fn normalise(raw: &str) -> Option<Nature> {
         let s = raw.trim();
         if s.is_empty() {
             return None;
         }
-        let n = if s.contains("通识") || s.contains("公选") || s.contains("公共选修") {
-            Nature::GeneralElective
+        Some(match Nature::decisive(s) {
+            Some(n) => n,
+            None if PRACTICAL_WORDS.iter().any(|k| s.contains(k)) => Nature::Required,
+            None => match s.to_ascii_lowercase().as_str() {
+                "required" | "practical" => Nature::Required,
+                "elective" => Nature::Elective,
+                "general_elective" | "general" => Nature::GeneralElective,
+                _ => Nature::Other(s.to_string()),
+            },
+        })
+    }
+
+    /// The class a value gets from saying 必修 or 选; None when it says neither.
+    fn decisive(s: &str) -> Option<Nature> {
+        if s.contains('选') {
+            Some(if GENERAL_WORDS.iter().any(|k| s.contains(k)) {
+                Nature::GeneralElective
+            } else {
+                Nature::Elective
+            })
         } else if s.contains("必修") {
-            Nature::Required
-        } else if s.contains("选修") || s.contains("限选") || s.contains("任选") {
-            Nature::Elective
-        } else if ["实践", "实习", "实验", "设计"]
-            .iter()
-            .any(|k| s.contains(k))
-        {
-            Nature::Practical
+            Some(Nature::Required)
         } else {
-            Nature::Other(s.to_string())
-        };
-        Some(n)
+            None
+        }
+    }
+
+    /// Picks, from a row's nature columns (课程性质, 课程属性, 课程类别 in that order), the value
+    /// that decides: the first saying 必修 or 选, else the first naming a practical course,
+    /// else the first non-empty one. Returns that value as written.
+    pub fn deciding_value<'a>(values: &[&'a str]) -> Option<&'a str> {
+        let vals = || values.iter().map(|v| v.trim()).filter(|v| !v.is_empty());
+        vals()
+            .find(|v| Nature::decisive(v).is_some())
+            .or_else(|| vals().find(|v| PRACTICAL_WORDS.iter().any(|k| v.contains(k))))
+            .or_else(|| vals().next())
+    }
+
+    /// A class given by `yujing nature map` (required, elective, general, none).
+    pub fn from_class(class: &str, raw: &str) -> Option<Nature> {
+        Some(match class {
+            "required" => Nature::Required,
+            "elective" => Nature::Elective,
+            "general" | "general_elective" => Nature::GeneralElective,
+            "none" => Nature::Other(raw.to_string()),
+            _ => return None,
+        })
     }
 
     pub fn id(&self) -> &str {
@@ -196,8 +288,17 @@ impl Nature {
             Nature::Required => "required",
             Nature::Elective => "elective",
             Nature::GeneralElective => "general_elective",
-            Nature::Practical => "practical",
             Nature::Other(s) => s,
+        }
+    }
+
+    /// The class id for `nature list`: required, elective, general, none.
+    pub fn class_id(&self) -> &'static str {
+        match self {
+            Nature::Required => "required",
+            Nature::Elective => "elective",
+            Nature::GeneralElective => "general",
+            Nature::Other(_) => "none",
         }
     }
 
@@ -206,7 +307,6 @@ impl Nature {
             Nature::Required => "必修",
             Nature::Elective => "选修",
             Nature::GeneralElective => "通识选修",
-            Nature::Practical => "实践",
             Nature::Other(s) => s,
         }
     }
@@ -286,16 +386,22 @@ impl Mark {
             return Ok(Mark::Empty);
         }
         if let Ok(v) = s.parse::<f64>() {
-            if v.is_finite() && (0.0..=1000.0).contains(&v) {
+            if v.is_finite() && (0.0..=100.0).contains(&v) {
                 return Ok(Mark::Score(v));
             }
             return Err(MarkParseError(raw.to_string()));
         }
-        let m = match s.as_str() {
-            "优秀" | "良好" | "中等" | "及格" | "合格" | "通过" | "A" | "B" | "C" | "D" | "a"
-            | "b" | "c" | "d" | "pass" | "Pass" | "PASS" => Mark::PassWord,
-            "不及格" | "不合格" | "不通过" | "F" | "f" | "缺考" | "旷考" | "作弊" | "违纪"
-            | "取消资格" | "fail" | "Fail" | "FAIL" => Mark::FailWord,
+        let letter = s
+            .strip_suffix(['+', '-'])
+            .filter(|l| l.len() == 1)
+            .unwrap_or(&s);
+        let m = match letter {
+            "优秀" | "良好" | "中等" | "及格" | "合格" | "通过" | "优" | "良" | "中" | "A"
+            | "B" | "C" | "D" | "a" | "b" | "c" | "d" | "pass" | "Pass" | "PASS" => Mark::PassWord,
+            "不及格" | "不合格" | "不通过" | "未通过" | "差" | "F" | "f" | "缺考" | "旷考"
+            | "作弊" | "舞弊" | "违纪" | "取消资格" | "取消考试资格" | "fail" | "Fail" | "FAIL" => {
+                Mark::FailWord
+            }
             "免修" => Mark::Exempt,
             "缓考" => Mark::Deferred,
             _ => return Err(MarkParseError(raw.to_string())),
@@ -323,7 +429,19 @@ pub struct Attempt {
     pub course_name: Arc<str>,
     pub term: Term,
     pub kind: AttemptKind,
+    /// Which sitting of its kind: 补考一 1, 补考二 2, a late makeup (毕业前补考, 清考) 3; 1 for
+    /// every other kind. Part of the row's key, so both makeups are kept.
+    pub sitting: u8,
+    /// The course's term (开课学期) when the file dates the sitting itself (补重学期, 强智):
+    /// a makeup then belongs to the course's sitting of that term.
+    pub course_term: Option<Term>,
+    /// A minor-programme course (辅修): kept, counted by no metric.
+    pub minor: bool,
+    /// The course's nature: the registrar's value as normalised, or as a school mapped it.
     pub nature: Option<Nature>,
+    /// The nature value as the registrar wrote it (the column that decided), kept so that a
+    /// school's mapping (`yujing nature map`) applies to what is already stored.
+    pub nature_raw: Option<Arc<str>>,
     pub assessment: Option<Assessment>,
     pub credits: f64,
     /// The result as the registrar wrote it (digits normalised), for display.
@@ -332,12 +450,14 @@ pub struct Attempt {
 }
 
 impl Attempt {
-    /// The order the engine reads a student's attempts in: by course, then term, then kind.
+    /// The order the engine reads a student's attempts in: by course, then term, then kind,
+    /// then sitting.
     pub fn canonical_order(&self, other: &Attempt) -> std::cmp::Ordering {
         self.course_code
             .cmp(&other.course_code)
             .then(self.term.cmp(&other.term))
             .then(self.kind.cmp(&other.kind))
+            .then(self.sitting.cmp(&other.sitting))
     }
 }
 
@@ -404,6 +524,18 @@ pub struct StudentFacts {
     pub absences: Vec<(Term, f64)>,
     pub fitness: Vec<FitnessRecord>,
     pub flags: Vec<Flag>,
+    /// Courses a counsellor cleared by hand (`yujing course clear`), by course code.
+    pub cleared: Vec<Clearance>,
+}
+
+/// An outstanding course cleared by hand: replaced after a programme revision, a failed
+/// elective made up by another. Counted as passed by every failure metric.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Clearance {
+    pub course_code: String,
+    pub reason: String,
+    pub by: String,
+    pub on: String,
 }
 
 impl StudentFacts {
@@ -471,20 +603,92 @@ mod tests {
     }
 
     #[test]
-    fn nature_normalisation_order_matters() {
+    fn nature_normalisation_follows_import_md() {
+        use Nature::*;
+        for (raw, want) in [
+            ("公共选修课", GeneralElective),
+            ("通识教育选修课", GeneralElective),
+            ("公共任选", GeneralElective),
+            ("任意选修课", GeneralElective),
+            ("校选课", GeneralElective),
+            ("素质教育选修课", GeneralElective),
+            ("全校通选", GeneralElective),
+            ("通识必修", Required),
+            ("思政通识必修课", Required),
+            ("公共必修", Required),
+            ("专业必修课", Required),
+            ("必修", Required),
+            ("专业限选", Elective),
+            ("任选", Elective),
+            ("必选", Elective),
+            ("专业选修", Elective),
+            ("实践", Required),
+            ("集中实践教学环节", Required),
+            ("毕业实习", Required),
+            ("课程设计", Required),
+            ("实践选修", Elective),
+        ] {
+            assert_eq!(Nature::normalise(raw), Some(want), "{raw}");
+        }
         assert_eq!(
-            Nature::normalise("公共选修课"),
-            Some(Nature::GeneralElective)
-        );
-        assert_eq!(Nature::normalise("通识必修"), Some(Nature::GeneralElective));
-        assert_eq!(Nature::normalise("专业必修课"), Some(Nature::Required));
-        assert_eq!(Nature::normalise("专业限选"), Some(Nature::Elective));
-        assert_eq!(Nature::normalise("实践"), Some(Nature::Practical));
-        assert_eq!(Nature::normalise("课程设计"), Some(Nature::Practical));
-        assert_eq!(
-            Nature::normalise("其他"),
-            Some(Nature::Other("其他".into()))
+            Nature::normalise("专业核心课"),
+            Some(Other("专业核心课".into()))
         );
         assert_eq!(Nature::normalise(" "), None);
+    }
+
+    #[test]
+    fn the_first_nature_column_saying_compulsory_or_elective_decides() {
+        // 强智: 课程性质 专业基础课 says neither; 课程属性 限选 decides.
+        assert_eq!(
+            Nature::deciding_value(&["专业基础课", "限选"]),
+            Some("限选")
+        );
+        // 正方: 课程性质 专业必修课 beside 课程类别 专业核心课.
+        assert_eq!(
+            Nature::deciding_value(&["专业必修课", "", "专业核心课"]),
+            Some("专业必修课")
+        );
+        // Practical words decide only when no column says 必修 or 选.
+        assert_eq!(Nature::deciding_value(&["集中实践", "任选"]), Some("任选"));
+        assert_eq!(
+            Nature::deciding_value(&["专业核心课", "集中实践"]),
+            Some("集中实践")
+        );
+        assert_eq!(
+            Nature::deciding_value(&["", "专业核心课"]),
+            Some("专业核心课")
+        );
+        assert_eq!(Nature::deciding_value(&["", " "]), None);
+    }
+
+    #[test]
+    fn summer_terms_and_zhengfang_codes() {
+        let t = |y: &str, s: &str| Term::from_year_and_term(y, s).unwrap().to_string();
+        assert_eq!(t("2024-2025", "夏季学期"), "2024-2025-3");
+        assert_eq!(t("2024-2025", "小学期"), "2024-2025-3");
+        assert_eq!(t("2024-2025", "第三学期"), "2024-2025-3");
+        assert_eq!(t("2024-2025", "12"), "2024-2025-2");
+        assert_eq!(t("2024-2025", "16"), "2024-2025-3");
+        let summer: Term = "2024-2025-3".parse().unwrap();
+        assert!(summer.is_summer());
+        assert_eq!(summer.folded().to_string(), "2024-2025-2");
+        let spring: Term = "2024-2025-1".parse().unwrap();
+        assert_eq!(spring.folded(), spring);
+    }
+
+    #[test]
+    fn result_words_and_ranges() {
+        for w in ["优", "良", "中", "A+", "B-", "合格"] {
+            assert_eq!(Mark::parse(w).unwrap(), Mark::PassWord, "{w}");
+        }
+        for w in ["未通过", "差", "舞弊", "取消考试资格", "F"] {
+            assert_eq!(Mark::parse(w).unwrap(), Mark::FailWord, "{w}");
+        }
+        for bad in ["150", "100.5", "-5", "1e308", "NaN", "inf", "A++"] {
+            assert!(Mark::parse(bad).is_err(), "{bad}");
+        }
+        assert_eq!(Mark::parse("100").unwrap(), Mark::Score(100.0));
+        assert_eq!(Mark::parse("0").unwrap(), Mark::Score(0.0));
     }
 }

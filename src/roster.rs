@@ -30,14 +30,23 @@ pub fn resolve_policy(db: &Db, arg: Option<&str>) -> anyhow::Result<Policy> {
     }
 }
 
-/// `--term` if given, else the newest term that holds grades.
+/// `--term` if given, else the default assessed term ([`Db::default_assessed_term`]), which
+/// is said on standard error so that nobody reads a term they did not choose as theirs.
 pub fn resolve_term(db: &Db, arg: Option<&str>) -> anyhow::Result<Term> {
     if let Some(a) = arg {
         return Ok(a.parse::<Term>()?);
     }
-    db.newest_grade_term()?.context(
-        "no grades imported yet: `yujing import grades FILE` first, or pass --term YYYY-YYYY-N",
-    )
+    let t = db.default_assessed_term()?.context(
+        "no grades with results imported yet: `yujing import grades FILE` first, or pass --term YYYY-YYYY-N",
+    )?;
+    eprintln!(
+        "yujing: {}",
+        crate::locale::Lang::current().pick(
+            &format!("评估学期 {t}（有成绩的最新学期；用 --term 指定其他学期）"),
+            &format!("assessed term {t} (the newest term with results; --term picks another)"),
+        )
+    );
+    Ok(t)
 }
 
 pub fn assess(db: &Db, policy: Policy, term: Term) -> anyhow::Result<Roster> {
@@ -109,9 +118,10 @@ fn cache_key(db: &Db, policy: &Policy, term: Term) -> anyhow::Result<String> {
         (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
     });
     Ok(format!(
-        "{}:{hash:016x}:{term}:{}",
+        "{}:{hash:016x}:{term}:{}:e{}",
         policy.id,
-        db.facts_change()?
+        db.facts_change()?,
+        crate::policy::ENGINE_VERSION
     ))
 }
 

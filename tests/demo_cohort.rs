@@ -23,7 +23,7 @@ const EXPECTED: &[(&str, &str)] = &[
         "hljjz_edge_deferred_not_orange",
         "yellow level2 written level1",
     ),
-    ("hljjz_edge_practical_not_required", "- level3 - level1"),
+    ("hljjz_edge_practical_is_required", "yellow level3 - level1"),
     ("hljjz_edge_ten_credits", "- - - -"),
     (
         "hljjz_orange_exam_after_makeup",

@@ -25,18 +25,26 @@ fn a(
     credits: f64,
     result: &str,
 ) -> Attempt {
+    let (kind, sitting) = match kind {
+        "正" => (AttemptKind::Regular, 1),
+        "补" => (AttemptKind::Makeup, 1),
+        "补二" => (AttemptKind::Makeup, 2),
+        "清" => (AttemptKind::Makeup, 3),
+        "重" => (AttemptKind::Retake, 1),
+        "重补" => (AttemptKind::RetakeMakeup, 1),
+        "缓" => (AttemptKind::Deferred, 1),
+        _ => panic!("kind {kind}"),
+    };
     Attempt {
         course_code: code.into(),
         course_name: format!("课程{code}").into(),
         term: term(t),
-        kind: match kind {
-            "正" => AttemptKind::Regular,
-            "补" => AttemptKind::Makeup,
-            "重" => AttemptKind::Retake,
-            "缓" => AttemptKind::Deferred,
-            _ => panic!("kind {kind}"),
-        },
+        kind,
+        sitting,
+        course_term: None,
+        minor: false,
         nature: Nature::normalise(nature),
+        nature_raw: (!nature.is_empty()).then(|| nature.into()),
         assessment: Assessment::parse(assess),
         credits,
         result: result.into(),
@@ -130,7 +138,7 @@ fn hljjz_03_two_elective_failures_are_not_yellow() {
     let f = student(vec![
         vec![
             a("E1", P, "正", "选修", "考试", 2.0, "30"),
-            a("E2", P, "正", "实践", "考查", 2.0, "不及格"),
+            a("E2", P, "正", "任选", "考查", 2.0, "不及格"),
         ],
         filler(12.0),
     ]);
@@ -407,24 +415,51 @@ fn fit(t: &str, score: Option<f64>, word: Option<&str>, grad: Option<bool>) -> F
 }
 
 #[test]
-fn qzu_20_fitness_failures_count_up_to_the_term() {
+fn qzu_20_fitness_failures_count_in_a_row_one_test_a_year() {
     let mut f = student(vec![filler(12.0)]);
     f.fitness = vec![
         fit(PP, Some(70.0), None, None),
         fit(P, Some(55.0), None, None),
         fit("2025-2026-1", Some(40.0), None, None),
     ];
+    let e = eval("qzu", &f);
     assert_eq!(
-        tier("qzu", &f).as_deref(),
+        e.tier.as_deref(),
         Some("level3"),
         "a later term's test does not count"
     );
+    let r = e
+        .reasons
+        .iter()
+        .find(|r| r.metric == "fitness_failed_count")
+        .unwrap();
+    assert_eq!(r.records.len(), 1);
+    assert_eq!(
+        (r.records[0].term, r.records[0].result.as_str()),
+        (term(P), "55")
+    );
+    // A retest (补测) later in the same academic year replaces that year's test.
     f.fitness.push(fit(T, None, Some("不及格"), None));
+    assert_eq!(
+        value(&eval("qzu", &f), "fitness_failed_count"),
+        Some(Value::Number(1.0))
+    );
+    // Failed in two years in a row: level2.
+    f.fitness[0].score = Some(50.0);
     let e = eval("qzu", &f);
     assert_eq!(e.tier.as_deref(), Some("level2"));
     assert_eq!(value(&e, "fitness_failed_count"), Some(Value::Number(2.0)));
-    f.fitness[0].score = Some(60.0);
-    assert_eq!(tier("qzu", &f).as_deref(), Some("level2"), "60 passes");
+    // A passed retest this year resets the count: no fitness warning.
+    f.fitness.push(fit(T, None, Some("及格"), None));
+    f.fitness
+        .retain(|r| !(r.term == term(T) && r.word.as_deref() == Some("不及格")));
+    assert_eq!(tier("qzu", &f), None);
+    // A failed test followed by a passed one (the next year) no longer warns.
+    f.fitness = vec![
+        fit(PP, Some(50.0), None, None),
+        fit(P, Some(60.0), None, None),
+    ];
+    assert_eq!(tier("qzu", &f), None, "60 passes, and resets the count");
 }
 
 #[test]
@@ -683,4 +718,347 @@ fn future_terms_are_invisible() {
     for p in ["hljjz", "qzu", "lut-life", "hntou"] {
         assert_eq!(tier(p, &f), None, "{p}");
     }
+}
+
+// ------------------------------------------- issue 8: readings as real exports need them
+
+/// `a`, with the course's term (强智's 开课学期) set: the row's own term is the sitting's.
+fn qz(attempt: Attempt, course_term: &str) -> Attempt {
+    Attempt {
+        course_term: Some(term(course_term)),
+        ..attempt
+    }
+}
+
+/// Passing courses of `t` worth 12 credits.
+fn filler_in(t: &str) -> Vec<Attempt> {
+    vec![req("F1", t, 6.0, "80"), req("F2", t, 6.0, "75")]
+}
+
+/// Evaluates for an assessed term other than T.
+fn eval_at(id: &str, f: &StudentFacts, t: &str) -> Evaluation {
+    evaluate(&policy(id), f, term(t))
+}
+
+#[test]
+fn r8_01_second_makeup_counts_whatever_the_row_order() {
+    // 补考一 45, then 补考二 70: passed after makeup.
+    let rows = vec![
+        a("C1", P, "补二", "必修", "考试", 3.0, "70"),
+        a("C1", P, "正", "必修", "考试", 3.0, "40"),
+        a("C1", P, "补", "必修", "考试", 3.0, "45"),
+        a("C2", P, "正", "必修", "考试", 3.0, "40"),
+        a("C2", P, "补", "必修", "考试", 3.0, "45"),
+    ];
+    for rotate in 0..rows.len() {
+        let mut r = rows.clone();
+        r.rotate_left(rotate);
+        let f = student(vec![r, filler_in(P)]);
+        let e = eval_at("hljjz", &f, P);
+        assert_eq!(
+            value(&e, "outstanding_failed_courses"),
+            None,
+            "only C2 is still failed: not yellow"
+        );
+        assert_eq!(e.tier, None, "rotation {rotate}");
+    }
+}
+
+#[test]
+fn r8_02_a_makeup_dated_in_the_next_term_counts_for_its_course_term() {
+    // Two exam courses failed in P, both makeups sat (and passed) at the start of T.
+    let f = student(vec![
+        vec![
+            req("C1", P, 3.0, "40"),
+            a("C1", T, "补", "必修", "考试", 3.0, "70"),
+            req("C2", P, 3.0, "40"),
+            a("C2", T, "补", "必修", "考试", 3.0, "65"),
+        ],
+        filler_in(P),
+    ]);
+    let e = eval_at("hljjz", &f, P);
+    assert_eq!(
+        e.tier, None,
+        "both passed after makeup: no orange, no yellow"
+    );
+    // Failed makeups dated in T make P orange (and yellow: 2 required outstanding).
+    let mut g = f.clone();
+    for x in &mut g.attempts {
+        if x.kind == AttemptKind::Makeup {
+            x.result = "50".into();
+            x.mark = Mark::Score(50.0);
+        }
+    }
+    let e = eval_at("hljjz", &g, P);
+    assert_eq!(e.tier.as_deref(), Some("orange"));
+    let r = e
+        .reasons
+        .iter()
+        .find(|r| r.metric == "term_failed_after_makeup")
+        .unwrap();
+    assert_eq!(r.value, Value::Number(2.0));
+    // The reason shows each sitting with its own term.
+    let s: Vec<(String, String, String)> = r.courses[0]
+        .sittings
+        .iter()
+        .map(|s| (s.kind.clone(), s.term.to_string(), s.result.clone()))
+        .collect();
+    assert_eq!(
+        s,
+        [
+            ("regular".into(), P.into(), "40".into()),
+            ("makeup".into(), T.into(), "50".into())
+        ]
+    );
+    // In T itself those makeups are no course of T.
+    let e = eval("lut-life", &g);
+    assert_eq!(value(&e, "term_failed_after_makeup"), None);
+}
+
+#[test]
+fn r8_03_a_makeup_with_its_course_term_joins_that_sitting_not_a_later_retake() {
+    // 强智: course of PP failed, retaken in T (failed), and a makeup row dated T whose
+    // 开课学期 is PP: it is PP's makeup.
+    let f = student(vec![
+        vec![
+            req("C1", PP, 4.0, "40"),
+            a("C1", T, "重", "必修", "考试", 4.0, "45"),
+            qz(a("C1", T, "补", "必修", "考试", 4.0, "75"), PP),
+        ],
+        filler(12.0),
+    ]);
+    let e = eval_at("lut-life", &f, PP);
+    assert_eq!(
+        value(&e, "term_failed_after_makeup"),
+        None,
+        "passed after makeup in PP"
+    );
+    // Without the course term, the makeup belongs to the most recent sitting: the retake.
+    let mut g = f.clone();
+    g.attempts[2].course_term = None;
+    let e = eval_at("lut-life", &g, PP);
+    assert_eq!(
+        value(&e, "term_failed_after_makeup"),
+        Some(Value::Number(1.0))
+    );
+}
+
+#[test]
+fn r8_04_a_retake_makeup_belongs_to_the_retake() {
+    let f = student(vec![
+        failed("C1", PP, 4.0),
+        failed("C2", PP, 4.0),
+        vec![
+            a("C1", T, "重", "必修", "考试", 4.0, "40"),
+            a("C1", T, "重补", "必修", "考试", 4.0, "80"),
+        ],
+        filler(12.0),
+    ]);
+    // hntou: C1 cleared by the retake's makeup, C2 still failed: 1 outstanding, no tier.
+    let e = eval("hntou", &f);
+    assert_eq!(e.tier, None);
+    let mut g = f.clone();
+    g.attempts.retain(|x| x.kind != AttemptKind::RetakeMakeup);
+    assert_eq!(tier("hntou", &g).as_deref(), Some("level1"));
+}
+
+#[test]
+fn r8_05_general_compulsory_and_practical_courses_are_required() {
+    // 思政 courses are 通识必修; practical courses (集中实践, 课程设计) are compulsory.
+    for natures in [
+        ["思政类通识必修课", "通识必修"],
+        ["集中实践教学环节", "课程设计"],
+    ] {
+        let f = student(vec![
+            vec![
+                a("C1", P, "正", natures[0], "考试", 2.0, "40"),
+                a("C2", P, "正", natures[1], "考查", 2.0, "不及格"),
+            ],
+            filler(12.0),
+        ]);
+        let e = eval("hljjz", &f);
+        assert_eq!(e.tier.as_deref(), Some("yellow"), "{natures:?}");
+    }
+}
+
+#[test]
+fn r8_06_hntou_repeat_year_counts_unclassified_natures_and_leaves_out_general_electives() {
+    let f = student(vec![
+        failed("R1", P, 3.0),
+        failed("R2", P, 3.0),
+        failed("R3", P, 3.0),
+        vec![
+            a("X1", P, "正", "专业核心课", "考试", 2.0, "30"),
+            a("G1", P, "正", "任意选修课", "考查", 1.0, "30"),
+            a("G2", P, "正", "通识教育选修课", "考查", 1.0, "30"),
+        ],
+        filler(12.0),
+    ]);
+    let e = eval("hntou", &f);
+    assert_eq!(e.tier.as_deref(), Some("level3"), "6 outstanding");
+    assert_eq!(e.status, ["repeat_year"]);
+    let r = &e.status_reasons[0];
+    assert_eq!(
+        r.value,
+        Value::Number(4.0),
+        "R1-R3 and the unmapped 专业核心课"
+    );
+    assert_eq!(r.status.as_deref(), Some("repeat_year"));
+    assert_eq!(
+        e.unseen.nature, 1,
+        "the evaluation says one course had no readable nature"
+    );
+    // A school that maps 专业核心课 to general electives takes it out of the count.
+    let mut g = f.clone();
+    for x in &mut g.attempts {
+        if &*x.course_code == "X1" {
+            x.nature = Some(Nature::GeneralElective);
+        }
+    }
+    assert!(eval("hntou", &g).status.is_empty());
+}
+
+#[test]
+fn r8_07_credits_earned_counts_retakes_sat_in_the_term_and_names_pending_courses() {
+    let f = student(vec![
+        failed("OLD", PP, 3.0),
+        vec![
+            a("OLD", T, "重", "必修", "考试", 3.0, "70"),
+            req("N1", T, 4.0, "80"),
+            req("N2", T, 2.0, "缓考"),
+            req("N3", T, 2.0, "30"),
+        ],
+    ]);
+    let e = eval("hljjz", &f);
+    let r = e
+        .reasons
+        .iter()
+        .find(|r| r.metric == "term_credits_earned")
+        .unwrap();
+    assert_eq!(
+        r.value,
+        Value::Number(9.0),
+        "N1 4 + OLD retake 3 + N2 pending 2"
+    );
+    let earned: Vec<&str> = r.courses.iter().map(|c| c.code.as_str()).collect();
+    assert_eq!(earned, ["N1", "OLD"]);
+    let pending: Vec<&str> = r.pending.iter().map(|c| c.code.as_str()).collect();
+    assert_eq!(pending, ["N2"]);
+    assert!(e.provisional, "a deferred result is still to come");
+    assert_eq!(e.pending.len(), 1);
+    // With the deferred sitting in, the evaluation is final.
+    let mut g = f.clone();
+    g.attempts.push(a("N2", T, "缓", "必修", "考试", 2.0, "75"));
+    assert!(!eval("hljjz", &g).provisional);
+}
+
+#[test]
+fn r8_08_a_summer_term_is_read_as_term_two() {
+    let mut f = student(vec![filler(12.0)]);
+    f.absences = vec![(term(T), 4.0), (term("2024-2025-3"), 2.0)];
+    let e = eval("qzu", &f);
+    assert_eq!(value(&e, "term_absence_hours"), Some(Value::Number(6.0)));
+    assert_eq!(e.tier.as_deref(), Some("level3"));
+    // A course of the summer term is a course of T.
+    let g = student(vec![
+        filler(12.0),
+        vec![
+            a("S1", "2024-2025-3", "正", "必修", "考试", 2.0, "40"),
+            a("S2", "2024-2025-3", "正", "必修", "考试", 2.0, "40"),
+        ],
+    ]);
+    assert_eq!(
+        value(&eval("lut-life", &g), "term_failed_after_makeup"),
+        Some(Value::Number(2.0))
+    );
+}
+
+#[test]
+fn r8_09_minor_programme_courses_count_for_nothing() {
+    let mut f = student(vec![
+        failed("M1", P, 3.0),
+        failed("M2", P, 3.0),
+        filler(12.0),
+    ]);
+    for x in &mut f.attempts {
+        if x.course_code.starts_with('M') {
+            x.minor = true;
+        }
+    }
+    assert_eq!(tier("hljjz", &f), None);
+    assert_eq!(tier("hntou", &f), None);
+}
+
+#[test]
+fn r8_10_historical_counting_is_a_policy_choice_and_both_numbers_show() {
+    let f = student(vec![
+        failed("C1", PP, 3.0),
+        vec![a("C1", P, "重", "必修", "考试", 3.0, "75")],
+        failed("C2", P, 3.0),
+        filler(12.0),
+    ]);
+    // Presets count still-failing courses: C2 only.
+    assert_eq!(tier("hntou", &f), None);
+    let mut p = policy("hntou");
+    p.tiers[0].conditions[0].count = Some(yujing::policy::format::Count::Historical);
+    let e = evaluate(&p, &f, term(T));
+    assert_eq!(e.tier.as_deref(), Some("level1"));
+    let r = &e.reasons[0];
+    assert_eq!(r.value, Value::Number(2.0));
+    let also = r.also.as_ref().unwrap();
+    assert_eq!(
+        (also.metric.as_str(), also.value),
+        ("outstanding_failed_courses", 1.0)
+    );
+}
+
+#[test]
+fn r8_11_a_course_cleared_by_hand_is_not_counted_and_is_shown() {
+    let mut f = student(vec![
+        failed("C1", P, 3.0),
+        failed("C2", P, 3.0),
+        failed("C3", P, 3.0),
+        filler(12.0),
+    ]);
+    assert_eq!(
+        value(&eval("hntou", &f), "outstanding_failed_courses"),
+        Some(Value::Number(3.0))
+    );
+    f.cleared.push(yujing::model::Clearance {
+        course_code: "C3".into(),
+        reason: "培养方案调整".into(),
+        by: "lin".into(),
+        on: "2025-03-01".into(),
+    });
+    let e = eval("hntou", &f);
+    let r = &e.reasons[0];
+    assert_eq!(r.value, Value::Number(2.0));
+    assert_eq!(r.cleared.len(), 1);
+    assert_eq!(r.cleared[0].code, "C3");
+    assert!(
+        r.cleared[0]
+            .cleared
+            .as_deref()
+            .unwrap()
+            .contains("培养方案调整")
+    );
+}
+
+#[test]
+fn r8_12_a_makeup_with_no_sitting_counts_only_so_far() {
+    // A makeup row of a course never sat regularly: kept as a sitting of its own term.
+    let f = student(vec![
+        vec![a("C1", P, "补", "必修", "考试", 3.0, "40")],
+        failed("C2", P, 3.0),
+        filler(12.0),
+    ]);
+    let e = eval("hntou", &f);
+    assert_eq!(
+        value(&e, "outstanding_failed_courses"),
+        Some(Value::Number(2.0))
+    );
+    assert_eq!(
+        value(&eval_at("lut-life", &f, P), "term_failed_after_makeup"),
+        Some(Value::Number(1.0))
+    );
 }

@@ -33,27 +33,34 @@ fn attempt() -> impl Strategy<Value = Attempt> {
     (
         0..8usize,
         0..4usize,
-        0..4i64,
+        0..5i64,
         0..5usize,
         any::<bool>(),
         1..10u32,
         0..RESULTS.len(),
+        1..3u8,
     )
-        .prop_map(|(code, t, kind, nature, exam, credits, res)| Attempt {
-            course_code: format!("C{code}").into(),
-            course_name: format!("课程{code}").into(),
-            term: TERMS[t],
-            kind: AttemptKind::from_code(kind).unwrap(),
-            nature: Nature::normalise(NATURES[nature]),
-            assessment: Some(if exam {
-                Assessment::Exam
-            } else {
-                Assessment::Coursework
-            }),
-            credits: f64::from(credits) / 2.0,
-            result: RESULTS[res].into(),
-            mark: Mark::parse(RESULTS[res]).unwrap(),
-        })
+        .prop_map(
+            |(code, t, kind, nature, exam, credits, res, sitting)| Attempt {
+                course_code: format!("C{code}").into(),
+                course_name: format!("课程{code}").into(),
+                term: TERMS[t],
+                kind: AttemptKind::from_code(kind).unwrap(),
+                sitting: if kind == 1 { sitting } else { 1 },
+                course_term: None,
+                minor: false,
+                nature: Nature::normalise(NATURES[nature]),
+                nature_raw: Some(NATURES[nature].into()),
+                assessment: Some(if exam {
+                    Assessment::Exam
+                } else {
+                    Assessment::Coursework
+                }),
+                credits: f64::from(credits) / 2.0,
+                result: RESULTS[res].into(),
+                mark: Mark::parse(RESULTS[res]).unwrap(),
+            },
+        )
 }
 
 fn facts() -> impl Strategy<Value = StudentFacts> {
@@ -66,9 +73,9 @@ fn facts() -> impl Strategy<Value = StudentFacts> {
         ),
     )
         .prop_map(|(mut attempts, abs, fit)| {
-            // The database keys attempts by course, term and kind: keep one of each.
-            attempts.sort_by_key(|a| (a.course_code.clone(), a.term, a.kind));
-            attempts.dedup_by_key(|a| (a.course_code.clone(), a.term, a.kind));
+            // The database keys attempts by course, term, kind and sitting: keep one of each.
+            attempts.sort_by_key(|a| (a.course_code.clone(), a.term, a.kind, a.sitting));
+            attempts.dedup_by_key(|a| (a.course_code.clone(), a.term, a.kind, a.sitting));
             StudentFacts {
                 student_id: "S".into(),
                 attempts,
@@ -86,6 +93,7 @@ fn facts() -> impl Strategy<Value = StudentFacts> {
                     })
                     .collect(),
                 flags: vec![],
+                cleared: vec![],
             }
         })
 }

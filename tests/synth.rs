@@ -693,8 +693,8 @@ fn each_archetype_hits_the_rule_it_is_written_for() {
             "hntou_dismissal" => hn == 3 && status == 2,
             "hntou_edge_repeat_not_dismissal" => m.outstanding == 8 && status == 1,
             "hntou_level1_electives" => hn == 1 && hljjz(&m) == 0,
-            "hljjz_edge_practical_not_required" => {
-                hn == 1 && hljjz(&m) == 0 && m.outstanding_required == 1
+            "hljjz_edge_practical_is_required" => {
+                hn == 1 && hljjz(&m) == 1 && m.outstanding_required == 2
             }
             "qzu_level3_credits" => qzu(&m) == 1 && c > 0.0 && hljjz(&m) == 0 && hn == 0,
             "qzu_edge_six_credits" => qzu(&m) == 1 && c == 6.0,

@@ -3,7 +3,7 @@
 //! cleanly, and that the terminal is handed back as it was found (main screen, cursor shown).
 //!
 //! The fixture database is built by the binary itself from `fixtures/samples/`: 40 students,
-//! policy hljjz, and a weekly talk for 2022000004 莫怡超 (red warning) that nobody has held,
+//! policy hljjz, and a weekly talk for 2022000006 赵一 (red warning) that nobody has held,
 //! so on 2025-06-20 it is 12 days overdue.
 
 use std::io::{Read, Write};
@@ -16,7 +16,7 @@ use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system}
 
 const BIN: &str = env!("CARGO_BIN_EXE_yujing");
 const TODAY: &str = "2025-06-20";
-const STUDENT: &str = "2022000004";
+const STUDENT: &str = "2022000006";
 const ROWS: u16 = 24;
 const COLS: u16 = 80;
 /// How long to wait for something to appear: generous, the machine may be busy.
@@ -241,12 +241,12 @@ impl Tui {
     }
 }
 
-/// The TUI on the fixture, once `title` shows, with 莫怡超 searched for by pinyin initials.
-fn searching_myc(db: &Path, lang: &str, title: &str) -> Tui {
+/// The TUI on the fixture, once `title` shows, with 赵一 searched for by pinyin initials.
+fn searching(db: &Path, lang: &str, title: &str) -> Tui {
     let mut tui = Tui::start(db, lang);
     tui.wait_text(title);
     tui.keys(&["/"]);
-    tui.type_text("myc");
+    tui.type_text("zy");
     tui
 }
 
@@ -254,18 +254,18 @@ fn searching_myc(db: &Path, lang: &str, title: &str) -> Tui {
 fn search_by_pinyin_open_the_student_and_come_back() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = fixture(dir.path());
-    let mut tui = searching_myc(&db, "C.UTF-8", "Heilongjiang");
-    tui.wait_for("only 莫怡超 listed", |s| {
-        s.contains(STUDENT) && !s.contains("2022000027")
+    let mut tui = searching(&db, "C.UTF-8", "Heilongjiang");
+    tui.wait_for("only 赵一 listed", |s| {
+        s.contains(STUDENT) && !s.contains("2022000007")
     });
     tui.keys(&[ENTER, ENTER]);
     tui.wait_text("Failed courses");
-    // Their page: the failed courses, e.g. 仪器分析 (failed in 2024-2025-2), one line down.
+    // Their page: the failed courses, e.g. 微生物学 (failed in 2023-2024-1), one line down.
     tui.keys(&["j"]);
-    tui.wait_text("仪器分析");
+    tui.wait_text("微生物学");
     tui.wait_text("Failed courses");
     tui.keys(&[ESC]);
-    tui.wait_text("Search: myc");
+    tui.wait_text("Search: zy");
     let row = tui.row_with(STUDENT).expect("the student's row");
     assert!(row.starts_with('▶'), "still selected: {row}");
     tui.keys(&["q"]);
@@ -277,7 +277,7 @@ fn search_by_pinyin_open_the_student_and_come_back() {
 fn logging_a_talk_clears_the_overdue_mark() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = fixture(dir.path());
-    let mut tui = searching_myc(&db, "zh_CN.UTF-8", "黑龙江");
+    let mut tui = searching(&db, "zh_CN.UTF-8", "黑龙江");
     tui.keys(&[ENTER]);
     tui.wait_for("the overdue mark", |s| {
         s.lines()
@@ -337,7 +337,7 @@ fn sighup_restores_the_terminal_and_exits() {
 fn pasting_into_the_note_keeps_its_newline_and_the_mouse_is_left_alone() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = fixture(dir.path());
-    let mut tui = searching_myc(&db, "zh_CN.UTF-8", "黑龙江");
+    let mut tui = searching(&db, "zh_CN.UTF-8", "黑龙江");
     tui.keys(&[ENTER, "l"]);
     tui.wait_text("记录联系");
     // To the summary (the note): the seventh field.

@@ -113,6 +113,7 @@ fn reason(tier: &str, metric: &str, value: f64, op: &str, threshold: f64) -> Rea
         carried_from: None,
         filters: vec![],
         note: String::new(),
+        ..Reason::default()
     }
 }
 
@@ -178,7 +179,7 @@ fn evaluation(id: &str, i: usize) -> Evaluation {
         status,
         carried: false,
         reasons,
-        status_reasons: vec![],
+        ..Evaluation::none(id, TERM)
     }
 }
 
@@ -263,6 +264,8 @@ fn course(
         retake: opt(results[2]),
         passed_so_far: passed,
         ever_failed: true,
+        sittings: vec![],
+        cleared: None,
     }
 }
 

@@ -19,6 +19,10 @@ pub struct Args {
     /// Table only: list students with no warning too.
     #[arg(long)]
     pub all: bool,
+    /// Table only: under each student, every reason with the seed's words and each course's
+    /// sittings (高等数学 4学分: 2023-2024-1 正考 40, 补考 缺考; 2024-2025-1 重修 50).
+    #[arg(long, short)]
+    pub verbose: bool,
 }
 
 #[derive(Serialize)]
@@ -32,6 +36,8 @@ struct JsonRow<'a> {
     severity: u32,
     status: &'a [String],
     carried: bool,
+    provisional: bool,
+    pending: &'a [crate::policy::CourseRef],
     reasons: &'a [Reason],
     status_reasons: &'a [Reason],
 }
@@ -71,14 +77,56 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
     let policy = resolve_policy(&db, ctx.policy.as_deref())?;
     let term = resolve_term(&db, ctx.term.as_deref())?;
     let roster = assess(&db, policy, term)?;
+    warn_unseen(&roster, ctx.lang);
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     match a.format {
         Format::Json => write_json(&mut out, &roster, ctx.lang)?,
         Format::Csv => write_csv(&mut out, &roster, ctx.lang)?,
-        Format::Table => write_table(&mut out, &roster, ctx.lang, a.all)?,
+        Format::Table => write_table(&mut out, &roster, ctx.lang, a.all, a.verbose)?,
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Says once, on standard error, how many courses a rule of the policy could not see (no
+/// 课程性质 or an unmapped one, no 考核方式): today those rules would silently never fire.
+pub fn warn_unseen(r: &Roster, lang: Lang) {
+    if let Some(line) = unseen_line(r, lang) {
+        eprintln!("yujing: {line}");
+    }
+}
+
+/// The unseen-courses warning, shared with the TUI's status line.
+pub fn unseen_line(r: &Roster, lang: Lang) -> Option<String> {
+    let (nature, assessment) = r.rows.iter().fold((0u64, 0u64), |(n, a), (_, e)| {
+        (
+            n + u64::from(e.unseen.nature),
+            a + u64::from(e.unseen.assessment),
+        )
+    });
+    let mut parts = Vec::new();
+    if nature > 0 {
+        parts.push(match lang {
+            Lang::Zh => format!("{nature} 门次课程没有可识别的课程性质（用 yujing nature list / nature map 补充）"),
+            Lang::En => format!("{nature} course entries have no nature the rules can read (see yujing nature list / nature map)"),
+        });
+    }
+    if assessment > 0 {
+        parts.push(match lang {
+            Lang::Zh => format!("{assessment} 门次课程没有考核方式"),
+            Lang::En => format!("{assessment} course entries have no assessment (考核方式)"),
+        });
+    }
+    (!parts.is_empty()).then(|| {
+        format!(
+            "{}{}",
+            parts.join(lang.pick("；", "; ")),
+            lang.pick(
+                "：本政策中按课程性质或考核方式筛选的规则看不到这些课程",
+                ": the policy's rules that filter on nature or assessment cannot see them",
+            )
+        )
+    })
 }
 
 fn write_json(out: &mut impl Write, r: &Roster, lang: Lang) -> anyhow::Result<()> {
@@ -95,6 +143,8 @@ fn write_json(out: &mut impl Write, r: &Roster, lang: Lang) -> anyhow::Result<()
             severity: e.severity,
             status: &e.status,
             carried: e.carried,
+            provisional: e.provisional,
+            pending: &e.pending,
             reasons: &e.reasons,
             status_reasons: &e.status_reasons,
         })
@@ -139,6 +189,7 @@ fn write_csv(out: &mut impl Write, r: &Roster, lang: Lang) -> anyhow::Result<()>
     let mut h = header(lang);
     h.insert(3, lang.pick("预警级别", "tier_id"));
     h.insert(5, lang.pick("严重程度", "severity"));
+    h.push(lang.pick("条款原文", "seed_words"));
     let rows: Vec<Vec<String>> = r
         .rows
         .iter()
@@ -146,13 +197,27 @@ fn write_csv(out: &mut impl Write, r: &Roster, lang: Lang) -> anyhow::Result<()>
             let mut c = cells(r, s, e, lang, true);
             c.insert(3, e.tier.clone().unwrap_or_default());
             c.insert(5, e.severity.to_string());
+            let words: Vec<&str> = e
+                .reasons
+                .iter()
+                .chain(&e.status_reasons)
+                .map(|r| r.note.as_str())
+                .filter(|n| !n.is_empty())
+                .collect();
+            c.push(words.join(" | "));
             c
         })
         .collect();
     output::csv(out, &h, &rows)
 }
 
-fn write_table(out: &mut impl Write, r: &Roster, lang: Lang, all: bool) -> anyhow::Result<()> {
+fn write_table(
+    out: &mut impl Write,
+    r: &Roster,
+    lang: Lang,
+    all: bool,
+    verbose: bool,
+) -> anyhow::Result<()> {
     let mut order: Vec<&(crate::model::Student, Evaluation)> = r
         .rows
         .iter()
@@ -175,7 +240,36 @@ fn write_table(out: &mut impl Write, r: &Roster, lang: Lang, all: bool) -> anyho
         r.term,
         counts(r, lang)
     )?;
-    output::table(out, &header(lang), &rows)?;
+    if !verbose {
+        output::table(out, &header(lang), &rows)?;
+        return Ok(());
+    }
+    // Verbose: each student's row, then every reason with the seed's words and the sittings.
+    for ((_, e), row) in order.iter().zip(rows) {
+        output::table(out, &header(lang), &[row])?;
+        for reason in e.reasons.iter().chain(&e.status_reasons) {
+            writeln!(
+                out,
+                "  - {}",
+                crate::text::sanitize(&reason_line(reason, lang))
+            )?;
+            for d in crate::policy::explain::reason_details(reason, lang) {
+                writeln!(out, "      {}", crate::text::sanitize(&d))?;
+            }
+        }
+        for p in &e.pending {
+            writeln!(
+                out,
+                "  ? {}{}",
+                lang.pick(
+                    "结果未出（本次评估为暂定）：",
+                    "result not in (provisional): "
+                ),
+                crate::text::sanitize(&crate::policy::explain::course_sittings(p, lang))
+            )?;
+        }
+        writeln!(out)?;
+    }
     Ok(())
 }
 

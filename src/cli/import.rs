@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use crate::import::{Dataset, ReadOptions};
 use crate::ingest::{Outcome, Request, import_file};
+use crate::locale::Lang;
 
 use super::Ctx;
 
@@ -83,6 +84,20 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
             )
         );
     }
+    if a.kind == Dataset::Grades {
+        for line in grade_notes(&db, &notes, lang) {
+            println!("{file}: {line}");
+        }
+    }
+    for alt in &notes.alternatives {
+        println!(
+            "{file}: {}{alt}",
+            lang.pick(
+                "同一字段有多列，使用：",
+                "several columns name one field; read: "
+            )
+        );
+    }
     if !bad.is_empty() && !a.skip_bad {
         eprintln!(
             "{}",
@@ -106,4 +121,65 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// What a grades file tells about natures and assessments: every nature value with the class
+/// it got, and which rules of the database's policy cannot see its courses.
+fn grade_notes(db: &crate::db::Db, notes: &crate::import::ReadNotes, lang: Lang) -> Vec<String> {
+    let mut out = Vec::new();
+    if !notes.nature_columns.is_empty() {
+        let classes: Vec<String> = notes
+            .natures
+            .iter()
+            .map(|(raw, n)| {
+                let class = n.as_ref().map_or("none", |n| n.class_id());
+                format!("{} → {}", crate::text::sanitize(raw), class)
+            })
+            .collect();
+        out.push(format!(
+            "{} ({}): {}",
+            lang.pick("课程性质", "natures"),
+            notes.nature_columns.join(", "),
+            classes.join(", ")
+        ));
+        if notes
+            .natures
+            .iter()
+            .any(|(_, n)| n.as_ref().is_none_or(|n| n.class_id() == "none"))
+        {
+            out.push(
+                lang.pick(
+                    "有课程性质未能归类，计为都不是：用 yujing nature map 值 required|elective|general|none 指定",
+                    "some natures have no class and count as none: map them with yujing nature map VALUE required|elective|general|none",
+                )
+                .to_string(),
+            );
+        }
+    }
+    let Ok(policy) = crate::roster::resolve_policy(db, None) else {
+        return out;
+    };
+    let (nature_rules, assessment_rules) = policy.course_filters_used();
+    let mut blind = Vec::new();
+    if nature_rules && notes.nature_columns.is_empty() {
+        blind.push(lang.pick("没有课程性质列", "no nature column (课程性质)"));
+    }
+    if assessment_rules && !notes.has_assessment {
+        blind.push(lang.pick("没有考核方式列", "no assessment column (考核方式)"));
+    }
+    if !blind.is_empty() {
+        out.push(match lang {
+            Lang::Zh => format!(
+                "文件{}：政策 {} 中按课程性质或考核方式筛选的规则（如必修课、考试课的条件）看不到这些课程",
+                blind.join("，"),
+                policy.id
+            ),
+            Lang::En => format!(
+                "the file has {}: the rules of policy {} that filter on nature or assessment (required or exam courses) cannot see these courses",
+                blind.join(" and "),
+                policy.id
+            ),
+        });
+    }
+    out
 }

@@ -3,6 +3,7 @@
 
 mod agenda;
 mod contacts;
+mod course;
 mod demo;
 mod evaluate;
 mod exempt;
@@ -11,6 +12,7 @@ mod import;
 mod issue;
 mod launch;
 mod log;
+mod nature;
 mod output;
 mod policy;
 mod report;
@@ -88,6 +90,12 @@ pub enum Command {
     Exempt(exempt::Cmd),
     /// Term-end report: of the students warned for --term, who came off the list.
     Report(report::Args),
+    /// Course natures (课程性质) as imported, and a school's mapping of unknown ones.
+    #[command(subcommand)]
+    Nature(nature::Cmd),
+    /// Clear an outstanding course by hand (with a reason), restore it, list clearances.
+    #[command(subcommand)]
+    Course(course::Cmd),
 }
 
 /// Output of commands that print records.
@@ -122,7 +130,23 @@ pub struct Ctx {
 
 impl Ctx {
     pub fn open_db(&self) -> anyhow::Result<Db> {
-        Ok(Db::open(&self.db_path)?)
+        let db = Db::open(&self.db_path)?;
+        warn_reimport(&db, self.lang);
+        Ok(db)
+    }
+}
+
+/// A database whose grades an earlier yujing stored (natures as classes, 补考二 written over
+/// 补考一) gives tiers that may be wrong: every command says so until grades are re-imported.
+fn warn_reimport(db: &Db, lang: Lang) {
+    if let Ok(Some(_)) = db.meta("reimport_grades") {
+        eprintln!(
+            "yujing: {}",
+            lang.pick(
+                "警告：此数据库的成绩由旧版 yujing 导入（课程性质只存了类别，补考二覆盖了补考一），预警等级可能有误。请重新导入所有成绩文件：yujing import grades 文件",
+                "warning: this database's grades were imported by an earlier yujing (natures kept only as classes, a second makeup 补考二 written over the first): tiers may be wrong. Re-import every grades file: yujing import grades FILE",
+            )
+        );
     }
 }
 
@@ -138,6 +162,7 @@ pub fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => e.exit(),
     };
+    Lang::choose(cli.lang.unwrap_or(help_lang));
     // A global option clap cannot require for one command: an exemption is for a term.
     if matches!(cli.command, Some(Command::Exempt(exempt::Cmd::Add { .. }))) && cli.term.is_none() {
         let lang = cli.lang.unwrap_or(help_lang);
@@ -169,6 +194,8 @@ pub fn main() -> ExitCode {
         Some(Command::Issue(a)) => issue::run(&ctx, a),
         Some(Command::Exempt(c)) => exempt::run(&ctx, c),
         Some(Command::Report(a)) => report::run(&ctx, a),
+        Some(Command::Nature(c)) => nature::run(&ctx, c),
+        Some(Command::Course(c)) => course::run(&ctx, c),
     };
     match result {
         Ok(code) => code,

@@ -19,17 +19,17 @@ pub(super) enum Scope {
 }
 
 /// Runs `{select} WHERE term <= upto [AND student = id] ORDER BY {order}` and hands each row,
-/// mapped, to `sink` with its student (the first selected column).
+/// mapped, to `sink` with its student (the first selected column). No `upto` reads every term.
 pub(super) fn scan<T>(
     conn: &Connection,
     select: &str,
     order: &str,
     scope: Scope,
-    upto: Term,
+    upto: Option<Term>,
     mut map: impl FnMut(&Row<'_>) -> Result<T, DbError>,
     mut sink: impl FnMut(i64, T),
 ) -> Result<(), DbError> {
-    let upto = upto.key();
+    let upto = upto.map_or(i64::MAX, Term::key);
     let filter = match scope {
         Scope::All => "",
         Scope::One(_) => " AND student = ?2",
@@ -141,7 +141,7 @@ impl Db {
                 f.attempts = attempts;
                 each(f);
             };
-        grades::read_attempts(&self.conn, scope, upto, |rowid, a| {
+        grades::read_attempts(&self.conn, scope, |rowid, a| {
             let Some(i) = pos(rowid) else { return };
             match &mut current {
                 Some((c, list)) if *c == i => list.push(a),
@@ -176,7 +176,7 @@ fn fill(
     scope: Scope,
     upto: Term,
 ) -> Result<(), DbError> {
-    grades::read_attempts(conn, scope, upto, |s, a| {
+    grades::read_attempts(conn, scope, |s, a| {
         put(facts, index(s), a, |f| &mut f.attempts)
     })?;
     fill_records(conn, facts, index, scope, upto)
@@ -197,6 +197,9 @@ fn fill_records(
     })?;
     records::read_flags(conn, scope, upto, |s, g| {
         put(facts, index(s), g, |f| &mut f.flags)
+    })?;
+    super::clears::read_clears(conn, scope, |s, c| {
+        put(facts, index(s), c, |f| &mut f.cleared)
     })?;
     Ok(())
 }

@@ -1,12 +1,13 @@
 //! Grades (成绩): one row per student, term, course and sitting, plus the course names.
 //!
 //! Stored codes, fixed by the schema (never renumber):
-//! - `nature`: 0 required, 1 elective, 2 general elective, 3 practical, 4 other (the
-//!   registrar's text in `nature_other`), NULL none.
+//! - `nature`: the registrar's value as written (专业必修课, 限选 …), NULL none; classified when
+//!   read, through the school's `nature_map` first.
 //! - `assessment`: 0 exam, 1 coursework, NULL none.
 //! - `mark`: 0 score (in `score`), 1 pass word, 2 fail word, 3 exempt, 4 deferred, 5 empty.
 //!   The parsed mark is stored next to the raw `result` so evaluation never re-parses.
-//! - `kind`: [`AttemptKind::code`]; `term`: [`Term::key`].
+//! - `kind`: [`AttemptKind::code`]; `sitting`: 1, 2, 3 (late makeup); `term`, `course_term`:
+//!   [`Term::key`]; `minor`: 0/1.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -22,10 +23,11 @@ use crate::model::{Assessment, Attempt, AttemptKind, Mark, Nature, Term};
 static UPSERT: LazyLock<Upsert> = LazyLock::new(|| {
     Upsert::new(
         "grades",
-        &["student", "term", "course", "kind"],
+        &["student", "term", "course", "kind", "sitting"],
         &[
+            "course_term",
+            "minor",
             "nature",
-            "nature_other",
             "assessment",
             "credits",
             "result",
@@ -34,31 +36,6 @@ static UPSERT: LazyLock<Upsert> = LazyLock::new(|| {
         ],
     )
 });
-
-const OTHER_NATURE: i64 = 4;
-
-fn nature_to_sql(n: Option<&Nature>) -> (Option<i64>, Option<&str>) {
-    match n {
-        None => (None, None),
-        Some(Nature::Required) => (Some(0), None),
-        Some(Nature::Elective) => (Some(1), None),
-        Some(Nature::GeneralElective) => (Some(2), None),
-        Some(Nature::Practical) => (Some(3), None),
-        Some(Nature::Other(s)) => (Some(OTHER_NATURE), Some(s)),
-    }
-}
-
-fn nature_from_sql(code: Option<i64>, other: Option<String>) -> Result<Option<Nature>, DbError> {
-    Ok(Some(match code {
-        None => return Ok(None),
-        Some(0) => Nature::Required,
-        Some(1) => Nature::Elective,
-        Some(2) => Nature::GeneralElective,
-        Some(3) => Nature::Practical,
-        Some(OTHER_NATURE) => Nature::Other(other.unwrap_or_default()),
-        Some(c) => return Err(DbError::Corrupt(format!("course nature code {c}"))),
-    }))
-}
 
 fn assessment_to_sql(a: Option<Assessment>) -> Option<i64> {
     a.map(|a| match a {
@@ -111,9 +88,12 @@ impl ImportTx<'_> {
         let (course, renamed) = self.course_id(&a.course_code, &a.course_name)?;
         let term = a.term.key();
         self.note_grade_term(term)?;
-        let (nature, nature_other) = nature_to_sql(a.nature.as_ref());
         let assessment = assessment_to_sql(a.assessment);
         let (mark, score) = mark_to_sql(a.mark);
+        let nature = a.nature_raw.as_deref().or(match &a.nature {
+            Some(n) => Some(n.label_zh()),
+            None => None,
+        });
         let change = self.run(
             &UPSERT,
             &[
@@ -121,8 +101,10 @@ impl ImportTx<'_> {
                 &term,
                 &course,
                 &a.kind.code(),
+                &i64::from(a.sitting),
+                &a.course_term.map(Term::key),
+                &a.minor,
                 &nature,
-                &nature_other,
                 &assessment,
                 &a.credits,
                 &a.result,
@@ -130,11 +112,13 @@ impl ImportTx<'_> {
                 &score,
             ],
         )?;
-        Ok(if renamed && change == Change::Unchanged {
+        let change = if renamed && change == Change::Unchanged {
             Change::Changed
         } else {
             change
-        })
+        };
+        self.grades_written |= change != Change::Unchanged;
+        Ok(change)
     }
 
     /// The courses.id for a code, creating or renaming the course as needed; `true` when an
@@ -186,12 +170,52 @@ impl Db {
         keys.map(|k| term_of(k?)).collect()
     }
 
+    /// The term to assess when none is named: the newest term 1 or 2 in which at least half
+    /// of the students with grades have a regular sitting with a recorded result. A makeup
+    /// dated in the next term, early results of the term in progress or a summer term do not
+    /// move it. Kept in meta by every grades import; worked out here for older databases.
+    pub fn default_assessed_term(&self) -> Result<Option<Term>, DbError> {
+        if let Some(k) = super::settings::meta_get(&self.conn, DEFAULT_TERM)? {
+            return match k.parse::<i64>() {
+                Ok(0) => Ok(None),
+                Ok(k) => term_of(k).map(Some),
+                Err(_) => Err(DbError::Corrupt(format!("default term '{k}'"))),
+            };
+        }
+        default_term_of(&self.conn)
+    }
+
     pub fn newest_grade_term(&self) -> Result<Option<Term>, DbError> {
         let key: Option<i64> =
             self.conn
                 .query_row("SELECT max(term) FROM grade_terms", [], |r| r.get(0))?;
         key.map(term_of).transpose()
     }
+}
+
+const DEFAULT_TERM: &str = "default_term";
+
+fn default_term_of(conn: &Connection) -> Result<Option<Term>, DbError> {
+    let key: Option<i64> = conn
+        .query_row(
+            "SELECT term FROM grades WHERE kind IN (0, 3) AND mark != 5 AND term % 10 IN (1, 2) \
+         GROUP BY term \
+         HAVING count(DISTINCT student) * 2 >= (SELECT count(DISTINCT student) FROM grades) \
+         ORDER BY term DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .or_else(|e| match e {
+            rusqlite::Error::QueryReturnedNoRows => Ok(None),
+            e => Err(e),
+        })?;
+    key.map(term_of).transpose()
+}
+
+/// Recomputes the default assessed term after grades changed (inside the import's transaction).
+pub(super) fn store_default_term(conn: &Connection) -> Result<(), DbError> {
+    let t = default_term_of(conn)?;
+    super::settings::meta_set(conn, DEFAULT_TERM, &t.map_or(0, Term::key).to_string())
 }
 
 /// (code, name) by courses.id; ids are dense, so a vector beats a map on the 2M-row load.
@@ -213,18 +237,53 @@ fn course_table(conn: &Connection) -> Result<CourseTable, DbError> {
     Ok(table)
 }
 
-/// Every stored attempt in `scope` up to `upto`, in (student, term, course, kind) order.
+/// Classifies stored nature values: the school's mapping first, then import.md's rules.
+/// A cohort has a few dozen distinct values, so each is classified once.
+pub(super) struct Natures {
+    map: HashMap<String, String>,
+    seen: HashMap<String, (Arc<str>, Option<Nature>)>,
+}
+
+impl Natures {
+    pub(super) fn load(conn: &Connection) -> Result<Natures, DbError> {
+        let mut stmt = conn.prepare_cached("SELECT value, class FROM nature_map")?;
+        let map = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?;
+        Ok(Natures {
+            map,
+            seen: HashMap::new(),
+        })
+    }
+
+    fn classify(&mut self, raw: &str) -> (Arc<str>, Option<Nature>) {
+        if let Some(v) = self.seen.get(raw) {
+            return v.clone();
+        }
+        let nature = match self.map.get(raw) {
+            Some(class) => Nature::from_class(class, raw),
+            None => Nature::normalise(raw),
+        };
+        let v = (Arc::<str>::from(raw), nature);
+        self.seen.insert(raw.to_string(), v.clone());
+        v
+    }
+}
+
+/// Every stored attempt in `scope`, in (student, term, course, kind, sitting) order. All terms
+/// are read, not only those up to the assessed one: a makeup is often dated in the term after
+/// its course's, and it still counts for its course's term (the engine attaches it).
 pub(super) fn read_attempts(
     conn: &Connection,
     scope: Scope,
-    upto: Term,
     sink: impl FnMut(i64, Attempt),
 ) -> Result<(), DbError> {
     let courses = course_table(conn)?;
+    let mut natures = Natures::load(conn)?;
     // A cohort writes a few hundred distinct results ("85", "及格" …): share them.
     let mut results: HashMap<String, Arc<str>> = HashMap::new();
     let attempt = |r: &Row<'_>| -> Result<Attempt, DbError> {
-        let text = r.get_ref(8)?.as_str().map_err(rusqlite::Error::from)?;
+        let text = r.get_ref(10)?.as_str().map_err(rusqlite::Error::from)?;
         let result = match results.get(text) {
             Some(shared) => shared.clone(),
             None => {
@@ -240,26 +299,42 @@ pub(super) fn read_attempts(
             .and_then(Option::as_ref)
             .ok_or_else(|| DbError::Corrupt(format!("grade refers to missing course {course}")))?;
         let kind = r.get(3)?;
+        let (nature_raw, nature) = match r
+            .get_ref(7)?
+            .as_str_or_null()
+            .map_err(rusqlite::Error::from)?
+        {
+            Some(raw) => {
+                let (raw, n) = natures.classify(raw);
+                (Some(raw), n)
+            }
+            None => (None, None),
+        };
         Ok(Attempt {
             course_code: code.clone(),
             course_name: name.clone(),
             term: term_of(r.get(1)?)?,
             kind: AttemptKind::from_code(kind)
                 .ok_or_else(|| DbError::Corrupt(format!("attempt kind code {kind}")))?,
-            nature: nature_from_sql(r.get(4)?, r.get(5)?)?,
-            assessment: assessment_from_sql(r.get(6)?)?,
-            credits: r.get(7)?,
+            sitting: u8::try_from(r.get::<_, i64>(4)?)
+                .map_err(|_| DbError::Corrupt("sitting number".into()))?,
+            course_term: r.get::<_, Option<i64>>(5)?.map(term_of).transpose()?,
+            minor: r.get(6)?,
+            nature,
+            nature_raw,
+            assessment: assessment_from_sql(r.get(8)?)?,
+            credits: r.get(9)?,
             result,
-            mark: mark_from_sql(r.get(9)?, r.get(10)?)?,
+            mark: mark_from_sql(r.get(11)?, r.get(12)?)?,
         })
     };
     scan(
         conn,
-        "SELECT student, term, course, kind, nature, nature_other, assessment, credits, result, \
-         mark, score FROM grades",
-        "student, term, course, kind",
+        "SELECT student, term, course, kind, sitting, course_term, minor, nature, assessment, \
+         credits, result, mark, score FROM grades",
+        "student, term, course, kind, sitting",
         scope,
-        upto,
+        None,
         attempt,
         sink,
     )
@@ -271,18 +346,6 @@ mod tests {
 
     #[test]
     fn codes_round_trip_every_variant() {
-        let natures = [
-            None,
-            Some(Nature::Required),
-            Some(Nature::Elective),
-            Some(Nature::GeneralElective),
-            Some(Nature::Practical),
-            Some(Nature::Other("其他".into())),
-        ];
-        for n in natures {
-            let (code, other) = nature_to_sql(n.as_ref());
-            assert_eq!(nature_from_sql(code, other.map(str::to_string)).unwrap(), n);
-        }
         for a in [None, Some(Assessment::Exam), Some(Assessment::Coursework)] {
             assert_eq!(assessment_from_sql(assessment_to_sql(a)).unwrap(), a);
         }
@@ -299,9 +362,5 @@ mod tests {
             assert_eq!(mark_from_sql(code, score).unwrap(), m);
         }
         assert!(matches!(mark_from_sql(0, None), Err(DbError::Corrupt(_))));
-        assert!(matches!(
-            nature_from_sql(Some(9), None),
-            Err(DbError::Corrupt(_))
-        ));
     }
 }

@@ -171,7 +171,60 @@ const V4: &str = "CREATE TABLE eval_cache (
     json    TEXT NOT NULL
 );";
 
-const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];
+/// Grades as the registrar wrote them (branch main, issue 8): every sitting kept (补考一 and
+/// 补考二 are two rows: `sitting` joins the key), the course's own term when the file dates
+/// the sitting (强智's 开课学期 beside 补重学期), minor-programme courses, and the nature as
+/// written, so a school's mapping (`nature_map`) applies at evaluation. Grades stored by an
+/// earlier version lost their second makeups and their nature text: meta `reimport_grades`
+/// says so until grades are imported again. Manual course clears are kept, never deleted.
+const V5: &str = "
+CREATE TABLE grades_v5 (
+    student     INTEGER NOT NULL REFERENCES students(id),
+    term        INTEGER NOT NULL,
+    course      INTEGER NOT NULL REFERENCES courses(id),
+    kind        INTEGER NOT NULL,
+    sitting     INTEGER NOT NULL,
+    course_term INTEGER,
+    minor       INTEGER NOT NULL,
+    nature      TEXT,
+    assessment  INTEGER,
+    credits     REAL NOT NULL,
+    result      TEXT NOT NULL,
+    mark        INTEGER NOT NULL,
+    score       REAL,
+    PRIMARY KEY (student, term, course, kind, sitting)
+) WITHOUT ROWID;
+INSERT INTO grades_v5
+    SELECT student, term, course, kind, 1, NULL, 0,
+           CASE nature WHEN 0 THEN '必修' WHEN 1 THEN '选修' WHEN 2 THEN '通识选修'
+                       WHEN 3 THEN '实践' WHEN 4 THEN nature_other END,
+           assessment, credits, result, mark, score
+    FROM grades;
+INSERT INTO meta (key, value) SELECT 'reimport_grades', 'v4' WHERE EXISTS (SELECT 1 FROM grades);
+DROP TABLE grades;
+ALTER TABLE grades_v5 RENAME TO grades;
+
+CREATE TABLE nature_map (
+    value TEXT PRIMARY KEY,
+    class TEXT NOT NULL CHECK (class IN ('required', 'elective', 'general', 'none')),
+    by    TEXT NOT NULL,
+    at    TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE course_clears (
+    id          INTEGER PRIMARY KEY,
+    student     INTEGER NOT NULL REFERENCES students(id),
+    course_code TEXT NOT NULL,
+    reason      TEXT NOT NULL,
+    by          TEXT NOT NULL,
+    at          TEXT NOT NULL,
+    restored_by TEXT,
+    restored_at TEXT
+);
+CREATE INDEX course_clears_student ON course_clears(student);
+";
+
+const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5];
 
 /// The schema version this build writes.
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

@@ -15,6 +15,7 @@ use rusqlite::Connection;
 use crate::model::Term;
 
 mod cache;
+mod clears;
 mod facts;
 mod followup;
 mod grades;
@@ -24,6 +25,7 @@ mod settings;
 mod students;
 mod tx;
 
+pub use clears::{ClearRecord, NatureValue};
 pub use followup::{Issue, IssuedWarning};
 pub use tx::{Change, ImportTx};
 

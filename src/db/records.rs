@@ -96,7 +96,7 @@ pub(super) fn read_absences(
         "SELECT student, term, hours FROM absences",
         "student, term, seq",
         scope,
-        upto,
+        Some(upto),
         map,
         sink,
     )
@@ -117,7 +117,7 @@ pub(super) fn read_fitness(
         })
     };
     let select = "SELECT student, term, score, word, graduation_met FROM fitness";
-    scan(conn, select, "student, term", scope, upto, map, sink)
+    scan(conn, select, "student, term", scope, Some(upto), map, sink)
 }
 
 pub(super) fn read_flags(
@@ -138,7 +138,7 @@ pub(super) fn read_flags(
         "SELECT student, term, kind, note FROM flags",
         "student, term, kind",
         scope,
-        upto,
+        Some(upto),
         map,
         sink,
     )

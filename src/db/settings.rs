@@ -12,6 +12,14 @@ const POLICY_TOML: &str = "policy_toml";
 const LAST_CHANGE: &str = "last_change";
 const DATE_FORMAT: &str = "%Y-%m-%d";
 
+pub(super) fn meta_get(conn: &Connection, key: &str) -> Result<Option<String>, DbError> {
+    get(conn, key)
+}
+
+pub(super) fn meta_set(conn: &Connection, key: &str, value: &str) -> Result<(), DbError> {
+    set(conn, key, value)
+}
+
 fn get(conn: &Connection, key: &str) -> Result<Option<String>, DbError> {
     let mut stmt = conn.prepare_cached("SELECT value FROM meta WHERE key = ?1")?;
     Ok(stmt.query_row([key], |r| r.get(0)).optional()?)

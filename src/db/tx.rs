@@ -26,6 +26,9 @@ pub struct ImportTx<'a> {
     pub(super) grade_terms: HashSet<i64>,
     /// Whether any upsert wrote something, so an idle commit does not bump `last_change`.
     pub(super) wrote: bool,
+    /// Whether grades changed: the default assessed term is worked out again, and an
+    /// earlier version's warning to re-import grades is lifted.
+    pub(super) grades_written: bool,
 }
 
 impl Db {
@@ -52,6 +55,7 @@ impl Db {
             courses,
             grade_terms,
             wrote: false,
+            grades_written: false,
         })
     }
 }
@@ -68,6 +72,11 @@ impl ImportTx<'_> {
         if self.wrote {
             settings::bump_last_change(&self.tx)?;
             settings::bump_facts_change(&self.tx)?;
+        }
+        if self.grades_written {
+            super::grades::store_default_term(&self.tx)?;
+            self.tx
+                .execute("DELETE FROM meta WHERE key = 'reimport_grades'", [])?;
         }
         self.tx.commit()?;
         Ok(())

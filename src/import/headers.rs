@@ -39,9 +39,17 @@ pub enum Field {
     GraduationMet,
     FlagKind,
     Note,
+    /// 补重学期 (强智): the term a makeup or retake was sat; 开课学期 is then the course's.
+    SittingTerm,
+    /// 成绩标志 / 成绩标识 (强智): 缓考, 缺考 … decide a row whose score is empty or 0.
+    ResultFlag,
+    /// 重修标记 (old 正方): 1 marks a retake.
+    RetakeFlag,
+    /// 辅修标记 / 辅修课程: a minor-programme course.
+    MinorFlag,
 }
 
-const FIELD_COUNT: usize = Field::Note as usize + 1;
+const FIELD_COUNT: usize = Field::MinorFlag as usize + 1;
 
 /// Accepted header texts per field, Chinese as the registrar systems print them, then an
 /// English name (matched case-insensitively). 开课学院 is deliberately absent: it is the
@@ -64,7 +72,7 @@ const ALIASES: &[(Field, &[&str])] = &[
     (Field::Counsellor, &["辅导员", "counsellor"]),
     (Field::Year, &["学年", "academic_year"]),
     (Field::Semester, &["学期", "semester"]),
-    (Field::Term, &["学年学期", "开课学期", "term"]),
+    (Field::Term, &["学年学期", "开课学期", "开课时间", "term"]),
     (
         Field::CourseCode,
         &["课程代码", "课程编号", "课程号", "course_code"],
@@ -101,6 +109,10 @@ const ALIASES: &[(Field, &[&str])] = &[
     ),
     (Field::FlagKind, &["类型", "flag_kind"]),
     (Field::Note, &["说明", "备注", "note"]),
+    (Field::SittingTerm, &["补重学期", "sitting_term"]),
+    (Field::ResultFlag, &["成绩标志", "成绩标识", "result_flag"]),
+    (Field::RetakeFlag, &["重修标记", "retake_flag"]),
+    (Field::MinorFlag, &["辅修标记", "辅修课程", "minor_flag"]),
 ];
 
 fn aliases(f: Field) -> &'static [&'static str] {
@@ -112,22 +124,28 @@ fn aliases(f: Field) -> &'static [&'static str] {
 
 /// Maps one header cell to its field, after trimming spaces and a BOM.
 pub fn field_of(header: &str) -> Option<Field> {
+    field_and_rank(header).map(|(f, _)| f)
+}
+
+/// The field of a header cell and the rank of its name among the field's accepted names
+/// (0 = first in import.md's table), so that the first name in that order wins.
+fn field_and_rank(header: &str) -> Option<(Field, usize)> {
     let h = header.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
     if h.is_empty() {
         return None;
     }
-    ALIASES
-        .iter()
-        .find(|(_, names)| {
-            names.iter().any(|n| {
+    ALIASES.iter().find_map(|(f, names)| {
+        names
+            .iter()
+            .position(|n| {
                 if n.is_ascii() {
                     n.eq_ignore_ascii_case(h)
                 } else {
                     *n == h
                 }
             })
-        })
-        .map(|(f, _)| *f)
+            .map(|rank| (*f, rank))
+    })
 }
 
 /// What a dataset cannot do without. `OneOf` is satisfied by any of its fields.
@@ -162,18 +180,47 @@ fn needs(dataset: Dataset) -> &'static [Need] {
 #[derive(Debug, Clone)]
 pub struct Columns {
     idx: [Option<usize>; FIELD_COUNT],
+    /// Every nature column (课程性质, 课程属性, 课程类别), in that order: each row picks the
+    /// one that decides ([`crate::model::Nature::deciding_value`]).
+    natures: Vec<usize>,
+    /// Fields named by more than one accepted header: (field's used header, ignored headers).
+    alternatives: Vec<(usize, Vec<usize>)>,
     names: Vec<String>,
 }
 
 impl Columns {
     pub fn from_row<S: AsRef<str>>(cells: &[S]) -> Columns {
         let mut idx = [None; FIELD_COUNT];
+        let mut rank = [usize::MAX; FIELD_COUNT];
+        let mut seen: Vec<Vec<(usize, usize)>> = vec![Vec::new(); FIELD_COUNT];
         for (i, c) in cells.iter().enumerate() {
-            // The first column naming a field wins: later duplicates are extra columns.
-            if let Some(f) = field_of(c.as_ref()) {
-                idx[f as usize].get_or_insert(i);
+            // The first accepted name in import.md's order wins (成绩 before 总评成绩), then the
+            // first column: the others are extra columns, and the summary says which was used.
+            if let Some((f, r)) = field_and_rank(c.as_ref()) {
+                seen[f as usize].push((r, i));
+                if r < rank[f as usize] {
+                    rank[f as usize] = r;
+                    idx[f as usize] = Some(i);
+                }
             }
         }
+        let mut natures = seen[Field::Nature as usize].clone();
+        natures.sort();
+        let natures = natures.into_iter().map(|(_, i)| i).collect();
+        let alternatives = seen
+            .iter()
+            .enumerate()
+            .filter(|(f, cols)| *f != Field::Nature as usize && cols.len() > 1)
+            .filter_map(|(f, cols)| {
+                let used = idx[f]?;
+                let others = cols
+                    .iter()
+                    .map(|(_, i)| *i)
+                    .filter(|i| *i != used)
+                    .collect();
+                Some((used, others))
+            })
+            .collect();
         let names = cells
             .iter()
             .map(|c| {
@@ -182,7 +229,33 @@ impl Columns {
                     .to_string()
             })
             .collect();
-        Columns { idx, names }
+        Columns {
+            idx,
+            natures,
+            alternatives,
+            names,
+        }
+    }
+
+    /// A header as written, by column.
+    pub fn name_at(&self, i: usize) -> &str {
+        self.names.get(i).map_or("", String::as_str)
+    }
+
+    /// The nature columns, most decisive name first.
+    pub fn nature_columns(&self) -> &[usize] {
+        &self.natures
+    }
+
+    /// `成绩 (not 总评成绩)`: for each field named by several columns, which one was read.
+    pub fn alternatives_used(&self) -> Vec<String> {
+        self.alternatives
+            .iter()
+            .map(|(used, others)| {
+                let others: Vec<&str> = others.iter().map(|i| self.names[*i].as_str()).collect();
+                format!("{} (not {})", self.names[*used], others.join(", "))
+            })
+            .collect()
     }
 
     pub fn index(&self, f: Field) -> Option<usize> {
@@ -364,11 +437,21 @@ mod tests {
     }
 
     #[test]
-    fn first_duplicate_wins_and_headers_keep_their_text() {
+    fn first_name_in_table_order_wins_and_headers_keep_their_text() {
         let c = Columns::from_row(&["学号", " 成绩 ", "总评成绩"]);
         assert_eq!(c.index(Field::Result), Some(1));
         assert_eq!(c.header(Field::Result), "成绩");
         assert_eq!(c.header(Field::Credits), "学分");
+        let c = Columns::from_row(&["总评成绩", "学号", "成绩"]);
+        assert_eq!(c.index(Field::Result), Some(2));
+        assert_eq!(c.alternatives_used(), ["成绩 (not 总评成绩)"]);
+        // Nature columns are all kept, 课程性质 first, whatever the file's order.
+        let c = Columns::from_row(&["课程类别", "学号", "课程属性", "课程性质"]);
+        assert_eq!(c.nature_columns(), [3, 2, 0]);
+        assert!(c.alternatives_used().is_empty());
+        assert_eq!(field_of("补重学期"), Some(Field::SittingTerm));
+        assert_eq!(field_of("成绩标识"), Some(Field::ResultFlag));
+        assert_eq!(field_of("辅修课程"), Some(Field::MinorFlag));
     }
 
     #[test]

@@ -132,6 +132,14 @@ pub struct ReadNotes {
     pub header_line: usize,
     /// The student id column's header as written (学号, 学生学号 …), for messages.
     pub id_header: String,
+    /// Fields named by several columns, and which one was read: `成绩 (not 总评成绩)`.
+    pub alternatives: Vec<String>,
+    /// Grades: the nature columns read (课程性质, 课程属性, 课程类别), most decisive first.
+    pub nature_columns: Vec<String>,
+    /// Grades: whether the file has a 考核方式 column.
+    pub has_assessment: bool,
+    /// Grades: every distinct nature value, with the class it got (None: no class yet).
+    pub natures: Vec<(String, Option<crate::model::Nature>)>,
 }
 
 pub mod detect;

@@ -51,6 +51,9 @@ impl FileReader {
         self.finished = true;
         let (rows, assumed) = self.parser.finish();
         self.notes.retake_term_assumed = assumed;
+        self.notes.natures = std::mem::take(&mut self.parser.natures)
+            .into_iter()
+            .collect();
         self.tail = rows.into_iter();
     }
 }
@@ -102,6 +105,39 @@ impl Iterator for FileReader {
 
 /// Opens `path`, detects its form and finds its header row.
 pub fn open(path: &Path, dataset: Dataset, opts: &ReadOptions) -> Result<FileReader, FileError> {
+    let mut reader = open_plain(path, dataset, opts)?;
+    if matches!(
+        reader.parser.term_source(),
+        Some(super::headers::TermSource::Split(..))
+    ) {
+        let (path, opts) = (path.to_path_buf(), opts.clone());
+        reader.parser.set_semester_probe(Box::new(move || {
+            zhengfang_semester_codes(&path, dataset, &opts)
+        }));
+    }
+    Ok(reader)
+}
+
+/// Whether the file's 学期 column holds 正方's internal codes (12 or 16 somewhere), which make
+/// a 3 there mean term 1 rather than a summer term. Reads the file again, stopping at the first
+/// code found: only files with a bare 3 in 学期 pay for it.
+fn zhengfang_semester_codes(path: &Path, dataset: Dataset, opts: &ReadOptions) -> bool {
+    let Ok(mut r) = open_plain(path, dataset, opts) else {
+        return false;
+    };
+    let Some(super::headers::TermSource::Split(_, col)) = r.parser.term_source() else {
+        return false;
+    };
+    while let Ok(Some(_)) = r.source.next_record(&mut r.record) {
+        let v = crate::model::normalise_digits(r.record.get(col).unwrap_or(""));
+        if v == "12" || v == "16" {
+            return true;
+        }
+    }
+    false
+}
+
+fn open_plain(path: &Path, dataset: Dataset, opts: &ReadOptions) -> Result<FileReader, FileError> {
     let file = path.display().to_string();
     let io_err = |source| FileError::Io {
         file: file.clone(),
@@ -141,6 +177,14 @@ pub fn open(path: &Path, dataset: Dataset, opts: &ReadOptions) -> Result<FileRea
     let notes = ReadNotes {
         encoding,
         id_header,
+        alternatives: parser.columns().alternatives_used(),
+        nature_columns: parser
+            .columns()
+            .nature_columns()
+            .iter()
+            .map(|i| parser.columns().name_at(*i).to_string())
+            .collect(),
+        has_assessment: parser.columns().has(super::headers::Field::Assessment),
         layout: parser.layout().map(str::to_string),
         header_line,
         ..ReadNotes::default()

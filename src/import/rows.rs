@@ -8,8 +8,8 @@ use csv::StringRecord;
 use super::headers::{Columns, Field, TermSource};
 use super::{Dataset, Location, Record, Row, RowError};
 use crate::model::{
-    Assessment, Attempt, AttemptKind, FitnessRecord, Flag, FlagKind, Mark, Nature, Student, Term,
-    normalise_digits,
+    Assessment, Attempt, AttemptKind, FitnessRecord, Flag, FlagKind, LATE_MAKEUP_SITTING, Mark,
+    Nature, Student, Term, normalise_digits,
 };
 
 /// Why a row is bad, before its location is attached.
@@ -51,21 +51,38 @@ fn trim_cell(s: &str) -> &str {
 
 const RESULT_REASON: &str = "not a result (expected a number, a grade word, 缓考 or 免修)";
 
-fn attempt_kind(raw: &str) -> Option<AttemptKind> {
+const KIND_REASON: &str = "not an attempt kind (expected 正常考试, 补考, 补考一, 补考二, 毕业前补考, 清考, 重修, 重修补考 or 缓考)";
+
+/// 成绩性质 / 考试性质 as import.md lists them: the kind and its sitting number.
+fn attempt_kind(raw: &str) -> Option<(AttemptKind, u8)> {
+    use AttemptKind::*;
     Some(match raw {
         // An empty cell states no kind: the usual sitting.
-        "" | "正常考试" | "正考" | "初修" => AttemptKind::Regular,
-        "补考" | "补考一" | "补考二" => AttemptKind::Makeup,
-        "重修" | "重修重考" => AttemptKind::Retake,
-        "缓考" => AttemptKind::Deferred,
+        "" | "正常考试" | "正考" | "初修" | "正常" => (Regular, 1),
+        "补考" | "补考一" | "补考1" | "第一次补考" | "一次补考" => (Makeup, 1),
+        "补考二" | "补考2" | "二次补考" | "第二次补考" => (Makeup, 2),
+        "毕业前补考" | "清考" | "毕业清考" => (Makeup, LATE_MAKEUP_SITTING),
+        "重修" | "重修重考" => (Retake, 1),
+        "重修补考" => (RetakeMakeup, 1),
+        "缓考" => (Deferred, 1),
         _ => match raw.to_ascii_lowercase().as_str() {
-            "regular" => AttemptKind::Regular,
-            "makeup" => AttemptKind::Makeup,
-            "retake" => AttemptKind::Retake,
-            "deferred" => AttemptKind::Deferred,
+            "regular" => (Regular, 1),
+            "makeup" | "makeup1" => (Makeup, 1),
+            "makeup2" => (Makeup, 2),
+            "retake" => (Retake, 1),
+            "deferred" => (Deferred, 1),
             _ => return None,
         },
     })
+}
+
+/// 重修标记 / 辅修标记 cells: 1, 是, Y … set; 0, 否, empty not.
+fn flag_set(raw: &str) -> Option<bool> {
+    match raw.trim().to_ascii_lowercase().as_str() {
+        "" | "0" | "否" | "n" | "no" | "false" => Some(false),
+        "1" | "是" | "y" | "yes" | "true" | "√" => Some(true),
+        _ => None,
+    }
 }
 
 fn graduation_met(raw: &str) -> Option<Option<bool>> {
@@ -82,19 +99,25 @@ struct CourseCells {
     code: String,
     name: String,
     term: Term,
-    nature: Option<Nature>,
+    course_term: Option<Term>,
+    nature_raw: Option<String>,
     assessment: Option<Assessment>,
     credits: f64,
+    minor: bool,
 }
 
 impl CourseCells {
-    fn attempt(&self, kind: AttemptKind, result: String, mark: Mark) -> Attempt {
+    fn attempt(&self, kind: AttemptKind, sitting: u8, result: String, mark: Mark) -> Attempt {
         Attempt {
             course_code: self.code.as_str().into(),
             course_name: self.name.as_str().into(),
             term: self.term,
             kind,
-            nature: self.nature.clone(),
+            sitting,
+            course_term: self.course_term,
+            minor: self.minor,
+            nature: self.nature_raw.as_deref().and_then(Nature::normalise),
+            nature_raw: self.nature_raw.as_deref().map(Into::into),
             assessment: self.assessment,
             credits: self.credits,
             result: result.into(),
@@ -118,6 +141,12 @@ pub struct RowParser {
     retakes: Vec<(Location, String, Attempt)>,
     newest: Option<Term>,
     pub empty_results: usize,
+    /// Whether the 学期 column holds 正方's internal codes (3, 12, 16), decided once per file.
+    zf_semesters: Option<bool>,
+    /// Scans the whole file for 正方 codes, asked the first time a bare `3` needs reading.
+    semester_probe: Option<Box<dyn FnMut() -> bool>>,
+    /// Every nature value seen, with the class it got, for the summary.
+    pub natures: std::collections::BTreeMap<String, Option<Nature>>,
 }
 
 impl RowParser {
@@ -144,7 +173,23 @@ impl RowParser {
             retakes: Vec::new(),
             newest: None,
             empty_results: 0,
+            zf_semesters: None,
+            semester_probe: None,
+            natures: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Installs the scan that tells a 正方-coded 学期 column (3, 12, 16) from a summer term 3.
+    pub fn set_semester_probe(&mut self, probe: Box<dyn FnMut() -> bool>) {
+        self.semester_probe = Some(probe);
+    }
+
+    pub fn term_source(&self) -> Option<TermSource> {
+        self.term_source
+    }
+
+    pub fn columns(&self) -> &Columns {
+        &self.cols
     }
 
     /// `long` or `wide` for grades.
@@ -240,13 +285,26 @@ impl RowParser {
         Ok(term)
     }
 
-    fn parse_term(&self, a: &str, b: &str) -> Result<Term, Bad> {
+    fn parse_term(&mut self, a: &str, b: &str) -> Result<Term, Bad> {
         match self.term_source {
             Some(TermSource::Combined(_, f)) => norm(a)
                 .parse::<Term>()
                 .map_err(|_| self.bad(f, a, "not a term (expected YYYY-YYYY-N, e.g. 2024-2025-1)")),
             _ => {
-                let (y, s) = (norm(a), norm(b));
+                let (y, mut s) = (norm(a), norm(b));
+                match s.as_ref() {
+                    "12" | "16" => self.zf_semesters = Some(true),
+                    "3" => {
+                        if self.zf_semesters.is_none() {
+                            let zf = self.semester_probe.as_mut().is_some_and(|p| p());
+                            self.zf_semesters = Some(zf);
+                        }
+                        if self.zf_semesters == Some(true) {
+                            s = Cow::Borrowed("1");
+                        }
+                    }
+                    _ => {}
+                }
                 if Term::from_year_and_term(&y, "1").is_err() {
                     return Err(self.bad(
                         Field::Year,
@@ -258,7 +316,7 @@ impl RowParser {
                     self.bad(
                         Field::Semester,
                         b,
-                        "not a term number (expected 1, 2, 一, 二 or 第一学期)",
+                        "not a term number (expected 1, 2, 3, 一, 二, 第一学期, 夏季学期, or 正方's 3/12/16)",
                     )
                 })
             }
@@ -279,35 +337,95 @@ impl RowParser {
         Ok((value.into_owned(), mark))
     }
 
+    /// 补重学期 when the file has it and the row fills it: the sitting's own term.
+    fn sitting_term(&self, rec: &StringRecord) -> Result<Option<Term>, Bad> {
+        let raw = self.text(rec, Field::SittingTerm);
+        if raw.is_empty() {
+            return Ok(None);
+        }
+        norm(raw).parse::<Term>().map(Some).map_err(|_| {
+            self.bad(
+                Field::SittingTerm,
+                raw,
+                "not a term (expected YYYY-YYYY-N, e.g. 2024-2025-1)",
+            )
+        })
+    }
+
+    fn flag_cell(&self, rec: &StringRecord, f: Field) -> Result<bool, Bad> {
+        let raw = self.text(rec, f);
+        flag_set(raw)
+            .ok_or_else(|| self.bad(f, raw, "not a yes/no mark (expected 1 or 0, 是 or 否)"))
+    }
+
     fn course(&mut self, rec: &StringRecord) -> Result<CourseCells, Bad> {
-        let term = self.term(rec)?;
+        let course_term = self.term(rec)?;
+        let sitting_term = self.sitting_term(rec)?;
+        let values: Vec<&str> = self
+            .cols
+            .nature_columns()
+            .iter()
+            .map(|i| trim_cell(rec.get(*i).unwrap_or("")))
+            .collect();
+        let nature_raw = Nature::deciding_value(&values).map(str::to_string);
+        if let Some(v) = &nature_raw
+            && !self.natures.contains_key(v)
+        {
+            self.natures.insert(v.clone(), Nature::normalise(v));
+        }
         Ok(CourseCells {
             code: self.required_text(rec, Field::CourseCode, "course code")?,
             name: self.text(rec, Field::CourseName).to_string(),
-            term,
-            nature: Nature::normalise(self.text(rec, Field::Nature)),
+            term: sitting_term.unwrap_or(course_term),
+            // Kept only where it tells something: a sitting dated away from its course.
+            course_term: sitting_term
+                .filter(|t| *t != course_term)
+                .map(|_| course_term),
+            nature_raw,
             assessment: Assessment::parse(self.text(rec, Field::Assessment)),
             credits: self.non_negative(rec, Field::Credits, "a number of credits")?,
+            minor: self.flag_cell(rec, Field::MinorFlag)?,
         })
+    }
+
+    /// The result cell, or the 成绩标志 word (缓考, 缺考 …) when the score is empty or 0.
+    fn result_cell<'r>(&self, rec: &'r StringRecord) -> (&'r str, Field) {
+        let result = self.text(rec, Field::Result);
+        let flag = self.text(rec, Field::ResultFlag);
+        let zero = norm(result).parse::<f64>().is_ok_and(|v| v == 0.0);
+        if !flag.is_empty() && flag != "正常" && (result.is_empty() || zero) {
+            (flag, Field::ResultFlag)
+        } else {
+            (result, Field::Result)
+        }
     }
 
     fn grades(&mut self, rec: &StringRecord, location: &Location) -> Result<Vec<Record>, Bad> {
         let student_id = self.student_id(rec)?;
         let course = self.course(rec)?;
-        let (result, mark) = self.mark(self.text(rec, Field::Result), Field::Result)?;
+        let (raw_result, result_field) = self.result_cell(rec);
+        let (result, mark) = self.mark(raw_result, result_field)?;
         let kind_raw = self.text(rec, Field::AttemptKind);
-        let kind = attempt_kind(kind_raw).ok_or_else(|| {
-            self.bad(
-                Field::AttemptKind,
-                kind_raw,
-                "not an attempt kind (expected 正常考试, 补考, 重修 or 缓考)",
-            )
-        })?;
+        let (mut kind, sitting) = attempt_kind(kind_raw)
+            .ok_or_else(|| self.bad(Field::AttemptKind, kind_raw, KIND_REASON))?;
+        if kind == AttemptKind::Regular && self.flag_cell(rec, Field::RetakeFlag)? {
+            kind = AttemptKind::Retake;
+        }
+        // A retake is a sitting of its own term: the course's term says nothing more.
+        let course = CourseCells {
+            course_term: course.course_term.filter(|_| {
+                matches!(
+                    kind,
+                    AttemptKind::Makeup | AttemptKind::Deferred | AttemptKind::RetakeMakeup
+                )
+            }),
+            ..course
+        };
         if mark == Mark::Empty {
             self.empty_results += 1;
         }
         if !self.wide {
-            let attempt = course.attempt(kind, result, mark);
+            let attempt = course.attempt(kind, sitting, result, mark);
             return Ok(vec![Record::Grade {
                 student_id,
                 attempt,
@@ -321,17 +439,22 @@ impl RowParser {
                 .remark
                 .is_some_and(|f| self.text(rec, f).contains("缓考"));
         if deferred_here {
-            attempts.push(course.attempt(AttemptKind::Regular, "缓考".to_string(), Mark::Deferred));
+            attempts.push(course.attempt(
+                AttemptKind::Regular,
+                1,
+                "缓考".to_string(),
+                Mark::Deferred,
+            ));
             if mark != Mark::Empty {
-                attempts.push(course.attempt(AttemptKind::Deferred, result, mark));
+                attempts.push(course.attempt(AttemptKind::Deferred, 1, result, mark));
             }
         } else {
-            attempts.push(course.attempt(kind, result, mark));
+            attempts.push(course.attempt(kind, sitting, result, mark));
         }
         let makeup = self.text(rec, Field::MakeupResult);
         if !makeup.is_empty() {
             let (r, m) = self.mark(makeup, Field::MakeupResult)?;
-            attempts.push(course.attempt(AttemptKind::Makeup, r, m));
+            attempts.push(course.attempt(AttemptKind::Makeup, 1, r, m));
         }
         let retake = self.text(rec, Field::RetakeResult);
         if !retake.is_empty() {
@@ -340,7 +463,7 @@ impl RowParser {
             self.retakes.push((
                 location.clone(),
                 student_id.clone(),
-                course.attempt(AttemptKind::Retake, r, m),
+                course.attempt(AttemptKind::Retake, 1, r, m),
             ));
         }
         Ok(attempts
@@ -517,13 +640,13 @@ mod tests {
         let row = |cells: [&str; 9]| StringRecord::from(cells.to_vec());
         let e = p
             .parse(
-                &row(["1", "2024-2025", "1", "C1", "", "", "2", "良", ""]),
+                &row(["1", "2024-2025", "1", "C1", "", "", "2", "良好好", ""]),
                 &loc(3),
             )
             .unwrap_err();
         assert_eq!(
             (e.column.as_str(), e.value.as_str(), e.reason.as_str()),
-            ("成绩", "良", RESULT_REASON)
+            ("成绩", "良好好", RESULT_REASON)
         );
         // Each row breaks one rule; the error names the column (or says the id is missing).
         for (cells, column, value) in [

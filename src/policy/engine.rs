@@ -5,8 +5,8 @@
 use crate::model::{StudentFacts, Term};
 
 use super::format::{Condition, Op, Threshold};
-use super::metrics::TermView;
-use super::{Evaluation, Policy, Reason, Value};
+use super::metrics::{Measure, TermView};
+use super::{AlsoCount, Evaluation, Policy, Reason, Value};
 
 /// Whether `value op threshold` holds. A number metric compared with `is`, or a yes/no metric
 /// compared with a number, never holds (`policy check` rejects such files).
@@ -28,7 +28,14 @@ pub fn holds(value: Value, op: Op, threshold: Threshold) -> bool {
 }
 
 fn check(view: &TermView<'_>, cond: &Condition, label: &str) -> Option<Reason> {
-    let (value, courses) = view.measure(cond)?;
+    let Measure {
+        value,
+        courses,
+        pending,
+        records,
+        also,
+        cleared,
+    } = view.measure(cond)?;
     holds(value, cond.op, cond.threshold).then(|| Reason {
         tier: label.to_string(),
         metric: cond.metric.clone(),
@@ -39,6 +46,11 @@ fn check(view: &TermView<'_>, cond: &Condition, label: &str) -> Option<Reason> {
         carried_from: None,
         filters: cond.filter_ids(),
         note: cond.note.clone(),
+        pending,
+        records,
+        status: None,
+        also: also.map(|(metric, value)| AlsoCount { metric, value }),
+        cleared,
     })
 }
 
@@ -90,12 +102,19 @@ fn evaluate_sorted(policy: &Policy, facts: &StudentFacts, term: Term) -> Evaluat
     let mut status_reasons = Vec::new();
     for s in &policy.status {
         let before = status_reasons.len();
-        status_reasons.extend(s.conditions.iter().filter_map(|c| check(&view, c, &s.id)));
+        status_reasons.extend(s.conditions.iter().filter_map(|c| {
+            check(&view, c, &s.id).map(|mut r| {
+                r.status = Some(s.id.clone());
+                r
+            })
+        }));
         if status_reasons.len() > before {
             status = vec![s.id.clone()];
         }
     }
 
+    let pending = view.pending();
+    let (nature_rules, assessment_rules) = policy.course_filters_used();
     Evaluation {
         student_id: facts.student_id.clone(),
         term,
@@ -104,8 +123,11 @@ fn evaluate_sorted(policy: &Policy, facts: &StudentFacts, term: Term) -> Evaluat
         severity: tier.map_or(0, |i| i as u32 + 1),
         status,
         carried,
+        provisional: !pending.is_empty(),
+        pending,
         reasons,
         status_reasons,
+        unseen: view.unseen(nature_rules, assessment_rules),
     }
 }
 
@@ -120,14 +142,14 @@ fn carried_tier(
     let carry = policy.carry.as_ref()?;
     let mut current: Option<(usize, Term)> = None;
     for t in view
-        .attempt_terms()
+        .sitting_terms()
         .into_iter()
         .filter(|t| *t < view.term())
     {
         let v = TermView::new(facts, t, policy.pass_mark, policy.fitness_pass_mark);
         let kept = current.filter(|_| {
             v.measure(&carry.while_)
-                .is_some_and(|(val, _)| holds(val, carry.while_.op, carry.while_.threshold))
+                .is_some_and(|m| holds(m.value, carry.while_.op, carry.while_.threshold))
         });
         let (new, _) = triggered(policy, &v);
         current = match (new, kept) {

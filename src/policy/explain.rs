@@ -4,7 +4,7 @@
 use crate::locale::Lang;
 
 use super::format::Threshold;
-use super::{Reason, Value};
+use super::{CourseRef, Reason, SittingRef, Value};
 
 /// A metric's name for people.
 pub fn metric_label(metric: &str, lang: Lang) -> &'static str {
@@ -19,6 +19,7 @@ pub fn metric_label(metric: &str, lang: Lang) -> &'static str {
         ),
         "outstanding_failed_courses" => ("累计仍不及格门数", "Outstanding failed courses"),
         "outstanding_failed_credits" => ("累计仍不及格学分", "Outstanding failed credits"),
+        "historical_failed_courses" => ("历年补考后不及格门数", "Courses ever failed after makeup"),
         "term_credits_earned" => ("本学期所得学分", "Credits earned in term"),
         "term_absence_hours" => ("本学期旷课学时", "Unexcused absence hours in term"),
         "fitness_failed_count" => ("体测不及格次数", "Fitness tests failed"),
@@ -70,7 +71,6 @@ pub fn filters_text(filters: &[String], lang: Lang) -> String {
             "required" => ("必修", "required"),
             "elective" => ("选修", "elective"),
             "general_elective" => ("通识选修", "general elective"),
-            "practical" => ("实践", "practical"),
             "exam" => ("考试课", "exam courses"),
             "coursework" => ("考查课", "coursework courses"),
             "regular_sitting" => ("除缓考", "regular sitting"),
@@ -139,6 +139,88 @@ pub fn reason_line(r: &Reason, lang: Lang) -> String {
     s
 }
 
+/// A sitting's name: 正考, 补考, 补考二, 清考, 重修, 缓考.
+pub fn sitting_label(s: &SittingRef, lang: Lang) -> &'static str {
+    let (zh, en) = match (s.kind.as_str(), s.sitting) {
+        ("regular", _) => ("正考", "regular"),
+        ("makeup", 2) => ("补考二", "makeup 2"),
+        ("makeup", 3) => ("清考", "late makeup"),
+        ("makeup", _) => ("补考", "makeup"),
+        ("retake", _) => ("重修", "retake"),
+        ("deferred", _) => ("缓考", "deferred"),
+        _ => ("其他", "other"),
+    };
+    lang.pick(zh, en)
+}
+
+/// `高等数学 4学分: 2023-2024-1 正考 40, 补考 缺考; 2024-2025-1 重修 50`, so a counsellor can
+/// check the arithmetic by hand.
+pub fn course_sittings(c: &CourseRef, lang: Lang) -> String {
+    let mut s = format!("{} {}{}", c.name, num(c.credits), lang.pick("学分", " cr"));
+    let mut sep = ": ";
+    let mut last_term = None;
+    for st in &c.sittings {
+        if last_term == Some(st.term) {
+            s.push_str(", ");
+        } else {
+            s.push_str(sep);
+            s.push_str(&format!("{} ", st.term));
+            sep = "; ";
+            last_term = Some(st.term);
+        }
+        let result = if st.result.is_empty() {
+            lang.pick("未录入", "not recorded")
+        } else {
+            &st.result
+        };
+        s.push_str(&format!("{} {result}", sitting_label(st, lang)));
+    }
+    if let Some(why) = &c.cleared {
+        s.push_str(&format!(
+            " ({} {why})",
+            lang.pick("已手动清除：", "cleared by hand:")
+        ));
+    }
+    s
+}
+
+/// Every line a `--verbose` listing prints under a reason: the seed's words, then each
+/// course with its sittings, the pending ones, and fitness records.
+pub fn reason_details(r: &Reason, lang: Lang) -> Vec<String> {
+    let mut out = Vec::new();
+    if !r.note.is_empty() {
+        out.push(format!("{}{}", lang.pick("条款：", "seed: "), r.note));
+    }
+    out.extend(r.courses.iter().map(|c| course_sittings(c, lang)));
+    out.extend(r.pending.iter().map(|c| {
+        format!(
+            "{}{}",
+            lang.pick("待定（计为已得）：", "pending (counted as earned): "),
+            course_sittings(c, lang)
+        )
+    }));
+    out.extend(
+        r.records
+            .iter()
+            .map(|f| format!("{}{} {}", lang.pick("体测 ", "fitness "), f.term, f.result)),
+    );
+    out.extend(r.cleared.iter().map(|c| {
+        format!(
+            "{}{}",
+            lang.pick("已手动清除，不计：", "cleared by hand, not counted: "),
+            course_sittings(c, lang)
+        )
+    }));
+    if let Some(also) = &r.also {
+        out.push(format!(
+            "{} {}",
+            metric_label(&also.metric, lang),
+            num(also.value)
+        ));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -158,10 +240,13 @@ mod tests {
                 term: "2024-2025-1".parse().unwrap(),
                 credits: 3.5,
                 result: "45".into(),
+                sittings: vec![],
+                cleared: None,
             }],
             carried_from: None,
             filters: vec![],
             note: String::new(),
+            ..Reason::default()
         };
         assert_eq!(
             reason_line(&r, Lang::Zh),
@@ -170,6 +255,39 @@ mod tests {
         assert_eq!(
             reason_line(&r, Lang::En),
             "Outstanding failed courses 6 ≥ 6: C1 高等数学 (2024-2025-1, 3.5 cr, 45)"
+        );
+        let c = CourseRef {
+            sittings: vec![
+                SittingRef {
+                    kind: "regular".into(),
+                    sitting: 1,
+                    term: "2023-2024-1".parse().unwrap(),
+                    result: "40".into(),
+                },
+                SittingRef {
+                    kind: "makeup".into(),
+                    sitting: 1,
+                    term: "2023-2024-1".parse().unwrap(),
+                    result: "缺考".into(),
+                },
+                SittingRef {
+                    kind: "retake".into(),
+                    sitting: 1,
+                    term: "2024-2025-1".parse().unwrap(),
+                    result: "50".into(),
+                },
+            ],
+            credits: 4.0,
+            name: "高等数学".into(),
+            ..r.courses[0].clone()
+        };
+        assert_eq!(
+            course_sittings(&c, Lang::Zh),
+            "高等数学 4学分: 2023-2024-1 正考 40, 补考 缺考; 2024-2025-1 重修 50"
+        );
+        assert_eq!(
+            course_sittings(&c, Lang::En),
+            "高等数学 4 cr: 2023-2024-1 regular 40, makeup 缺考; 2024-2025-1 retake 50"
         );
         assert_eq!(
             threshold_text("between", Threshold::Range([6.0, 12.0])),

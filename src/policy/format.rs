@@ -114,6 +114,21 @@ pub enum Threshold {
     Bool(bool),
 }
 
+impl Default for Threshold {
+    fn default() -> Threshold {
+        Threshold::Bool(true)
+    }
+}
+
+/// How failed courses are counted: still failing now (the presets), or every course ever
+/// failed after makeup (a school that reads 累计不及格 historically).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Count {
+    Outstanding,
+    Historical,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Sitting {
@@ -129,7 +144,8 @@ pub struct Condition {
     pub op: Op,
     #[serde(default = "default_threshold")]
     pub threshold: Threshold,
-    /// Only courses of these natures (`required`, `elective`, `general_elective`, `practical`).
+    /// Only courses of these natures (`required`, `elective`, `general_elective`; practical
+    /// courses are required).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub nature: Vec<NatureName>,
     /// Leave out courses of these natures.
@@ -140,9 +156,29 @@ pub struct Condition {
     pub assessment: Option<Assessment>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sitting: Option<Sitting>,
+    /// Failed-course metrics: `historical` counts every course ever failed after makeup.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<Count>,
     /// Words the seed uses for this condition, shown with the reason.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub note: String,
+}
+
+impl Policy {
+    /// Whether any rule filters on nature (only X, or excluding X) and on assessment: courses
+    /// without them are then unseen by those rules, which `evaluate` says.
+    pub fn course_filters_used(&self) -> (bool, bool) {
+        let conds = || {
+            self.tiers
+                .iter()
+                .flat_map(|t| t.conditions.iter())
+                .chain(self.status.iter().flat_map(|s| s.conditions.iter()))
+        };
+        (
+            conds().any(|c| !c.nature.is_empty() || !c.exclude_nature.is_empty()),
+            conds().any(|c| c.assessment.is_some()),
+        )
+    }
 }
 
 impl Condition {
@@ -180,7 +216,6 @@ pub enum NatureName {
     Required,
     Elective,
     GeneralElective,
-    Practical,
 }
 
 impl NatureName {
@@ -189,7 +224,6 @@ impl NatureName {
             NatureName::Required => "required",
             NatureName::Elective => "elective",
             NatureName::GeneralElective => "general_elective",
-            NatureName::Practical => "practical",
         }
     }
 
@@ -199,7 +233,6 @@ impl NatureName {
             (NatureName::Required, Nature::Required)
                 | (NatureName::Elective, Nature::Elective)
                 | (NatureName::GeneralElective, Nature::GeneralElective)
-                | (NatureName::Practical, Nature::Practical)
         )
     }
 }

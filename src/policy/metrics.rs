@@ -1,19 +1,24 @@
 //! The metrics of policies.md, computed from one student's facts for one assessed term.
 //!
-//! A course is identified by student and course code. Its sittings are grouped into
-//! *instances*: one per regular sitting (a student who repeats a year sits a course again as
-//! 正考 in a later term), each with the makeups of its own term and the deferred sitting that
-//! stands in for a 缓考 regular result. Retakes (重修) only count towards the outcome so far.
+//! A course is identified by student and course code. Its attempts are arranged into
+//! *sittings*: one per regular sitting (a student who repeats a year sits a course again as
+//! 正考 in a later term), one per retake (重修), each with the makeups and the deferred sitting
+//! that belong to it. A makeup belongs to its course's most recent sitting at or before its
+//! own term (registrars often date a makeup in the term it was sat, the start of the next),
+//! or, when the file gave the course's term (强智's 开课学期), to that term's sitting; a
+//! makeup of a retake (重修补考) to the retake. An attached makeup counts for its sitting's
+//! term. A summer term is read as term 2 of its year by every `term_*` metric.
 
 use std::cmp::Ordering;
-use std::ops::Range;
 
 use serde::Serialize;
 
-use crate::model::{Assessment, Attempt, AttemptKind, Mark, Nature, StudentFacts, Term};
+use crate::model::{
+    Assessment, Attempt, AttemptKind, Clearance, FitnessRecord, Mark, Nature, StudentFacts, Term,
+};
 
-use super::format::{Condition, Sitting};
-use super::{CourseRef, Value};
+use super::format::{Condition, Count, Sitting as SittingFilter};
+use super::{CourseRef, FitnessRef, SittingRef, Value};
 
 /// Every metric name the engine knows, with whether it is yes/no.
 pub const METRICS: &[(&str, bool)] = &[
@@ -21,6 +26,7 @@ pub const METRICS: &[(&str, bool)] = &[
     ("term_failed_after_makeup", false),
     ("outstanding_failed_courses", false),
     ("outstanding_failed_credits", false),
+    ("historical_failed_courses", false),
     ("term_credits_earned", false),
     ("term_absence_hours", false),
     ("fitness_failed_count", false),
@@ -38,6 +44,7 @@ pub fn takes_course_filters(metric: &str) -> bool {
             | "term_failed_after_makeup"
             | "outstanding_failed_courses"
             | "outstanding_failed_credits"
+            | "historical_failed_courses"
             | "term_credits_earned"
     )
 }
@@ -46,23 +53,32 @@ pub fn is_known(metric: &str) -> Option<bool> {
     METRICS.iter().find(|(m, _)| *m == metric).map(|(_, b)| *b)
 }
 
-/// One regular sitting of a course (or a deferred sitting with no regular row) and what
-/// hangs off it in its own term.
-#[derive(Debug)]
-struct Instance<'a> {
-    term: Term,
-    /// The regular sitting as recorded (its mark may be 缓考).
-    regular: Option<&'a Attempt>,
-    /// The deferred sitting standing in for a 缓考 regular result.
-    deferred: Option<&'a Attempt>,
-    /// The makeups recorded in the same term (contiguous in canonical order).
-    makeups: &'a [Attempt],
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SitKind {
+    /// A regular sitting (正考), or a deferred sitting with no regular row.
+    Regular,
+    Retake,
+    /// A makeup with no sitting of its course at or before it: kept as a sitting of its own
+    /// term, counted in the outcome so far only.
+    Lone,
 }
 
-impl<'a> Instance<'a> {
+/// One sitting of a course and what belongs to it.
+#[derive(Debug)]
+struct Sitting<'a> {
+    kind: SitKind,
+    term: Term,
+    /// The regular or retake row (its mark may be 缓考).
+    main: Option<&'a Attempt>,
+    /// The deferred sitting standing in for a 缓考 regular result.
+    deferred: Option<&'a Attempt>,
+    makeups: Vec<&'a Attempt>,
+}
+
+impl<'a> Sitting<'a> {
     /// The first sitting: the deferred sitting when the regular result was 缓考.
     fn first(&self) -> Option<&'a Attempt> {
-        match (self.regular, self.deferred) {
+        match (self.main, self.deferred) {
             (Some(r), Some(d)) if r.mark == Mark::Deferred => Some(d),
             (Some(r), _) => Some(r),
             (None, d) => d,
@@ -71,43 +87,34 @@ impl<'a> Instance<'a> {
 
     /// 缓考: the regular sitting was deferred (whether or not the deferred sitting happened).
     fn first_was_deferred(&self) -> bool {
-        self.regular.is_some_and(|r| r.mark == Mark::Deferred)
-            || (self.regular.is_none() && self.deferred.is_some())
+        self.main.is_some_and(|r| r.mark == Mark::Deferred)
+            || (self.main.is_none() && self.deferred.is_some())
+    }
+
+    /// Every attempt of the sitting, oldest first.
+    fn attempts(&self) -> impl Iterator<Item = &'a Attempt> + '_ {
+        self.main
+            .into_iter()
+            .chain(self.deferred)
+            .chain(self.makeups.iter().copied())
+    }
+
+    fn after_makeup(&self, pass_mark: f64) -> Option<&'a Attempt> {
+        best(
+            self.first().into_iter().chain(self.makeups.iter().copied()),
+            pass_mark,
+        )
     }
 }
 
-/// One course: a run of the student's attempts (canonical order, never empty) and its
-/// instances, as ranges into the view's shared vectors, so a view allocates a handful of
-/// vectors rather than several per course.
+/// One course: its sittings, oldest first.
 #[derive(Debug)]
 struct Course<'a> {
-    /// Every attempt up to the assessed term, oldest first.
-    attempts: &'a [Attempt],
-    instances: Range<usize>,
-}
-
-impl<'a> Course<'a> {
+    code: &'a str,
     /// The attempt that describes the course (name, nature, credits): its first regular row.
-    fn descriptor(&self) -> &'a Attempt {
-        self.attempts
-            .iter()
-            .find(|a| a.kind == AttemptKind::Regular)
-            .unwrap_or(&self.attempts[0])
-    }
-
-    /// Best result over every attempt so far: None while nothing has a result.
-    fn best_so_far(&self, pass_mark: f64) -> Option<&'a Attempt> {
-        best(self.attempts.iter(), pass_mark)
-    }
-
-    fn credits(&self) -> f64 {
-        let d = self.descriptor();
-        if d.credits > 0.0 {
-            d.credits
-        } else {
-            self.attempts.iter().map(|a| a.credits).fold(0.0, f64::max)
-        }
-    }
+    descriptor: &'a Attempt,
+    sittings: Vec<Sitting<'a>>,
+    cleared: Option<&'a Clearance>,
 }
 
 /// Orders results: any pass beats any fail; then by score. Pending results are not ranked.
@@ -136,66 +143,96 @@ fn passed(a: Option<&Attempt>, pass_mark: f64) -> Option<bool> {
     a.and_then(|a| a.mark.passed(pass_mark))
 }
 
-/// Arranges the attempts up to `term` into courses and instances. `attempts` must be in
-/// canonical order ([`Attempt::canonical_order`]).
-fn group_courses(attempts: &[Attempt], term: Term) -> (Vec<Course<'_>>, Vec<Instance<'_>>) {
-    let mut courses = Vec::new();
-    let mut instances = Vec::new();
-    for chunk in attempts.chunk_by(|a, b| a.course_code == b.course_code) {
-        // Sorted by term within a course: the attempts up to T are a prefix.
-        let upto = &chunk[..chunk.partition_point(|a| a.term <= term)];
-        if upto.is_empty() {
-            continue;
-        }
-        let start = instances.len();
-        build_instances(upto, &mut instances);
-        courses.push(Course {
-            attempts: upto,
-            instances: start..instances.len(),
-        });
-    }
-    (courses, instances)
-}
-
-fn build_instances<'a>(attempts: &'a [Attempt], out: &mut Vec<Instance<'a>>) {
-    let start = out.len();
-    out.extend(
-        attempts
-            .iter()
-            .filter(|a| a.kind == AttemptKind::Regular)
-            .map(|a| Instance {
-                term: a.term,
-                regular: Some(a),
-                deferred: None,
-                makeups: &[],
-            }),
-    );
+/// Arranges one course's attempts (canonical order, minor-programme rows left out) into
+/// sittings.
+fn build_sittings<'a>(attempts: &[&'a Attempt]) -> Vec<Sitting<'a>> {
+    let mut out: Vec<Sitting<'_>> = attempts
+        .iter()
+        .filter(|a| matches!(a.kind, AttemptKind::Regular | AttemptKind::Retake))
+        .map(|a| Sitting {
+            kind: if a.kind == AttemptKind::Retake {
+                SitKind::Retake
+            } else {
+                SitKind::Regular
+            },
+            term: a.term,
+            main: Some(a),
+            deferred: None,
+            makeups: Vec::new(),
+        })
+        .collect();
     for a in attempts.iter().filter(|a| a.kind == AttemptKind::Deferred) {
-        // A deferred sitting belongs to the latest 缓考 regular sitting not after it; with no
-        // such sitting it is the course's first sitting in its own term.
-        let slot = out[start..].iter_mut().rev().find(|i| {
-            i.term <= a.term
-                && i.deferred.is_none()
-                && i.regular.is_some_and(|r| r.mark == Mark::Deferred)
+        // The 缓考 regular sitting it stands in for: of the course's term when the file gave
+        // it, else the latest at or before its own term.
+        let open = |s: &Sitting<'_>| {
+            s.kind == SitKind::Regular
+                && s.deferred.is_none()
+                && s.main.is_some_and(|r| r.mark == Mark::Deferred)
+        };
+        let slot = match a.course_term {
+            Some(ct) => out.iter().position(|s| open(s) && s.term == ct),
+            None => None,
+        }
+        .or_else(|| out.iter().rposition(|s| open(s) && s.term <= a.term));
+        match slot {
+            Some(i) => out[i].deferred = Some(a),
+            None => out.push(Sitting {
+                kind: SitKind::Regular,
+                term: a.term,
+                main: None,
+                deferred: Some(a),
+                makeups: Vec::new(),
+            }),
+        }
+    }
+    out.sort_by_key(|s| (s.term, s.kind == SitKind::Retake));
+    for a in attempts.iter().filter(|a| a.kind.is_makeup()) {
+        let wants = if a.kind == AttemptKind::RetakeMakeup {
+            SitKind::Retake
+        } else {
+            SitKind::Regular
+        };
+        let preferred = |s: &Sitting<'_>| s.kind == wants;
+        let slot = match (a.course_term, a.kind) {
+            (_, AttemptKind::RetakeMakeup) => out
+                .iter()
+                .rposition(|s| s.kind == SitKind::Retake && s.term <= a.term),
+            (Some(ct), _) => out
+                .iter()
+                .position(|s| s.term == ct && preferred(s))
+                .or_else(|| {
+                    out.iter()
+                        .position(|s| s.term == ct && s.kind != SitKind::Lone)
+                }),
+            (None, _) => None,
+        }
+        .or_else(|| {
+            // The most recent sitting at or before the makeup; in a tie of terms, the kind it
+            // is a makeup of.
+            let latest = out
+                .iter()
+                .filter(|s| s.kind != SitKind::Lone && s.term <= a.term)
+                .map(|s| s.term)
+                .max()?;
+            out.iter()
+                .position(|s| s.term == latest && preferred(s))
+                .or_else(|| {
+                    out.iter()
+                        .position(|s| s.term == latest && s.kind != SitKind::Lone)
+                })
         });
         match slot {
-            Some(i) => i.deferred = Some(a),
-            None => out.push(Instance {
+            Some(i) => out[i].makeups.push(a),
+            None => out.push(Sitting {
+                kind: SitKind::Lone,
                 term: a.term,
-                regular: None,
-                deferred: Some(a),
-                makeups: &[],
+                main: None,
+                deferred: None,
+                makeups: vec![a],
             }),
         }
     }
-    out[start..].sort_by_key(|i| i.term);
-    // T's makeups belong to T's sitting. (A makeup in a term with no sitting of the course
-    // matters to no term metric: it is counted in the outcome so far only.)
-    for i in &mut out[start..] {
-        let lo = attempts.partition_point(|a| (a.term, a.kind) < (i.term, AttemptKind::Makeup));
-        let hi = attempts.partition_point(|a| (a.term, a.kind) <= (i.term, AttemptKind::Makeup));
-        i.makeups = &attempts[lo..hi];
-    }
+    out
 }
 
 /// A metric's course filters (nature, assessment, sitting), as set on a condition.
@@ -207,6 +244,8 @@ pub struct Filters<'c> {
 impl Filters<'_> {
     fn nature_ok(&self, nature: Option<&Nature>) -> bool {
         let c = self.cond;
+        // A course with no nature (or one the school has not mapped) matches no "only X"
+        // filter and is not removed by an "excluding X" one.
         if !c.nature.is_empty() && !nature.is_some_and(|n| c.nature.iter().any(|f| f.matches(n))) {
             return false;
         }
@@ -216,7 +255,12 @@ impl Filters<'_> {
         self.cond.assessment.is_none() || a == self.cond.assessment
     }
     fn sitting_ok(&self, first_was_deferred: bool) -> bool {
-        !(self.cond.sitting == Some(Sitting::Regular) && first_was_deferred)
+        !(self.cond.sitting == Some(SittingFilter::Regular) && first_was_deferred)
+    }
+    fn course_ok(&self, d: &Attempt, first_was_deferred: bool) -> bool {
+        self.nature_ok(d.nature.as_ref())
+            && self.assessment_ok(d.assessment)
+            && self.sitting_ok(first_was_deferred)
     }
 }
 
@@ -227,24 +271,47 @@ pub struct TermView<'a> {
     pass_mark: f64,
     fitness_pass_mark: f64,
     courses: Vec<Course<'a>>,
-    instances: Vec<Instance<'a>>,
 }
 
-/// What a metric measured: its value and the courses behind it. `None` = not assessed.
-pub type Measured = Option<(Value, Vec<CourseRef>)>;
-
-fn course_ref(d: &Attempt, term: Term, credits: f64, result: Option<&Attempt>) -> CourseRef {
-    CourseRef {
-        code: d.course_code.to_string(),
-        name: d.course_name.to_string(),
-        term,
-        credits,
-        result: result.map_or(&d.result, |a| &a.result).to_string(),
-    }
+/// What a metric measured. `None` = not assessed.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Measure {
+    pub value: Value,
+    pub courses: Vec<CourseRef>,
+    /// Credits earned: the courses counted as earned while their result is pending.
+    pub pending: Vec<CourseRef>,
+    /// Fitness: the records behind the value.
+    pub records: Vec<FitnessRef>,
+    /// The other way of counting failed courses, when it gives another number.
+    pub also: Option<(String, f64)>,
+    /// Courses that would count but a counsellor cleared by hand.
+    pub cleared: Vec<CourseRef>,
 }
 
 fn round(v: f64) -> f64 {
     (v * 1e6).round() / 1e6
+}
+
+fn sitting_ref(a: &Attempt) -> SittingRef {
+    SittingRef {
+        kind: a.kind.id().to_string(),
+        sitting: a.sitting,
+        term: a.term,
+        result: a.result.to_string(),
+    }
+}
+
+/// Courses that fail to count as what they are: no nature a rule can read, or no assessment.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Unseen {
+    pub nature: u32,
+    pub assessment: u32,
+}
+
+impl Unseen {
+    pub fn is_empty(&self) -> bool {
+        self.nature == 0 && self.assessment == 0
+    }
 }
 
 impl<'a> TermView<'a> {
@@ -255,81 +322,220 @@ impl<'a> TermView<'a> {
         fitness_pass_mark: f64,
     ) -> Self {
         debug_assert!(
-            facts
-                .attempts
-                .is_sorted_by(|a, b| a.canonical_order(b).is_le()),
+            facts.is_sorted(),
             "TermView needs attempts in canonical order"
         );
-        let (courses, instances) = group_courses(&facts.attempts, term);
+        let mut courses = Vec::new();
+        let mut counted: Vec<&Attempt> = Vec::new();
+        for chunk in facts
+            .attempts
+            .chunk_by(|a, b| a.course_code == b.course_code)
+        {
+            counted.clear();
+            counted.extend(chunk.iter().filter(|a| !a.minor));
+            let Some(first) = counted.first() else {
+                continue;
+            };
+            let descriptor = counted
+                .iter()
+                .find(|a| a.kind == AttemptKind::Regular)
+                .copied()
+                .unwrap_or(first);
+            let sittings = build_sittings(&counted);
+            let code: &str = &chunk[0].course_code;
+            courses.push(Course {
+                code,
+                descriptor,
+                sittings,
+                cleared: facts.cleared.iter().find(|c| c.course_code == code),
+            });
+        }
         TermView {
             facts,
-            term,
+            term: term.folded(),
             pass_mark,
             fitness_pass_mark,
             courses,
-            instances,
         }
-    }
-
-    fn instances(&self, c: &Course<'a>) -> &[Instance<'a>] {
-        &self.instances[c.instances.clone()]
-    }
-
-    fn first_instance(&self, c: &Course<'a>) -> Option<&Instance<'a>> {
-        self.instances(c).first()
     }
 
     pub fn term(&self) -> Term {
         self.term
     }
 
+    /// Whether a sitting counts for the assessed term (a summer sitting is term 2's).
+    fn upto(&self, s: &Sitting<'_>) -> bool {
+        s.term.folded() <= self.term
+    }
+
+    fn of_term(&self, s: &Sitting<'_>) -> bool {
+        s.kind == SitKind::Regular && s.term.folded() == self.term
+    }
+
+    fn credits(c: &Course<'_>) -> f64 {
+        if c.descriptor.credits > 0.0 {
+            c.descriptor.credits
+        } else {
+            c.sittings
+                .iter()
+                .flat_map(Sitting::attempts)
+                .map(|a| a.credits)
+                .fold(0.0, f64::max)
+        }
+    }
+
+    /// The course's sittings that count up to T.
+    fn sittings_upto<'s>(&'s self, c: &'s Course<'a>) -> impl Iterator<Item = &'s Sitting<'a>> {
+        c.sittings.iter().filter(move |s| self.upto(s))
+    }
+
+    /// Best result so far: None while nothing has a result.
+    fn best_so_far(&self, c: &Course<'a>) -> Option<&'a Attempt> {
+        best(
+            self.sittings_upto(c).flat_map(|s| {
+                s.first()
+                    .into_iter()
+                    .chain(s.makeups.iter().copied())
+                    .chain(s.deferred)
+            }),
+            self.pass_mark,
+        )
+    }
+
+    fn first_sitting<'s>(&'s self, c: &'s Course<'a>) -> Option<&'s Sitting<'a>> {
+        self.sittings_upto(c).find(|s| s.kind == SitKind::Regular)
+    }
+
+    fn course_ref(
+        &self,
+        c: &Course<'a>,
+        term: Term,
+        result: Option<&Attempt>,
+        sittings: &mut dyn Iterator<Item = &'a Attempt>,
+    ) -> CourseRef {
+        let d = c.descriptor;
+        let mut sittings: Vec<&Attempt> = sittings.collect();
+        sittings.sort_by(|a, b| a.term.cmp(&b.term).then(a.canonical_order(b)));
+        CourseRef {
+            code: d.course_code.to_string(),
+            name: d.course_name.to_string(),
+            term,
+            credits: Self::credits(c),
+            result: result.map_or(&d.result, |a| &a.result).to_string(),
+            sittings: sittings.into_iter().map(sitting_ref).collect(),
+            cleared: None,
+        }
+    }
+
+    /// A course named for one sitting of T: that sitting's attempts.
+    fn sitting_ref(&self, c: &Course<'a>, s: &Sitting<'a>, result: Option<&Attempt>) -> CourseRef {
+        self.course_ref(c, s.term, result, &mut s.attempts())
+    }
+
+    /// A course named for its whole history up to T.
+    fn history_ref(&self, c: &Course<'a>, result: Option<&Attempt>) -> CourseRef {
+        let term = self.first_sitting(c).map_or(c.descriptor.term, |s| s.term);
+        self.course_ref(
+            c,
+            term,
+            result,
+            &mut self.sittings_upto(c).flat_map(Sitting::attempts),
+        )
+    }
+
     /// Measures `cond.metric` with `cond`'s course filters.
-    pub fn measure(&self, cond: &Condition) -> Measured {
+    pub fn measure(&self, cond: &Condition) -> Option<Measure> {
         let f = Filters { cond };
-        match cond.metric.as_str() {
-            "term_failed_regular" => Some(self.term_failed(f, false)),
-            "term_failed_after_makeup" => Some(self.term_failed(f, true)),
-            "outstanding_failed_courses" => {
-                let refs = self.outstanding(f);
-                Some((Value::Number(refs.len() as f64), refs))
+        let number = |v: f64, courses: Vec<CourseRef>| Measure {
+            value: Value::Number(round(v)),
+            courses,
+            ..Measure::default()
+        };
+        let historical = cond.count == Some(Count::Historical);
+        Some(match cond.metric.as_str() {
+            "term_failed_regular" => {
+                let refs = self.term_failed(f, false);
+                number(refs.len() as f64, refs)
+            }
+            "term_failed_after_makeup" => {
+                let refs = self.term_failed(f, true);
+                number(refs.len() as f64, refs)
+            }
+            "outstanding_failed_courses" | "historical_failed_courses" => {
+                let historical = historical || cond.metric == "historical_failed_courses";
+                let (refs, other, other_metric) = if historical {
+                    (
+                        self.historical(f),
+                        self.outstanding(f).len(),
+                        "outstanding_failed_courses",
+                    )
+                } else {
+                    (
+                        self.outstanding(f),
+                        self.historical(f).len(),
+                        "historical_failed_courses",
+                    )
+                };
+                let n = refs.len();
+                let mut m = number(n as f64, refs);
+                if other != n {
+                    m.also = Some((other_metric.to_string(), other as f64));
+                }
+                if !historical {
+                    m.cleared = self.cleared_by_hand(f);
+                }
+                m
             }
             "outstanding_failed_credits" => {
-                let refs = self.outstanding(f);
-                let sum = round(refs.iter().map(|r| r.credits).sum());
-                Some((Value::Number(sum), refs))
+                let refs = if historical {
+                    self.historical(f)
+                } else {
+                    self.outstanding(f)
+                };
+                number(refs.iter().map(|r| r.credits).sum(), refs)
             }
-            "term_credits_earned" => self.term_credits_earned(f),
+            "term_credits_earned" => return self.term_credits_earned(f),
             "term_absence_hours" => {
                 let h: f64 = self
                     .facts
                     .absences
                     .iter()
-                    .filter(|(t, _)| *t == self.term)
+                    .filter(|(t, _)| t.folded() == self.term)
                     .map(|(_, h)| h)
                     .sum();
-                Some((Value::Number(round(h)), Vec::new()))
+                number(h, Vec::new())
             }
             "fitness_failed_count" => {
-                let n = self
-                    .facts
-                    .fitness
-                    .iter()
-                    .filter(|r| r.term <= self.term && self.fitness_failed(r))
-                    .count();
-                Some((Value::Number(n as f64), Vec::new()))
+                let records = self.fitness_streak();
+                Measure {
+                    value: Value::Number(records.len() as f64),
+                    records,
+                    ..Measure::default()
+                }
             }
             "fitness_graduation_unmet" => {
                 let stated = || {
                     self.facts
                         .fitness
                         .iter()
-                        .filter(|r| r.term <= self.term && r.graduation_met.is_some())
+                        .filter(|r| r.term.folded() <= self.term && r.graduation_met.is_some())
                 };
                 // Two records of the latest term disagreeing: 未达到 wins, whatever the order.
                 let latest = stated().map(|r| r.term).max();
-                let unmet =
-                    stated().any(|r| Some(r.term) == latest && r.graduation_met == Some(false));
-                Some((Value::Bool(unmet), Vec::new()))
+                let unmet: Vec<&FitnessRecord> = stated()
+                    .filter(|r| Some(r.term) == latest && r.graduation_met == Some(false))
+                    .collect();
+                Measure {
+                    value: Value::Bool(!unmet.is_empty()),
+                    records: unmet
+                        .iter()
+                        .map(|r| FitnessRef {
+                            term: r.term,
+                            result: "未达到".to_string(),
+                        })
+                        .collect(),
+                    ..Measure::default()
+                }
             }
             m => {
                 let kind = m.strip_prefix("flag:")?;
@@ -337,104 +543,260 @@ impl<'a> TermView<'a> {
                     .facts
                     .flags
                     .iter()
-                    .any(|fl| fl.term == self.term && fl.kind.id() == kind);
-                Some((Value::Bool(on), Vec::new()))
+                    .any(|fl| fl.term.folded() == self.term && fl.kind.id() == kind);
+                Measure {
+                    value: Value::Bool(on),
+                    ..Measure::default()
+                }
             }
-        }
-    }
-
-    fn fitness_failed(&self, r: &crate::model::FitnessRecord) -> bool {
-        if let Some(s) = r.score {
-            return s < self.fitness_pass_mark;
-        }
-        r.word
-            .as_deref()
-            .is_some_and(|w| matches!(w.trim(), "不及格" | "不合格"))
-    }
-
-    /// The instances of T that pass the filters, with their course.
-    fn of_term<'s>(
-        &'s self,
-        f: Filters<'s>,
-    ) -> impl Iterator<Item = (&'s Course<'a>, &'s Instance<'a>)> + 's {
-        self.courses.iter().flat_map(move |c| {
-            self.instances(c)
-                .iter()
-                .filter(move |i| {
-                    i.term == self.term && (i.regular.is_some() || i.deferred.is_some())
-                })
-                .filter(move |i| {
-                    let d = i.first().unwrap_or(c.descriptor());
-                    f.nature_ok(d.nature.as_ref())
-                        && f.assessment_ok(d.assessment)
-                        && f.sitting_ok(i.first_was_deferred())
-                })
-                .map(move |i| (c, i))
         })
     }
 
-    fn after_makeup(&self, i: &Instance<'a>) -> Option<&'a Attempt> {
-        best(
-            i.first().into_iter().chain(i.makeups.iter()),
-            self.pass_mark,
-        )
-    }
-
-    fn term_failed(&self, f: Filters<'_>, after_makeup: bool) -> (Value, Vec<CourseRef>) {
-        let mut refs = Vec::new();
-        for (c, i) in self.of_term(f) {
-            let decisive = if after_makeup {
-                self.after_makeup(i)
-            } else {
-                i.first()
-            };
-            if passed(decisive, self.pass_mark) == Some(false) {
-                let d = i.first().unwrap_or(c.descriptor());
-                refs.push(course_ref(d, i.term, c.credits(), decisive));
-            }
+    /// `Some(true)` failed, `Some(false)` passed, None: not a test result.
+    fn fitness_failed(&self, r: &FitnessRecord) -> Option<bool> {
+        if let Some(s) = r.score {
+            return Some(s < self.fitness_pass_mark);
         }
-        (Value::Number(refs.len() as f64), refs)
+        match r.word.as_deref().map(str::trim) {
+            Some("不及格" | "不合格") => Some(true),
+            Some("优秀" | "良好" | "及格" | "合格") => Some(false),
+            _ => None,
+        }
     }
 
-    fn outstanding(&self, f: Filters<'_>) -> Vec<CourseRef> {
-        let mut refs = Vec::new();
-        for c in &self.courses {
-            let d = c.descriptor();
-            let first = self.first_instance(c);
-            let deferred = first.is_some_and(|i| i.first_was_deferred());
-            if !(f.nature_ok(d.nature.as_ref())
-                && f.assessment_ok(d.assessment)
-                && f.sitting_ok(deferred))
-            {
-                continue;
+    /// The fitness tests failed in a row, latest first, back to the last passed one. One test
+    /// per academic year: the year's latest record (a retest, 补测) replaces the earlier.
+    fn fitness_streak(&self) -> Vec<FitnessRef> {
+        let mut tests: Vec<(&FitnessRecord, bool)> = self
+            .facts
+            .fitness
+            .iter()
+            .filter(|r| r.term.folded() <= self.term)
+            .filter_map(|r| self.fitness_failed(r).map(|f| (r, f)))
+            .collect();
+        // Two records of one term (not in a database, where a term holds one): the failed one
+        // is read as the later, as 未达到 wins for the graduation requirement.
+        tests.sort_by(|(a, fa), (b, fb)| {
+            (a.term, fa)
+                .cmp(&(b.term, fb))
+                .then(a.score.partial_cmp(&b.score).unwrap_or(Ordering::Equal))
+                .then(a.word.cmp(&b.word))
+        });
+        let mut streak = Vec::new();
+        let mut year = None;
+        for (r, failed) in tests.into_iter().rev() {
+            if year == Some(r.term.year) {
+                continue; // an earlier record of a year whose latest is already read
             }
-            let b = c.best_so_far(self.pass_mark);
-            if passed(b, self.pass_mark) == Some(false) {
-                let term = first.map_or(d.term, |i| i.term);
-                refs.push(course_ref(d, term, c.credits(), b));
+            year = Some(r.term.year);
+            if !failed {
+                break;
+            }
+            streak.push(FitnessRef {
+                term: r.term,
+                result: match (r.score, &r.word) {
+                    (Some(s), _) => super::explain::num(s),
+                    (None, Some(w)) => w.clone(),
+                    (None, None) => String::new(),
+                },
+            });
+        }
+        streak
+    }
+
+    /// The sittings of T that pass the filters, with their course.
+    fn of_term_sittings<'s>(
+        &'s self,
+        f: Filters<'s>,
+    ) -> impl Iterator<Item = (&'s Course<'a>, &'s Sitting<'a>)> + 's {
+        self.courses.iter().flat_map(move |c| {
+            c.sittings
+                .iter()
+                .filter(move |s| self.of_term(s))
+                .filter(move |s| {
+                    f.course_ok(s.first().unwrap_or(c.descriptor), s.first_was_deferred())
+                })
+                .map(move |s| (c, s))
+        })
+    }
+
+    fn term_failed(&self, f: Filters<'_>, after_makeup: bool) -> Vec<CourseRef> {
+        let mut refs: Vec<CourseRef> = Vec::new();
+        for (c, s) in self.of_term_sittings(f) {
+            let decisive = if after_makeup {
+                s.after_makeup(self.pass_mark)
+            } else {
+                s.first()
+            };
+            if passed(decisive, self.pass_mark) == Some(false)
+                && !refs.iter().any(|r| r.code == c.code)
+            {
+                refs.push(self.sitting_ref(c, s, decisive));
             }
         }
         refs
     }
 
-    /// Credits of T's courses passed after makeup (pending counts as earned); the courses
-    /// listed are the ones that earned nothing. Not assessed without courses in T.
-    fn term_credits_earned(&self, f: Filters<'_>) -> Measured {
-        let mut any = false;
-        let mut earned = 0.0;
-        let mut failed = Vec::new();
-        for (c, i) in self.of_term(f) {
-            any = true;
-            let am = self.after_makeup(i);
-            match passed(am, self.pass_mark) {
-                Some(false) => {
-                    let d = i.first().unwrap_or(c.descriptor());
-                    failed.push(course_ref(d, i.term, c.credits(), am));
-                }
-                _ => earned += c.credits(),
+    fn course_filtered(&self, f: Filters<'_>, c: &Course<'a>) -> bool {
+        let deferred = self
+            .first_sitting(c)
+            .is_some_and(|s| s.first_was_deferred());
+        f.course_ok(c.descriptor, deferred)
+    }
+
+    /// Courses still failing now (best of every sitting up to T), less those cleared by hand.
+    fn outstanding(&self, f: Filters<'_>) -> Vec<CourseRef> {
+        let mut refs = Vec::new();
+        for c in &self.courses {
+            if c.cleared.is_some() || !self.course_filtered(f, c) {
+                continue;
+            }
+            if self.sittings_upto(c).next().is_none() {
+                continue;
+            }
+            let b = self.best_so_far(c);
+            if passed(b, self.pass_mark) == Some(false) {
+                refs.push(self.history_ref(c, b));
             }
         }
-        any.then(|| (Value::Number(round(earned)), failed))
+        refs
+    }
+
+    /// Courses that would be still failing but for a counsellor's clearance, with its reason.
+    fn cleared_by_hand(&self, f: Filters<'_>) -> Vec<CourseRef> {
+        self.courses
+            .iter()
+            .filter(|c| c.cleared.is_some() && self.course_filtered(f, c))
+            .filter_map(|c| {
+                let b = self.best_so_far(c);
+                (passed(b, self.pass_mark) == Some(false)).then(|| {
+                    let mut r = self.history_ref(c, b);
+                    r.cleared = c
+                        .cleared
+                        .map(|cl| format!("{} ({} {})", cl.reason, cl.by, cl.on));
+                    r
+                })
+            })
+            .collect()
+    }
+
+    /// Courses whose regular sitting (up to T) ever failed after makeup, retaken or not.
+    fn historical(&self, f: Filters<'_>) -> Vec<CourseRef> {
+        let mut refs = Vec::new();
+        for c in &self.courses {
+            if !self.course_filtered(f, c) {
+                continue;
+            }
+            let failed = self.sittings_upto(c).find_map(|s| {
+                let am = s.after_makeup(self.pass_mark);
+                (s.kind == SitKind::Regular && passed(am, self.pass_mark) == Some(false))
+                    .then_some(am)
+            });
+            if let Some(am) = failed {
+                refs.push(self.history_ref(c, am));
+            }
+        }
+        refs
+    }
+
+    /// Credits obtained in T (所得学分): T's courses passed after makeup, plus earlier courses
+    /// first passed by a retake sat in T; a course of T still pending counts as earned and is
+    /// named as pending. Not assessed for a student with no course and no retake in T.
+    fn term_credits_earned(&self, f: Filters<'_>) -> Option<Measure> {
+        let mut any = false;
+        let mut earned = 0.0;
+        let mut courses = Vec::new();
+        let mut pending = Vec::new();
+        let mut seen: Vec<&str> = Vec::new();
+        for (c, s) in self.of_term_sittings(f) {
+            any = true;
+            if seen.contains(&c.code) {
+                continue;
+            }
+            let am = s.after_makeup(self.pass_mark);
+            match passed(am, self.pass_mark) {
+                Some(false) => {}
+                Some(true) => {
+                    seen.push(c.code);
+                    earned += Self::credits(c);
+                    courses.push(self.sitting_ref(c, s, am));
+                }
+                None => {
+                    seen.push(c.code);
+                    earned += Self::credits(c);
+                    pending.push(self.sitting_ref(c, s, am));
+                }
+            }
+        }
+        for c in &self.courses {
+            let Some(retake) = c
+                .sittings
+                .iter()
+                .find(|s| s.kind == SitKind::Retake && s.term.folded() == self.term)
+            else {
+                continue;
+            };
+            any = true;
+            if seen.contains(&c.code) || !self.course_filtered(f, c) {
+                continue;
+            }
+            let before = best(
+                c.sittings
+                    .iter()
+                    .filter(|s| s.term.folded() < self.term)
+                    .flat_map(|s| s.first().into_iter().chain(s.makeups.iter().copied())),
+                self.pass_mark,
+            );
+            let now = retake.after_makeup(self.pass_mark);
+            if passed(before, self.pass_mark) != Some(true)
+                && passed(now, self.pass_mark) == Some(true)
+            {
+                seen.push(c.code);
+                earned += Self::credits(c);
+                courses.push(self.sitting_ref(c, retake, now));
+            }
+        }
+        any.then(|| Measure {
+            value: Value::Number(round(earned)),
+            courses,
+            pending,
+            ..Measure::default()
+        })
+    }
+
+    /// Courses of T whose result after makeup is not in yet (缓考 not sat, or not recorded):
+    /// the evaluation is provisional while there are any.
+    pub fn pending(&self) -> Vec<CourseRef> {
+        let mut out: Vec<CourseRef> = Vec::new();
+        for c in &self.courses {
+            for s in c.sittings.iter().filter(|s| self.of_term(s)) {
+                let am = s.after_makeup(self.pass_mark);
+                if am.is_none() && !out.iter().any(|r| r.code == c.code) {
+                    out.push(self.sitting_ref(c, s, None));
+                }
+            }
+        }
+        out
+    }
+
+    /// Courses up to T that a condition of `cond` could not see: no nature (or one the school
+    /// has not mapped) under a nature filter, no assessment under an assessment filter.
+    pub fn unseen(&self, nature_rules: bool, assessment_rules: bool) -> Unseen {
+        let mut u = Unseen::default();
+        for c in self
+            .courses
+            .iter()
+            .filter(|c| self.sittings_upto(c).next().is_some())
+        {
+            let d = c.descriptor;
+            if nature_rules && !matches!(d.nature, Some(ref n) if !matches!(n, Nature::Other(_))) {
+                u.nature += 1;
+            }
+            if assessment_rules && d.assessment.is_none() {
+                u.assessment += 1;
+            }
+        }
+        u
     }
 
     /// Every course up to the term, for the student page.
@@ -442,31 +804,43 @@ impl<'a> TermView<'a> {
         let mut out: Vec<CourseOutcome> = self
             .courses
             .iter()
+            .filter(|c| self.sittings_upto(c).next().is_some())
             .map(|c| {
-                let d = c.descriptor();
-                let first = self.first_instance(c);
-                let last_kind = |k: AttemptKind| {
-                    c.attempts
-                        .iter()
-                        .rev()
-                        .find(|a| a.kind == k)
+                let d = c.descriptor;
+                let first = self.first_sitting(c);
+                let last_kind = |k: &dyn Fn(&Attempt) -> bool| {
+                    self.sittings_upto(c)
+                        .flat_map(Sitting::attempts)
+                        .filter(|a| k(a))
+                        .last()
                         .map(|a| a.result.to_string())
                 };
+                let so_far = passed(self.best_so_far(c), self.pass_mark);
                 CourseOutcome {
                     code: d.course_code.to_string(),
                     name: d.course_name.to_string(),
-                    term: first.map_or(d.term, |i| i.term),
-                    credits: c.credits(),
+                    term: first.map_or(d.term, |s| s.term),
+                    credits: Self::credits(c),
                     nature: d.nature.clone(),
                     assessment: d.assessment,
-                    regular: first.and_then(|i| i.first()).map(|a| a.result.to_string()),
-                    makeup: last_kind(AttemptKind::Makeup),
-                    retake: last_kind(AttemptKind::Retake),
-                    passed_so_far: passed(c.best_so_far(self.pass_mark), self.pass_mark),
-                    ever_failed: c
-                        .attempts
-                        .iter()
+                    regular: first.and_then(|s| s.first()).map(|a| a.result.to_string()),
+                    makeup: last_kind(&|a| a.kind.is_makeup()),
+                    retake: last_kind(&|a| a.kind == AttemptKind::Retake),
+                    passed_so_far: if c.cleared.is_some() {
+                        Some(true)
+                    } else {
+                        so_far
+                    },
+                    ever_failed: self
+                        .sittings_upto(c)
+                        .flat_map(Sitting::attempts)
                         .any(|a| a.mark.passed(self.pass_mark) == Some(false)),
+                    sittings: self
+                        .sittings_upto(c)
+                        .flat_map(Sitting::attempts)
+                        .map(sitting_ref)
+                        .collect(),
+                    cleared: c.cleared.map(|cl| cl.reason.clone()),
                 }
             })
             .collect();
@@ -474,12 +848,14 @@ impl<'a> TermView<'a> {
         out
     }
 
-    /// The terms this student has course attempts in, up to the assessed term.
-    pub fn attempt_terms(&self) -> Vec<Term> {
+    /// The terms this student sat courses in (summer read as term 2), up to the assessed term.
+    pub fn sitting_terms(&self) -> Vec<Term> {
         let mut ts: Vec<Term> = self
             .courses
             .iter()
-            .flat_map(|c| c.attempts.iter().map(|a| a.term))
+            .flat_map(|c| c.sittings.iter())
+            .filter(|s| s.kind != SitKind::Lone && self.upto(s))
+            .map(|s| s.term.folded())
             .collect();
         ts.sort();
         ts.dedup();
@@ -501,10 +877,14 @@ pub struct CourseOutcome {
     pub regular: Option<String>,
     pub makeup: Option<String>,
     pub retake: Option<String>,
-    /// Some(true) passed so far, Some(false) still failed, None pending.
+    /// Some(true) passed so far (or cleared by hand), Some(false) still failed, None pending.
     pub passed_so_far: Option<bool>,
     /// Failed at some sitting up to the term.
     pub ever_failed: bool,
+    /// Every sitting up to the term, oldest first.
+    pub sittings: Vec<SittingRef>,
+    /// The reason given when a counsellor cleared the course by hand.
+    pub cleared: Option<String>,
 }
 
 /// Every course the student sat up to `term`, oldest first.

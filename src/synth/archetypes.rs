@@ -250,10 +250,10 @@ pub(crate) const ARCHETYPES: &[Archetype] = &[
         copies: 3,
         events: &[fail(2, &[G15]), fail(1, &[L25])],
     },
-    // hljjz edge: 2 outstanding, one required and one practical (实践 is not 必修): no hljjz
-    // yellow; hntou level1, qzu level3 (5 credits).
+    // hljjz edge: 2 outstanding, one required and one practical (实践, 课程设计: compulsory
+    // parts of the programme, so required): hljjz yellow; hntou level1, qzu level3 (5 credits).
     Archetype {
-        name: "hljjz_edge_practical_not_required",
+        name: "hljjz_edge_practical_is_required",
         copies: 2,
         events: &[fail(1, &[E4, P1])],
     },

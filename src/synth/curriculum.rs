@@ -148,7 +148,8 @@ pub(crate) fn build(terms: usize, per_term: usize) -> Curricula {
                                     (3, Nature::Elective, a)
                                 }
                                 SlotKind::Practical => {
-                                    (4, Nature::Practical, Assessment::Coursework)
+                                    // Practical courses are compulsory (import.md).
+                                    (4, Nature::Required, Assessment::Coursework)
                                 }
                             };
                             let name = pools[pool].take();

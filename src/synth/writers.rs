@@ -259,6 +259,7 @@ fn kind_label(k: AttemptKind) -> &'static str {
     match k {
         AttemptKind::Regular => "正常考试",
         AttemptKind::Makeup => "补考",
+        AttemptKind::RetakeMakeup => "重修补考",
         AttemptKind::Retake => "重修",
         AttemptKind::Deferred => "缓考",
     }
@@ -282,7 +283,9 @@ fn nature_spelling(a: &Attempt) -> &str {
             ["通识选修", "公选课", "通识选修"][pick]
         }
         Some(Nature::Elective) if prefix == PREFIX_ELECTIVE => ["选修", "专业选修", "限选"][pick],
-        Some(Nature::Practical) if prefix == PREFIX_PRACTICAL => ["实践", "集中实践", "实践"][pick],
+        Some(Nature::Required) if prefix == PREFIX_PRACTICAL => {
+            ["实践", "集中实践", "课程设计"][pick]
+        }
         Some(n) => n.label_zh(),
         None => "",
     }

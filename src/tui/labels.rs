@@ -183,6 +183,7 @@ mod tests {
             carried_from: None,
             filters: vec![],
             note: String::new(),
+            ..Reason::default()
         }
     }
 
@@ -196,7 +197,7 @@ mod tests {
             status: vec![],
             carried: false,
             reasons,
-            status_reasons: vec![],
+            ..Evaluation::none("1", Term { year: 2024, n: 1 })
         }
     }
 

@@ -293,9 +293,7 @@ mod tests {
                 } else {
                     vec![]
                 },
-                carried: false,
-                reasons: vec![],
-                status_reasons: vec![],
+                ..Evaluation::none(id, Term { year: 2024, n: 1 })
             },
             last_contact: last.map(day),
             followup: (overdue > 0).then(|| FollowupMark {

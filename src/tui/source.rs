@@ -57,7 +57,7 @@ impl DbSource {
     fn term(&self) -> anyhow::Result<Option<Term>> {
         Ok(match self.term_arg {
             Some(t) => Some(t),
-            None => self.db.borrow().newest_grade_term()?,
+            None => self.db.borrow().default_assessed_term()?,
         })
     }
 
