@@ -11,6 +11,7 @@ pub mod cells;
 pub mod cli;
 pub mod db;
 pub mod followup;
+pub mod i18n;
 pub mod import;
 pub mod ingest;
 pub mod locale;

@@ -129,8 +129,20 @@ pub fn sanitize_in_place(s: &mut String) {
     }
 }
 
+/// Controls, bidirectional overrides, and zero-width format characters (ZWSP, ZWNJ, ZWJ,
+/// word joiner, BOM): a terminal may draw the latter as a visible glyph or merge cells around
+/// them, so a name holding one would measure differently from how it shows and misalign its
+/// row. Dropping them makes the measured width the drawn width.
 fn needs_care(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    c.is_control()
+        || matches!(
+            c,
+            '\u{200b}'..='\u{200f}'
+                | '\u{202a}'..='\u{202e}'
+                | '\u{2060}'..='\u{2064}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{feff}'
+        )
 }
 
 type Chars<'a> = std::iter::Peekable<std::str::Chars<'a>>;
@@ -239,6 +251,14 @@ mod tests {
         assert!(matches!(sanitize("王清白 2101"), Cow::Borrowed(_)));
         // An unterminated sequence swallows the rest rather than leaking it.
         assert_eq!(sanitize("a\u{1b}]0;title"), "a");
+    }
+
+    #[test]
+    fn zero_width_characters_go_so_width_matches_what_is_drawn() {
+        let name = sanitize("王\u{200d}清\u{200b}白\u{feff}");
+        assert_eq!(name, "王清白");
+        assert_eq!(width(&name), 6);
+        assert_eq!(fit(&sanitize("李\u{2060}四"), 6, Align::Left), "李四  ");
     }
 
     #[test]

@@ -66,13 +66,15 @@ impl Env {
     }
     fn schedule(&self, every: &str, from: &str, extra: &[&str]) -> i64 {
         let mut a = vec![
-            "schedule", "add", S, "--kind", "talk", "--every", every, "--from", from,
+            "schedule", "add", S, "--kind", "talk", "--every", every, "--from", from, "--format",
+            "json",
         ];
         a.extend_from_slice(extra);
-        self.ok(from, &a)
-            .trim()
-            .parse()
-            .expect("schedule add prints the id")
+        let out: Value = serde_json::from_str(&self.ok(from, &a)).expect("json");
+        assert_eq!(out["student_id"], S);
+        out["schedule_id"]
+            .as_i64()
+            .expect("schedule add --format json gives the id")
     }
 }
 
@@ -436,4 +438,61 @@ fn term_end_report_counts_who_came_off_the_list() {
         "nobody logged the monthly helper talks"
     );
     assert!(r.get("off_the_list").is_none() && t["changes"].get("improved").is_none());
+}
+
+/// Issue 15: a success says what it did, names sit beside ids, words follow --lang, and an
+/// unknown student is an error.
+#[test]
+fn schedule_commands_say_what_they_did_in_the_chosen_language() {
+    let e = Env::new();
+    let zh = e.ok(
+        "2025-09-01",
+        &[
+            "--lang",
+            "zh",
+            "schedule",
+            "add",
+            S,
+            "--kind",
+            "talk",
+            "--role",
+            "class-teacher",
+            "--every",
+            "weekly",
+            "--from",
+            "2025-09-01",
+        ],
+    );
+    assert!(
+        zh.starts_with("已为 ") && zh.contains(&format!("({S})")),
+        "{zh}"
+    );
+    assert!(zh.contains("班主任谈话") && zh.contains("每周"), "{zh}");
+    let list = e.ok("2025-09-01", &["--lang", "zh", "schedule", "list"]);
+    assert!(list.contains("班主任") && list.contains("每周"), "{list}");
+    assert!(
+        !list.contains("class-teacher") && !list.contains("weekly"),
+        "{list}"
+    );
+    let en = e.ok("2025-09-01", &["--lang", "en", "schedule", "list"]);
+    assert!(
+        en.contains("class teacher") && en.contains("weekly"),
+        "{en}"
+    );
+    let agenda = e.ok("2025-09-10", &["--lang", "en", "agenda"]);
+    assert!(
+        !agenda.contains("谈话") && !agenda.contains("班主任"),
+        "{agenda}"
+    );
+    let cancelled = e.ok("2025-09-02", &["--lang", "en", "schedule", "cancel", "1"]);
+    assert!(
+        cancelled.starts_with("Cancelled schedule #1"),
+        "{cancelled}"
+    );
+    for args in [
+        &["--lang", "en", "schedule", "list", "999"][..],
+        &["--lang", "en", "schedule", "cancel", "1"],
+    ] {
+        e.cmd("2025-09-02").args(args).assert().failure().code(1);
+    }
 }

@@ -375,8 +375,12 @@ fn manual_schedules_are_never_ended_by_an_issue() {
             "weekly",
             "--from",
             "2025-03-05",
+            "--format",
+            "json",
         ],
     );
+    let id: serde_json::Value = serde_json::from_str(&id).unwrap();
+    let id = id["schedule_id"].to_string();
     e.issue(T2, "2025-09-08");
     let ended: Option<String> = e
         .sql()

@@ -173,3 +173,58 @@ fn the_demo_shows_every_tier_of_every_preset_and_a_quiet_majority() {
         );
     }
 }
+
+/// Issue 15: `demo` writes only where that loses nothing: a new `--db` file or an earlier
+/// demo; never `YUJING_DB`; anything else is refused, naming the file, and left as it was.
+#[test]
+fn demo_writes_only_where_it_is_safe() {
+    let home = tempfile::tempdir().unwrap();
+    let demo = |args: &[&str]| {
+        let mut c = Command::cargo_bin("yujing").unwrap();
+        c.env("XDG_DATA_HOME", home.path())
+            .env("HOME", home.path())
+            .env("LANG", "C.UTF-8")
+            .env_remove("LC_ALL")
+            .args(args);
+        c
+    };
+    // Somebody's real data: not a demo database, so refused and untouched.
+    let real = home.path().join("real.db");
+    std::fs::write(&real, b"precious").unwrap();
+    let out = demo(&["--db", real.to_str().unwrap(), "demo", "--no-open"])
+        .assert()
+        .failure()
+        .code(1)
+        .get_output()
+        .stderr
+        .clone();
+    let err = String::from_utf8(out).unwrap();
+    assert!(
+        err.contains("real.db") && err.contains("not a demo database"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(&real).unwrap(), b"precious");
+    assert!(!home.path().join("real.db-wal").exists());
+    // A new file: built there, and built again there (it is a demo now).
+    let mine = home.path().join("mine.db");
+    for _ in 0..2 {
+        let out = demo(&["--db", mine.to_str().unwrap(), "demo", "--no-open"])
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        assert_eq!(PathBuf::from(String::from_utf8(out).unwrap().trim()), mine);
+    }
+    // YUJING_DB names the real data on a server: demo never goes there.
+    let out = demo(&["demo", "--no-open"])
+        .env("YUJING_DB", &real)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let built = PathBuf::from(String::from_utf8(out).unwrap().trim());
+    assert_ne!(built, real);
+    assert_eq!(std::fs::read(&real).unwrap(), b"precious");
+}

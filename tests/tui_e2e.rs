@@ -241,19 +241,27 @@ impl Tui {
     }
 }
 
+/// The TUI on the fixture, once `title` shows, with 赵一 searched for by pinyin initials.
+fn searching(db: &Path, lang: &str, title: &str) -> Tui {
+    let mut tui = Tui::start(db, lang);
+    tui.wait_text(title);
+    tui.keys(&["/"]);
+    tui.type_text("zy");
+    tui
+}
+
 #[test]
 fn search_by_pinyin_open_the_student_and_come_back() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = fixture(dir.path());
-    let mut tui = Tui::start(&db, "C.UTF-8");
-    tui.wait_text("Heilongjiang");
-    tui.keys(&["/"]);
-    tui.type_text("zy");
+    let mut tui = searching(&db, "C.UTF-8", "Heilongjiang");
     tui.wait_for("only 赵一 listed", |s| {
         s.contains(STUDENT) && !s.contains("2022000007")
     });
     tui.keys(&[ENTER, ENTER]);
-    // Their page: the failed courses, e.g. 微生物学 (failed in 2023-2024-1).
+    tui.wait_text("Failed courses");
+    // Their page: the failed courses, e.g. 微生物学 (failed in 2023-2024-1), one line down.
+    tui.keys(&["j"]);
     tui.wait_text("微生物学");
     tui.wait_text("Failed courses");
     tui.keys(&[ESC]);
@@ -269,10 +277,7 @@ fn search_by_pinyin_open_the_student_and_come_back() {
 fn logging_a_talk_clears_the_overdue_mark() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = fixture(dir.path());
-    let mut tui = Tui::start(&db, "zh_CN.UTF-8");
-    tui.wait_text("黑龙江");
-    tui.keys(&["/"]);
-    tui.type_text("zy");
+    let mut tui = searching(&db, "zh_CN.UTF-8", "黑龙江");
     tui.keys(&[ENTER]);
     tui.wait_for("the overdue mark", |s| {
         s.lines()
@@ -326,4 +331,44 @@ fn sighup_restores_the_terminal_and_exits() {
     assert_eq!(sent, 0, "kill");
     assert!(tui.finish(), "exit status");
     tui.assert_restored();
+}
+
+#[test]
+fn pasting_into_the_note_keeps_its_newline_and_the_mouse_is_left_alone() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = fixture(dir.path());
+    let mut tui = searching(&db, "zh_CN.UTF-8", "黑龙江");
+    tui.keys(&[ENTER, "l"]);
+    tui.wait_text("记录联系");
+    // To the summary (the note): the seventh field.
+    tui.keys(&[TAB, TAB, TAB, TAB, TAB, TAB]);
+    // A bracketed paste with a newline inside, then a typed key: both land in the note.
+    tui.keys(&["\x1b[200~第一行\r\n第二行\x1b[201~", "x"]);
+    tui.wait_text("第二行x");
+    tui.keys(&[CTRL_S]);
+    tui.wait_text("已保存联系记录");
+    tui.keys(&["q"]);
+    assert!(tui.finish(), "exit status");
+    tui.assert_restored();
+    let all = String::from_utf8_lossy(&tui.raw).into_owned();
+    assert!(all.contains("\x1b[?2004h"), "bracketed paste turned on");
+    assert!(all.contains("\x1b[?2004l"), "and off again");
+    // No mouse reporting unless config.toml asks: text selection keeps working over SSH.
+    for mode in ["?1000h", "?1002h", "?1003h", "?1006h"] {
+        assert!(!all.contains(mode), "mouse mode {mode} was turned on");
+    }
+
+    let json = run_ok(yujing(&db, "C.UTF-8").args(["contacts", "--format", "json"]));
+    let contacts: serde_json::Value = serde_json::from_str(&json).expect("json");
+    let summary = contacts
+        .as_array()
+        .expect("a list")
+        .iter()
+        .find(|c| c["student_id"] == STUDENT)
+        .map(|c| c["summary"].clone());
+    assert_eq!(
+        summary,
+        Some(serde_json::json!("第一行\n第二行x")),
+        "{json}"
+    );
 }

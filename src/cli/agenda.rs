@@ -5,6 +5,8 @@ use std::process::ExitCode;
 use crate::followup::AgendaItem;
 use crate::locale::Lang;
 
+use crate::i18n::{self, Msg};
+
 use super::{Ctx, ListFormat as Format, output};
 
 #[derive(Debug, clap::Args)]
@@ -13,24 +15,19 @@ pub struct Args {
     pub format: Format,
 }
 
-fn row(i: &AgendaItem, lang: Lang) -> Vec<String> {
+fn row(i: &AgendaItem, name: &str, lang: Lang) -> Vec<String> {
     vec![
         i.due.map(|d| d.to_string()).unwrap_or_default(),
         if i.days_overdue > 0 {
-            lang.pick(
-                &format!("逾期{}天", i.days_overdue),
-                &format!("{}d overdue", i.days_overdue),
-            )
-            .to_string()
+            Msg::DaysOverdue.fill(lang, &[("n", &i.days_overdue.to_string())])
         } else {
             String::new()
         },
         i.student_id.clone(),
-        lang.pick(i.kind.label_zh(), i.kind.id()).to_string(),
-        i.role
-            .map_or("", |r| lang.pick(r.label_zh(), r.id()))
-            .to_string(),
-        i.cadence.to_string(),
+        crate::text::sanitize(name).into_owned(),
+        i18n::kind(lang, i.kind).to_string(),
+        i.role.map_or("", |r| i18n::role(lang, r)).to_string(),
+        i18n::cadence(lang, i.cadence),
         i.schedule_id.to_string(),
         crate::text::sanitize(&i.note).into_owned(),
     ]
@@ -41,40 +38,44 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
     let agenda = crate::roster::agenda(&db, ctx.today)?;
     let mut out = std::io::stdout().lock();
     if a.format == Format::Json {
-        serde_json::to_writer_pretty(&mut out, &agenda)?;
+        let mut v = serde_json::to_value(&agenda)?;
+        i18n::label_json(&mut v, ctx.lang);
+        serde_json::to_writer_pretty(&mut out, &v)?;
         println!();
         return Ok(ExitCode::SUCCESS);
     }
     let lang = ctx.lang;
-    let header = output::header(
+    let header = i18n::headers(
         lang,
         &[
-            ("截止", "due"),
-            ("逾期", "overdue"),
-            ("学号", "student"),
-            ("类型", "kind"),
-            ("角色", "role"),
-            ("频次", "cadence"),
-            ("日程", "schedule"),
-            ("说明", "note"),
+            Msg::ColDue,
+            Msg::ColOverdue,
+            Msg::ColStudent,
+            Msg::ColName,
+            Msg::ColKind,
+            Msg::ColRole,
+            Msg::ColCadence,
+            Msg::ColSchedule,
+            Msg::ColNote,
         ],
     );
     for (title, items) in [
-        (lang.pick("逾期", "Overdue"), &agenda.overdue),
-        (lang.pick("今天到期", "Due today"), &agenda.due_today),
-        (
-            lang.pick("七天内到期", "Due within 7 days"),
-            &agenda.upcoming,
-        ),
+        (Msg::AgendaOverdue.text(lang), &agenda.overdue),
+        (Msg::AgendaToday.text(lang), &agenda.due_today),
+        (Msg::AgendaWeek.text(lang), &agenda.upcoming),
     ] {
         use std::io::Write;
         writeln!(out, "{title} ({})", items.len())?;
         if !items.is_empty() {
-            output::table(
-                &mut out,
-                &header,
-                &items.iter().map(|i| row(i, lang)).collect::<Vec<_>>(),
-            )?;
+            let mut rows = Vec::with_capacity(items.len());
+            for i in items {
+                let name = db
+                    .student(&i.student_id)?
+                    .map(|s| s.name)
+                    .unwrap_or_default();
+                rows.push(row(i, &name, lang));
+            }
+            output::table(&mut out, &header, &rows)?;
         }
         writeln!(out)?;
     }

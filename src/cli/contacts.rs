@@ -2,6 +2,7 @@
 
 use std::process::ExitCode;
 
+use crate::i18n::{self, Msg};
 use crate::text::sanitize;
 
 use super::{Ctx, ListFormat as Format, output};
@@ -25,7 +26,7 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
     chosen.extend(a.student_id.clone());
     for id in &chosen {
         if db.student(id)?.is_none() {
-            anyhow::bail!("unknown student id '{id}'");
+            anyhow::bail!("{}", Msg::UnknownStudent.fill(ctx.lang, &[("id", id)]));
         }
     }
     let one = match chosen.as_slice() {
@@ -39,39 +40,45 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
         .collect();
     let mut out = std::io::stdout().lock();
     if a.format == Format::Json {
-        serde_json::to_writer_pretty(&mut out, &contacts)?;
+        let mut v = serde_json::to_value(&contacts)?;
+        i18n::label_json(&mut v, ctx.lang);
+        serde_json::to_writer_pretty(&mut out, &v)?;
         println!();
         return Ok(ExitCode::SUCCESS);
     }
     let lang = ctx.lang;
-    let rows: Vec<Vec<String>> = contacts
-        .iter()
-        .map(|c| {
-            vec![
-                c.id.to_string(),
-                c.at.format("%Y-%m-%d %H:%M").to_string(),
-                c.student_id.clone(),
-                c.kind.label_zh().to_string(),
-                c.role.map_or("", |r| r.label_zh()).to_string(),
-                c.with_whom.label(lang).to_string(),
-                c.channel.label(lang).to_string(),
-                sanitize(&c.author).into_owned(),
-                sanitize(&c.summary).into_owned(),
-            ]
-        })
-        .collect();
-    let header = output::header(
+    let mut rows: Vec<Vec<String>> = Vec::with_capacity(contacts.len());
+    for c in &contacts {
+        let name = db
+            .student(&c.student_id)?
+            .map(|s| s.name)
+            .unwrap_or_default();
+        rows.push(vec![
+            c.id.to_string(),
+            c.at.format("%Y-%m-%d %H:%M").to_string(),
+            c.student_id.clone(),
+            sanitize(&name).into_owned(),
+            i18n::kind(lang, c.kind).to_string(),
+            c.role.map_or("", |r| i18n::role(lang, r)).to_string(),
+            c.with_whom.label(lang).to_string(),
+            c.channel.label(lang).to_string(),
+            sanitize(&c.author).into_owned(),
+            sanitize(&c.summary).into_owned(),
+        ]);
+    }
+    let header = i18n::headers(
         lang,
         &[
-            ("编号", "id"),
-            ("时间", "at"),
-            ("学号", "student"),
-            ("类型", "kind"),
-            ("角色", "role"),
-            ("对象", "with"),
-            ("方式", "channel"),
-            ("记录人", "by"),
-            ("内容", "summary"),
+            Msg::ColContactId,
+            Msg::ColAt,
+            Msg::ColStudent,
+            Msg::ColName,
+            Msg::ColKind,
+            Msg::ColRole,
+            Msg::ColWith,
+            Msg::ColChannel,
+            Msg::ColBy,
+            Msg::ColSummary,
         ],
     );
     output::table(&mut out, &header, &rows)?;

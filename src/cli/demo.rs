@@ -1,5 +1,7 @@
 //! `yujing demo`: a fresh demo database built from the bundled cohort (never the user's own
-//! database), then opened.
+//! database), then opened. It writes only where that is safe: the demo database in the data
+//! directory, or `--db X` when X does not exist yet or is itself a demo database (marked so
+//! inside). `YUJING_DB` is never used: on a server it names the real data.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -54,7 +56,45 @@ pub struct Args {
     pub demo_policy: String,
 }
 
-/// Builds a fresh demo database at `path` from the embedded cohort.
+/// The meta key that marks a database as built by `yujing demo`, so rebuilding it loses
+/// nothing of anyone's.
+const DEMO_MARK: &str = "demo_database";
+
+/// Whether `path` is a database this command built. Read-only: a file that is not one is
+/// left exactly as it was, whatever it holds.
+fn is_demo(path: &Path) -> bool {
+    use rusqlite::{Connection, OpenFlags};
+    let Ok(conn) = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    ) else {
+        return false;
+    };
+    conn.query_row("SELECT value FROM meta WHERE key = ?1", [DEMO_MARK], |r| {
+        r.get::<_, String>(0)
+    })
+    .is_ok_and(|v| v == "1")
+}
+
+/// Where the demo goes: `--db X` when building there loses nothing, else the data directory's
+/// demo database. Anything else is refused, naming the file.
+pub fn target(explicit: Option<&Path>, lang: crate::locale::Lang) -> anyhow::Result<PathBuf> {
+    let Some(path) = explicit else {
+        return Ok(crate::db::data_dir().join("demo.db"));
+    };
+    match std::fs::symlink_metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(path.to_path_buf()),
+        Err(e) => Err(anyhow::anyhow!("{}: {e}", path.display())),
+        Ok(m) if m.is_file() && is_demo(path) => Ok(path.to_path_buf()),
+        Ok(_) => anyhow::bail!(
+            "{}",
+            crate::i18n::Msg::DemoNotDemo.fill(lang, &[("path", &path.display().to_string())])
+        ),
+    }
+}
+
+/// Builds a fresh demo database at `path` from the embedded cohort. The caller has checked
+/// with [`target`] that `path` is free or a demo database.
 pub fn build(
     path: &Path,
     policy: &str,
@@ -70,6 +110,8 @@ pub fn build(
     }
     let dir = tempfile::tempdir()?;
     let mut db = Db::open(path)?;
+    // Marked first: a build that fails half-way leaves a file the next run may replace.
+    db.set_meta(DEMO_MARK, "1")?;
     for (name, kind, bytes) in FILES {
         let file = dir.path().join(name);
         std::fs::write(&file, bytes)?;
@@ -177,8 +219,9 @@ fn follow_ups(
     Ok(())
 }
 
-pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
-    let path = crate::db::data_dir().join("demo.db");
+/// `db` is the `--db` given on the command line (not `YUJING_DB`, not the default).
+pub fn run(ctx: &Ctx, a: Args, db: Option<&Path>) -> anyhow::Result<ExitCode> {
+    let path = target(db, ctx.lang)?;
     build(&path, &a.demo_policy, ctx.lang, ctx.today)?;
     let demo = Ctx {
         db_path: path.clone(),

@@ -14,11 +14,12 @@ pub fn config_dir() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "yujing").map(|d| d.config_dir().to_path_buf())
 }
 
-/// `~/.config/yujing/config.toml`: `theme = "light"` and the `[triage]` weights.
+/// `~/.config/yujing/config.toml`: `theme = "light"`, `mouse = true` and the `[triage]` weights.
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(default)]
 struct Config {
     theme: Option<String>,
+    mouse: bool,
     triage: crate::tui::data::Triage,
 }
 
@@ -51,7 +52,9 @@ pub fn run_tui(ctx: &Ctx) -> anyhow::Result<ExitCode> {
     for w in &theme.warnings {
         eprintln!("yujing: {w}");
     }
-    crate::tui::run(Box::new(source), TuiOptions::new(ctx.lang, theme))?;
+    let mut opts = TuiOptions::new(ctx.lang, theme);
+    opts.mouse = config.mouse;
+    crate::tui::run(Box::new(source), opts)?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -32,7 +32,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use chrono::NaiveDate;
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use crate::db::Db;
 use crate::locale::Lang;
@@ -78,7 +78,8 @@ pub enum Command {
     /// List, show, check and choose warning policies.
     #[command(subcommand)]
     Policy(policy::Cmd),
-    /// Build a fresh demo database from the bundled cohort and open it.
+    /// Build a fresh demo database from the bundled cohort and open it (in the data directory,
+    /// or at --db when that file is new or an earlier demo; never $YUJING_DB).
     Demo(demo::Args),
     /// Log a contact (talk, parent contact, notice delivered …).
     Log(log::Args),
@@ -188,8 +189,24 @@ fn warn_reimport(db: &Db, lang: Lang) {
 }
 
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
-    Lang::choose(cli.lang.unwrap_or_else(Lang::from_env));
+    // `--help` speaks the language asked for, so that is read before clap parses.
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let help_lang = crate::i18n::help::lang_in_args(&args).unwrap_or_else(Lang::from_env);
+    let cmd = crate::i18n::help::localise(Cli::command(), help_lang);
+    let cli = match cmd
+        .try_get_matches_from(&args)
+        .and_then(|m| Cli::from_arg_matches(&m))
+    {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
+    Lang::choose(cli.lang.unwrap_or(help_lang));
+    // A global option clap cannot require for one command: an exemption is for a term.
+    if matches!(cli.command, Some(Command::Exempt(exempt::Cmd::Add { .. }))) && cli.term.is_none() {
+        let lang = cli.lang.unwrap_or(help_lang);
+        eprintln!("yujing: {}", crate::i18n::Msg::ExemptNeedsTerm.text(lang));
+        return ExitCode::from(2);
+    }
     let ctx = Ctx {
         db_path: crate::db::resolve_path(cli.db.as_deref()),
         lang: cli.lang.unwrap_or_else(Lang::from_env),
@@ -206,7 +223,7 @@ pub fn main() -> ExitCode {
         Some(Command::Evaluate(a)) => evaluate::run(&ctx, a),
         Some(Command::Export(a)) => export::run(&ctx, a),
         Some(Command::Policy(c)) => policy::run(&ctx, c),
-        Some(Command::Demo(a)) => demo::run(&ctx, a),
+        Some(Command::Demo(a)) => demo::run(&ctx, a, cli.db.as_deref()),
         Some(Command::Log(a)) => log::run(&ctx, a),
         Some(Command::Schedule(c)) => schedule::run(&ctx, c),
         Some(Command::Contacts(a)) => contacts::run(&ctx, a),
@@ -228,8 +245,7 @@ pub fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             // Errors may echo file content (a header, a value): sanitised like the TUI.
-            let msg = format!("{e:#}");
-            eprintln!("yujing: {}", crate::text::sanitize(&msg));
+            eprintln!("yujing: {}", crate::text::sanitize(&output::error_line(&e)));
             ExitCode::FAILURE
         }
     }

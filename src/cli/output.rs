@@ -66,9 +66,35 @@ pub fn csv(out: &mut impl Write, header: &[&str], rows: &[Vec<String>]) -> anyho
     Ok(())
 }
 
+/// An error as one line: its causes joined by `: `, each said once (a cause whose text the
+/// line already holds, such as an I/O error a reader quoted in its own message, is skipped).
+pub fn error_line(e: &anyhow::Error) -> String {
+    let mut out = String::new();
+    for cause in e.chain() {
+        let s = cause.to_string();
+        if out.contains(&s) {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(": ");
+        }
+        out.push_str(&s);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_error_says_each_cause_once() {
+        let io = std::io::Error::new(std::io::ErrorKind::NotFound, "No such file or directory");
+        let e = anyhow::Error::new(io).context("x.csv: No such file or directory");
+        assert_eq!(error_line(&e), "x.csv: No such file or directory");
+        let e = anyhow::anyhow!("not a date").context("--from 'soon'");
+        assert_eq!(error_line(&e), "--from 'soon': not a date");
+    }
 
     #[test]
     fn chinese_columns_line_up() {

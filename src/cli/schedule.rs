@@ -4,40 +4,88 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 
+use crate::db::Db;
 use crate::followup::{Schedule, Source, login};
+use crate::i18n::{self, Msg};
 use crate::schedule::{Cadence, parse_date_input};
 
 use super::log::{now, parse_kind, parse_role};
-use super::{Ctx, output};
+use super::{Ctx, ListFormat, output};
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Cmd {
-    /// Add a schedule; prints its id.
+    /// Add a schedule and say what was added (`--format json`: its id).
     Add {
+        /// The student's id (学号).
         student_id: String,
+        /// What is due: talk, parent-contact, notice-delivered, receipt-returned, study-plan,
+        /// tutoring, other.
         #[arg(long)]
         kind: String,
         /// weekly, monthly, days:N, term:K (at least K in a term), once:N (due N days after --from)
         #[arg(long)]
         every: String,
+        /// First day: YYYY-MM-DD, or today, tomorrow, +3d, +1w, mon … sun, 周一 … 周日.
         #[arg(long)]
         from: String,
+        /// Last day (default: open-ended): YYYY-MM-DD, or today, +30d, +4w, fri, 周五 ….
         #[arg(long)]
         until: Option<String>,
+        /// Who carries it out: class-teacher, counsellor, league-secretary, deputy-secretary,
+        /// helper, psych, leader.
         #[arg(long)]
         role: Option<String>,
         /// What it is for.
         #[arg(long)]
         note: Option<String>,
+        /// table: a sentence saying what was added; json: {"schedule_id", "student_id"}.
+        #[arg(long, value_enum, default_value = "table")]
+        format: ListFormat,
     },
     /// List the schedules in force (one student's, or everyone's).
-    List { student_id: Option<String> },
+    List {
+        /// Only this student's (default: everyone's).
+        student_id: Option<String>,
+    },
     /// Cancel a schedule (kept in the database, marked cancelled).
-    Cancel { id: i64 },
+    Cancel {
+        /// The schedule's number, as `schedule list` shows it.
+        id: i64,
+    },
+}
+
+/// Prints what was done to schedule `s` (number `id`): `msg` filled with the number, the
+/// student's name and id, what the schedule asks for, and `extra`.
+fn say(
+    db: &Db,
+    lang: i18n::Lang,
+    msg: Msg,
+    id: i64,
+    s: &Schedule,
+    extra: &[(&str, &str)],
+) -> anyhow::Result<()> {
+    let name = db
+        .student(&s.student_id)?
+        .map(|x| x.name)
+        .unwrap_or_default();
+    let (id, student, what) = (
+        id.to_string(),
+        i18n::student(&name, &s.student_id),
+        i18n::obligation(lang, s),
+    );
+    let mut values = vec![
+        ("id", id.as_str()),
+        ("student", student.as_str()),
+        ("what", what.as_str()),
+    ];
+    values.extend_from_slice(extra);
+    println!("{}", msg.fill(lang, &values));
+    Ok(())
 }
 
 pub fn run(ctx: &Ctx, c: Cmd) -> anyhow::Result<ExitCode> {
     let mut db = ctx.open_db()?;
+    let lang = ctx.lang;
     match c {
         Cmd::Add {
             student_id,
@@ -47,7 +95,12 @@ pub fn run(ctx: &Ctx, c: Cmd) -> anyhow::Result<ExitCode> {
             until,
             role,
             note,
+            format,
         } => {
+            let student_id = student_id.trim().to_string();
+            if db.student(&student_id)?.is_none() {
+                bail!("{}", Msg::UnknownStudent.fill(lang, &[("id", &student_id)]));
+            }
             let kind = parse_kind(&kind)?;
             let role = parse_role(role.as_deref())?;
             let cadence: Cadence = every
@@ -59,11 +112,11 @@ pub fn run(ctx: &Ctx, c: Cmd) -> anyhow::Result<ExitCode> {
                 .map(|u| parse_date_input(&u, ctx.today).with_context(|| format!("--until '{u}'")))
                 .transpose()?;
             if until.is_some_and(|u| u < from) {
-                bail!("--until is before --from");
+                bail!("{}", Msg::UntilBeforeFrom.text(lang));
             }
             let s = Schedule {
                 id: 0,
-                student_id: student_id.trim().to_string(),
+                student_id,
                 kind,
                 role,
                 cadence,
@@ -74,54 +127,75 @@ pub fn run(ctx: &Ctx, c: Cmd) -> anyhow::Result<ExitCode> {
                 ended: None,
             };
             let id = db.add_schedule(&s, &login(), now(ctx))?;
-            println!("{id}");
+            if format == ListFormat::Json {
+                let out = serde_json::json!({ "schedule_id": id, "student_id": s.student_id });
+                println!("{out}");
+            } else {
+                let cadence = i18n::cadence(lang, s.cadence);
+                let from = s.from.to_string();
+                let extra = [("cadence", cadence.as_str()), ("from", from.as_str())];
+                say(&db, lang, Msg::ScheduleAdded, id, &s, &extra)?;
+            }
         }
         Cmd::List { student_id } => {
-            let lang = ctx.lang;
-            let rows: Vec<Vec<String>> = db
-                .schedules(student_id.as_deref())?
-                .into_iter()
-                .map(|s| {
-                    vec![
-                        s.id.to_string(),
-                        s.student_id,
-                        s.kind.id().to_string(),
-                        s.role.map_or("", |r| r.id()).to_string(),
-                        s.cadence.to_string(),
-                        s.from.to_string(),
-                        s.until.map(|d| d.to_string()).unwrap_or_default(),
-                        crate::text::sanitize(&s.note).into_owned(),
-                        s.ended.map_or_else(String::new, |e| {
-                            format!(
-                                "{} {} ({})",
-                                lang.pick("已结束", "ended"),
-                                e.on,
-                                e.change.id()
-                            )
-                        }),
-                    ]
-                })
-                .collect();
-            let header = output::header(
+            if let Some(id) = &student_id
+                && db.student(id)?.is_none()
+            {
+                bail!("{}", Msg::UnknownStudent.fill(lang, &[("id", id)]));
+            }
+            let mut rows: Vec<Vec<String>> = Vec::new();
+            for s in db.schedules(student_id.as_deref())? {
+                let name = db
+                    .student(&s.student_id)?
+                    .map(|x| x.name)
+                    .unwrap_or_default();
+                rows.push(vec![
+                    s.id.to_string(),
+                    s.student_id.clone(),
+                    crate::text::sanitize(&name).into_owned(),
+                    i18n::kind(lang, s.kind).to_string(),
+                    s.role.map_or("", |r| i18n::role(lang, r)).to_string(),
+                    i18n::cadence(lang, s.cadence),
+                    s.from.to_string(),
+                    s.until.map(|d| d.to_string()).unwrap_or_default(),
+                    crate::text::sanitize(&s.note).into_owned(),
+                    s.ended.map_or_else(String::new, |e| {
+                        format!(
+                            "{} {} ({})",
+                            Msg::Ended.text(lang),
+                            e.on,
+                            e.change.label(lang)
+                        )
+                    }),
+                ]);
+            }
+            let header = i18n::headers(
                 lang,
                 &[
-                    ("编号", "id"),
-                    ("学号", "student"),
-                    ("类型", "kind"),
-                    ("角色", "role"),
-                    ("频次", "cadence"),
-                    ("开始", "from"),
-                    ("结束", "until"),
-                    ("说明", "note"),
-                    ("状态", "state"),
+                    Msg::ColScheduleId,
+                    Msg::ColStudent,
+                    Msg::ColName,
+                    Msg::ColKind,
+                    Msg::ColRole,
+                    Msg::ColCadence,
+                    Msg::ColFrom,
+                    Msg::ColUntil,
+                    Msg::ColNote,
+                    Msg::ColState,
                 ],
             );
             output::table(&mut std::io::stdout().lock(), &header, &rows)?;
         }
         Cmd::Cancel { id } => {
-            if !db.cancel_schedule(id, now(ctx))? {
-                bail!("no schedule {id} in force");
-            }
+            let found = db.schedules(None)?.into_iter().find(|s| s.id == id);
+            let cancelled = found.is_some() && db.cancel_schedule(id, now(ctx))?;
+            let Some(s) = found.filter(|_| cancelled) else {
+                bail!(
+                    "{}",
+                    Msg::NoScheduleInForce.fill(lang, &[("id", &id.to_string())])
+                );
+            };
+            say(&db, lang, Msg::ScheduleCancelled, id, &s, &[])?;
         }
     }
     Ok(ExitCode::SUCCESS)

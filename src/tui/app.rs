@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use crossterm::event::{Event as TermEvent, KeyEvent, MouseEvent, MouseEventKind};
+use crossterm::event::{Event as TermEvent, KeyEvent, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -201,6 +201,7 @@ impl App {
         match event {
             Event::Input(TermEvent::Key(k)) => self.handle_key(k),
             Event::Input(TermEvent::Mouse(m)) => self.handle_mouse(m),
+            Event::Input(TermEvent::Paste(p)) => self.handle_paste(&p),
             Event::Input(TermEvent::Resize(w, h)) => {
                 self.resize(w, h);
                 true
@@ -223,12 +224,43 @@ impl App {
         }
     }
 
+    /// Only asked for when `mouse = true`: the wheel scrolls, a left click selects the row
+    /// under it in the roster or the agenda.
     pub fn handle_mouse(&mut self, m: MouseEvent) -> bool {
         match m.kind {
             MouseEventKind::ScrollDown => self.update(Action::ScrollDown),
             MouseEventKind::ScrollUp => self.update(Action::ScrollUp),
+            MouseEventKind::Down(MouseButton::Left) => {
+                let body = self.body();
+                if m.row >= body.bottom() {
+                    return false;
+                }
+                match (self.stack.last_mut(), &mut self.base) {
+                    (Some(Layer::Agenda(a)), _) => a.click(body, m.row),
+                    (None, Base::Roster(r)) => r.click(body, m.row),
+                    _ => false,
+                }
+            }
             _ => false,
         }
+    }
+
+    /// Bracketed paste: the text arrives whole. In a form it goes into the focused field
+    /// (newlines stay only where the field takes several lines), in the search field it is
+    /// typed; elsewhere it is dropped rather than read as a burst of commands.
+    pub fn handle_paste(&mut self, pasted: &str) -> bool {
+        self.notice = None;
+        if let Some(Layer::Form(f)) = self.stack.last_mut() {
+            return f.paste(pasted);
+        }
+        if self.context() != Context::Search {
+            return false;
+        }
+        let mut changed = false;
+        for c in crate::text::sanitize(pasted).chars() {
+            changed |= self.update(Action::Input(c));
+        }
+        changed
     }
 
     /// The one place state changes in answer to a key. True when something changed.

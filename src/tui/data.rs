@@ -459,11 +459,7 @@ impl FakeData {
                 .is_none_or(|m| urgency < (std::cmp::Reverse(m.days_overdue), m.due))
             {
                 mark = Some(FollowupMark {
-                    label: super::i18n::obligation_label(
-                        Lang::Zh,
-                        v.schedule.kind,
-                        v.schedule.role,
-                    ),
+                    label: crate::i18n::obligation(Lang::Zh, &v.schedule),
                     due,
                     days_overdue: v.status.days_overdue,
                 });

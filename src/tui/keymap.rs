@@ -146,6 +146,10 @@ pub static BINDINGS: &[Binding] = &[
     bind(C::Help, &[key(K::Esc)], Action::Back, true),
     bind(C::Help, DOWN, Action::Down, false),
     bind(C::Help, UP, Action::Up, false),
+    bind(C::Help, PGDN, Action::PageDown, false),
+    bind(C::Help, PGUP, Action::PageUp, false),
+    bind(C::Help, TOP, Action::Top, false),
+    bind(C::Help, BOTTOM, Action::Bottom, false),
     // Class / teacher picker
     bind(C::Picker, &[key(K::Enter)], Action::Open, true),
     bind(C::Picker, &[key(K::Esc)], Action::Back, true),

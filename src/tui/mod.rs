@@ -30,7 +30,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::Duration;
 
-use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
+use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
 use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
 use crossterm::{execute, queue};
 use ratatui::DefaultTerminal;
@@ -48,7 +48,8 @@ pub struct TuiOptions {
     pub theme: Theme,
     /// How often the data source's version is polled for outside changes.
     pub poll_interval: Duration,
-    /// Capture the mouse for wheel scrolling (stops the terminal's own text selection).
+    /// Ask for clicks and the wheel (`mouse = true` in config.toml). Off by default: a
+    /// captured mouse stops people selecting text to copy.
     pub mouse: bool,
     /// A fixed "now" for new contacts (tests, demos); None: the clock, on the data's today.
     pub now: Option<chrono::NaiveDateTime>,
@@ -60,7 +61,7 @@ impl TuiOptions {
             lang,
             theme,
             poll_interval: Duration::from_secs(1),
-            mouse: true,
+            mouse: false,
             now: None,
         }
     }
@@ -95,9 +96,25 @@ fn install_signal_handlers() {
     }
 }
 
-/// Owns the terminal: raw mode, alternate screen and mouse capture on; all undone on drop,
-/// and by the panic hook (ratatui's restores the screen, ours releases the mouse and stops
-/// the loop when another thread panics).
+/// Clicks and the wheel only (X10/normal tracking, ?1000h) in SGR encoding (?1006h).
+/// crossterm's `EnableMouseCapture` also turns on all-motion tracking (?1003h), which sends
+/// bytes on every mouse move: over SSH that is a stream nobody asked for.
+const MOUSE_ON: &str = "\x1b[?1000h\x1b[?1006h";
+const MOUSE_OFF: &str = "\x1b[?1006l\x1b[?1000l";
+
+/// Undoes what `enter` turned on beyond ratatui's own setup (paste, mouse).
+fn release(mouse: bool) {
+    let mut out = stdout();
+    let _ = execute!(out, DisableBracketedPaste);
+    if mouse {
+        let _ = out.write_all(MOUSE_OFF.as_bytes());
+        let _ = out.flush();
+    }
+}
+
+/// Owns the terminal: raw mode, alternate screen, bracketed paste and (when asked) mouse
+/// reporting on; all undone on drop, and by the panic hook (ratatui's restores the screen,
+/// ours releases paste and mouse and stops the loop when another thread panics).
 struct TerminalGuard {
     terminal: DefaultTerminal,
     mouse: bool,
@@ -109,14 +126,16 @@ impl TerminalGuard {
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
             STOP.store(true, Ordering::SeqCst);
-            if mouse {
-                let _ = execute!(stdout(), DisableMouseCapture);
-            }
+            release(mouse);
             previous(info);
         }));
         let guard = TerminalGuard { terminal, mouse };
+        // Pasted text arrives as one event, so a newline in it cannot act as Enter.
+        execute!(stdout(), EnableBracketedPaste)?;
         if mouse {
-            execute!(stdout(), EnableMouseCapture)?;
+            let mut out = stdout();
+            out.write_all(MOUSE_ON.as_bytes())?;
+            out.flush()?;
         }
         Ok(guard)
     }
@@ -132,9 +151,7 @@ impl TerminalGuard {
 
 impl Drop for TerminalGuard {
     fn drop(&mut self) {
-        if self.mouse {
-            let _ = execute!(stdout(), DisableMouseCapture);
-        }
+        release(self.mouse);
         ratatui::restore();
     }
 }

@@ -87,6 +87,8 @@ pub struct RosterData {
     pub id_width: usize,
     pub name_width: usize,
     pub class_width: usize,
+    /// Widest follow-up label (what is owed).
+    pub followup_label_width: usize,
     pub has_followups: bool,
     pub has_exempt: bool,
     /// Students with an overdue follow-up.
@@ -127,6 +129,12 @@ impl RosterData {
             }
         }
         let has_followups = entries.iter().any(|e| e.followup.is_some());
+        let followup_label_width = entries
+            .iter()
+            .filter_map(|e| e.followup.as_ref())
+            .map(|f| text::width(&f.label))
+            .max()
+            .unwrap_or(0);
         let has_exempt = entries.iter().any(|e| e.exempt.is_some());
         let overdue_count = entries.iter().filter(|e| e.is_overdue()).count();
         let year = chrono::Datelike::year(&snapshot.today);
@@ -145,6 +153,7 @@ impl RosterData {
             id_width,
             name_width,
             class_width,
+            followup_label_width,
             has_followups,
             has_exempt,
             overdue_count,
@@ -152,6 +161,14 @@ impl RosterData {
         };
         data.triage_order = data.order(SortKey::Triage);
         data
+    }
+
+    /// Columns the widest follow-up cell takes (`逾期12天 班主任谈话`), so the column can
+    /// show it whole when the screen has room.
+    pub fn followup_width(&self, lang: super::i18n::Lang) -> usize {
+        self.followup_label_width
+            + text::width(&super::i18n::followup_text(lang, 99, self.snapshot.today))
+            + 1
     }
 
     /// The row of the student with this id.

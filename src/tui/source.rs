@@ -85,7 +85,7 @@ impl DbSource {
         let marks = crate::followup::most_urgent(&schedules, &contacts, &cal, self.today)
             .into_iter()
             .filter_map(|(id, (s, st))| {
-                let label = super::i18n::obligation_label(lang, s.kind, s.role);
+                let label = crate::i18n::obligation(lang, &s);
                 Some((
                     id,
                     FollowupMark {

@@ -1,6 +1,7 @@
 //! Form fields: a one-line text input (cursor kept by character, drawn by display width, so
-//! CJK input scrolls correctly) and a choice cycled with ←/→ or Space. Each field carries its
-//! own validation message, drawn beside it.
+//! CJK input scrolls correctly), a multi-line note that wraps inside the box
+//! (ratatui-textarea), and a choice cycled with ←/→ or Space. Each field carries its own
+//! validation message, drawn beside it.
 
 use chrono::{NaiveDate, NaiveDateTime};
 
@@ -46,6 +47,27 @@ impl FieldId {
             FieldId::From => Msg::FieldFrom,
             FieldId::Until => Msg::FieldUntil,
             FieldId::Note => Msg::FieldNote,
+        }
+    }
+
+    /// Free text: takes the box's whole width (no message beside it, it has none).
+    pub fn is_free_text(self) -> bool {
+        matches!(
+            self,
+            FieldId::Place
+                | FieldId::Summary
+                | FieldId::Situation
+                | FieldId::Actions
+                | FieldId::Note
+        )
+    }
+
+    /// Rows a multi-line field would like when the screen has room (one otherwise).
+    pub fn rows_wanted(self) -> usize {
+        match self {
+            FieldId::Summary | FieldId::Note => 4,
+            FieldId::Situation | FieldId::Actions => 2,
+            _ => 1,
         }
     }
 
@@ -170,6 +192,88 @@ impl TextInput {
     }
 }
 
+/// A note of several lines that wraps by display width (CJK included) inside its box, so
+/// the start never scrolls out of sight while typing. `text` mirrors the area's lines.
+#[derive(Debug, Clone)]
+pub struct TextArea {
+    area: ratatui_textarea::TextArea<'static>,
+    text: String,
+}
+
+impl PartialEq for TextArea {
+    fn eq(&self, other: &TextArea) -> bool {
+        self.text == other.text && self.area.cursor() == other.area.cursor()
+    }
+}
+
+impl Eq for TextArea {}
+
+impl TextArea {
+    pub fn new(value: &str) -> TextArea {
+        let mut area =
+            ratatui_textarea::TextArea::new(value.split('\n').map(str::to_string).collect());
+        area.set_wrap_mode(ratatui_textarea::WrapMode::WordOrGlyph);
+        area.set_cursor_line_style(ratatui::style::Style::new());
+        area.move_cursor(ratatui_textarea::CursorMove::Bottom);
+        area.move_cursor(ratatui_textarea::CursorMove::End);
+        TextArea {
+            area,
+            text: value.to_string(),
+        }
+    }
+
+    pub fn value(&self) -> &str {
+        &self.text
+    }
+
+    /// The area to draw (the caller styles a copy).
+    pub fn area(&self) -> &ratatui_textarea::TextArea<'static> {
+        &self.area
+    }
+
+    /// Inserts pasted text where the cursor is, line breaks kept, anything else that could
+    /// move the terminal (escape sequences, controls) removed.
+    pub fn paste(&mut self, s: &str) -> bool {
+        let clean: Vec<String> = s
+            .split('\n')
+            .map(|line| text::sanitize(line).trim_end().to_string())
+            .collect();
+        let changed = self.area.insert_str(clean.join("\n"));
+        self.sync();
+        changed
+    }
+
+    fn sync(&mut self) {
+        self.text = self.area.lines().join("\n");
+    }
+
+    pub fn apply(&mut self, action: Action) -> Option<bool> {
+        use ratatui_textarea::CursorMove;
+        let changed = match action {
+            Action::Input(c) if c.is_control() => false,
+            Action::Input(c) => {
+                self.area.insert_char(c);
+                true
+            }
+            Action::Backspace => self.area.delete_char(),
+            Action::Delete => self.area.delete_next_char(),
+            Action::ClearInput => self.area.clear(),
+            Action::CursorLeft | Action::CursorRight | Action::CursorHome | Action::CursorEnd => {
+                self.area.move_cursor(match action {
+                    Action::CursorLeft => CursorMove::Back,
+                    Action::CursorRight => CursorMove::Forward,
+                    Action::CursorHome => CursorMove::Head,
+                    _ => CursorMove::End,
+                });
+                false
+            }
+            _ => return None,
+        };
+        self.sync();
+        Some(changed)
+    }
+}
+
 /// One of a fixed list of labelled options.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Choice {
@@ -211,6 +315,7 @@ impl Choice {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Input {
     Text(TextInput),
+    Area(Box<TextArea>),
     Choice(Choice),
 }
 
@@ -231,6 +336,31 @@ impl Field {
         }
     }
 
+    /// A multi-line note.
+    pub fn area(id: FieldId, value: &str) -> Field {
+        Field {
+            id,
+            input: Input::Area(Box::new(TextArea::new(value))),
+            error: None,
+        }
+    }
+
+    /// Pasted text: whole, line breaks kept in a note and turned into spaces elsewhere (a
+    /// pasted newline never moves to the next field); a choice ignores it.
+    pub fn paste(&mut self, s: &str) -> bool {
+        match &mut self.input {
+            Input::Area(a) => a.paste(s),
+            Input::Text(t) => {
+                let mut changed = false;
+                for c in text::sanitize(s).chars() {
+                    changed |= t.apply(Action::Input(c)) == Some(true);
+                }
+                changed
+            }
+            Input::Choice(_) => false,
+        }
+    }
+
     pub fn choice(id: FieldId, options: Vec<String>, index: usize) -> Field {
         Field {
             id,
@@ -242,6 +372,7 @@ impl Field {
     pub fn apply(&mut self, action: Action) -> Option<bool> {
         match &mut self.input {
             Input::Text(t) => t.apply(action),
+            Input::Area(a) => a.apply(action),
             Input::Choice(c) => c.apply(action),
         }
     }
@@ -249,13 +380,14 @@ impl Field {
     pub fn value(&self) -> &str {
         match &self.input {
             Input::Text(t) => t.value(),
+            Input::Area(a) => a.value(),
             Input::Choice(c) => c.label(),
         }
     }
 
     pub fn index(&self) -> usize {
         match &self.input {
-            Input::Text(_) => 0,
+            Input::Text(_) | Input::Area(_) => 0,
             Input::Choice(c) => c.index(),
         }
     }
@@ -332,6 +464,20 @@ mod tests {
         assert_eq!(t.view(8), ("迷游戏".to_string(), 6));
         let (shown, cursor) = typed("ab").view(9);
         assert_eq!((shown.as_str(), cursor), ("ab", 2));
+    }
+
+    #[test]
+    fn a_note_keeps_pasted_line_breaks_and_a_line_field_turns_them_into_spaces() {
+        let mut note = Field::area(FieldId::Note, "");
+        assert!(note.paste("第一行\r\n第二行\u{1b}[2J\n"));
+        assert_eq!(note.value(), "第一行\n第二行\n");
+        note.apply(Action::Input('x'));
+        assert_eq!(note.value(), "第一行\n第二行\nx");
+        let mut place = Field::text(FieldId::Place, "");
+        assert!(place.paste("学工办\n302"));
+        assert_eq!(place.value(), "学工办 302");
+        let mut choice = Field::choice(FieldId::Kind, vec!["a".into()], 0);
+        assert!(!choice.paste("b"));
     }
 
     #[test]

@@ -18,7 +18,7 @@ pub fn role_options(lang: Lang) -> Vec<String> {
         .chain(
             Role::ALL
                 .iter()
-                .map(|r| lang.pick(r.label_zh(), r.id()).to_string()),
+                .map(|r| crate::i18n::role(lang, *r).to_string()),
         )
         .collect()
 }
@@ -30,7 +30,7 @@ pub fn role_at(i: usize) -> Option<Role> {
 pub fn kind_options(lang: Lang) -> Vec<String> {
     ContactKind::ALL
         .iter()
-        .map(|k| lang.pick(k.label_zh(), k.id()).to_string())
+        .map(|k| crate::i18n::kind(lang, *k).to_string())
         .collect()
 }
 
@@ -83,9 +83,9 @@ impl LogForm {
                 0,
             ),
             Field::text(FieldId::Place, ""),
-            Field::text(FieldId::Summary, ""),
-            Field::text(FieldId::Situation, ""),
-            Field::text(FieldId::Actions, ""),
+            Field::area(FieldId::Summary, ""),
+            Field::area(FieldId::Situation, ""),
+            Field::area(FieldId::Actions, ""),
             Field::text(FieldId::NextTalk, ""),
         ];
         let form = LogForm {

@@ -9,7 +9,7 @@ pub mod schedule;
 use chrono::{NaiveDate, NaiveDateTime};
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
-use ratatui::style::Style;
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Block;
 
@@ -22,6 +22,9 @@ use super::keymap::Context;
 use super::screens::Outcome;
 use super::theme::Theme;
 use field::{Field, FieldId, Input};
+
+/// Columns for a date, a cadence or a choice: `2025-03-20 14:30` and `◀ 班主任 ▶` fit.
+const SHORT_VALUE: usize = 20;
 
 /// What the form writes, with what it needs to check and build the record.
 #[derive(Debug, Clone, PartialEq)]
@@ -67,7 +70,7 @@ impl FormScreen {
             subject.push_str(&format!(
                 "  · {} {}（{}）",
                 Msg::Against.text(lang),
-                super::i18n::obligation_label(lang, v.schedule.kind, v.schedule.role),
+                crate::i18n::obligation(lang, &v.schedule),
                 state_text(v, lang),
             ));
             if lang == Lang::En {
@@ -225,9 +228,32 @@ impl FormScreen {
         Outcome::Consumed
     }
 
+    /// Pasted text goes whole into the focused field (see `Field::paste`).
+    pub fn paste(&mut self, s: &str) -> bool {
+        if self.state != State::Editing || !self.fields[self.focus].paste(s) {
+            return false;
+        }
+        self.dirty = true;
+        self.status = None;
+        self.validate();
+        true
+    }
+
+    /// Rows per field: notes get several when `height` (the screen's) leaves room for them,
+    /// else one each, so the form never needs scrolling.
+    fn rows(&self, height: u16) -> Vec<usize> {
+        // Subject, a blank line, the fields, a blank line, the status, and the border.
+        let room = usize::from(height).saturating_sub(6);
+        let wanted: Vec<usize> = self.fields.iter().map(|f| f.id.rows_wanted()).collect();
+        if wanted.iter().sum::<usize>() <= room {
+            return wanted;
+        }
+        vec![1; self.fields.len()]
+    }
+
     fn popup(&self, area: Rect) -> Rect {
         let w = area.width.min(78);
-        let h = u16::try_from(self.fields.len() + 6)
+        let h = u16::try_from(self.rows(area.height).iter().sum::<usize>() + 6)
             .unwrap_or(u16::MAX)
             .min(area.height);
         crate::tui::widgets::popup::centered(area, w, h)
@@ -263,62 +289,114 @@ impl FormScreen {
             .map(|f| text::width(f.id.label().text(lang)))
             .max()
             .unwrap_or(0);
-        // Marker, label, value and message, one space apart; the message gets at least 16.
-        let value_w = width.saturating_sub(2 + label_w + 2 + 16).min(30);
-        let msg_w = width.saturating_sub(2 + label_w + 2 + value_w);
-        for (i, f) in self.fields.iter().enumerate() {
-            let r = row(i + 2);
+        let value_x = 2 + label_w + 1;
+        // Dates and choices are short, so their message sits beside them; free text takes
+        // the rest of the box.
+        let short_w = SHORT_VALUE.min(width.saturating_sub(value_x));
+        let msg_w = width.saturating_sub(value_x + short_w + 1);
+        let heights = self.rows(area.height);
+        let mut y = 2;
+        for (i, (f, &h)) in self.fields.iter().zip(&heights).enumerate() {
+            let r = Rect {
+                height: u16::try_from(h).unwrap_or(1),
+                ..row(y)
+            };
+            y += h;
             if r.y >= inner.bottom() {
                 break;
             }
+            let r = r.intersection(inner);
             let focused = i == self.focus;
-            let mut spans = vec![
-                Span::styled(
-                    if focused { "▶ " } else { "  " },
-                    if focused { theme.key } else { theme.base },
-                ),
-                Span::styled(
-                    text::fit(f.id.label().text(lang), label_w, Align::Left),
-                    if focused { theme.key } else { theme.base },
-                ),
-                Span::raw(" "),
-            ];
-            let (value, cursor) = match &f.input {
+            let mark_style = if focused { theme.key } else { theme.base };
+            frame.render_widget(
+                Line::from(vec![
+                    Span::styled(if focused { "▶ " } else { "  " }, mark_style),
+                    Span::styled(
+                        text::fit(f.id.label().text(lang), label_w, Align::Left),
+                        mark_style,
+                    ),
+                ]),
+                Rect { height: 1, ..r },
+            );
+            let value_w = if f.id.is_free_text() {
+                width.saturating_sub(value_x)
+            } else {
+                short_w
+            };
+            let value_area = Rect {
+                x: r.x + u16::try_from(value_x).unwrap_or(0),
+                width: u16::try_from(value_w).unwrap_or(0),
+                ..r
+            }
+            .intersection(r);
+            let editing = focused && self.state == State::Editing;
+            let cursor = match &f.input {
                 Input::Text(t) => {
                     let (shown, cursor) = t.view(value_w);
-                    (text::fit(&shown, value_w, Align::Left), Some(cursor))
+                    frame.render_widget(
+                        Line::styled(text::fit(&shown, value_w, Align::Left), theme.search),
+                        value_area,
+                    );
+                    Some((value_area.x + u16::try_from(cursor).unwrap_or(0), r.y))
+                }
+                Input::Area(a) => {
+                    let mut ta = a.area().clone();
+                    ta.set_style(theme.search);
+                    // The block cursor marks the place even where the terminal hides its own.
+                    ta.set_cursor_style(if editing {
+                        theme.search.add_modifier(Modifier::REVERSED)
+                    } else {
+                        theme.search
+                    });
+                    frame.render_widget(&ta, value_area);
+                    let (top, left) = ta.scroll_offset();
+                    let c = ta.screen_cursor();
+                    let dy = c.row.saturating_sub(usize::from(top));
+                    let dx = c.col.saturating_sub(usize::from(left));
+                    Some((
+                        value_area.x + u16::try_from(dx).unwrap_or(0),
+                        value_area.y + u16::try_from(dy).unwrap_or(0),
+                    ))
                 }
                 // The arrows say "choose with ←/→" whether focused or not.
-                Input::Choice(c) => (
-                    text::fit(&format!("◀ {} ▶", c.label()), value_w, Align::Left),
-                    None,
-                ),
+                Input::Choice(c) => {
+                    let style = if focused {
+                        theme.selected
+                    } else {
+                        Style::new()
+                    };
+                    frame.render_widget(
+                        Line::styled(
+                            text::fit(&format!("◀ {} ▶", c.label()), value_w, Align::Left),
+                            style,
+                        ),
+                        value_area,
+                    );
+                    None
+                }
             };
-            let value_style = match f.input {
-                Input::Text(_) => theme.search,
-                Input::Choice(_) if focused => theme.selected,
-                Input::Choice(_) => Style::new(),
+            let msg = match (&f.error, f.id.hint()) {
+                (Some(e), _) => Some((format!("✗ {e}"), theme.error)),
+                (None, Some(h)) if focused => Some((h.text(lang).to_string(), theme.muted)),
+                _ => None,
             };
-            spans.push(Span::styled(value, value_style));
-            spans.push(Span::raw(" "));
-            match (&f.error, f.id.hint()) {
-                (Some(e), _) => spans.push(Span::styled(
-                    text::ellipsize(&format!("✗ {e}"), msg_w).into_owned(),
-                    theme.error,
-                )),
-                (None, Some(h)) if focused => spans.push(Span::styled(
-                    text::ellipsize(h.text(lang), msg_w).into_owned(),
-                    theme.muted,
-                )),
-                _ => {}
+            if let Some((m, style)) = msg.filter(|_| !f.id.is_free_text()) {
+                let at = value_area.right() + 1;
+                frame.render_widget(
+                    Line::styled(text::ellipsize(&m, msg_w).into_owned(), style),
+                    Rect {
+                        x: at,
+                        width: inner.right().saturating_sub(at),
+                        height: 1,
+                        ..r
+                    },
+                );
             }
-            frame.render_widget(Line::from(spans), r);
-            if focused
-                && self.state == State::Editing
-                && let Some(c) = cursor
-            {
-                let x = r.x + u16::try_from(2 + label_w + 1 + c).unwrap_or(0);
-                frame.set_cursor_position(Position::new(x.min(r.right().saturating_sub(1)), r.y));
+            if editing && let Some((x, y)) = cursor {
+                frame.set_cursor_position(Position::new(
+                    x.min(value_area.right().saturating_sub(1)),
+                    y.min(value_area.bottom().saturating_sub(1)),
+                ));
             }
         }
         if let Some(s) = &self.status {

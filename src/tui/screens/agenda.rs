@@ -134,6 +134,21 @@ impl AgendaScreen {
         self.select(self.selected);
     }
 
+    /// A left click at screen row `y` in `area`: selects the item there (headings ignore it).
+    pub fn click(&mut self, area: Rect, y: u16) -> bool {
+        let Some(n) = y.checked_sub(area.y + 2) else {
+            return false;
+        };
+        let pos = self.offset + usize::from(n);
+        match self.items.iter().position(|&r| r == pos) {
+            Some(i) if i != self.selected => {
+                self.select(i);
+                true
+            }
+            _ => false,
+        }
+    }
+
     fn select(&mut self, i: usize) {
         self.selected = i.min(self.items.len().saturating_sub(1));
         let row = self.items.get(self.selected).copied().unwrap_or(0);
@@ -364,10 +379,7 @@ impl AgendaScreen {
             (v.schedule.student_id.clone(), Style::new()),
             (name, Style::new()),
             tier,
-            (
-                i18n::obligation_label(lang, v.schedule.kind, v.schedule.role),
-                Style::new(),
-            ),
+            (crate::i18n::obligation(lang, &v.schedule), Style::new()),
             (state_text(v, lang), state_style),
             (v.schedule.cadence.describe(lang == Lang::Zh), theme.muted),
         ]

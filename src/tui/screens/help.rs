@@ -1,6 +1,8 @@
 //! `?`: every key of the screen below, generated from the keymap table; under the roster's
 //! keys, how its default order is decided.
 
+use std::cell::Cell;
+
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -18,11 +20,18 @@ pub struct HelpScreen {
     /// The screen whose keys are listed.
     of: Context,
     offset: usize,
+    /// Rows shown and the largest useful offset, as of the last draw: what a page is, and
+    /// where scrolling stops (so `k` after many `j`s moves at once).
+    view: Cell<(usize, usize)>,
 }
 
 impl HelpScreen {
     pub fn new(of: Context) -> HelpScreen {
-        HelpScreen { of, offset: 0 }
+        HelpScreen {
+            of,
+            offset: 0,
+            view: Cell::new((usize::MAX, usize::MAX)),
+        }
     }
 
     fn hints(&self) -> Vec<Hint> {
@@ -35,16 +44,25 @@ impl HelpScreen {
     }
 
     pub fn update(&mut self, action: Action) -> Outcome {
-        let len = self.hints().len() + usize::from(self.note().is_some()) * 4;
-        match action {
+        let (page, max) = self.view.get();
+        let page = page.clamp(1, 1000);
+        let offset = match action {
             Action::Back | Action::Help => return Outcome::Close,
-            Action::Down | Action::ScrollDown => {
-                self.offset = (self.offset + 1).min(len.saturating_sub(1))
-            }
-            Action::Up | Action::ScrollUp => self.offset = self.offset.saturating_sub(1),
+            Action::Down | Action::ScrollDown => self.offset.saturating_add(1),
+            Action::Up | Action::ScrollUp => self.offset.saturating_sub(1),
+            Action::PageDown => self.offset.saturating_add(page.saturating_sub(1).max(1)),
+            Action::PageUp => self.offset.saturating_sub(page.saturating_sub(1).max(1)),
+            Action::Top => 0,
+            Action::Bottom => max,
             _ => return Outcome::Ignored,
-        }
+        };
+        self.offset = offset.min(max);
         Outcome::Consumed
+    }
+
+    /// The first line shown.
+    pub fn offset(&self) -> usize {
+        self.offset
     }
 
     pub fn draw(&self, frame: &mut Frame, area: Rect, lang: Lang, theme: &Theme) {
@@ -82,7 +100,12 @@ impl HelpScreen {
             .unwrap_or(u16::MAX)
             .min(area.height);
         let popup = crate::tui::widgets::popup::centered(area, w, h);
-        let block = Block::bordered()
+        let rows = usize::from(popup.height.saturating_sub(2));
+        let total = hints.len() + note.len();
+        let max = total.saturating_sub(rows);
+        let offset = self.offset.min(max);
+        self.view.set((rows, max));
+        let mut block = Block::bordered()
             .border_style(theme.border)
             .title(format!(" {} ", Msg::HelpTitle.text(lang)))
             .title_style(theme.title)
@@ -90,6 +113,19 @@ impl HelpScreen {
                 Line::styled(format!(" {} ", Msg::HelpClose.text(lang)), theme.muted)
                     .right_aligned(),
             );
+        // Cut lists say so on the border, with the keys that scroll them.
+        if offset > 0 {
+            block = block.title(
+                Line::styled(format!(" {} ", Msg::HelpMoreAbove.text(lang)), theme.key)
+                    .right_aligned(),
+            );
+        }
+        if offset < max {
+            let more = Msg::HelpMoreBelow
+                .text(lang)
+                .replace("{}", &(max - offset).to_string());
+            block = block.title_bottom(Line::styled(format!(" {more} "), theme.key).left_aligned());
+        }
         let inner = block.inner(popup);
         crate::tui::widgets::popup::clear(frame, popup);
         frame.render_widget(block, popup);
@@ -105,9 +141,6 @@ impl HelpScreen {
                 ])
             }))
             .collect();
-        let offset = self
-            .offset
-            .min(lines.len().saturating_sub(usize::from(inner.height)));
         for (i, line) in lines
             .into_iter()
             .skip(offset)

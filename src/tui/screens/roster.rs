@@ -48,6 +48,8 @@ pub struct RosterScreen {
     view: Vec<u32>,
     /// Students per tier among `hits` (index = tier index).
     counts: Vec<usize>,
+    /// Students with something overdue among `hits`: the bar counts what the search shows.
+    overdue: usize,
     selected: usize,
     offset: usize,
     page: usize,
@@ -69,6 +71,7 @@ impl RosterScreen {
             hits_query: Query::default(),
             view: Vec::new(),
             counts: Vec::new(),
+            overdue: 0,
             selected: 0,
             offset: 0,
             page: 1,
@@ -148,6 +151,19 @@ impl RosterScreen {
         }
     }
 
+    /// A left click at screen row `y` in `area` (the roster's area): selects the row there.
+    pub fn click(&mut self, area: Rect, y: u16) -> bool {
+        let Some(n) = y.checked_sub(area.y + CHROME_ROWS) else {
+            return false;
+        };
+        let i = self.offset + usize::from(n);
+        if i >= self.view.len() || i == self.selected {
+            return false;
+        }
+        self.select(i);
+        true
+    }
+
     fn select(&mut self, i: usize) {
         self.selected = i.min(self.view.len().saturating_sub(1));
         self.offset = scroll_offset(self.offset, self.selected, self.view.len(), self.page);
@@ -175,6 +191,17 @@ impl RosterScreen {
             .collect();
         self.hits = hits;
         self.hits_query = q;
+        if self.overdue_only && self.sort == SortKey::Triage {
+            // Only the overdue: the most overdue first (stable, so ties keep triage order).
+            let entries = &self.data.snapshot.entries;
+            let days = |r: u32| {
+                entries[r as usize]
+                    .followup
+                    .as_ref()
+                    .map_or(0, |f| f.days_overdue)
+            };
+            self.hits.sort_by_key(|&r| std::cmp::Reverse(days(r)));
+        }
         self.apply_tier();
     }
 
@@ -205,6 +232,11 @@ impl RosterScreen {
             }
         }
         self.counts = counts;
+        self.overdue = self
+            .hits
+            .iter()
+            .filter(|&&r| entries[r as usize].is_overdue())
+            .count();
         self.view = match self.tier_filter {
             None => self.hits.clone(),
             Some(t) => self
@@ -377,20 +409,20 @@ impl RosterScreen {
 
     fn draw_title(&self, frame: &mut Frame, area: Rect, lang: Lang, theme: &Theme) {
         let snap = &self.data.snapshot;
-        let mut left = Msg::AppName.text(lang).to_string();
-        if let Some(p) = &snap.policy {
-            left.push_str(" · ");
-            left.push_str(lang.pick(&p.name_zh, &p.name_en));
-        }
-        if let Some(t) = snap.term {
-            left.push_str(&format!(" · {t}"));
-        }
         let right = format!(
             "{}/{}",
             self.view.len(),
             i18n::count_students(lang, snap.entries.len())
         );
         let room = usize::from(area.width).saturating_sub(text::width(&right) + 1);
+        let left = title_text(
+            Msg::AppName.text(lang),
+            snap.policy
+                .as_ref()
+                .map(|p| lang.pick(&p.name_zh, &p.name_en)),
+            snap.term.map(|t| t.to_string()).as_deref(),
+            room,
+        );
         let left = text::fit(&left, room, Align::Left);
         let line = Line::from(vec![
             Span::styled(left, theme.title),
@@ -404,10 +436,11 @@ impl RosterScreen {
     fn tier_bar(&self, lang: Lang, theme: &Theme, width: u16) -> Line<'static> {
         let n = self.data.tier_count();
         let mut segments: Vec<(String, Style, bool)> = Vec::with_capacity(n + 1);
+        // "All" is the active segment only when nothing else is: `o` is one filter, not two.
         segments.push((
             format!("{} {}", Msg::All.text(lang), self.hits.len()),
             theme.base,
-            self.tier_filter.is_none(),
+            self.tier_filter.is_none() && !self.overdue_only,
         ));
         if let Some(p) = &self.data.snapshot.policy {
             for t in (0..n).rev() {
@@ -425,11 +458,7 @@ impl RosterScreen {
         }
         if self.data.has_followups || self.overdue_only {
             segments.push((
-                format!(
-                    "! {} {}",
-                    Msg::AgendaOverdue.text(lang),
-                    self.data.overdue_count
-                ),
+                format!("! {} {}", Msg::AgendaOverdue.text(lang), self.overdue),
                 theme.overdue,
                 self.overdue_only,
             ));
@@ -532,8 +561,9 @@ impl RosterScreen {
                 Align::Left,
                 Col::Id,
             ),
-            // Widths grow in rank order: the reason first, then what is overdue, then class,
-            // then long names.
+            // Widths grow in rank order: the whole class first (its end tells classes
+            // apart), then what is owed, then the reason, then long names; the reason takes
+            // what is left.
             (
                 Msg::ColName,
                 Width {
@@ -549,9 +579,9 @@ impl RosterScreen {
                 Msg::ColClass,
                 Width {
                     min: 6,
-                    pref: w(d.class_width.clamp(6, 16)),
+                    pref: w(d.class_width.clamp(6, 28)),
                     fill: false,
-                    rank: 3,
+                    rank: 1,
                 },
                 Align::Left,
                 Col::Class,
@@ -560,9 +590,9 @@ impl RosterScreen {
                 Msg::ColReason,
                 Width {
                     min: 8,
-                    pref: 12,
-                    fill: true,
-                    rank: 1,
+                    pref: w(self.reason_width(lang).clamp(8, 60)),
+                    fill: false,
+                    rank: 3,
                 },
                 Align::Left,
                 Col::Reason,
@@ -588,7 +618,7 @@ impl RosterScreen {
                 Msg::ColFollowup,
                 Width {
                     min: 8,
-                    pref: 18,
+                    pref: w(d.followup_width(lang).clamp(8, 36)),
                     fill: false,
                     rank: 2,
                 },
@@ -621,6 +651,23 @@ impl RosterScreen {
                 )
             })
             .collect()
+    }
+
+    /// The widest reason among the rows on screen: the column grows to that and no further,
+    /// so it never holds empty space that the follow-up column needs.
+    fn reason_width(&self, lang: Lang) -> usize {
+        let policy = self.data.snapshot.policy.as_ref();
+        self.view
+            .iter()
+            .skip(self.offset)
+            .take(self.page)
+            .map(|&r| {
+                let e = &self.data.snapshot.entries[r as usize];
+                let tokens = labels::reason_tokens(&e.eval, policy, lang);
+                tokens.iter().map(|t| text::width(t) + 1).sum::<usize>()
+            })
+            .max()
+            .unwrap_or(0)
     }
 
     fn draw_table(&self, frame: &mut Frame, area: Rect, lang: Lang, theme: &Theme) {
@@ -664,7 +711,7 @@ impl RosterScreen {
                 .unwrap_or_else(|| (String::new(), theme.muted)),
             Col::Id => (e.student.student_id.clone(), Style::new()),
             Col::Name => (e.student.name.clone(), Style::new()),
-            Col::Class => (e.student.class.clone(), Style::new()),
+            Col::Class => (class_cell(&e.student.class, width), Style::new()),
             Col::Reason => {
                 let tokens = labels::reason_tokens(&e.eval, policy, lang);
                 (labels::join_fitting(&tokens, width), Style::new())
@@ -713,6 +760,57 @@ impl RosterScreen {
     }
 }
 
+/// `预警 · POLICY · TERM` in `room` columns: the policy's (school's) name is shortened first,
+/// so the term, which says what the whole screen is about, is never cut.
+fn title_text(app: &str, policy: Option<&str>, term: Option<&str>, room: usize) -> String {
+    let tail = term.map_or(String::new(), |t| format!(" · {t}"));
+    let Some(policy) = policy else {
+        return format!("{app}{tail}");
+    };
+    let fixed = text::width(app) + text::width(" · ") + text::width(&tail);
+    let policy_room = room.saturating_sub(fixed);
+    if policy_room < 4 {
+        // Not even a stub of the name fits: leave it out rather than show `…`.
+        return format!("{app}{tail}");
+    }
+    format!("{app} · {}{tail}", text::ellipsize(policy, policy_room))
+}
+
+/// A class name cut in the middle, keeping more of its end: classes of one cohort differ at
+/// the end (`生物科学2022级1班` / `…2班`), so `生物2…` would make them all look alike.
+fn class_cell(class: &str, cols: usize) -> String {
+    if text::width(class) <= cols || cols < 4 {
+        return class.to_string();
+    }
+    let chars: Vec<char> = class.chars().collect();
+    let head_room = (cols - 1) / 3;
+    let tail_room = cols - 1 - head_room;
+    let mut tail = Vec::new();
+    let mut used = 0;
+    for &c in chars.iter().rev() {
+        let w = text::width(c.encode_utf8(&mut [0; 4]));
+        if used + w > tail_room {
+            break;
+        }
+        used += w;
+        tail.push(c);
+    }
+    let head_room = cols - 1 - used;
+    let mut head = String::new();
+    let mut used = 0;
+    for &c in &chars[..chars.len() - tail.len()] {
+        let w = text::width(c.encode_utf8(&mut [0; 4]));
+        if used + w > head_room {
+            break;
+        }
+        used += w;
+        head.push(c);
+    }
+    head.push(text::ELLIPSIS);
+    head.extend(tail.into_iter().rev());
+    head
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Col {
     Tier,
@@ -723,4 +821,36 @@ enum Col {
     Status,
     LastContact,
     Followup,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_title_shortens_the_school_before_the_term() {
+        let t = title_text(
+            "预警",
+            Some("黑龙江工商学院学业预警办法"),
+            Some("2024-2025-2"),
+            30,
+        );
+        assert!(t.ends_with(" · 2024-2025-2"), "{t}");
+        assert!(text::width(&t) <= 30, "{t}");
+        assert!(t.contains('…'), "{t}");
+        assert_eq!(
+            title_text("预警", Some("黑龙江工商学院"), Some("2024-2025-2"), 20),
+            "预警 · 2024-2025-2"
+        );
+    }
+
+    #[test]
+    fn a_cut_class_keeps_its_distinguishing_end() {
+        assert_eq!(class_cell("生物科学2022级1班", 10), "生…2级1班");
+        assert_eq!(class_cell("生物科学2022级12班", 12), "生…22级12班");
+        assert_eq!(class_cell("生物2206", 8), "生物2206");
+        for w in 4..20 {
+            assert!(text::width(&class_cell("生物科学2022级1班", w)) <= w);
+        }
+    }
 }

@@ -16,7 +16,7 @@ use crate::text::{self, Align};
 use super::super::action::Action;
 use super::super::data::{RosterEntry, StudentDetail, WriteOp, sanitize_detail};
 use super::super::forms::state_text;
-use super::super::i18n::{Lang, Msg, obligation_label};
+use super::super::i18n::{Lang, Msg};
 use super::super::labels;
 use super::super::roster_data::RosterData;
 use super::super::theme::Theme;
@@ -170,23 +170,37 @@ impl StudentScreen {
     }
 
     pub fn draw(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        let height = usize::from(area.height);
+        // More below: the last row says how much, at the right, so the page never looks
+        // complete when it is not. Drawn over text it would cut it (`逾↓ 17`): when the last
+        // line has no room for it, that line waits for the next page.
+        let more = self.shown().len() > self.offset + height;
+        let mark_w = |below: usize| text::width(&format!(" ↓ {below} "));
+        let last_fits = height
+            .checked_sub(1)
+            .and_then(|i| self.shown().get(self.offset + i))
+            .is_some_and(|l| {
+                let below = self.shown().len() - self.offset - height;
+                let content: String = l.spans.iter().map(|s| s.content.as_ref()).collect();
+                text::width(content.trim_end()) + mark_w(below) <= usize::from(area.width)
+            });
+        let shown = if more && !last_fits {
+            height.saturating_sub(1)
+        } else {
+            height
+        };
         let buf = frame.buffer_mut();
         for (i, line) in self
             .shown()
             .iter()
             .skip(self.offset)
-            .take(usize::from(area.height))
+            .take(shown)
             .enumerate()
         {
             buf.set_line(area.x, area.y + i as u16, line, area.width);
         }
-        // More below: say how much, at the bottom right, so the page never looks complete
-        // when it is not.
-        let below = self
-            .shown()
-            .len()
-            .saturating_sub(self.offset + usize::from(area.height));
-        if below > 0 && area.height > 0 {
+        let below = self.shown().len().saturating_sub(self.offset + shown);
+        if more && area.height > 0 {
             let mark = format!(" ↓ {below} ");
             let w = u16::try_from(text::width(&mark))
                 .unwrap_or(0)
@@ -375,7 +389,7 @@ impl Page<'_> {
             let state = state_text(v, l);
             let what = format!(
                 "{INDENT}{} · {} · {} {}",
-                obligation_label(l, s.kind, s.role),
+                crate::i18n::obligation(l, s),
                 s.cadence.describe(l == Lang::Zh),
                 Msg::Since.text(l),
                 s.from.format("%Y-%m-%d"),

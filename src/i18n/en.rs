@@ -1,0 +1,69 @@
+//! The English catalogue, with the English words for the enums (whose ids are the JSON values).
+
+use crate::policy::{ContactKind, Role};
+
+use super::Msg;
+
+pub fn text(m: Msg) -> &'static str {
+    match m {
+        Msg::ColScheduleId => "schedule",
+        Msg::ColContactId => "id",
+        Msg::ColStudent => "student",
+        Msg::ColName => "name",
+        Msg::ColKind => "kind",
+        Msg::ColRole => "role",
+        Msg::ColCadence => "cadence",
+        Msg::ColFrom => "from",
+        Msg::ColUntil => "until",
+        Msg::ColNote => "note",
+        Msg::ColState => "state",
+        Msg::Ended => "ended",
+        Msg::ColDue => "due",
+        Msg::ColOverdue => "overdue",
+        Msg::ColSchedule => "schedule",
+        Msg::ColAt => "at",
+        Msg::ColWith => "with",
+        Msg::ColChannel => "channel",
+        Msg::ColBy => "by",
+        Msg::ColSummary => "summary",
+        Msg::AgendaOverdue => "Overdue",
+        Msg::AgendaToday => "Due today",
+        Msg::AgendaWeek => "Due within 7 days",
+        Msg::DaysOverdue => "{n}d overdue",
+        Msg::UnknownStudent => "no student with id {id}",
+        Msg::ScheduleAdded => "Added schedule #{id} for {student}: {what}, {cadence}, from {from}",
+        Msg::ScheduleCancelled => "Cancelled schedule #{id}: {what} for {student}",
+        Msg::NoScheduleInForce => "no schedule #{id} in force (see schedule list)",
+        Msg::UntilBeforeFrom => "--until is before --from",
+        Msg::ExemptNeedsTerm => {
+            "exempt add needs --term (the term of the exemption, e.g. --term 2024-2025-2)"
+        }
+        Msg::DemoNotDemo => {
+            "{path}: exists and is not a demo database; demo writes only a new file or a demo database it built before (choose another --db, or leave --db out for the demo database in the data directory)"
+        }
+    }
+}
+
+pub fn kind(k: ContactKind) -> &'static str {
+    match k {
+        ContactKind::Talk => "talk",
+        ContactKind::ParentContact => "parent contact",
+        ContactKind::NoticeDelivered => "notice delivered",
+        ContactKind::ReceiptReturned => "receipt returned",
+        ContactKind::StudyPlan => "study plan",
+        ContactKind::Tutoring => "tutoring",
+        ContactKind::Other => "other",
+    }
+}
+
+pub fn role(r: Role) -> &'static str {
+    match r {
+        Role::ClassTeacher => "class teacher",
+        Role::Counsellor => "counsellor",
+        Role::LeagueSecretary => "league secretary",
+        Role::DeputySecretary => "deputy secretary",
+        Role::Helper => "helper",
+        Role::Psych => "counselling psychologist",
+        Role::Leader => "college leader",
+    }
+}
