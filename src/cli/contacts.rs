@@ -17,7 +17,7 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
-    let db = ctx.open_db()?;
+    let db = ctx.open_db_read()?;
     if let Some(id) = &a.student_id
         && db.student(id)?.is_none()
     {

@@ -240,7 +240,7 @@ fn contacts_sheet(
 }
 
 pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
-    let db = ctx.open_db()?;
+    let db = ctx.open_db_read()?;
     let policy = resolve_policy(&db, ctx.policy.as_deref())?;
     let term = resolve_term(&db, ctx.term.as_deref())?;
     let roster = assess(&db, policy, term)?;

@@ -31,7 +31,12 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
-    let mut db = ctx.open_db()?;
+    // A dry run imports into a private copy: no write lock, nothing created.
+    let mut db = if a.dry_run {
+        crate::db::Db::open_scratch(&ctx.db_path)?
+    } else {
+        ctx.open_db()?
+    };
     let lang = ctx.lang;
     let big = std::fs::metadata(&a.file)
         .map(|m| m.len() > 512 * 1024)

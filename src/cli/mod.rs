@@ -1,6 +1,7 @@
 //! The command line: one file per subcommand, each with its own `run`. `main.rs` only calls
 //! [`main`]. Errors reach the user as one clear line on standard error and exit status 1.
 
+mod admin;
 mod agenda;
 mod contacts;
 mod demo;
@@ -16,7 +17,9 @@ mod policy;
 mod report;
 mod schedule;
 mod term;
+mod terminal;
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -87,6 +90,15 @@ pub enum Command {
     Exempt(exempt::Cmd),
     /// Term-end report: of the students warned for --term, who came off the list.
     Report(report::Args),
+    /// Set up a database shared by a group; upgrade the schema.
+    #[command(subcommand)]
+    Admin(admin::Cmd),
+    /// Write a consistent copy of the database while others go on working.
+    Backup(admin::BackupArgs),
+    /// Replace the database with a backup (the current content is kept beside it).
+    Restore(admin::RestoreArgs),
+    /// Check the database: integrity, foreign keys, schema version (exit 1 on damage).
+    Check,
 }
 
 /// Output of commands that print records.
@@ -123,9 +135,15 @@ impl Ctx {
     pub fn open_db(&self) -> anyhow::Result<Db> {
         Ok(Db::open(&self.db_path)?)
     }
+
+    /// For commands that only read: never creates the file, never takes the write lock.
+    pub fn open_db_read(&self) -> anyhow::Result<Db> {
+        Ok(Db::open_read(&self.db_path)?)
+    }
 }
 
 pub fn main() -> ExitCode {
+    terminal::exit_quietly_on_broken_pipe();
     let cli = Cli::parse();
     let ctx = Ctx {
         db_path: crate::db::resolve_path(cli.db.as_deref()),
@@ -137,6 +155,22 @@ pub fn main() -> ExitCode {
         policy: cli.policy,
         theme: cli.theme,
     };
+    let lang = ctx.lang;
+    crate::db::lock::set_wait_notice(Some(Box::new(move || {
+        eprintln!(
+            "yujing: {}",
+            lang.pick(
+                "数据库正被另一个导入或写入占用，等待中…",
+                "waiting for another import… (the database is busy)"
+            )
+        );
+    })));
+    if cli.command.is_some()
+        && std::io::stdout().is_terminal()
+        && let Some(problem) = terminal::locale_problem(lang)
+    {
+        eprintln!("yujing: {problem}");
+    }
     let result = match cli.command {
         None => launch::run(&ctx),
         Some(Command::Import(a)) => import::run(&ctx, a),
@@ -152,9 +186,14 @@ pub fn main() -> ExitCode {
         Some(Command::Issue(a)) => issue::run(&ctx, a),
         Some(Command::Exempt(c)) => exempt::run(&ctx, c),
         Some(Command::Report(a)) => report::run(&ctx, a),
+        Some(Command::Admin(c)) => admin::run(&ctx, c),
+        Some(Command::Backup(a)) => admin::backup(&ctx, a),
+        Some(Command::Restore(a)) => admin::restore(&ctx, a),
+        Some(Command::Check) => admin::check(&ctx),
     };
     match result {
         Ok(code) => code,
+        Err(e) if terminal::is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("yujing: {e:#}");
             ExitCode::FAILURE

@@ -49,7 +49,7 @@ struct Line {
 }
 
 pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
-    let db = ctx.open_db()?;
+    let db = ctx.open_db_read()?;
     let term: Term = crate::roster::resolve_term(&db, ctx.term.as_deref())?;
     let issued = db.issued_warnings(term)?;
     anyhow::ensure!(

@@ -37,6 +37,8 @@ pub enum Loaded {
         result: Result<i64, String>,
     },
     Error(String),
+    /// A write is waiting for another process's lock (an import); shown on the status line.
+    Waiting,
 }
 
 pub fn spawn(
