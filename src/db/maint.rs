@@ -5,11 +5,12 @@
 
 use std::path::{Path, PathBuf};
 
+use anyhow::Context;
 use rusqlite::backup::{Backup, StepResult};
 use rusqlite::types::Value;
 use rusqlite::{Connection, TransactionBehavior};
 
-use super::{Db, DbError, migrations, read_only, settings};
+use super::{Db, DbError, migrations, read_only, settings, share};
 use crate::outfile::{self, OutFile, Rules};
 
 /// Copies every page of `src` into `dst` in one step, under one read transaction of `src`.
@@ -175,69 +176,92 @@ pub struct Restored {
 
 /// Replaces the content of the database at `db_path` with `source`'s, in one write
 /// transaction (waiting for the lock like any writer), after keeping the replaced content as
-/// `kept` (a consistent copy taken under the same lock, so no write falls between the two).
+/// `kept`: a copy taken under the same lock, so no colleague's write falls between the two.
 /// `source` must pass `check`; an older schema is upgraded in a private copy first.
 pub fn restore(db_path: &Path, source: &Path, kept: &Path) -> anyhow::Result<Restored> {
     let report = check(source)?;
     if report.damaged() {
         anyhow::bail!(damage_error(source, &report));
     }
-    // Stage the source privately: migrated, and immune to anyone changing the file meanwhile.
-    let src = read_only(source)?;
-    let mut staged = Connection::open("")?;
-    copy_all(&src, &mut staged)?;
-    drop(src);
-    migrations::migrate(&mut staged, source)?;
-
-    let mut live = Db::open(db_path)?;
     let rules = Rules {
         force: false,
         database: Some(db_path),
     };
     outfile::check(kept, rules)?;
-    let tx = live
-        .conn
-        .transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let out = OutFile::create(kept, rules)?;
+    // Stage the source privately (0600, beside the database): upgraded to this schema, and
+    // immune to anyone changing the file meanwhile.
+    let staged = tempfile::Builder::new()
+        .prefix(".yujing-restore-")
+        .tempfile_in(share::folder_of(db_path))?;
     {
-        let mut copy = Connection::open(out.path())?;
-        copy_all(&tx, &mut copy)?;
+        let src = read_only(source)?;
+        let mut conn = Connection::open(staged.path())?;
+        copy_all(&src, &mut conn)?;
+        migrations::migrate(&mut conn, source)?;
     }
-    tx.pragma_update(None, "defer_foreign_keys", "ON")?;
-    let tables = table_names(&staged)?;
+    let mut live = Db::open(db_path)?;
+    let out = OutFile::create(kept, rules)?;
+    migrations::migrate(&mut Connection::open(out.path())?, kept)?;
+    // ATTACH is not allowed inside a transaction: attach first, then take the lock.
+    live.conn
+        .execute("ATTACH ?1 AS kept", [out.path().to_string_lossy()])?;
+    live.conn
+        .execute("ATTACH ?1 AS src", [staged.path().to_string_lossy()])?;
+    // Tables are copied whole in any order, so parents may follow children: the references
+    // are checked once, before the commit, instead of row by row.
+    live.conn.pragma_update(None, "foreign_keys", "OFF")?;
+    let rows = swap_in(&mut live.conn, source);
+    live.conn.pragma_update(None, "foreign_keys", "ON")?;
+    for name in ["kept", "src"] {
+        live.conn.execute("DETACH ?1", [name])?;
+    }
+    let rows = rows?;
+    Ok(Restored {
+        kept: out.finish()?,
+        rows,
+    })
+}
+
+/// Under the write lock: copies every table of `main` into `kept`, then replaces `main`'s
+/// rows with `src`'s. Both attached databases carry this yujing's schema, column for column.
+fn swap_in(conn: &mut Connection, source: &Path) -> anyhow::Result<u64> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let tables = table_names(&tx, "main")?;
     anyhow::ensure!(
-        tables == table_names(&tx)?,
+        tables == table_names(&tx, "src")? && tables == table_names(&tx, "kept")?,
         "{}: its tables differ from this yujing's schema; not restored",
         source.display()
     );
     let mut rows = 0u64;
     for t in &tables {
-        tx.execute(&format!("DELETE FROM \"{t}\""), [])?;
-        let mut read = staged.prepare(&format!("SELECT * FROM \"{t}\""))?;
-        let n = read.column_count();
-        let marks = vec!["?"; n].join(", ");
-        let mut write = tx.prepare(&format!("INSERT INTO \"{t}\" VALUES ({marks})"))?;
-        let mut it = read.query([])?;
-        while let Some(r) = it.next()? {
-            let values = (0..n)
-                .map(|i| r.get::<_, Value>(i))
-                .collect::<Result<Vec<_>, _>>()?;
-            write.execute(rusqlite::params_from_iter(values))?;
-            rows += 1;
-        }
+        let copy = || -> rusqlite::Result<usize> {
+            tx.execute(&format!("INSERT INTO kept.\"{t}\" SELECT * FROM main.\"{t}\""), [])?;
+            tx.execute(&format!("DELETE FROM main.\"{t}\""), [])?;
+            tx.execute(&format!("INSERT INTO main.\"{t}\" SELECT * FROM src.\"{t}\""), [])
+        };
+        let n = copy().with_context(|| format!("table {t}"))?;
+        rows += u64::try_from(n).unwrap_or(0);
+    }
+    for schema in ["main", "kept"] {
+        let mut stmt = tx.prepare(&format!("PRAGMA {schema}.foreign_key_check"))?;
+        let dangling = stmt.query([])?.mapped(|_| Ok(())).count();
+        anyhow::ensure!(
+            dangling == 0,
+            "{}: {dangling} rows would point at missing rows; not restored",
+            source.display()
+        );
     }
     // Views keyed on these counters (the TUI, the evaluation cache) must see a change.
     settings::bump_last_change(&tx)?;
     settings::bump_facts_change(&tx)?;
-    let kept = out.finish()?;
     tx.commit()?;
-    Ok(Restored { kept, rows })
+    Ok(rows)
 }
 
-fn table_names(conn: &Connection) -> rusqlite::Result<Vec<String>> {
-    let mut stmt = conn.prepare(
-        "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
-    )?;
+fn table_names(conn: &Connection, schema: &str) -> rusqlite::Result<Vec<String>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT name FROM {schema}.sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+    ))?;
     stmt.query_map([], |r| r.get(0))?.collect()
 }
 

@@ -72,7 +72,7 @@ pub enum DbError {
     )]
     Missing(PathBuf),
     #[error(
-        "{shm}: cannot be created, and SQLite needs it to read this database: the folder {folder} is not writable for you; ask its owner to run `yujing admin init` on it (or to make it group-writable)"
+        "{shm}: cannot be created (nor the -wal beside it), and SQLite needs them to read this database: the folder {folder} is not writable for you; ask its owner to run `yujing admin init` on it (or to make it group-writable)"
     )]
     NoShm { shm: PathBuf, folder: PathBuf },
     #[error("{path}: not a yujing database: {why}")]
@@ -263,17 +263,16 @@ fn read_only(path: &Path) -> Result<Connection, DbError> {
         source,
     };
     let conn = Connection::open_with_flags(path, flags).map_err(open_err)?;
-    configure(&conn).map_err(open_err)?;
     // The first read opens the WAL index (-shm); a failure there is about the folder.
-    if let Err(source) = conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| {
-        r.get::<_, i64>(0)
-    }) {
-        let [_, _, shm] = share::family(path);
+    let ready = configure(&conn).and_then(|()| {
+        conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| {
+            r.get::<_, i64>(0)
+        })
+    });
+    if let Err(source) = ready {
+        let [_, wal, shm] = share::family(path);
         let folder = share::folder_of(path);
-        if matches!(source.sqlite_error_code(), Some(rusqlite::ErrorCode::CannotOpen))
-            && !shm.exists()
-            && !share::writable(&folder)
-        {
+        if !(wal.exists() && shm.exists()) && !share::writable(&folder) {
             return Err(DbError::NoShm { shm, folder });
         }
         return Err(open_err(source));
