@@ -36,12 +36,23 @@ fn main() {
     let db = dir.path().join("y.db");
     let grades = dir.path().join("grades.csv");
     let roster = dir.path().join("students.csv");
-    let (cohort, rows) =
-        write_grades_csv_streaming(&bench_spec(students), &grades, GradeLayout::Long, Encoding::Utf8)
-            .expect("write grades");
+    let (cohort, rows) = write_grades_csv_streaming(
+        &bench_spec(students),
+        &grades,
+        GradeLayout::Long,
+        Encoding::Utf8,
+    )
+    .expect("write grades");
     write_students_csv(&cohort, &roster, Encoding::Utf8).expect("write students");
     let id = cohort.students[0].student_id.clone();
-    assert!(yujing(&db).args(["import", "students"]).arg(&roster).status().expect("spawn").success());
+    assert!(
+        yujing(&db)
+            .args(["import", "students"])
+            .arg(&roster)
+            .status()
+            .expect("spawn")
+            .success()
+    );
 
     let stop = Arc::new(AtomicBool::new(false));
     let writers: Vec<_> = (0..8)
@@ -52,7 +63,14 @@ fn main() {
                 while !stop.load(Ordering::SeqCst) {
                     let t = Instant::now();
                     let ok = yujing(&db)
-                        .args(["log", &id, "--kind", "talk", "--note", &format!("{w}-{calls}")])
+                        .args([
+                            "log",
+                            &id,
+                            "--kind",
+                            "talk",
+                            "--note",
+                            &format!("{w}-{calls}"),
+                        ])
                         .stderr(Stdio::null())
                         .status()
                         .expect("spawn")
@@ -66,7 +84,12 @@ fn main() {
         })
         .collect();
     let t = Instant::now();
-    let ok = yujing(&db).args(["import", "grades"]).arg(&grades).status().expect("spawn").success();
+    let ok = yujing(&db)
+        .args(["import", "grades"])
+        .arg(&grades)
+        .status()
+        .expect("spawn")
+        .success();
     let import = t.elapsed();
     stop.store(true, Ordering::SeqCst);
     assert!(ok, "the import failed");

@@ -108,7 +108,7 @@ fn wait_for_writer(db: &Path, child: &mut Child) {
 fn reading_commands_on_a_missing_path_create_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("typo/y.db");
-    let grades = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/samples/grades.csv");
+    let students = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/samples/students.csv");
     let out = dir.path().join("out.xlsx");
     let reads: [&[&str]; 5] = [
         &["evaluate"],
@@ -124,12 +124,16 @@ fn reading_commands_on_a_missing_path_create_nothing() {
     }
     let err = fails(yujing(&db).arg("export").arg(&out));
     assert!(err.contains("no database here"), "{err}");
-    let err = fails(
-        yujing(&db)
-            .args(["import", "grades", "--dry-run"])
-            .arg(&grades),
+    // A dry run checks a file against an empty database and creates nothing.
+    let out = run(yujing(&db)
+        .args(["import", "students", "--dry-run"])
+        .arg(&students));
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("no database yet") && err.contains("nothing is created"),
+        "{err}"
     );
-    assert!(err.contains("no database here"), "{err}");
     let left: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
     assert!(left.is_empty(), "created {left:?}");
 }
@@ -139,7 +143,9 @@ fn a_dry_run_counts_like_the_import_without_the_write_lock() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("y.db");
     let files = cohort(dir.path(), &bench_spec(50));
-    ok(yujing(&db).args(["import", "students"]).arg(&files.students));
+    ok(yujing(&db)
+        .args(["import", "students"])
+        .arg(&files.students));
     // Another process holds the write lock for the whole dry run: it must not wait.
     let holder = Connection::open(&db).unwrap();
     holder.execute_batch("BEGIN IMMEDIATE").unwrap();
@@ -162,8 +168,10 @@ fn a_database_from_a_newer_yujing_is_refused_before_anything_changes() {
     let db = dir.path().join("y.db");
     {
         let c = Connection::open(&db).unwrap();
-        c.execute_batch("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT); PRAGMA user_version = 999;")
-            .unwrap();
+        c.execute_batch(
+            "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT); PRAGMA user_version = 999;",
+        )
+        .unwrap();
     }
     let before = fs::read(&db).unwrap();
     for args in [&["log", "2022000000", "--kind", "talk"][..], &["evaluate"]] {
@@ -207,7 +215,9 @@ fn eight_writers_during_an_import_all_land() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("y.db");
     let files = cohort(dir.path(), &bench_spec(6_000));
-    ok(yujing(&db).args(["import", "students"]).arg(&files.students));
+    ok(yujing(&db)
+        .args(["import", "students"])
+        .arg(&files.students));
     let mut import = yujing(&db)
         .args(["import", "grades"])
         .arg(&files.grades)
@@ -240,11 +250,17 @@ fn eight_writers_during_an_import_all_land() {
         .collect();
     let waited: usize = workers.into_iter().map(|w| w.join().unwrap()).sum();
     let out = import.wait_with_output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(count(&db, "contacts"), 800);
     let notes: i64 = Connection::open(&db)
         .unwrap()
-        .query_row("SELECT count(DISTINCT summary) FROM contacts", [], |r| r.get(0))
+        .query_row("SELECT count(DISTINCT summary) FROM contacts", [], |r| {
+            r.get(0)
+        })
         .unwrap();
     assert_eq!(notes, 800);
     assert!(count(&db, "grades") > 0);
@@ -265,14 +281,23 @@ fn backup_while_four_writers_run_then_restore() {
             std::thread::spawn(move || {
                 let mut n = 0;
                 while !stop.load(std::sync::atomic::Ordering::SeqCst) || n < 5 {
-                    ok(yujing(&db).args(["log", &id, "--kind", "talk", "--note", &format!("{w}-{n}")]));
+                    ok(yujing(&db).args([
+                        "log",
+                        &id,
+                        "--kind",
+                        "talk",
+                        "--note",
+                        &format!("{w}-{n}"),
+                    ]));
                     n += 1;
                 }
                 n
             })
         })
         .collect();
-    let copies: Vec<PathBuf> = (0..3).map(|i| dir.path().join(format!("copy{i}.db"))).collect();
+    let copies: Vec<PathBuf> = (0..3)
+        .map(|i| dir.path().join(format!("copy{i}.db")))
+        .collect();
     for copy in &copies {
         let said = ok(yujing(&db).arg("backup").arg(copy));
         assert!(said.contains("backed up"), "{said}");
@@ -294,7 +319,10 @@ fn backup_while_four_writers_run_then_restore() {
 
     // A file that is not a yujing database is refused.
     let foreign = dir.path().join("foreign.db");
-    Connection::open(&foreign).unwrap().execute_batch("CREATE TABLE x (a)").unwrap();
+    Connection::open(&foreign)
+        .unwrap()
+        .execute_batch("CREATE TABLE x (a)")
+        .unwrap();
     let err = fails(yujing(&db).args(["restore", "--yes"]).arg(&foreign));
     assert!(err.contains("not a yujing database"), "{err}");
 
@@ -343,7 +371,9 @@ fn kill_nine_during_import_leaves_all_or_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("y.db");
     let files = cohort(dir.path(), &bench_spec(1_500));
-    ok(yujing(&db).args(["import", "students"]).arg(&files.students));
+    ok(yujing(&db)
+        .args(["import", "students"])
+        .arg(&files.students));
     let mut complete = None;
     for round in 0..6u64 {
         let mut child = yujing(&db)
@@ -368,7 +398,11 @@ fn kill_nine_during_import_leaves_all_or_nothing() {
     }
     ok(yujing(&db).args(["import", "grades"]).arg(&files.grades));
     let full = count(&db, "grades");
-    assert!(full as u64 >= files.rows / 2, "{full} of {} rows", files.rows);
+    assert!(
+        full as u64 >= files.rows / 2,
+        "{full} of {} rows",
+        files.rows
+    );
     if let Some(c) = complete {
         assert_eq!(c, full);
     }
@@ -380,7 +414,9 @@ fn kill_nine_during_import_leaves_all_or_nothing() {
 fn two_accounts_in_one_group_share_a_database() {
     // SAFETY: geteuid cannot fail.
     if unsafe { libc::geteuid() } != 0 {
-        println!("SKIPPED two_accounts_in_one_group_share_a_database: needs root to create OS accounts (CI runs as root)");
+        println!(
+            "SKIPPED two_accounts_in_one_group_share_a_database: needs root to create OS accounts (CI runs as root)"
+        );
         return;
     }
     let accounts = Accounts::create();
@@ -480,7 +516,11 @@ fn two_accounts_in_one_group_share_a_database() {
         c.output().unwrap()
     };
     let out = read_as_b(&["evaluate"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     // ... and in a folder that does not allow the -shm file: said so.
     for f in ["y.db-shm", "y.db-wal"] {
         let _ = fs::remove_file(ro.join(f));
@@ -490,7 +530,10 @@ fn two_accounts_in_one_group_share_a_database() {
     let out = read_as_b(&["evaluate"]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
-    assert!(err.contains("y.db-shm") && err.contains("not writable"), "{err}");
+    assert!(
+        err.contains("y.db-shm") && err.contains("not writable"),
+        "{err}"
+    );
 }
 
 /// Two users in a fresh group, removed (with the group) when dropped.
@@ -520,7 +563,11 @@ impl Accounts {
     }
     fn id(flag: &str, name: &str) -> u32 {
         let out = Command::new("id").args([flag, name]).output().unwrap();
-        String::from_utf8(out.stdout).unwrap().trim().parse().unwrap()
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .trim()
+            .parse()
+            .unwrap()
     }
     fn uid(&self, user: &str) -> u32 {
         Accounts::id("-u", user)
@@ -530,7 +577,14 @@ impl Accounts {
             .args(["group", &self.group])
             .output()
             .unwrap();
-        String::from_utf8(out.stdout).unwrap().split(':').nth(2).unwrap().trim().parse().unwrap()
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .split(':')
+            .nth(2)
+            .unwrap()
+            .trim()
+            .parse()
+            .unwrap()
     }
 }
 

@@ -147,7 +147,11 @@ pub fn restore(ctx: &Ctx, a: RestoreArgs) -> anyhow::Result<ExitCode> {
                 a.file.display(),
                 done.rows,
                 done.kept.display(),
-                if report.damaged() { "未通过" } else { "通过" }
+                if report.damaged() {
+                    "未通过"
+                } else {
+                    "通过"
+                }
             ),
             &format!(
                 "{}: restored from {} ({} rows); the previous content is kept in {}; check {}",

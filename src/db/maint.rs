@@ -70,7 +70,13 @@ fn check_conn(conn: &Connection) -> CheckReport {
         got.collect()
     };
     match rows("PRAGMA integrity_check") {
-        Ok(lines) => report.integrity = lines.iter().map(|l| text(&l[0])).filter(|l| l != "ok").collect(),
+        Ok(lines) => {
+            report.integrity = lines
+                .iter()
+                .map(|l| text(&l[0]))
+                .filter(|l| l != "ok")
+                .collect()
+        }
         Err(e) => report.integrity.push(e.to_string()),
     }
     match rows("PRAGMA foreign_key_check") {
@@ -235,9 +241,15 @@ fn swap_in(conn: &mut Connection, source: &Path) -> anyhow::Result<u64> {
     let mut rows = 0u64;
     for t in &tables {
         let copy = || -> rusqlite::Result<usize> {
-            tx.execute(&format!("INSERT INTO kept.\"{t}\" SELECT * FROM main.\"{t}\""), [])?;
+            tx.execute(
+                &format!("INSERT INTO kept.\"{t}\" SELECT * FROM main.\"{t}\""),
+                [],
+            )?;
             tx.execute(&format!("DELETE FROM main.\"{t}\""), [])?;
-            tx.execute(&format!("INSERT INTO main.\"{t}\" SELECT * FROM src.\"{t}\""), [])
+            tx.execute(
+                &format!("INSERT INTO main.\"{t}\" SELECT * FROM src.\"{t}\""),
+                [],
+            )
         };
         let n = copy().with_context(|| format!("table {t}"))?;
         rows += u64::try_from(n).unwrap_or(0);

@@ -5,10 +5,10 @@
 //! failing half-way through an import. The schema is versioned by `PRAGMA user_version`
 //! ([`migrations`]). Imports go through [`ImportTx`]; reads return [`crate::model`] types.
 
+use rusqlite::{Connection, OpenFlags};
 use std::fs::{self, OpenOptions};
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
-use rusqlite::{Connection, OpenFlags};
 
 use crate::model::Term;
 
@@ -150,8 +150,13 @@ impl Db {
     /// A private copy of the database, taken in one step from a read-only connection, for a
     /// dry run: writes go to the copy (a temporary file SQLite deletes on close), so the dry
     /// run counts exactly what an import would change without taking the write lock.
+    /// With no file at `path` the copy starts empty (the caller says so): a dry run on a new
+    /// installation checks a file without creating anything.
     pub fn open_scratch(path: &Path) -> Result<Db, DbError> {
-        let live = Db::open_read(path)?;
+        let live = match Db::open_read(path) {
+            Err(DbError::Missing(_)) => return Db::open_in_memory(),
+            other => other?,
+        };
         let open_err = |source| DbError::Open {
             path: path.to_path_buf(),
             source,
