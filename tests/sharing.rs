@@ -163,6 +163,28 @@ fn a_dry_run_counts_like_the_import_without_the_write_lock() {
 }
 
 #[test]
+fn a_writer_says_it_waits_and_names_the_lock_when_it_gives_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("y.db");
+    let files = cohort(dir.path(), &bench_spec(5));
+    ok(yujing(&db)
+        .args(["import", "students"])
+        .arg(&files.students));
+    let holder = Connection::open(&db).unwrap();
+    holder.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let err = fails(yujing(&db).env("YUJING_LOCK_WAIT", "0.3").args([
+        "log",
+        &files.first_id,
+        "--kind",
+        "talk",
+    ]));
+    assert!(err.contains("waiting for another import"), "{err}");
+    assert!(err.contains("stayed locked for"), "{err}");
+    holder.execute_batch("ROLLBACK").unwrap();
+    assert_eq!(count(&db, "contacts"), 0);
+}
+
+#[test]
 fn a_database_from_a_newer_yujing_is_refused_before_anything_changes() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("y.db");

@@ -116,6 +116,20 @@ pub enum ListFormat {
     Json,
 }
 
+/// Whether `e` is SQLite giving up on the write lock after the whole wait.
+fn gave_up_waiting(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        let sqlite = c.downcast_ref::<rusqlite::Error>().or_else(|| {
+            c.downcast_ref::<crate::db::DbError>()
+                .and_then(|d| match d {
+                    crate::db::DbError::Sqlite(s) => Some(s),
+                    _ => None,
+                })
+        });
+        sqlite.is_some_and(crate::db::lock::is_busy)
+    })
+}
+
 fn parse_day(s: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
         .map_err(|_| format!("not a date: '{s}' (expected YYYY-MM-DD)"))
@@ -196,6 +210,21 @@ pub fn main() -> ExitCode {
         Err(e) if terminal::is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("yujing: {e:#}");
+            if gave_up_waiting(&e) {
+                eprintln!(
+                    "yujing: {}",
+                    ctx.lang.pick(
+                        &format!(
+                            "等待数据库写锁超过 {} 秒仍未轮到（另一个导入仍在进行？），请稍后再试；可用 YUJING_LOCK_WAIT=秒数 延长等待",
+                            crate::db::lock::wait_limit().as_secs()
+                        ),
+                        &format!(
+                            "the database stayed locked for {} s (another import still running?); try again later, or wait longer with YUJING_LOCK_WAIT=SECONDS",
+                            crate::db::lock::wait_limit().as_secs()
+                        )
+                    )
+                );
+            }
             ExitCode::FAILURE
         }
     }

@@ -16,7 +16,7 @@ pub const WAIT_ENV: &str = "YUJING_LOCK_WAIT";
 /// lock for about 13 s in a release build and about 40 s in a debug build on the project's
 /// 2-core machine (`cargo bench --bench locking`); five minutes leaves room for a slower
 /// server and a larger file without letting a stuck process hang a colleague for ever.
-pub const DEFAULT_WAIT: Duration = Duration::from_secs(300);
+pub const DEFAULT_WAIT: Duration = Duration::from_secs(600);
 
 /// 0 means "not set yet": read the environment on first use.
 static WAIT_MS: AtomicU64 = AtomicU64::new(0);

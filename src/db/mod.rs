@@ -277,7 +277,8 @@ fn read_only(path: &Path) -> Result<Connection, DbError> {
     if let Err(source) = ready {
         let [_, wal, shm] = share::family(path);
         let folder = share::folder_of(path);
-        if !(wal.exists() && shm.exists()) && !share::writable(&folder) {
+        let can_create = share::writable(&folder) || (wal.exists() && shm.exists());
+        if !can_create {
             return Err(DbError::NoShm { shm, folder });
         }
         return Err(open_err(source));
