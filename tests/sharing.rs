@@ -78,6 +78,35 @@ fn cohort(dir: &Path, spec: &CohortSpec) -> Files {
     }
 }
 
+/// A fresh folder with a database holding `students` generated students (no grades yet).
+fn roster_only(students: usize) -> (tempfile::TempDir, PathBuf, Files) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("y.db");
+    let files = cohort(dir.path(), &bench_spec(students));
+    ok(yujing(&db)
+        .args(["import", "students"])
+        .arg(&files.students));
+    (dir, db, files)
+}
+
+/// `yujing import grades` running in the background (stderr kept for a failure message).
+fn spawn_import(db: &Path, files: &Files) -> Child {
+    yujing(db)
+        .args(["import", "grades"])
+        .arg(&files.grades)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// A connection holding the write lock, as another counsellor's import would.
+fn hold_lock(db: &Path) -> Connection {
+    let holder = Connection::open(db).unwrap();
+    holder.execute_batch("BEGIN IMMEDIATE").unwrap();
+    holder
+}
+
 /// A database holding `files`' students, grades and a policy.
 fn populated(db: &Path, files: &Files) {
     ok(yujing(db).args(["import", "students"]).arg(&files.students));
@@ -140,15 +169,9 @@ fn reading_commands_on_a_missing_path_create_nothing() {
 
 #[test]
 fn a_dry_run_counts_like_the_import_without_the_write_lock() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("y.db");
-    let files = cohort(dir.path(), &bench_spec(50));
-    ok(yujing(&db)
-        .args(["import", "students"])
-        .arg(&files.students));
+    let (_dir, db, files) = roster_only(50);
     // Another process holds the write lock for the whole dry run: it must not wait.
-    let holder = Connection::open(&db).unwrap();
-    holder.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let holder = hold_lock(&db);
     let dry = ok(yujing(&db)
         .env("YUJING_LOCK_WAIT", "1")
         .args(["import", "grades", "--dry-run"])
@@ -164,14 +187,8 @@ fn a_dry_run_counts_like_the_import_without_the_write_lock() {
 
 #[test]
 fn a_writer_says_it_waits_and_names_the_lock_when_it_gives_up() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("y.db");
-    let files = cohort(dir.path(), &bench_spec(5));
-    ok(yujing(&db)
-        .args(["import", "students"])
-        .arg(&files.students));
-    let holder = Connection::open(&db).unwrap();
-    holder.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let (_dir, db, files) = roster_only(5);
+    let holder = hold_lock(&db);
     let err = fails(yujing(&db).env("YUJING_LOCK_WAIT", "0.3").args([
         "log",
         &files.first_id,
@@ -234,19 +251,8 @@ fn the_tui_without_a_terminal_points_to_help_and_a_closed_pipe_exits_quietly() {
 /// `cargo bench --bench locking` runs the full 60,000.
 #[test]
 fn eight_writers_during_an_import_all_land() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("y.db");
-    let files = cohort(dir.path(), &bench_spec(6_000));
-    ok(yujing(&db)
-        .args(["import", "students"])
-        .arg(&files.students));
-    let mut import = yujing(&db)
-        .args(["import", "grades"])
-        .arg(&files.grades)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let (_dir, db, files) = roster_only(6_000);
+    let mut import = spawn_import(&db, &files);
     wait_for_writer(&db, &mut import);
     let workers: Vec<_> = (0..8)
         .map(|w| {
@@ -390,21 +396,10 @@ fn check_finds_a_damaged_page() {
 /// file passes `check` every time.
 #[test]
 fn kill_nine_during_import_leaves_all_or_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("y.db");
-    let files = cohort(dir.path(), &bench_spec(1_500));
-    ok(yujing(&db)
-        .args(["import", "students"])
-        .arg(&files.students));
+    let (_dir, db, files) = roster_only(1_500);
     let mut complete = None;
     for round in 0..6u64 {
-        let mut child = yujing(&db)
-            .args(["import", "grades"])
-            .arg(&files.grades)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
+        let mut child = spawn_import(&db, &files);
         std::thread::sleep(Duration::from_millis(150 + 250 * round));
         let _ = child.kill();
         let _ = child.wait();

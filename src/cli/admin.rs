@@ -138,31 +138,22 @@ pub fn restore(ctx: &Ctx, a: RestoreArgs) -> anyhow::Result<ExitCode> {
     let done = db::restore(path, &a.file, &kept)
         .with_context(|| format!("{}: not restored", path.display()))?;
     let report = db::check(path)?;
-    println!(
-        "{}",
-        lang.pick(
-            &format!(
-                "{}: 已从 {} 恢复（{} 行）；原内容保存在 {}；检查{}",
-                path.display(),
-                a.file.display(),
-                done.rows,
-                done.kept.display(),
-                if report.damaged() {
-                    "未通过"
-                } else {
-                    "通过"
-                }
-            ),
-            &format!(
-                "{}: restored from {} ({} rows); the previous content is kept in {}; check {}",
-                path.display(),
-                a.file.display(),
-                done.rows,
-                done.kept.display(),
-                if report.damaged() { "FAILED" } else { "passed" }
-            )
-        )
-    );
+    let (file, kept) = (a.file.display(), done.kept.display());
+    let line = match (lang, report.damaged()) {
+        (Lang::Zh, damaged) => format!(
+            "{}: 已从 {file} 恢复（{} 行）；原内容保存在 {kept}；检查{}",
+            path.display(),
+            done.rows,
+            if damaged { "未通过" } else { "通过" }
+        ),
+        (Lang::En, damaged) => format!(
+            "{}: restored from {file} ({} rows); the previous content is kept in {kept}; check {}",
+            path.display(),
+            done.rows,
+            if damaged { "FAILED" } else { "passed" }
+        ),
+    };
+    println!("{line}");
     Ok(if report.damaged() {
         ExitCode::FAILURE
     } else {

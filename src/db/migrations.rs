@@ -187,14 +187,7 @@ pub fn refuse_newer(conn: &Connection, path: &Path) -> Result<i64, DbError> {
         path: path.to_path_buf(),
         source,
     };
-    let found = user_version(conn).map_err(open_err)?;
-    if found > LATEST {
-        return Err(DbError::TooNew {
-            path: path.to_path_buf(),
-            found,
-            supported: LATEST,
-        });
-    }
+    let found = supported_version(conn, path)?;
     if found == 0 {
         let tables: i64 = conn
             .query_row(
@@ -213,14 +206,12 @@ pub fn refuse_newer(conn: &Connection, path: &Path) -> Result<i64, DbError> {
     Ok(found)
 }
 
-/// Brings the schema to [`LATEST`]. Safe when several processes open a new file at once: each
-/// step re-reads the version under the write lock, so a step is applied exactly once.
-pub fn migrate(conn: &mut Connection, path: &Path) -> Result<(), DbError> {
-    let open_err = |source| DbError::Open {
+/// The file's schema version, or `TooNew` when this yujing cannot read it.
+fn supported_version(conn: &Connection, path: &Path) -> Result<i64, DbError> {
+    let found = user_version(conn).map_err(|source| DbError::Open {
         path: path.to_path_buf(),
         source,
-    };
-    let found = user_version(conn).map_err(open_err)?;
+    })?;
     if found > LATEST {
         return Err(DbError::TooNew {
             path: path.to_path_buf(),
@@ -228,6 +219,13 @@ pub fn migrate(conn: &mut Connection, path: &Path) -> Result<(), DbError> {
             supported: LATEST,
         });
     }
+    Ok(found)
+}
+
+/// Brings the schema to [`LATEST`]. Safe when several processes open a new file at once: each
+/// step re-reads the version under the write lock, so a step is applied exactly once.
+pub fn migrate(conn: &mut Connection, path: &Path) -> Result<(), DbError> {
+    let found = supported_version(conn, path)?;
     for (i, sql) in MIGRATIONS
         .iter()
         .enumerate()

@@ -49,32 +49,49 @@ fn euid() -> u32 {
     unsafe { libc::geteuid() }
 }
 
+/// A name from the password or group database, or the number when there is none.
+///
+/// # Safety
+/// `name` is null or a NUL-terminated string (from getpwuid/getgrgid, just called).
+unsafe fn name_or_id(name: *const libc::c_char, id: u32) -> String {
+    if name.is_null() {
+        return id.to_string();
+    }
+    // SAFETY: per the contract above; copied out at once.
+    unsafe { std::ffi::CStr::from_ptr(name) }
+        .to_string_lossy()
+        .into_owned()
+}
+
 /// The owner's login name, for telling a colleague whom to ask.
 fn user_name(uid: u32) -> String {
-    // SAFETY: getpwuid returns null or a pointer to static storage valid until the next call;
-    // the name is copied out at once.
+    // SAFETY: getpwuid returns null or static storage, read before any other call.
     unsafe {
         let pw = libc::getpwuid(uid);
-        if pw.is_null() || (*pw).pw_name.is_null() {
-            return uid.to_string();
-        }
-        std::ffi::CStr::from_ptr((*pw).pw_name)
-            .to_string_lossy()
-            .into_owned()
+        name_or_id(
+            if pw.is_null() {
+                std::ptr::null()
+            } else {
+                (*pw).pw_name
+            },
+            uid,
+        )
     }
 }
 
 /// A group's name, for commands a person types.
 fn group_name(gid: u32) -> String {
-    // SAFETY: getgrgid returns null or static storage; the name is copied out at once.
+    // SAFETY: getgrgid returns null or static storage, read before any other call.
     unsafe {
         let gr = libc::getgrgid(gid);
-        if gr.is_null() || (*gr).gr_name.is_null() {
-            return gid.to_string();
-        }
-        std::ffi::CStr::from_ptr((*gr).gr_name)
-            .to_string_lossy()
-            .into_owned()
+        name_or_id(
+            if gr.is_null() {
+                std::ptr::null()
+            } else {
+                (*gr).gr_name
+            },
+            gid,
+        )
     }
 }
 
