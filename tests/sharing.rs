@@ -252,14 +252,16 @@ fn the_tui_without_a_terminal_points_to_help_and_a_closed_pipe_exits_quietly() {
 #[test]
 fn eight_writers_during_an_import_all_land() {
     let (_dir, db, files) = roster_only(6_000);
+    let started = Instant::now();
     let mut import = spawn_import(&db, &files);
     wait_for_writer(&db, &mut import);
     let workers: Vec<_> = (0..8)
         .map(|w| {
             let (db, id) = (db.clone(), files.first_id.clone());
             std::thread::spawn(move || {
-                let mut waited = 0;
+                let (mut waited, mut longest) = (0, Duration::ZERO);
                 for i in 0..100 {
+                    let t = Instant::now();
                     let out = run(yujing(&db).args([
                         "log",
                         &id,
@@ -271,13 +273,26 @@ fn eight_writers_during_an_import_all_land() {
                     let err = String::from_utf8_lossy(&out.stderr);
                     assert!(out.status.success(), "worker {w} call {i}: {err}");
                     waited += usize::from(err.contains("waiting for another import"));
+                    longest = longest.max(t.elapsed());
                 }
-                waited
+                (waited, longest)
             })
         })
         .collect();
-    let waited: usize = workers.into_iter().map(|w| w.join().unwrap()).sum();
+    let (mut waited, mut longest) = (0, Duration::ZERO);
+    for w in workers {
+        let (n, l) = w.join().unwrap();
+        waited += n;
+        longest = longest.max(l);
+    }
     let out = import.wait_with_output().unwrap();
+    // Figures for the record (`--nocapture`), not assertions: the machine's load varies.
+    println!(
+        "{} grade rows: import and 800 logs done in {:.1} s; {waited} log calls waited, the longest {:.1} s",
+        files.rows,
+        started.elapsed().as_secs_f64(),
+        longest.as_secs_f64()
+    );
     assert!(
         out.status.success(),
         "{}",
@@ -405,6 +420,7 @@ fn kill_nine_during_import_leaves_all_or_nothing() {
         let _ = child.wait();
         ok(yujing(&db).arg("check"));
         let grades = count(&db, "grades");
+        println!("kill -9 round {round}: {grades} grades stored");
         if grades > 0 {
             complete.get_or_insert(grades);
         }
