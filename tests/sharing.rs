@@ -629,3 +629,39 @@ impl Drop for Accounts {
         let _ = Command::new("groupdel").arg(&self.group).status();
     }
 }
+
+/// On a terminal whose locale is GBK the TUI refuses to start and says how to get UTF-8;
+/// nothing is created.
+#[test]
+fn a_gbk_terminal_is_told_to_switch_to_utf8() {
+    use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+    use std::io::Read;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("y.db");
+    let pair = native_pty_system()
+        .openpty(PtySize {
+            rows: 24,
+            cols: 200,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .unwrap();
+    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_yujing"));
+    cmd.arg("--db");
+    cmd.arg(&db);
+    cmd.env("TERM", "xterm-256color");
+    cmd.env("LANG", "zh_CN.GBK");
+    cmd.env("LC_ALL", "zh_CN.GBK");
+    cmd.env("YUJING_DB", "");
+    let mut child = pair.slave.spawn_command(cmd).unwrap();
+    drop(pair.slave);
+    let mut reader = pair.master.try_clone_reader().unwrap();
+    let status = child.wait().unwrap();
+    let mut out = Vec::new();
+    // The child has exited; the pty holds what it wrote (EIO once drained).
+    let _ = reader.read_to_end(&mut out);
+    let text = String::from_utf8_lossy(&out);
+    assert_eq!(status.exit_code(), 1, "{text}");
+    assert!(text.contains("GBK") && text.contains("UTF-8"), "{text}");
+    assert!(!db.exists());
+}
