@@ -167,11 +167,18 @@ pub(super) fn repair(path: &Path, gid: u32) -> Vec<String> {
 pub fn init_folder(path: &Path, gid: u32) -> io::Result<()> {
     let folder = folder_of(path);
     if folder.exists() {
-        let ours = family(path);
+        // The database, its -wal/-shm and its kept copies (`.before-restore-…`) may be there.
+        let stem = path
+            .file_name()
+            .map(|n| n.as_bytes().to_vec())
+            .unwrap_or_default();
         let other = fs::read_dir(&folder)?
             .filter_map(Result::ok)
             .map(|e| e.path())
-            .find(|p| !ours.iter().any(|o| o.file_name() == p.file_name()));
+            .find(|p| {
+                !p.file_name()
+                    .is_some_and(|n| n.as_bytes().starts_with(&stem))
+            });
         if let Some(other) = other {
             return Err(io::Error::other(format!(
                 "{}: the folder already holds {}; a shared database needs a folder of its own \
