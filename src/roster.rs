@@ -134,7 +134,7 @@ fn evaluate_streaming(db: &Db, policy: &Policy, term: Term) -> anyhow::Result<Ve
     };
     std::thread::scope(|scope| {
         let other = scope.spawn(|| -> anyhow::Result<Vec<Evaluation>> {
-            evaluate_part(&Db::open(path)?, policy, term, 1, 2)
+            evaluate_part(&Db::open_read(path)?, policy, term, 1, 2)
         });
         let mut evals = evaluate_part(db, policy, term, 0, 2)?;
         evals.extend(

@@ -34,7 +34,7 @@ fn row(i: &AgendaItem, name: &str, lang: Lang) -> Vec<String> {
 }
 
 pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
-    let db = ctx.open_db()?;
+    let db = ctx.open_db_read()?;
     let agenda = crate::roster::agenda(&db, ctx.today)?;
     let mut out = std::io::stdout().lock();
     if a.format == Format::Json {

@@ -21,7 +21,7 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
-    let db = ctx.open_db()?;
+    let db = ctx.open_db_read()?;
     let mut chosen = crate::app::lifecycle::student_list(&a.students);
     chosen.extend(a.student_id.clone());
     for id in &chosen {

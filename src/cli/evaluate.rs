@@ -79,7 +79,7 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
     if let Some(b) = &a.compare {
         return super::compare::run(ctx, b, a.format);
     }
-    let db = ctx.open_db()?;
+    let db = ctx.open_db_read()?;
     let policy = resolve_policy(&db, ctx.policy.as_deref())?;
     let term = resolve_term(&db, ctx.term.as_deref())?;
     let roster = assess(&db, policy, term)?;

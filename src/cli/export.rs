@@ -314,7 +314,7 @@ pub fn run(ctx: &Ctx, c: Cmd) -> anyhow::Result<ExitCode> {
 
 fn workbook(ctx: &Ctx, a: &Args) -> anyhow::Result<ExitCode> {
     let rules = ctx.out_rules(&a.out, a.force)?;
-    let db = ctx.open_db()?;
+    let db = ctx.open_db_read()?;
     let policy = resolve_policy(&db, ctx.policy.as_deref())?;
     let term = resolve_term(&db, ctx.term.as_deref())?;
     let roster = assess(&db, policy, term)?;

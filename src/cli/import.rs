@@ -32,7 +32,21 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
-    let mut db = ctx.open_db()?;
+    // A dry run imports into a private copy: no write lock, nothing created.
+    let mut db = if a.dry_run {
+        if !ctx.db_path.exists() {
+            eprintln!(
+                "{}",
+                ctx.lang.pick(
+                    &format!("{}: 数据库尚不存在，按空数据库试运行（不会创建）", ctx.db_path.display()),
+                    &format!("{}: no database yet; the dry run counts against an empty one (nothing is created)", ctx.db_path.display())
+                )
+            );
+        }
+        crate::db::Db::open_scratch(&ctx.db_path)?
+    } else {
+        ctx.open_db()?
+    };
     let lang = ctx.lang;
     let big = std::fs::metadata(&a.file)
         .map(|m| m.len() > 512 * 1024)

@@ -43,7 +43,8 @@ pub fn run_tui(ctx: &Ctx) -> anyhow::Result<ExitCode> {
     let mut source = DbSource::open(&ctx.db_path, ctx.policy.clone(), term, ctx.today, ctx.lang)?;
     source.triage = config.triage;
     let requested = ctx.theme.clone().or(config.theme);
-    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+        || super::terminal::dumb_terminal();
     let theme = Theme::resolve(
         requested.as_deref(),
         config_dir().map(|d| d.join("themes")).as_deref(),
@@ -59,5 +60,8 @@ pub fn run_tui(ctx: &Ctx) -> anyhow::Result<ExitCode> {
 }
 
 pub fn run(ctx: &Ctx) -> anyhow::Result<ExitCode> {
+    if let Some(problem) = super::terminal::tui_problem(ctx.lang) {
+        anyhow::bail!(problem);
+    }
     run_tui(ctx)
 }

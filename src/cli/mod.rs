@@ -1,6 +1,7 @@
 //! The command line: one file per subcommand, each with its own `run`. `main.rs` only calls
 //! [`main`]. Errors reach the user as one clear line on standard error and exit status 1.
 
+mod admin;
 mod agenda;
 mod compare;
 mod confirm;
@@ -27,7 +28,9 @@ mod schedule;
 mod summary;
 mod template;
 mod term;
+mod terminal;
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -119,6 +122,15 @@ pub enum Command {
     /// Export and import the school's document templates.
     #[command(subcommand)]
     Template(template::Cmd),
+    /// Set up a database shared by a group; upgrade the schema.
+    #[command(subcommand)]
+    Admin(admin::Cmd),
+    /// Write a consistent copy of the database while others go on working.
+    Backup(admin::BackupArgs),
+    /// Replace the database with a backup (the current content is kept beside it).
+    Restore(admin::RestoreArgs),
+    /// Check the database: integrity, foreign keys, schema version (exit 1 on damage).
+    Check,
 }
 
 /// Output of commands that print records.
@@ -134,6 +146,20 @@ pub enum Format {
 pub enum ListFormat {
     Table,
     Json,
+}
+
+/// Whether `e` is SQLite giving up on the write lock after the whole wait.
+fn gave_up_waiting(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        let sqlite = c.downcast_ref::<rusqlite::Error>().or_else(|| {
+            c.downcast_ref::<crate::db::DbError>()
+                .and_then(|d| match d {
+                    crate::db::DbError::Sqlite(s) => Some(s),
+                    _ => None,
+                })
+        });
+        sqlite.is_some_and(crate::db::lock::is_busy)
+    })
 }
 
 fn parse_day(s: &str) -> Result<NaiveDate, String> {
@@ -172,6 +198,13 @@ impl Ctx {
         crate::outfile::check(target, rules)?;
         Ok(rules)
     }
+
+    /// For commands that only read: never creates the file, never takes the write lock.
+    pub fn open_db_read(&self) -> anyhow::Result<Db> {
+        let db = Db::open_read(&self.db_path)?;
+        warn_reimport(&db, self.lang);
+        Ok(db)
+    }
 }
 
 /// A database whose grades an earlier yujing stored (natures as classes, 补考二 written over
@@ -189,6 +222,7 @@ fn warn_reimport(db: &Db, lang: Lang) {
 }
 
 pub fn main() -> ExitCode {
+    terminal::exit_quietly_on_broken_pipe();
     // `--help` speaks the language asked for, so that is read before clap parses.
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     let help_lang = crate::i18n::help::lang_in_args(&args).unwrap_or_else(Lang::from_env);
@@ -217,6 +251,22 @@ pub fn main() -> ExitCode {
         policy: cli.policy,
         theme: cli.theme,
     };
+    let lang = ctx.lang;
+    crate::db::lock::set_wait_notice(Some(Box::new(move || {
+        eprintln!(
+            "yujing: {}",
+            lang.pick(
+                "数据库正被另一个导入或写入占用，等待中…",
+                "waiting for another import… (the database is busy)"
+            )
+        );
+    })));
+    if cli.command.is_some()
+        && std::io::stdout().is_terminal()
+        && let Some(problem) = terminal::locale_problem(lang)
+    {
+        eprintln!("yujing: {problem}");
+    }
     let result = match cli.command {
         None => launch::run(&ctx),
         Some(Command::Import(a)) => import::run(&ctx, a),
@@ -240,12 +290,32 @@ pub fn main() -> ExitCode {
         Some(Command::Plan(a)) => plan::run(&ctx, a),
         Some(Command::Confirm(a)) => confirm::run(&ctx, a),
         Some(Command::Template(c)) => template::run(&ctx, c),
+        Some(Command::Admin(c)) => admin::run(&ctx, c),
+        Some(Command::Backup(a)) => admin::backup(&ctx, a),
+        Some(Command::Restore(a)) => admin::restore(&ctx, a),
+        Some(Command::Check) => admin::check(&ctx),
     };
     match result {
         Ok(code) => code,
+        Err(e) if terminal::is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             // Errors may echo file content (a header, a value): sanitised like the TUI.
             eprintln!("yujing: {}", crate::text::sanitize(&output::error_line(&e)));
+            if gave_up_waiting(&e) {
+                eprintln!(
+                    "yujing: {}",
+                    ctx.lang.pick(
+                        &format!(
+                            "等待数据库写锁超过 {} 秒仍未轮到（另一个导入仍在进行？），请稍后再试；可用 YUJING_LOCK_WAIT=秒数 延长等待",
+                            crate::db::lock::wait_limit().as_secs()
+                        ),
+                        &format!(
+                            "the database stayed locked for {} s (another import still running?); try again later, or wait longer with YUJING_LOCK_WAIT=SECONDS",
+                            crate::db::lock::wait_limit().as_secs()
+                        )
+                    )
+                );
+            }
             ExitCode::FAILURE
         }
     }

@@ -56,7 +56,7 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
         .as_deref()
         .map(|p| ctx.out_rules(p, a.force))
         .transpose()?;
-    let db = ctx.open_db()?;
+    let db = ctx.open_db_read()?;
     let term: Term = crate::roster::resolve_term(&db, ctx.term.as_deref())?;
     let against = against_term(&db, term, a.against.as_deref())?;
     let policy = crate::roster::resolve_policy(&db, ctx.policy.as_deref())?;

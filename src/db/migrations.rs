@@ -289,14 +289,38 @@ fn user_version(conn: &Connection) -> rusqlite::Result<i64> {
     conn.pragma_query_value(None, "user_version", |r| r.get(0))
 }
 
-/// Brings the schema to [`LATEST`]. Safe when several processes open a new file at once: each
-/// step re-reads the version under the write lock, so a step is applied exactly once.
-pub fn migrate(conn: &mut Connection, path: &Path) -> Result<(), DbError> {
+/// The file's schema version, read before anything is written: a newer schema is refused, and
+/// a file with tables but no version is somebody else's SQLite database, left alone.
+pub fn refuse_newer(conn: &Connection, path: &Path) -> Result<i64, DbError> {
     let open_err = |source| DbError::Open {
         path: path.to_path_buf(),
         source,
     };
-    let found = user_version(conn).map_err(open_err)?;
+    let found = supported_version(conn, path)?;
+    if found == 0 {
+        let tables: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_schema WHERE type = 'table'",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(open_err)?;
+        if tables > 0 {
+            return Err(DbError::NotYujing {
+                path: path.to_path_buf(),
+                why: format!("it holds {tables} tables but no yujing schema version"),
+            });
+        }
+    }
+    Ok(found)
+}
+
+/// The file's schema version, or `TooNew` when this yujing cannot read it.
+fn supported_version(conn: &Connection, path: &Path) -> Result<i64, DbError> {
+    let found = user_version(conn).map_err(|source| DbError::Open {
+        path: path.to_path_buf(),
+        source,
+    })?;
     if found > LATEST {
         return Err(DbError::TooNew {
             path: path.to_path_buf(),
@@ -304,6 +328,13 @@ pub fn migrate(conn: &mut Connection, path: &Path) -> Result<(), DbError> {
             supported: LATEST,
         });
     }
+    Ok(found)
+}
+
+/// Brings the schema to [`LATEST`]. Safe when several processes open a new file at once: each
+/// step re-reads the version under the write lock, so a step is applied exactly once.
+pub fn migrate(conn: &mut Connection, path: &Path) -> Result<(), DbError> {
+    let found = supported_version(conn, path)?;
     for (i, sql) in MIGRATIONS
         .iter()
         .enumerate()

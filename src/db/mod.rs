@@ -5,12 +5,10 @@
 //! failing half-way through an import. The schema is versioned by `PRAGMA user_version`
 //! ([`migrations`]). Imports go through [`ImportTx`]; reads return [`crate::model`] types.
 
+use rusqlite::{Connection, OpenFlags};
 use std::fs::{self, OpenOptions};
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
-use std::time::Duration;
-
-use rusqlite::Connection;
 
 use crate::model::Term;
 
@@ -19,23 +17,25 @@ mod clears;
 mod facts;
 mod followup;
 mod grades;
+pub mod lock;
+mod maint;
 mod migrations;
 mod paper;
 mod records;
 mod settings;
+pub mod share;
 mod students;
 mod tx;
 
 pub use clears::{ClearRecord, NatureValue};
 pub use followup::{Correction, Issue, IssuedWarning, LifeTx, WarningRecord};
+pub use maint::{CheckReport, Restored, backup, check, restore};
+pub use migrations::LATEST as SCHEMA_VERSION;
 pub use paper::{Approval, NoticeRow};
 pub use tx::{Change, ImportTx};
 
 /// Environment variable naming the database file when `--db` is not given.
 pub const DB_ENV: &str = "YUJING_DB";
-
-/// Owner and group may read; only the owner writes. Student records are personal data.
-const FILE_MODE: u32 = 0o640;
 
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
@@ -63,6 +63,24 @@ pub enum DbError {
         found: i64,
         supported: i64,
     },
+    #[error(
+        "{path}: database schema version {found} is older than this yujing's ({supported}); run `yujing admin upgrade` (or any command that writes) once to upgrade it"
+    )]
+    Outdated {
+        path: PathBuf,
+        found: i64,
+        supported: i64,
+    },
+    #[error(
+        "{0}: no database here (nothing was created; check --db or $YUJING_DB, or import a file to start one)"
+    )]
+    Missing(PathBuf),
+    #[error(
+        "{shm}: cannot be created (nor the -wal beside it), and SQLite needs them to read this database: the folder {folder} is not writable for you; ask its owner to run `yujing admin init` on it (or to make it group-writable)"
+    )]
+    NoShm { shm: PathBuf, folder: PathBuf },
+    #[error("{path}: not a yujing database: {why}")]
+    NotYujing { path: PathBuf, why: String },
     #[error("unknown student id '{0}' (not in the student roster; import students first)")]
     UnknownStudent(String),
     #[error("database holds a value this yujing cannot read: {0}")]
@@ -79,7 +97,9 @@ pub struct Db {
 }
 
 impl Db {
-    /// Opens (creating on first use, with mode 0640 and its parent directories) and migrates.
+    /// Opens for writing (creating on first use, with its parent directories), repairs the
+    /// modes of a shared database's files, and migrates. A database from a newer yujing is
+    /// refused before anything in it changes.
     pub fn open(path: &Path) -> Result<Db, DbError> {
         let io_err = |source| DbError::Io {
             path: path.to_path_buf(),
@@ -88,17 +108,70 @@ impl Db {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             fs::create_dir_all(dir).map_err(io_err)?;
         }
-        create_private(path).map_err(io_err)?;
+        let group = share::shared_group(path);
+        let mode = group.map_or(share::PERSONAL_MODE, |_| share::SHARED_MODE);
+        create_with_mode(path, mode).map_err(io_err)?;
+        repair_shared(path);
         let open_err = |source| DbError::Open {
             path: path.to_path_buf(),
             source,
         };
-        let conn = Connection::open(path).map_err(open_err)?;
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_URI
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags).map_err(open_err)?;
         configure(&conn).map_err(open_err)?;
-        // SQLite gives -wal and -shm the main file's mode, so they stay private too.
-        conn.pragma_update(None, "journal_mode", "WAL")
+        migrations::refuse_newer(&conn, path)?;
+        let journal: String = conn
+            .pragma_query_value(None, "journal_mode", |r| r.get(0))
             .map_err(open_err)?;
+        if !journal.eq_ignore_ascii_case("wal") {
+            conn.pragma_update(None, "journal_mode", "WAL")
+                .map_err(open_err)?;
+        }
         Db::finish_open(conn, path)
+    }
+
+    /// Opens an existing database read-only: never creates a file, never takes the write
+    /// lock, works on a file this account cannot write. An older schema is named (a write
+    /// command upgrades it), a newer one refused.
+    pub fn open_read(path: &Path) -> Result<Db, DbError> {
+        let conn = read_only(path)?;
+        let found = migrations::refuse_newer(&conn, path)?;
+        if found < migrations::LATEST {
+            return Err(DbError::Outdated {
+                path: path.to_path_buf(),
+                found,
+                supported: migrations::LATEST,
+            });
+        }
+        Ok(Db {
+            conn,
+            path: Some(path.to_path_buf()),
+        })
+    }
+
+    /// A private copy of the database, taken in one step from a read-only connection, for a
+    /// dry run: writes go to the copy (a temporary file SQLite deletes on close), so the dry
+    /// run counts exactly what an import would change without taking the write lock.
+    /// With no file at `path` the copy starts empty (the caller says so): a dry run on a new
+    /// installation checks a file without creating anything.
+    pub fn open_scratch(path: &Path) -> Result<Db, DbError> {
+        let live = match Db::open_read(path) {
+            Err(DbError::Missing(_)) => return Db::open_in_memory(),
+            other => other?,
+        };
+        let open_err = |source| DbError::Open {
+            path: path.to_path_buf(),
+            source,
+        };
+        let mut scratch = Connection::open("").map_err(open_err)?;
+        configure(&scratch).map_err(open_err)?;
+        maint::copy_all(&live.conn, &mut scratch).map_err(open_err)?;
+        Ok(Db {
+            conn: scratch,
+            path: None,
+        })
     }
 
     /// A private in-memory database, migrated; for tests.
@@ -145,23 +218,80 @@ fn term_of(key: i64) -> Result<Term, DbError> {
     Term::from_key(key).ok_or_else(|| DbError::Corrupt(format!("term key {key}")))
 }
 
-/// Creates the file with mode 0640 if it does not exist; an existing file keeps its mode.
-fn create_private(path: &Path) -> std::io::Result<()> {
+/// Creates the file with `mode` if it does not exist; an existing file keeps its mode.
+fn create_with_mode(path: &Path, mode: u32) -> std::io::Result<()> {
     match OpenOptions::new()
         .write(true)
         .create_new(true)
-        .mode(FILE_MODE)
+        .mode(mode)
         .open(path)
     {
         // The umask may have removed bits; set the mode exactly.
-        Ok(file) => file.set_permissions(fs::Permissions::from_mode(FILE_MODE)),
+        Ok(file) => file.set_permissions(fs::Permissions::from_mode(mode)),
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
         Err(e) => Err(e),
     }
 }
 
+/// Repairs the modes of a shared database's files this account owns, and names the others.
+fn repair_shared(path: &Path) {
+    if let Some(gid) = share::shared_group(path) {
+        for problem in share::repair(path, gid) {
+            eprintln!("yujing: {problem}");
+        }
+    }
+}
+
+/// A read-only connection to an existing file, with a clear error when there is no file or
+/// when SQLite cannot make the -shm file it needs to read a WAL database.
+fn read_only(path: &Path) -> Result<Connection, DbError> {
+    match fs::metadata(path) {
+        Ok(m) if m.is_file() => {}
+        Ok(_) => {
+            return Err(DbError::Io {
+                path: path.to_path_buf(),
+                source: std::io::Error::other("not a regular file"),
+            });
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(DbError::Missing(path.to_path_buf()));
+        }
+        Err(source) => {
+            return Err(DbError::Io {
+                path: path.to_path_buf(),
+                source,
+            });
+        }
+    }
+    repair_shared(path);
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+        | OpenFlags::SQLITE_OPEN_URI
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let open_err = |source| DbError::Open {
+        path: path.to_path_buf(),
+        source,
+    };
+    let conn = Connection::open_with_flags(path, flags).map_err(open_err)?;
+    // The first read opens the WAL index (-shm); a failure there is about the folder.
+    let ready = configure(&conn).and_then(|()| {
+        conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| {
+            r.get::<_, i64>(0)
+        })
+    });
+    if let Err(source) = ready {
+        let [_, wal, shm] = share::family(path);
+        let folder = share::folder_of(path);
+        let can_create = share::writable(&folder) || (wal.exists() && shm.exists());
+        if !can_create {
+            return Err(DbError::NoShm { shm, folder });
+        }
+        return Err(open_err(source));
+    }
+    Ok(conn)
+}
+
 fn configure(conn: &Connection) -> rusqlite::Result<()> {
-    conn.busy_timeout(Duration::from_millis(5000))?;
+    conn.busy_handler(Some(lock::busy))?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     // A 2M-row import leaves a WAL as large as the data; cut it back after checkpoints.
@@ -207,7 +337,7 @@ mod tests {
         let path = dir.path().join("nested/deeper/y.db");
         let db = Db::open(&path).unwrap();
         let mode = fs::metadata(&path).unwrap().permissions().mode() & 0o777;
-        assert_eq!(mode, FILE_MODE);
+        assert_eq!(mode, share::PERSONAL_MODE);
         let jm: String = db
             .conn
             .pragma_query_value(None, "journal_mode", |r| r.get(0))

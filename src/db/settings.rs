@@ -65,7 +65,12 @@ impl Db {
     }
 
     pub fn set_meta(&mut self, key: &str, value: &str) -> Result<(), DbError> {
-        set(&self.conn, key, value)
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        set(&tx, key, value)?;
+        tx.commit()?;
+        Ok(())
     }
 
     /// Counts commits that changed imported data or the policy; 0 on a new database. A cache

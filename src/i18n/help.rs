@@ -585,6 +585,28 @@ const ZH: &[(&str, &str)] = &[
         "把 DIR 中的 名称.txt 文件存为本数据库的模板（替换以前的）",
     ),
     ("template import DIR", "存放 名称.txt 模板的文件夹"),
+    ("admin", "设置多人共用的数据库；升级数据库结构"),
+    (
+        "admin init",
+        "创建（或转换）一个组共用的数据库：文件夹设 setgid 且组可写，数据库为 0660",
+    ),
+    (
+        "admin init --group",
+        "共用数据库的用户组（先用 groupadd 创建）",
+    ),
+    (
+        "admin upgrade",
+        "把数据库结构升级到本版 yujing（只读命令从不升级）",
+    ),
+    ("backup", "在别人继续工作时写出数据库的一致副本"),
+    ("backup FILE", "要写入的副本（从不覆盖；权限 0600）"),
+    ("restore", "用备份替换数据库（当前内容保存在旁边）"),
+    ("restore FILE", "由 yujing backup 写出的备份"),
+    ("restore --yes", "不询问直接替换数据库"),
+    (
+        "check",
+        "检查数据库：完整性、外键、结构版本（有损坏时退出码为 1）",
+    ),
 ];
 
 /// The key of a command (`schedule add`) or of one of its arguments (`schedule add --from`).

@@ -455,6 +455,16 @@ impl App {
                 }
                 self.error = Some(e);
             }
+            Loaded::Waiting => {
+                let text = self.opts.lang.pick(
+                    "数据库正被另一个导入占用，等待中…",
+                    "waiting for another import…",
+                );
+                self.notice = Some(Notice {
+                    text: text.to_string(),
+                    error: false,
+                });
+            }
         }
         true
     }

@@ -41,6 +41,8 @@ pub enum Loaded {
     /// The answer to `Request::Report`.
     Report(Result<Option<Box<ReportData>>, String>),
     Error(String),
+    /// A write is waiting for another process's lock (an import); shown on the status line.
+    Waiting,
 }
 
 pub fn spawn(

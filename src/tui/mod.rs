@@ -174,6 +174,12 @@ pub fn run(source: Box<dyn DataSource + Send>, opts: TuiOptions) -> anyhow::Resu
     let (events_tx, events) = mpsc::channel();
     let (requests, requests_rx) = mpsc::channel();
     let stop_input = Arc::new(AtomicBool::new(false));
+    let waiting = std::sync::Mutex::new(events_tx.clone());
+    crate::db::lock::set_wait_notice(Some(Box::new(move || {
+        if let Ok(tx) = waiting.lock() {
+            let _ = tx.send(event::Event::Loaded(loader::Loaded::Waiting));
+        }
+    })));
     let loader = loader::spawn(source, poll, requests_rx, events_tx.clone())?;
     let input = event::spawn_input(events_tx, stop_input.clone())?;
     let _ = requests.send(loader::Request::Snapshot);
