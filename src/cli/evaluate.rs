@@ -70,7 +70,9 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
     let db = ctx.open_db()?;
     let policy = resolve_policy(&db, ctx.policy.as_deref())?;
     let term = resolve_term(&db, ctx.term.as_deref())?;
-    let roster = assess(&db, policy, term)?;
+    let mut roster = assess(&db, policy, term)?;
+    ctx.scope(&db)?
+        .retain(&mut roster.rows, |(s, _)| &s.student_id);
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     match a.format {
         Format::Json => write_json(&mut out, &roster, ctx.lang)?,

@@ -30,6 +30,9 @@ pub struct Args {
     /// class-teacher, counsellor, league-secretary, deputy-secretary, helper, psych, leader
     #[arg(long)]
     pub role: Option<String>,
+    /// Only the student's counsellor, psych staff and admins may read its text; never exported.
+    #[arg(long)]
+    pub confidential: bool,
     /// What was said (summary).
     #[arg(long)]
     pub note: Option<String>,
@@ -153,6 +156,10 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
         },
         None => db.log_contact(&c, next_schedule.as_ref())?,
     };
+    // A correction of a confidential contact stays confidential.
+    if a.confidential || a.corrects.is_some_and(|old| db.contact_confidential(old).unwrap_or(true)) {
+        db.mark_confidential(id)?;
+    }
     println!("{id}");
     if let (Some(sid), Some(n)) = (next, next_talk) {
         eprintln!(

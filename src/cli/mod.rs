@@ -1,6 +1,7 @@
 //! The command line: one file per subcommand, each with its own `run`. `main.rs` only calls
 //! [`main`]. Errors reach the user as one clear line on standard error and exit status 1.
 
+mod access;
 mod agenda;
 mod contacts;
 mod demo;
@@ -52,6 +53,9 @@ pub struct Cli {
     /// Colour theme (default, light, high-contrast, ansi16, mono, or a file in the config dir).
     #[arg(long, global = true, value_name = "NAME")]
     pub theme: Option<String>,
+    /// See what another user sees (admins only; recorded in the audit).
+    #[arg(long = "as", global = true, value_name = "LOGIN")]
+    pub as_login: Option<String>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -89,6 +93,15 @@ pub enum Command {
     Exempt(exempt::Cmd),
     /// Term-end report: of the students warned for --term, who came off the list.
     Report(report::Args),
+    /// Users of a shared database: add, edit, list, remove (admin).
+    #[command(subcommand)]
+    User(access::UserCmd),
+    /// The audit: who changed what, when (admin, leader).
+    Audit(access::AuditArgs),
+    /// Make a graduated cohort read-only and visible to admins only.
+    Archive(access::CohortArgs),
+    /// Delete an archived cohort's personal data after the retention period.
+    Purge(access::CohortArgs),
 }
 
 /// Output of commands that print records.
@@ -119,11 +132,26 @@ pub struct Ctx {
     pub term: Option<String>,
     pub policy: Option<String>,
     pub theme: Option<String>,
+    /// `--as LOGIN`.
+    pub as_login: Option<String>,
 }
 
 impl Ctx {
+    /// Opens the database; the first account to open it becomes its admin.
     pub fn open_db(&self) -> anyhow::Result<Db> {
-        Ok(Db::open(&self.db_path)?)
+        let mut db = Db::open(&self.db_path)?;
+        crate::app::access::claim_if_unowned(&mut db);
+        Ok(db)
+    }
+
+    /// Who this command runs for (the real account, or `--as`).
+    pub fn actor(&self, db: &Db) -> anyhow::Result<crate::app::access::Actor> {
+        crate::app::access::actor(db, self.as_login.as_deref())
+    }
+
+    /// The students this command may show.
+    pub fn scope(&self, db: &Db) -> anyhow::Result<crate::app::access::Scope> {
+        crate::app::access::scope(db, &self.actor(db)?)
     }
 }
 
@@ -138,6 +166,12 @@ pub fn main() -> ExitCode {
         term: cli.term,
         policy: cli.policy,
         theme: cli.theme,
+        as_login: cli.as_login,
+    };
+    let gate = match cli.command.as_ref().map(|c| access::gate(&ctx, c)) {
+        Some(Err(e)) => return fail(e),
+        Some(Ok(g)) => g,
+        None => None,
     };
     let result = match cli.command {
         None => launch::run(&ctx),
@@ -154,14 +188,28 @@ pub fn main() -> ExitCode {
         Some(Command::Issue(a)) => issue::run(&ctx, a),
         Some(Command::Exempt(c)) => exempt::run(&ctx, c),
         Some(Command::Report(a)) => report::run(&ctx, a),
+        Some(Command::User(c)) => access::user(&ctx, c),
+        Some(Command::Audit(a)) => access::audit(&ctx, a),
+        Some(Command::Archive(a)) => access::archive(&ctx, a),
+        Some(Command::Purge(a)) => access::purge(&ctx, a),
     };
     match result {
-        Ok(code) => code,
-        Err(e) => {
-            // Errors may echo file content (a header, a value): sanitised like the TUI.
-            let msg = format!("{e:#}");
-            eprintln!("yujing: {}", crate::text::sanitize(&msg));
-            ExitCode::FAILURE
+        Ok(code) => {
+            if code == ExitCode::SUCCESS
+                && let Some(g) = &gate
+                && let Err(e) = access::record(&ctx, g)
+            {
+                return fail(e.context("the change was made but its audit line was not written"));
+            }
+            code
         }
+        Err(e) => fail(e),
     }
+}
+
+fn fail(e: anyhow::Error) -> ExitCode {
+    // Errors may echo file content (a header, a value): sanitised like the TUI.
+    let msg = format!("{e:#}");
+    eprintln!("yujing: {}", crate::text::sanitize(&msg));
+    ExitCode::FAILURE
 }

@@ -56,7 +56,8 @@ struct Line {
 pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
     let db = ctx.open_db()?;
     let term: Term = crate::roster::resolve_term(&db, ctx.term.as_deref())?;
-    let issued = db.issued_warnings(term)?;
+    let mut issued = db.issued_warnings(term)?;
+    ctx.scope(&db)?.retain(&mut issued, |w| &w.student_id);
     anyhow::ensure!(
         !issued.is_empty(),
         "no warnings were issued for {term}: `yujing issue --term {term}` first"

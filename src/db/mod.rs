@@ -14,6 +14,7 @@ use rusqlite::Connection;
 
 use crate::model::Term;
 
+mod access;
 mod cache;
 mod facts;
 mod followup;
@@ -24,6 +25,7 @@ mod settings;
 mod students;
 mod tx;
 
+pub use access::{AuditEntry, AuditFilter, AuditRow, UserRow};
 pub use followup::{Correction, Issue, IssuedWarning, LifeTx, WarningRecord};
 pub use tx::{Change, ImportTx};
 
