@@ -49,13 +49,10 @@ impl Role {
 
     pub fn parse(s: &str) -> anyhow::Result<Role> {
         let s = s.trim();
-        Role::ALL
-            .into_iter()
-            .find(|r| r.id() == s)
-            .ok_or_else(|| {
-                let known: Vec<_> = Role::ALL.iter().map(|r| r.id()).collect();
-                anyhow::anyhow!("unknown role '{s}' (roles: {})", known.join(", "))
-            })
+        Role::ALL.into_iter().find(|r| r.id() == s).ok_or_else(|| {
+            let known: Vec<_> = Role::ALL.iter().map(|r| r.id()).collect();
+            anyhow::anyhow!("unknown role '{s}' (roles: {})", known.join(", "))
+        })
     }
 }
 
@@ -303,7 +300,10 @@ pub fn permit(db: &Db, actor: &Actor, need: Need, student: Option<&str>) -> anyh
             bail!("{id} belongs to archived cohort {}: read-only", s.cohort);
         }
         if !scope(db, actor)?.sees(id) {
-            bail!("{} may not change records of {id} (not in scope)", actor.login());
+            bail!(
+                "{} may not change records of {id} (not in scope)",
+                actor.login()
+            );
         }
     }
     Ok(())
@@ -311,5 +311,6 @@ pub fn permit(db: &Db, actor: &Actor, need: Need, student: Option<&str>) -> anyh
 
 /// What a reader without the right sees in place of a confidential item's text.
 pub fn confidential_placeholder(lang: crate::locale::Lang) -> String {
-    lang.pick("（保密记录）", "(a confidential item)").to_string()
+    lang.pick("（保密记录）", "(a confidential item)")
+        .to_string()
 }

@@ -124,7 +124,10 @@ pub fn user(ctx: &Ctx, c: UserCmd) -> anyhow::Result<ExitCode> {
         }
         UserCmd::Add(a) => {
             if db.user(&a.login)?.is_some() {
-                bail!("{} is already a user: change it with `yujing user edit`", a.login);
+                bail!(
+                    "{} is already a user: change it with `yujing user edit`",
+                    a.login
+                );
             }
             let Some(name) = a.name.clone().filter(|n| !n.trim().is_empty()) else {
                 bail!("user add {}: --name is required", a.login);
@@ -162,7 +165,10 @@ pub fn user(ctx: &Ctx, c: UserCmd) -> anyhow::Result<ExitCode> {
             }
             check_assignments(&u)?;
             if u.login == actor.real_login() && !u.roles.iter().any(|r| r == "admin") {
-                bail!("{}: an admin cannot take away their own admin role", u.login);
+                bail!(
+                    "{}: an admin cannot take away their own admin role",
+                    u.login
+                );
             }
             db.put_user(&u, &actor.entry("user.edit"))?;
             println!("{}: {}", u.login, u.roles.join(","));
@@ -184,7 +190,9 @@ pub fn user(ctx: &Ctx, c: UserCmd) -> anyhow::Result<ExitCode> {
 fn roles(raw: Vec<String>) -> anyhow::Result<Vec<String>> {
     let raw = clean(raw);
     if raw.is_empty() {
-        bail!("--role is required (admin, registrar, leader, counsellor, class-teacher, helper, psych)");
+        bail!(
+            "--role is required (admin, registrar, leader, counsellor, class-teacher, helper, psych)"
+        );
     }
     raw.iter()
         .map(|r| Role::parse(r).map(|r| r.id().to_string()))

@@ -40,7 +40,11 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
     let db = ctx.open_db()?;
     let mut agenda = crate::roster::agenda(&db, ctx.today)?;
     let scope = ctx.scope(&db)?;
-    for list in [&mut agenda.overdue, &mut agenda.due_today, &mut agenda.upcoming] {
+    for list in [
+        &mut agenda.overdue,
+        &mut agenda.due_today,
+        &mut agenda.upcoming,
+    ] {
         scope.retain(list, |i| &i.student_id);
     }
     let mut out = std::io::stdout().lock();

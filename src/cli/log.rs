@@ -157,7 +157,10 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
         None => db.log_contact(&c, next_schedule.as_ref())?,
     };
     // A correction of a confidential contact stays confidential.
-    if a.confidential || a.corrects.is_some_and(|old| db.contact_confidential(old).unwrap_or(true)) {
+    if a.confidential
+        || a.corrects
+            .is_some_and(|old| db.contact_confidential(old).unwrap_or(true))
+    {
         db.mark_confidential(id)?;
     }
     println!("{id}");

@@ -71,7 +71,15 @@ fn append(conn: &rusqlite::Connection, e: &AuditEntry) -> rusqlite::Result<()> {
     conn.execute(
         "INSERT INTO audit (at, login, as_login, action, student, before, after)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![now(), e.login, e.as_login, e.action, e.student, e.before, e.after],
+        params![
+            now(),
+            e.login,
+            e.as_login,
+            e.action,
+            e.student,
+            e.before,
+            e.after
+        ],
     )?;
     Ok(())
 }
@@ -117,9 +125,8 @@ impl Db {
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let empty: bool = tx.query_row("SELECT NOT EXISTS (SELECT 1 FROM users)", [], |r| {
-            r.get(0)
-        })?;
+        let empty: bool =
+            tx.query_row("SELECT NOT EXISTS (SELECT 1 FROM users)", [], |r| r.get(0))?;
         if empty {
             tx.execute(
                 "INSERT INTO users (login, name, roles) VALUES (?1, ?1, '[\"admin\"]')",
@@ -234,7 +241,12 @@ impl Db {
              WHERE f.kind = ?1",
         )?;
         let ids = st
-            .query_map([super::records::flag_code(crate::model::FlagKind::Psychological)], |r| r.get(0))?
+            .query_map(
+                [super::records::flag_code(
+                    crate::model::FlagKind::Psychological,
+                )],
+                |r| r.get(0),
+            )?
             .collect::<Result<HashSet<String>, _>>()?;
         Ok(ids)
     }
