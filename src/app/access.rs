@@ -314,3 +314,52 @@ pub fn confidential_placeholder(lang: crate::locale::Lang) -> String {
     lang.pick("（保密记录）", "(a confidential item)")
         .to_string()
 }
+
+/// The system config of the server set-up; it alone names the database when yujing runs
+/// setgid.
+pub const SYSTEM_CONFIG: &str = "/etc/yujing/config.toml";
+
+/// Whether yujing runs setgid to its group (effective group not the real one): the server
+/// set-up, where yujing is the only door to the data.
+pub fn setgid() -> bool {
+    // SAFETY: getegid and getgid have no preconditions and cannot fail.
+    unsafe { libc::getegid() != libc::getgid() }
+}
+
+#[derive(serde::Deserialize)]
+struct SystemConfig {
+    database: std::path::PathBuf,
+}
+
+/// Under the server set-up, the database named by [`SYSTEM_CONFIG`]; `--db` and
+/// `$YUJING_DB` are ignored there, or a user could point the group's rights at any file.
+/// None for personal use.
+pub fn system_database() -> anyhow::Result<Option<std::path::PathBuf>> {
+    if !setgid() {
+        return Ok(None);
+    }
+    let text = std::fs::read_to_string(SYSTEM_CONFIG)
+        .map_err(|e| anyhow::anyhow!("{SYSTEM_CONFIG}: {e} (yujing runs setgid and needs it)"))?;
+    let c: SystemConfig =
+        toml::from_str(&text).map_err(|e| anyhow::anyhow!("{SYSTEM_CONFIG}: {e}"))?;
+    Ok(Some(c.database))
+}
+
+/// Runs `f` with the effective group dropped to the real one, so a file it creates (an
+/// export, a backup) belongs to the user and not to yujing's group. A no-op outside the
+/// server set-up.
+pub fn as_user<T>(f: impl FnOnce() -> std::io::Result<T>) -> std::io::Result<T> {
+    if !setgid() {
+        return f();
+    }
+    // SAFETY: plain syscalls on ids; the saved set-group-id lets the effective group back.
+    let (egid, rgid) = unsafe { (libc::getegid(), libc::getgid()) };
+    if unsafe { libc::setegid(rgid) } != 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    let r = f();
+    if unsafe { libc::setegid(egid) } != 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    r
+}

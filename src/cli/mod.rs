@@ -157,8 +157,13 @@ impl Ctx {
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    let db_path = match crate::app::access::system_database() {
+        Ok(Some(p)) => p,
+        Ok(None) => crate::db::resolve_path(cli.db.as_deref()),
+        Err(e) => return fail(e),
+    };
     let ctx = Ctx {
-        db_path: crate::db::resolve_path(cli.db.as_deref()),
+        db_path,
         lang: cli.lang.unwrap_or_else(Lang::from_env),
         today: cli
             .today
