@@ -57,11 +57,12 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
     let db = ctx.open_db()?;
     let term: Term = crate::roster::resolve_term(&db, ctx.term.as_deref())?;
     let mut issued = db.issued_warnings(term)?;
-    ctx.scope(&db)?.retain(&mut issued, |w| &w.student_id);
     anyhow::ensure!(
         !issued.is_empty(),
         "no warnings were issued for {term}: `yujing issue --term {term}` first"
     );
+    // After the check: a reader who sees none of the warned students gets an empty report.
+    ctx.scope(&db)?.retain(&mut issued, |w| &w.student_id);
     let against: Term = match &a.against {
         Some(t) => t.parse()?,
         None => db
