@@ -84,14 +84,10 @@ pub fn user(ctx: &Ctx, c: UserCmd) -> anyhow::Result<ExitCode> {
     if let UserCmd::List { format } = c {
         access::permit(&db, &actor, Need::Admin, None)?;
         let users = db.users()?;
-        let mut out = std::io::stdout().lock();
-        if format == ListFormat::Json {
-            serde_json::to_writer_pretty(&mut out, &users)?;
-            println!();
-            return Ok(ExitCode::SUCCESS);
-        }
-        let header = output::header(
-            ctx.lang,
+        print(
+            ctx,
+            format,
+            &users,
             &[
                 ("账号", "login"),
                 ("姓名", "name"),
@@ -100,10 +96,7 @@ pub fn user(ctx: &Ctx, c: UserCmd) -> anyhow::Result<ExitCode> {
                 ("学院", "colleges"),
                 ("学生", "students"),
             ],
-        );
-        let rows: Vec<Vec<String>> = users
-            .iter()
-            .map(|u| {
+            |u| {
                 vec![
                     u.login.clone(),
                     u.name.clone(),
@@ -112,9 +105,8 @@ pub fn user(ctx: &Ctx, c: UserCmd) -> anyhow::Result<ExitCode> {
                     u.colleges.join(","),
                     u.students.join(","),
                 ]
-            })
-            .collect();
-        output::table(&mut out, &header, &rows)?;
+            },
+        )?;
         return Ok(ExitCode::SUCCESS);
     }
     access::permit(&db, &actor, Need::Admin, None)?;
@@ -225,14 +217,10 @@ pub fn audit(ctx: &Ctx, a: AuditArgs) -> anyhow::Result<ExitCode> {
         login: a.user,
         since: a.since.map(|d| d.format("%Y-%m-%d").to_string()),
     })?;
-    let mut out = std::io::stdout().lock();
-    if a.format == ListFormat::Json {
-        serde_json::to_writer_pretty(&mut out, &rows)?;
-        println!();
-        return Ok(ExitCode::SUCCESS);
-    }
-    let header = output::header(
-        ctx.lang,
+    print(
+        ctx,
+        a.format,
+        &rows,
         &[
             ("时间", "at"),
             ("账号", "login"),
@@ -242,23 +230,39 @@ pub fn audit(ctx: &Ctx, a: AuditArgs) -> anyhow::Result<ExitCode> {
             ("之前", "before"),
             ("之后", "after"),
         ],
-    );
-    let rows: Vec<Vec<String>> = rows
-        .into_iter()
-        .map(|r| {
+        |r| {
             vec![
-                r.at,
-                r.login,
-                r.as_login.unwrap_or_default(),
-                r.action,
-                r.student.unwrap_or_default(),
-                r.before,
-                r.after,
+                r.at.clone(),
+                r.login.clone(),
+                r.as_login.clone().unwrap_or_default(),
+                r.action.clone(),
+                r.student.clone().unwrap_or_default(),
+                r.before.clone(),
+                r.after.clone(),
             ]
-        })
-        .collect();
-    output::table(&mut out, &header, &rows)?;
+        },
+    )?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Records as JSON, or as a table with the (zh, en) column names.
+fn print<T: serde::Serialize>(
+    ctx: &Ctx,
+    format: ListFormat,
+    items: &[T],
+    cols: &[(&str, &str)],
+    row: impl Fn(&T) -> Vec<String>,
+) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    if format == ListFormat::Json {
+        serde_json::to_writer_pretty(&mut out, items)?;
+        println!();
+        return Ok(());
+    }
+    let header = output::header(ctx.lang, cols);
+    let rows: Vec<Vec<String>> = items.iter().map(row).collect();
+    output::table(&mut out, &header, &rows)?;
+    Ok(())
 }
 
 /// Years after graduation before a cohort may be purged (setting `retention_years`).
