@@ -465,6 +465,13 @@ fn confidential_text_reaches_only_counsellor_psych_and_admin_and_never_an_export
             );
         }
     }
+    // A tier resting on a psychological flag: the condition is named only to those who may know.
+    let lead = e.ok(&["--as", "lead", "evaluate", "--format", "json"]);
+    assert!(lead.contains(B4) && !lead.contains("psychological") && lead.contains("confidential"));
+    assert!(
+        e.ok(&["--as", "psy", "evaluate", "--format", "json"])
+            .contains("flag:psychological")
+    );
     // A helper of another student is not even told of it.
     let msg = e.refused(&["--as", "help", "contacts", "--student", A1]);
     assert!(!msg.contains(SECRET), "{msg}");
@@ -474,7 +481,12 @@ fn confidential_text_reaches_only_counsellor_psych_and_admin_and_never_an_export
         .arg(&out)
         .assert()
         .success();
-    assert!(!workbook_text(&out).contains(SECRET));
+    let text = workbook_text(&out);
+    assert!(!text.contains(SECRET));
+    assert!(
+        !text.contains("心理") && !text.contains("sycholog"),
+        "{text}"
+    );
     // The audit does not copy the text either.
     assert!(!e.ok(&["audit"]).contains(SECRET));
 }

@@ -363,3 +363,16 @@ pub fn as_user<T>(f: impl FnOnce() -> std::io::Result<T>) -> std::io::Result<T> 
     }
     r
 }
+
+/// The metric that stands in for a psychological flag before a reader who may not know of it.
+pub const CONFIDENTIAL_METRIC: &str = "confidential";
+
+/// A tier resting on a psychological flag shows only "a confidential condition".
+pub fn mask_psych(e: &mut crate::policy::Evaluation) {
+    for r in e.reasons.iter_mut().chain(e.status_reasons.iter_mut()) {
+        if r.metric == "flag:psychological" {
+            r.metric = CONFIDENTIAL_METRIC.to_string();
+            r.note.clear();
+        }
+    }
+}

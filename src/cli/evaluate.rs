@@ -71,8 +71,13 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
     let policy = resolve_policy(&db, ctx.policy.as_deref())?;
     let term = resolve_term(&db, ctx.term.as_deref())?;
     let mut roster = assess(&db, policy, term)?;
-    ctx.scope(&db)?
-        .retain(&mut roster.rows, |(s, _)| &s.student_id);
+    let scope = ctx.scope(&db)?;
+    scope.retain(&mut roster.rows, |(s, _)| &s.student_id);
+    for (s, e) in &mut roster.rows {
+        if !scope.reads_confidential(&s.student_id) {
+            crate::app::access::mask_psych(e);
+        }
+    }
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     match a.format {
         Format::Json => write_json(&mut out, &roster, ctx.lang)?,

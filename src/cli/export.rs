@@ -330,6 +330,10 @@ fn workbook(ctx: &Ctx, a: &Args) -> anyhow::Result<ExitCode> {
     let mut roster = assess(&db, policy, term)?;
     let scope = ctx.scope(&db)?;
     scope.retain(&mut roster.rows, |(s, _)| &s.student_id);
+    // Confidential conditions never leave the system, whoever exports.
+    for (_, e) in &mut roster.rows {
+        crate::app::access::mask_psych(e);
+    }
     let lang = ctx.lang;
     let rows = listed(&roster, a.all);
     let mut book = Book {

@@ -168,8 +168,13 @@ impl DataSource for DbSource {
             });
         };
         let mut roster = crate::roster::assess_cached(&mut self.db.borrow_mut(), policy, term)?;
-        self.scope()?
-            .retain(&mut roster.rows, |(s, _)| &s.student_id);
+        let scope = self.scope()?;
+        scope.retain(&mut roster.rows, |(s, _)| &s.student_id);
+        for (s, e) in &mut roster.rows {
+            if !scope.reads_confidential(&s.student_id) {
+                access::mask_psych(e);
+            }
+        }
         let last = self.db.borrow().last_contacts()?;
         let Followups {
             mut exempt,
@@ -212,7 +217,10 @@ impl DataSource for DbSource {
         let Some(facts) = self.db.borrow().load_student_facts(id, term)? else {
             return Ok(None);
         };
-        let eval = evaluate(&policy, &facts, term);
+        let mut eval = evaluate(&policy, &facts, term);
+        if !scope.reads_confidential(id) {
+            access::mask_psych(&mut eval);
+        }
         let courses = course_outcomes(&facts, term, policy.pass_mark);
         let issued = self.db.borrow().warning_history(id)?;
         let history = self
