@@ -353,26 +353,10 @@ impl Exemption {
     }
 }
 
-/// The OS login of whoever runs the program (recorded with every contact).
+/// The login of whoever runs the program (recorded with every contact): the real uid's,
+/// never `$USER`, which anyone can set.
 pub fn login() -> String {
-    for k in ["USER", "LOGNAME"] {
-        if let Ok(v) = std::env::var(k)
-            && !v.trim().is_empty()
-        {
-            return v;
-        }
-    }
-    // SAFETY: getuid has no preconditions; getpwuid returns NULL or a pointer to a static
-    // record that stays valid until the next getpw* call, which cannot happen in between here.
-    unsafe {
-        let pw = libc::getpwuid(libc::getuid());
-        if !pw.is_null() && !(*pw).pw_name.is_null() {
-            return std::ffi::CStr::from_ptr((*pw).pw_name)
-                .to_string_lossy()
-                .into_owned();
-        }
-    }
-    "unknown".to_string()
+    crate::app::access::real_login()
 }
 
 /// The schedules a policy's follow-ups create for one warned student, starting on `from`.

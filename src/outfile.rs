@@ -92,11 +92,13 @@ impl OutFile {
             Some(p) if !p.as_os_str().is_empty() => p,
             _ => Path::new("."),
         };
-        let tmp = tempfile::Builder::new()
-            .prefix(".yujing-")
-            .suffix(".part")
-            .tempfile_in(folder)
-            .map_err(|e| OutFileError::Io(folder.to_path_buf(), e))?;
+        let tmp = crate::app::access::as_user(|| {
+            tempfile::Builder::new()
+                .prefix(".yujing-")
+                .suffix(".part")
+                .tempfile_in(folder)
+        })
+        .map_err(|e| OutFileError::Io(folder.to_path_buf(), e))?;
         Ok(OutFile {
             target: target.to_path_buf(),
             tmp,

@@ -70,6 +70,8 @@ impl Env {
 
     /// Runs an import that must be refused, and checks it wrote nothing: its stderr.
     fn refused(&self, args: &[&str]) -> String {
+        // The database exists (its first user recorded as its admin) before the import.
+        assert!(self.run(&["user", "list"]).ok);
         let before = self.dump();
         let r = self.run(args);
         assert!(!r.ok, "{args:?} succeeded: {}{}", r.stdout, r.stderr);

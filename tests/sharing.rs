@@ -505,6 +505,8 @@ fn two_accounts_in_one_group_share_a_database() {
     must(a, &["import", "students", students]);
     must(a, &["import", "grades", grades]);
     must(a, &["policy", "use", "hljjz"]);
+    // A created the database, so A is its admin; B is a colleague A adds as a user.
+    must(a, &["user", "add", b, "--name", "同事", "--role", "admin"]);
     let id = files.first_id.as_str();
     // The bug this fixes: a colleague reading first left -wal/-shm the owner could not write.
     must(b, &["evaluate"]);

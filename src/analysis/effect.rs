@@ -280,6 +280,7 @@ pub fn load(
     term: Term,
     against: Term,
     today: NaiveDate,
+    scope: Option<&crate::app::access::Scope>,
 ) -> anyhow::Result<Analysis> {
     let (recorded, withdrawn) = recorded(&db.all_warning_history()?, term, against);
     let mut issued = db.issued_warnings(term)?;
@@ -298,6 +299,11 @@ pub fn load(
         !issued.is_empty(),
         "no warnings were issued for {term}: `yujing issue --term {term}` first"
     );
+    // A reader counts only the students they see (their classes, their college …): one who
+    // sees none of the warned students gets an empty analysis, not an error.
+    if let Some(scope) = scope {
+        scope.retain(&mut issued, |w| &w.student_id);
+    }
     let roster = crate::roster::assess(db, policy, against)?;
     let now: HashMap<String, Evaluation> = roster
         .rows
@@ -395,7 +401,7 @@ pub fn latest(db: &Db, policy: Policy, today: NaiveDate) -> anyhow::Result<Optio
             .iter()
             .any(|w| !w.tier.is_empty())
         {
-            return load(db, policy, *term, against, today).map(Some);
+            return load(db, policy, *term, against, today, None).map(Some);
         }
     }
     Ok(None)

@@ -35,7 +35,15 @@ fn row(i: &AgendaItem, name: &str, lang: Lang) -> Vec<String> {
 
 pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
     let db = ctx.open_db_read()?;
-    let agenda = crate::roster::agenda(&db, ctx.today)?;
+    let mut agenda = crate::roster::agenda(&db, ctx.today)?;
+    let scope = ctx.scope(&db)?;
+    for list in [
+        &mut agenda.overdue,
+        &mut agenda.due_today,
+        &mut agenda.upcoming,
+    ] {
+        scope.retain(list, |i| &i.student_id);
+    }
     let mut out = std::io::stdout().lock();
     if a.format == Format::Json {
         let mut v = serde_json::to_value(&agenda)?;

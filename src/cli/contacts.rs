@@ -33,11 +33,27 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
         [one] => Some(one.as_str()),
         _ => None,
     };
+    let scope = ctx.scope(&db)?;
     let contacts: Vec<_> = db
         .contacts(one, a.history)?
         .into_iter()
         .filter(|c| chosen.is_empty() || chosen.contains(&c.student_id))
+        .filter(|c| scope.sees(&c.student_id))
         .collect();
+    let secret = db.confidential_contacts()?;
+    let mut contacts = contacts;
+    for c in contacts
+        .iter_mut()
+        .filter(|c| secret.contains(&c.id) && !scope.reads_confidential(&c.student_id))
+    {
+        c.summary = crate::app::access::confidential_placeholder(ctx.lang);
+        c.situation.clear();
+        c.actions.clear();
+        c.place.clear();
+    }
+    if let Some(id) = chosen.iter().find(|id| !scope.sees(id)) {
+        anyhow::bail!("{id}: not among the students you may see");
+    }
     let mut out = std::io::stdout().lock();
     if a.format == Format::Json {
         let mut v = serde_json::to_value(&contacts)?;

@@ -230,6 +230,7 @@ pub fn run(ctx: &Ctx, a: Args, db: Option<&Path>) -> anyhow::Result<ExitCode> {
         term: ctx.term.clone(),
         policy: ctx.policy.clone(),
         theme: ctx.theme.clone(),
+        as_login: ctx.as_login.clone(),
     };
     if a.no_open {
         println!("{}", path.display());

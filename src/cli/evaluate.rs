@@ -82,7 +82,14 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
     let db = ctx.open_db_read()?;
     let policy = resolve_policy(&db, ctx.policy.as_deref())?;
     let term = resolve_term(&db, ctx.term.as_deref())?;
-    let roster = assess(&db, policy, term)?;
+    let mut roster = assess(&db, policy, term)?;
+    let scope = ctx.scope(&db)?;
+    scope.retain(&mut roster.rows, |(s, _)| &s.student_id);
+    for (s, e) in &mut roster.rows {
+        if !scope.reads_confidential(&s.student_id) {
+            crate::app::access::mask_psych(e);
+        }
+    }
     warn_unseen(&roster, ctx.lang);
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     match a.format {

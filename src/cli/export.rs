@@ -260,7 +260,11 @@ fn courses_sheet(
     Ok(())
 }
 
-fn contacts_sheet(book: &mut Book, db: &crate::db::Db) -> anyhow::Result<()> {
+fn contacts_sheet(
+    book: &mut Book,
+    db: &crate::db::Db,
+    scope: &crate::app::access::Scope,
+) -> anyhow::Result<()> {
     let lang = book.lang;
     let cols = [
         ("时间", "At"),
@@ -282,7 +286,11 @@ fn contacts_sheet(book: &mut Book, db: &crate::db::Db) -> anyhow::Result<()> {
             17.0, 12.0, 10.0, 10.0, 8.0, 8.0, 10.0, 40.0, 30.0, 30.0, 10.0,
         ],
     )?;
-    for (i, c) in db.contacts(None, false)?.iter().enumerate() {
+    // Confidential contacts never leave the system, whoever exports.
+    let secret = db.confidential_contacts()?;
+    let mut shown = db.contacts(None, false)?;
+    shown.retain(|c| scope.sees(&c.student_id) && !secret.contains(&c.id));
+    for (i, c) in shown.iter().enumerate() {
         cells.row(
             u32::try_from(i + 1)?,
             &[
@@ -317,7 +325,13 @@ fn workbook(ctx: &Ctx, a: &Args) -> anyhow::Result<ExitCode> {
     let db = ctx.open_db_read()?;
     let policy = resolve_policy(&db, ctx.policy.as_deref())?;
     let term = resolve_term(&db, ctx.term.as_deref())?;
-    let roster = assess(&db, policy, term)?;
+    let mut roster = assess(&db, policy, term)?;
+    let scope = ctx.scope(&db)?;
+    scope.retain(&mut roster.rows, |(s, _)| &s.student_id);
+    // Confidential conditions never leave the system, whoever exports.
+    for (_, e) in &mut roster.rows {
+        crate::app::access::mask_psych(e);
+    }
     let lang = ctx.lang;
     let rows = listed(&roster, a.all);
     let mut book = Book {
@@ -328,7 +342,7 @@ fn workbook(ctx: &Ctx, a: &Args) -> anyhow::Result<ExitCode> {
     };
     students_sheet(&mut book, &roster, &rows)?;
     courses_sheet(&mut book, &db, &roster, &rows)?;
-    contacts_sheet(&mut book, &db)?;
+    contacts_sheet(&mut book, &db, &scope)?;
     let out = crate::outfile::OutFile::create(&a.out, rules)?;
     book.wb
         .save(out.path())

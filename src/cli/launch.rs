@@ -42,6 +42,7 @@ pub fn run_tui(ctx: &Ctx) -> anyhow::Result<ExitCode> {
     let config = config();
     let mut source = DbSource::open(&ctx.db_path, ctx.policy.clone(), term, ctx.today, ctx.lang)?;
     source.triage = config.triage;
+    source.actor = Some(ctx.actor(&ctx.open_db()?)?);
     let requested = ctx.theme.clone().or(config.theme);
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
         || super::terminal::dumb_terminal();

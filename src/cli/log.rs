@@ -30,6 +30,9 @@ pub struct Args {
     /// class-teacher, counsellor, league-secretary, deputy-secretary, helper, psych, leader
     #[arg(long)]
     pub role: Option<String>,
+    /// Only the student's counsellor, psych staff and admins may read its text; never exported.
+    #[arg(long)]
+    pub confidential: bool,
     /// What was said (summary).
     #[arg(long)]
     pub note: Option<String>,
@@ -160,6 +163,13 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
             super::notices::log_contact(&mut db, &c, next_schedule.as_ref(), a.notice.as_deref())?
         }
     };
+    // A correction of a confidential contact stays confidential.
+    if a.confidential
+        || a.corrects
+            .is_some_and(|old| db.contact_confidential(old).unwrap_or(true))
+    {
+        db.mark_confidential(id)?;
+    }
     println!("{id}");
     if let (Some(sid), Some(n)) = (next, next_talk) {
         eprintln!(

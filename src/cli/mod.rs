@@ -1,6 +1,7 @@
 //! The command line: one file per subcommand, each with its own `run`. `main.rs` only calls
 //! [`main`]. Errors reach the user as one clear line on standard error and exit status 1.
 
+mod access;
 mod admin;
 mod agenda;
 mod compare;
@@ -65,6 +66,9 @@ pub struct Cli {
     /// Colour theme (default, light, high-contrast, ansi16, mono, or a file in the config dir).
     #[arg(long, global = true, value_name = "NAME")]
     pub theme: Option<String>,
+    /// See what another user sees (admins only; recorded in the audit).
+    #[arg(long = "as", global = true, value_name = "LOGIN")]
+    pub as_login: Option<String>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -131,6 +135,15 @@ pub enum Command {
     Restore(admin::RestoreArgs),
     /// Check the database: integrity, foreign keys, schema version (exit 1 on damage).
     Check,
+    /// Users of a shared database: add, edit, list, remove (admin).
+    #[command(subcommand)]
+    User(access::UserCmd),
+    /// The audit: who changed what, when (admin, leader).
+    Audit(access::AuditArgs),
+    /// Make a graduated cohort read-only and visible to admins only.
+    Archive(access::CohortArgs),
+    /// Delete an archived cohort's personal data after the retention period.
+    Purge(access::CohortArgs),
 }
 
 /// Output of commands that print records.
@@ -175,13 +188,34 @@ pub struct Ctx {
     pub term: Option<String>,
     pub policy: Option<String>,
     pub theme: Option<String>,
+    /// `--as LOGIN`.
+    pub as_login: Option<String>,
 }
 
 impl Ctx {
+    /// Opens the database; the first account to open it becomes its admin.
     pub fn open_db(&self) -> anyhow::Result<Db> {
-        let db = Db::open(&self.db_path)?;
+        let mut db = Db::open(&self.db_path)?;
+        crate::app::access::claim_if_unowned(&mut db);
         warn_reimport(&db, self.lang);
         Ok(db)
+    }
+
+    /// Who this command runs for (the real account, or `--as`). Seeing as someone else is
+    /// audited once a run, through a connection of its own: the one write a reading command
+    /// makes, even on a database it opened read-only.
+    pub fn actor(&self, db: &Db) -> anyhow::Result<crate::app::access::Actor> {
+        static AUDITED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+        let actor = crate::app::access::actor(db, self.as_login.as_deref())?;
+        if self.as_login.is_some() && !AUDITED.swap(true, std::sync::atomic::Ordering::SeqCst) {
+            Db::open(&self.db_path)?.audit_append(&actor.entry("view-as"))?;
+        }
+        Ok(actor)
+    }
+
+    /// The students this command may show.
+    pub fn scope(&self, db: &Db) -> anyhow::Result<crate::app::access::Scope> {
+        crate::app::access::scope(db, &self.actor(db)?)
     }
 
     /// The rules for a file written for a person, with `target` checked against them now: a
@@ -241,8 +275,13 @@ pub fn main() -> ExitCode {
         eprintln!("yujing: {}", crate::i18n::Msg::ExemptNeedsTerm.text(lang));
         return ExitCode::from(2);
     }
+    let db_path = match crate::app::access::system_database() {
+        Ok(Some(p)) => p,
+        Ok(None) => crate::db::resolve_path(cli.db.as_deref()),
+        Err(e) => return fail(e),
+    };
     let ctx = Ctx {
-        db_path: crate::db::resolve_path(cli.db.as_deref()),
+        db_path,
         lang: cli.lang.unwrap_or_else(Lang::from_env),
         today: cli
             .today
@@ -250,6 +289,12 @@ pub fn main() -> ExitCode {
         term: cli.term,
         policy: cli.policy,
         theme: cli.theme,
+        as_login: cli.as_login,
+    };
+    let gate = match cli.command.as_ref().map(|c| access::gate(&ctx, c)) {
+        Some(Err(e)) => return fail(e),
+        Some(Ok(g)) => g,
+        None => None,
     };
     let lang = ctx.lang;
     crate::db::lock::set_wait_notice(Some(Box::new(move || {
@@ -294,14 +339,26 @@ pub fn main() -> ExitCode {
         Some(Command::Backup(a)) => admin::backup(&ctx, a),
         Some(Command::Restore(a)) => admin::restore(&ctx, a),
         Some(Command::Check) => admin::check(&ctx),
+        Some(Command::User(c)) => access::user(&ctx, c),
+        Some(Command::Audit(a)) => access::audit(&ctx, a),
+        Some(Command::Archive(a)) => access::archive(&ctx, a),
+        Some(Command::Purge(a)) => access::purge(&ctx, a),
     };
     match result {
-        Ok(code) => code,
+        Ok(code) => {
+            if code == ExitCode::SUCCESS
+                && let Some(g) = &gate
+                && let Err(e) = access::record(&ctx, g)
+            {
+                return fail(e.context("the change was made but its audit line was not written"));
+            }
+            code
+        }
         Err(e) if terminal::is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            // Errors may echo file content (a header, a value): sanitised like the TUI.
-            eprintln!("yujing: {}", crate::text::sanitize(&output::error_line(&e)));
-            if gave_up_waiting(&e) {
+            let waited = gave_up_waiting(&e);
+            let code = fail(e);
+            if waited {
                 eprintln!(
                     "yujing: {}",
                     ctx.lang.pick(
@@ -316,7 +373,13 @@ pub fn main() -> ExitCode {
                     )
                 );
             }
-            ExitCode::FAILURE
+            code
         }
     }
+}
+
+fn fail(e: anyhow::Error) -> ExitCode {
+    // Errors may echo file content (a header, a value): sanitised like the TUI.
+    eprintln!("yujing: {}", crate::text::sanitize(&output::error_line(&e)));
+    ExitCode::FAILURE
 }

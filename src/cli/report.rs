@@ -60,7 +60,9 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
     let term: Term = crate::roster::resolve_term(&db, ctx.term.as_deref())?;
     let against = against_term(&db, term, a.against.as_deref())?;
     let policy = crate::roster::resolve_policy(&db, ctx.policy.as_deref())?;
-    let analysis = crate::analysis::effect::load(&db, policy.clone(), term, against, ctx.today)?;
+    let scope = ctx.scope(&db)?;
+    let analysis =
+        crate::analysis::effect::load(&db, policy.clone(), term, against, ctx.today, Some(&scope))?;
     let lang = ctx.lang;
     let (Some(path), Some(rules)) = (&a.out, rules) else {
         let mut out = std::io::BufWriter::new(std::io::stdout().lock());

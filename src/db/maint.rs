@@ -245,6 +245,14 @@ fn swap_in(conn: &mut Connection, source: &Path) -> anyhow::Result<u64> {
                 &format!("INSERT INTO kept.\"{t}\" SELECT * FROM main.\"{t}\""),
                 [],
             )?;
+            // The audit is append-only, restores included: it keeps every line it has and
+            // gains the backup's lines it lacks.
+            if t == "audit" {
+                return tx.execute(
+                    "INSERT OR IGNORE INTO main.audit SELECT * FROM src.audit",
+                    [],
+                );
+            }
             tx.execute(&format!("DELETE FROM main.\"{t}\""), [])?;
             tx.execute(
                 &format!("INSERT INTO main.\"{t}\" SELECT * FROM src.\"{t}\""),

@@ -280,7 +280,40 @@ CREATE TABLE confirmations (
 ) WITHOUT ROWID;
 ";
 
-const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7];
+// Branch i12 (access): users and their roles, an append-only audit, archived cohorts, and
+// confidential contacts.
+const V8: &str = "
+CREATE TABLE users (
+    login    TEXT PRIMARY KEY,
+    name     TEXT NOT NULL,
+    roles    TEXT NOT NULL,
+    classes  TEXT NOT NULL DEFAULT '[]',
+    students TEXT NOT NULL DEFAULT '[]',
+    colleges TEXT NOT NULL DEFAULT '[]'
+);
+CREATE TABLE audit (
+    id       INTEGER PRIMARY KEY,
+    at       TEXT NOT NULL,
+    login    TEXT NOT NULL,
+    as_login TEXT,
+    action   TEXT NOT NULL,
+    student  TEXT,
+    before   TEXT NOT NULL DEFAULT '',
+    after    TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX audit_student ON audit(student);
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit is append-only'); END;
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit is append-only'); END;
+CREATE TABLE archived_cohorts (
+    cohort TEXT PRIMARY KEY,
+    at     TEXT NOT NULL
+);
+ALTER TABLE contacts ADD COLUMN confidential INTEGER NOT NULL DEFAULT 0;
+";
+
+const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7, V8];
 
 /// The schema version this build writes.
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

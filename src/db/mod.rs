@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 
 use crate::model::Term;
 
+mod access;
 mod cache;
 mod clears;
 mod facts;
@@ -27,6 +28,7 @@ pub mod share;
 mod students;
 mod tx;
 
+pub use access::{AuditEntry, AuditFilter, AuditRow, UserRow};
 pub use clears::{ClearRecord, NatureValue};
 pub use followup::{Correction, Issue, IssuedWarning, LifeTx, WarningRecord};
 pub use maint::{CheckReport, Restored, backup, check, restore};

@@ -24,7 +24,7 @@ static FITNESS: LazyLock<Upsert> = LazyLock::new(|| {
 static FLAG: LazyLock<Upsert> =
     LazyLock::new(|| Upsert::new("flags", &["student", "term", "kind"], &["note"]));
 
-fn flag_code(k: FlagKind) -> i64 {
+pub(super) fn flag_code(k: FlagKind) -> i64 {
     match k {
         FlagKind::Discipline => 0,
         FlagKind::Wellbeing => 1,

@@ -171,6 +171,18 @@ const EN: &[(&str, &str)] = &[
         "template import DIR",
         "Folder holding the NAME.txt templates",
     ),
+    ("user add LOGIN", "The account's login name on this server"),
+    ("user add --name", "The person's name (as shown to others)"),
+    ("user edit LOGIN", "The account's login name on this server"),
+    ("user edit --name", "The person's name (as shown to others)"),
+    (
+        "user list --format",
+        "table (aligned) or json (for scripts)",
+    ),
+    ("user remove LOGIN", "The account's login name"),
+    ("audit --student", "Only lines about this student"),
+    ("audit --user", "Only lines by this login"),
+    ("audit --format", "table (aligned) or json (for scripts)"),
 ];
 
 /// Chinese `about` of every command and `help` of every option.
@@ -607,6 +619,77 @@ const ZH: &[(&str, &str)] = &[
         "check",
         "检查数据库：完整性、外键、结构版本（有损坏时退出码为 1）",
     ),
+    ("--as", "以另一用户的身份查看（仅管理员；记入审计）"),
+    (
+        "log --confidential",
+        "保密：只有该生的辅导员、心理老师和管理员能看到内容；从不导出",
+    ),
+    ("user", "共用数据库的用户：添加、修改、列出、删除（管理员）"),
+    (
+        "user add",
+        "添加用户：user add 登录名 --name 姓名 --role 角色[,角色] [--class 班级] …",
+    ),
+    ("user add LOGIN", "此服务器上的登录名"),
+    ("user add --name", "姓名（给其他人看的）"),
+    (
+        "user add --role",
+        "admin、registrar、leader、counsellor、class-teacher、helper、psych（逗号分隔）",
+    ),
+    (
+        "user add --class",
+        "辅导员或班主任负责的班级（可重复，或用逗号分隔）",
+    ),
+    (
+        "user add --student",
+        "帮扶联系人负责的学生（可重复，或用逗号分隔）",
+    ),
+    (
+        "user add --college",
+        "学院领导负责的学院（可重复，或用逗号分隔）",
+    ),
+    (
+        "user edit",
+        "修改用户的姓名、角色或分工（给出的选项替换原值）",
+    ),
+    ("user edit LOGIN", "此服务器上的登录名"),
+    ("user edit --name", "姓名（给其他人看的）"),
+    (
+        "user edit --role",
+        "admin、registrar、leader、counsellor、class-teacher、helper、psych（逗号分隔）",
+    ),
+    (
+        "user edit --class",
+        "辅导员或班主任负责的班级（可重复，或用逗号分隔）",
+    ),
+    (
+        "user edit --student",
+        "帮扶联系人负责的学生（可重复，或用逗号分隔）",
+    ),
+    (
+        "user edit --college",
+        "学院领导负责的学院（可重复，或用逗号分隔）",
+    ),
+    ("user list", "所有用户及其角色和分工"),
+    (
+        "user list --format",
+        "table（对齐的表格）或 json（供脚本使用）",
+    ),
+    ("user remove", "删除用户（其以往的联系记录和审计记录保留）"),
+    ("user remove LOGIN", "登录名"),
+    ("audit", "审计记录：谁在何时改了什么（管理员、学院领导）"),
+    ("audit --student", "只看与该学生有关的记录"),
+    ("audit --user", "只看该登录名的操作"),
+    ("audit --since", "此日期（YYYY-MM-DD）及之后的记录"),
+    ("audit --format", "table（对齐的表格）或 json（供脚本使用）"),
+    ("archive", "把已毕业年级设为只读，且仅管理员可见"),
+    (
+        "archive --cohort",
+        "年级（与学生名单的年级列一致，如 2019）",
+    ),
+    ("archive --yes", "不询问直接执行（没有终端时必须加）"),
+    ("purge", "保存期满后删除已归档年级的个人数据"),
+    ("purge --cohort", "年级（与学生名单的年级列一致，如 2019）"),
+    ("purge --yes", "不询问直接执行（没有终端时必须加）"),
 ];
 
 /// The key of a command (`schedule add`) or of one of its arguments (`schedule add --from`).

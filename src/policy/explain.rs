@@ -32,6 +32,8 @@ pub fn metric_label(metric: &str, lang: Lang) -> &'static str {
             "emotional distress or internet addiction",
         ),
         "flag:psychological" => ("心理问题", "Psychological problem"),
+        // A psychological flag shown to a reader who may not know of it (app::access).
+        "confidential" => ("保密情况", "A confidential condition"),
         _ => ("未知指标", "Unknown metric"),
     };
     lang.pick(zh, en)

@@ -11,6 +11,7 @@ use super::data::{
     ContactView, DataSource, FollowupMark, RosterEntry, ScheduleView, Snapshot, StudentDetail,
     TierHistory, WriteOp, clock_on, next_talk_note,
 };
+use crate::app::access::{self, Actor, Need, Scope};
 use crate::db::Db;
 use crate::locale::Lang;
 use crate::model::Term;
@@ -25,6 +26,9 @@ pub struct DbSource {
     lang: Lang,
     /// The weights of the triage order (config.toml `[triage]`).
     pub triage: super::data::Triage,
+    /// Whom the view is for; its scope is worked out again on every refresh, so students
+    /// imported meanwhile are placed too. None shows everything (tests).
+    pub actor: Option<Actor>,
 }
 
 impl DbSource {
@@ -47,7 +51,33 @@ impl DbSource {
             today,
             lang,
             triage: Default::default(),
+            actor: None,
         })
+    }
+
+    fn scope(&self) -> anyhow::Result<Scope> {
+        match &self.actor {
+            Some(a) => access::scope(&self.db.borrow(), a),
+            None => Ok(Scope::everything()),
+        }
+    }
+
+    /// The permission check and audit line of a write from the TUI.
+    fn permit(&self, need: Need, student: &str) -> anyhow::Result<()> {
+        if let Some(a) = &self.actor {
+            access::permit(&self.db.borrow(), a, need, Some(student))?;
+        }
+        Ok(())
+    }
+
+    fn audit(&self, action: &str, student: &str) -> anyhow::Result<()> {
+        if let Some(a) = &self.actor {
+            self.db.borrow().audit_append(&crate::db::AuditEntry {
+                student: Some(student),
+                ..a.entry(action)
+            })?;
+        }
+        Ok(())
     }
 
     fn policy(&self) -> Option<Policy> {
@@ -137,7 +167,14 @@ impl DataSource for DbSource {
                 triage: self.triage,
             });
         };
-        let roster = crate::roster::assess_cached(&mut self.db.borrow_mut(), policy, term)?;
+        let mut roster = crate::roster::assess_cached(&mut self.db.borrow_mut(), policy, term)?;
+        let scope = self.scope()?;
+        scope.retain(&mut roster.rows, |(s, _)| &s.student_id);
+        for (s, e) in &mut roster.rows {
+            if !scope.reads_confidential(&s.student_id) {
+                access::mask_psych(e);
+            }
+        }
         let last = self.db.borrow().last_contacts()?;
         let Followups {
             mut exempt,
@@ -176,6 +213,11 @@ impl DataSource for DbSource {
     }
 
     fn student(&self, id: &str) -> anyhow::Result<Option<StudentDetail>> {
+        let scope = self.scope()?;
+        if !scope.sees(id) {
+            return Ok(None);
+        }
+        let secret = self.db.borrow().confidential_contacts()?;
         let (Some(student), Some(policy), Some(term)) =
             (self.db.borrow().student(id)?, self.policy(), self.term()?)
         else {
@@ -184,7 +226,10 @@ impl DataSource for DbSource {
         let Some(facts) = self.db.borrow().load_student_facts(id, term)? else {
             return Ok(None);
         };
-        let eval = evaluate(&policy, &facts, term);
+        let mut eval = evaluate(&policy, &facts, term);
+        if !scope.reads_confidential(id) {
+            access::mask_psych(&mut eval);
+        }
         let courses = course_outcomes(&facts, term, policy.pass_mark);
         let issued = self.db.borrow().warning_history(id)?;
         let history = self
@@ -220,7 +265,11 @@ impl DataSource for DbSource {
                 with_whom: c.with_whom.label(lang).to_string(),
                 channel: c.channel.label(lang).to_string(),
                 kind: lang.pick(c.kind.label_zh(), c.kind.id()).to_string(),
-                summary: c.summary,
+                summary: if secret.contains(&c.id) && !scope.reads_confidential(id) {
+                    access::confidential_placeholder(lang)
+                } else {
+                    c.summary
+                },
             })
             .collect();
         // The notice preview is extra: a policy without templates leaves the page as it was.
@@ -247,8 +296,11 @@ impl DataSource for DbSource {
                 // The same refusals as `yujing log`: nothing after now, no text over the limit.
                 crate::app::contact::check(c, true, clock_on(self.today), self.lang)
                     .map_err(anyhow::Error::msg)?;
+                self.permit(Need::Contact, &c.student_id)?;
                 let next = crate::followup::next_talk_schedule(c, next_talk_note(self.lang));
-                Ok(self.db.get_mut().log_contact(c, next.as_ref())?.0)
+                let id = self.db.get_mut().log_contact(c, next.as_ref())?.0;
+                self.audit("contact", &c.student_id)?;
+                Ok(id)
             }
             WriteOp::ApproveNotice(id) => {
                 let term = self.term()?.map(|t| t.to_string());
@@ -263,11 +315,14 @@ impl DataSource for DbSource {
                 Ok(done.first().map_or(0, |n| n.id))
             }
             WriteOp::AddSchedule(s) => {
+                self.permit(Need::Schedule, &s.student_id)?;
                 let by = crate::followup::login();
-                Ok(self
+                let id = self
                     .db
                     .get_mut()
-                    .add_schedule(s, &by, clock_on(self.today))?)
+                    .add_schedule(s, &by, clock_on(self.today))?;
+                self.audit("schedule.add", &s.student_id)?;
+                Ok(id)
             }
         }
     }

@@ -1,0 +1,377 @@
+//! Who is asking, and what they may see and change.
+//!
+//! Identity is the process's real uid mapped to a login (never `$USER`, which anyone can
+//! set). A user's roles and assignments turn into a [`Scope`] by [`scope`], the one place
+//! that decides which students a reader sees; [`permit`] is the one check before a write.
+//! Without the setgid set-up (README) anyone who can read the file can bypass all this, so
+//! there it is a courtesy, not a protection.
+
+use std::collections::HashSet;
+use std::ffi::CStr;
+
+use anyhow::bail;
+
+use crate::db::{AuditEntry, Db, UserRow};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
+pub enum Role {
+    Admin,
+    Registrar,
+    Leader,
+    Counsellor,
+    ClassTeacher,
+    Helper,
+    Psych,
+}
+
+impl Role {
+    pub const ALL: [Role; 7] = [
+        Role::Admin,
+        Role::Registrar,
+        Role::Leader,
+        Role::Counsellor,
+        Role::ClassTeacher,
+        Role::Helper,
+        Role::Psych,
+    ];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Registrar => "registrar",
+            Role::Leader => "leader",
+            Role::Counsellor => "counsellor",
+            Role::ClassTeacher => "class-teacher",
+            Role::Helper => "helper",
+            Role::Psych => "psych",
+        }
+    }
+
+    pub fn parse(s: &str) -> anyhow::Result<Role> {
+        let s = s.trim();
+        Role::ALL.into_iter().find(|r| r.id() == s).ok_or_else(|| {
+            let known: Vec<_> = Role::ALL.iter().map(|r| r.id()).collect();
+            anyhow::anyhow!("unknown role '{s}' (roles: {})", known.join(", "))
+        })
+    }
+}
+
+/// The login of a uid from the password database; None when it has no entry.
+pub fn login_of(uid: libc::uid_t) -> Option<String> {
+    let mut buf = vec![0 as libc::c_char; 16 * 1024];
+    // SAFETY: passwd is plain data; getpwuid_r writes into it and `buf` only, and `result`
+    // is either NULL or points at `pwd`, whose strings live in `buf`, read before both drop.
+    unsafe {
+        let mut pwd: libc::passwd = std::mem::zeroed();
+        let mut result: *mut libc::passwd = std::ptr::null_mut();
+        let rc = libc::getpwuid_r(uid, &mut pwd, buf.as_mut_ptr(), buf.len(), &mut result);
+        if rc != 0 || result.is_null() || pwd.pw_name.is_null() {
+            return None;
+        }
+        Some(CStr::from_ptr(pwd.pw_name).to_string_lossy().into_owned())
+    }
+}
+
+/// The real user running yujing: the login of the real uid, or `uid N` when it has none.
+pub fn real_login() -> String {
+    // SAFETY: getuid has no preconditions and cannot fail.
+    let uid = unsafe { libc::getuid() };
+    login_of(uid).unwrap_or_else(|| format!("uid {uid}"))
+}
+
+/// Whoever a command runs for: the real account, or with `--as` the user an admin looks
+/// through.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub user: UserRow,
+    pub roles: HashSet<Role>,
+    /// The real login when an admin acts `--as` someone else.
+    pub real: Option<String>,
+}
+
+impl Actor {
+    pub fn login(&self) -> &str {
+        &self.user.login
+    }
+
+    /// The real account: the admin behind `--as`, else the user.
+    pub fn real_login(&self) -> &str {
+        self.real.as_deref().unwrap_or(&self.user.login)
+    }
+
+    pub fn has(&self, r: Role) -> bool {
+        self.roles.contains(&r)
+    }
+
+    /// An audit entry for this actor: real login first, the `--as` user beside it.
+    pub fn entry<'a>(&'a self, action: &'a str) -> AuditEntry<'a> {
+        AuditEntry {
+            login: self.real_login(),
+            as_login: self.real.as_ref().map(|_| self.user.login.as_str()),
+            action,
+            ..Default::default()
+        }
+    }
+}
+
+fn roles_of(u: &UserRow) -> anyhow::Result<HashSet<Role>> {
+    u.roles.iter().map(|r| Role::parse(r)).collect()
+}
+
+/// The first account to open a database becomes its admin, so personal use needs no set-up.
+/// A database that cannot be written (read-only) keeps its users as they are.
+pub fn claim_if_unowned(db: &mut Db) {
+    let _ = db.claim_admin(&real_login());
+}
+
+/// Resolves the real account, and `as_login` when given (admins only; recorded in the audit).
+pub fn actor(db: &Db, as_login: Option<&str>) -> anyhow::Result<Actor> {
+    let login = real_login();
+    let Some(user) = db.user(&login)? else {
+        let admins = db.admins()?;
+        bail!(
+            "{login} is not a yujing user of this database; ask an admin ({}) to add you with `yujing user add {login} --name NAME --role ROLE`",
+            if admins.is_empty() {
+                "none recorded".to_string()
+            } else {
+                admins.join(", ")
+            }
+        );
+    };
+    let me = Actor {
+        roles: roles_of(&user)?,
+        user,
+        real: None,
+    };
+    let Some(other) = as_login.filter(|o| *o != login) else {
+        return Ok(me);
+    };
+    if !me.has(Role::Admin) {
+        bail!("--as is for admins only ({login} is not an admin)");
+    }
+    let Some(user) = db.user(other)? else {
+        bail!("--as {other}: no such yujing user (see `yujing user list`)");
+    };
+    let actor = Actor {
+        roles: roles_of(&user)?,
+        user,
+        real: Some(login),
+    };
+    Ok(actor)
+}
+
+/// Which students a reader sees. Built only by [`scope`].
+#[derive(Debug, Clone)]
+pub struct Scope {
+    all: bool,
+    ids: HashSet<String>,
+    /// Students whose confidential items' text this reader may see.
+    confidential: HashSet<String>,
+    all_confidential: bool,
+}
+
+impl Scope {
+    pub fn sees(&self, student_id: &str) -> bool {
+        self.all || self.ids.contains(student_id)
+    }
+
+    /// Whether confidential text (psychological flags, confidential contacts) of this
+    /// student may be shown; others learn only that such an item exists.
+    pub fn reads_confidential(&self, student_id: &str) -> bool {
+        self.all_confidential || self.confidential.contains(student_id)
+    }
+
+    /// Everything: for code paths that run without a person (tests, the cache warmer).
+    pub fn everything() -> Scope {
+        Scope {
+            all: true,
+            ids: HashSet::new(),
+            confidential: HashSet::new(),
+            all_confidential: true,
+        }
+    }
+
+    /// Keeps only the rows of visible students.
+    pub fn retain<T>(&self, rows: &mut Vec<T>, id: impl Fn(&T) -> &str) {
+        if !self.all {
+            rows.retain(|r| self.sees(id(r)));
+        }
+    }
+}
+
+/// The one function that turns a user's roles and assignments into the students it sees:
+/// admin all (archived cohorts included); leader its colleges; counsellor and class teacher
+/// their classes; helper its students; psych the students with a psychological flag;
+/// registrar none. Archived cohorts are for admins only.
+pub fn scope(db: &Db, actor: &Actor) -> anyhow::Result<Scope> {
+    if actor.has(Role::Admin) {
+        return Ok(Scope::everything());
+    }
+    let u = &actor.user;
+    let psych = if actor.has(Role::Psych) {
+        db.psych_flagged()?
+    } else {
+        HashSet::new()
+    };
+    let archived = db.archived_cohorts()?;
+    let by_class = actor.has(Role::Counsellor) || actor.has(Role::ClassTeacher);
+    let mut ids = HashSet::new();
+    let mut confidential = HashSet::new();
+    for s in db.students()? {
+        if archived.contains(&s.cohort) {
+            continue;
+        }
+        let mine = (by_class && u.classes.contains(&s.class))
+            || (actor.has(Role::Leader) && u.colleges.contains(&s.college))
+            || (actor.has(Role::Helper) && u.students.contains(&s.student_id))
+            || psych.contains(&s.student_id);
+        if !mine {
+            continue;
+        }
+        // "The student's counsellor": a counsellor whose classes include the student's.
+        let counsellor = actor.has(Role::Counsellor) && u.classes.contains(&s.class);
+        if counsellor || actor.has(Role::Psych) {
+            confidential.insert(s.student_id.clone());
+        }
+        ids.insert(s.student_id);
+    }
+    Ok(Scope {
+        all: false,
+        ids,
+        confidential,
+        all_confidential: false,
+    })
+}
+
+/// What a write needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    Import,
+    Contact,
+    Schedule,
+    Issue,
+    Exempt,
+    /// `policy use`, term dates, users, archive, purge.
+    Admin,
+}
+
+impl Need {
+    fn roles(self) -> &'static [Role] {
+        use Role::*;
+        match self {
+            Need::Import => &[Admin, Registrar],
+            Need::Contact => &[Admin, Counsellor, ClassTeacher, Helper, Psych],
+            Need::Schedule => &[Admin, Counsellor, ClassTeacher],
+            Need::Issue => &[Admin, Leader],
+            Need::Exempt => &[Admin, Leader, Counsellor],
+            Need::Admin => &[Admin],
+        }
+    }
+
+    fn what(self) -> &'static str {
+        match self {
+            Need::Import => "import",
+            Need::Contact => "log contacts",
+            Need::Schedule => "change schedules",
+            Need::Issue => "issue or withdraw warnings",
+            Need::Exempt => "change exemptions",
+            Need::Admin => "do this (admin only)",
+        }
+    }
+}
+
+/// The one permission check before a write: the role, and for a student's record that the
+/// student is in the actor's scope and not archived.
+pub fn permit(db: &Db, actor: &Actor, need: Need, student: Option<&str>) -> anyhow::Result<()> {
+    if !need.roles().iter().any(|r| actor.has(*r)) {
+        let roles: Vec<_> = actor.roles.iter().map(|r| r.id()).collect();
+        bail!(
+            "{} may not {} (roles: {})",
+            actor.login(),
+            need.what(),
+            roles.join(", ")
+        );
+    }
+    if let Some(id) = student {
+        if let Some(s) = db.student(id)?
+            && db.archived_cohorts()?.contains(&s.cohort)
+        {
+            bail!("{id} belongs to archived cohort {}: read-only", s.cohort);
+        }
+        if !scope(db, actor)?.sees(id) {
+            bail!(
+                "{} may not change records of {id} (not in scope)",
+                actor.login()
+            );
+        }
+    }
+    Ok(())
+}
+
+/// What a reader without the right sees in place of a confidential item's text.
+pub fn confidential_placeholder(lang: crate::locale::Lang) -> String {
+    lang.pick("（保密记录）", "(a confidential item)")
+        .to_string()
+}
+
+/// The system config of the server set-up; it alone names the database when yujing runs
+/// setgid.
+pub const SYSTEM_CONFIG: &str = "/etc/yujing/config.toml";
+
+/// Whether yujing runs setgid to its group (effective group not the real one): the server
+/// set-up, where yujing is the only door to the data.
+pub fn setgid() -> bool {
+    // SAFETY: getegid and getgid have no preconditions and cannot fail.
+    unsafe { libc::getegid() != libc::getgid() }
+}
+
+#[derive(serde::Deserialize)]
+struct SystemConfig {
+    database: std::path::PathBuf,
+}
+
+/// Under the server set-up, the database named by [`SYSTEM_CONFIG`]; `--db` and
+/// `$YUJING_DB` are ignored there, or a user could point the group's rights at any file.
+/// None for personal use.
+pub fn system_database() -> anyhow::Result<Option<std::path::PathBuf>> {
+    if !setgid() {
+        return Ok(None);
+    }
+    let text = std::fs::read_to_string(SYSTEM_CONFIG)
+        .map_err(|e| anyhow::anyhow!("{SYSTEM_CONFIG}: {e} (yujing runs setgid and needs it)"))?;
+    let c: SystemConfig =
+        toml::from_str(&text).map_err(|e| anyhow::anyhow!("{SYSTEM_CONFIG}: {e}"))?;
+    Ok(Some(c.database))
+}
+
+/// Runs `f` with the effective group dropped to the real one, so a file it creates (an
+/// export, a backup) belongs to the user and not to yujing's group. A no-op outside the
+/// server set-up.
+pub fn as_user<T>(f: impl FnOnce() -> std::io::Result<T>) -> std::io::Result<T> {
+    if !setgid() {
+        return f();
+    }
+    // SAFETY: plain syscalls on ids; the saved set-group-id lets the effective group back.
+    let (egid, rgid) = unsafe { (libc::getegid(), libc::getgid()) };
+    if unsafe { libc::setegid(rgid) } != 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    let r = f();
+    if unsafe { libc::setegid(egid) } != 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    r
+}
+
+/// The metric that stands in for a psychological flag before a reader who may not know of it.
+pub const CONFIDENTIAL_METRIC: &str = "confidential";
+
+/// A tier resting on a psychological flag shows only "a confidential condition".
+pub fn mask_psych(e: &mut crate::policy::Evaluation) {
+    for r in e.reasons.iter_mut().chain(e.status_reasons.iter_mut()) {
+        if r.metric == "flag:psychological" {
+            r.metric = CONFIDENTIAL_METRIC.to_string();
+            r.note.clear();
+        }
+    }
+}

@@ -1,0 +1,417 @@
+//! `user`, `audit`, `archive`, `purge`, and the gate every write command passes: the one
+//! permission check before it runs and the audit line after it succeeded.
+
+use std::process::ExitCode;
+
+use anyhow::bail;
+
+use crate::app::access::{self, Actor, Need, Role};
+use crate::db::{AuditFilter, UserRow};
+
+use super::{Command, Ctx, ListFormat, output};
+
+#[derive(Debug, clap::Subcommand)]
+pub enum UserCmd {
+    /// Add a user: `user add LOGIN --name NAME --role ROLE[,ROLE] [--class C] …`.
+    Add(UserArgs),
+    /// Change a user's name, roles or assignments (given options replace the old values).
+    Edit(UserArgs),
+    /// Every user with roles and assignments.
+    List {
+        #[arg(long, value_enum, default_value = "table")]
+        format: ListFormat,
+    },
+    /// Remove a user (their past contacts and audit lines stay).
+    Remove { login: String },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct UserArgs {
+    pub login: String,
+    #[arg(long)]
+    pub name: Option<String>,
+    /// admin, registrar, leader, counsellor, class-teacher, helper, psych (comma list).
+    #[arg(long = "role", value_delimiter = ',')]
+    pub roles: Vec<String>,
+    /// Classes of a counsellor or class teacher (repeatable, or a comma list).
+    #[arg(long = "class", value_delimiter = ',')]
+    pub classes: Vec<String>,
+    /// Students of a helper (repeatable, or a comma list).
+    #[arg(long = "student", value_delimiter = ',')]
+    pub students: Vec<String>,
+    /// Colleges of a leader (repeatable, or a comma list).
+    #[arg(long = "college", value_delimiter = ',')]
+    pub colleges: Vec<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct AuditArgs {
+    #[arg(long = "student", value_name = "ID")]
+    pub student: Option<String>,
+    #[arg(long = "user", value_name = "LOGIN")]
+    pub user: Option<String>,
+    /// Lines on or after this day (YYYY-MM-DD).
+    #[arg(long, value_parser = super::parse_day)]
+    pub since: Option<chrono::NaiveDate>,
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: ListFormat,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CohortArgs {
+    /// The cohort (年级), as in the roster's cohort column, e.g. 2019.
+    #[arg(long)]
+    pub cohort: String,
+    /// Go ahead without asking (needed when there is no terminal).
+    #[arg(long)]
+    pub yes: bool,
+}
+
+fn clean(v: Vec<String>) -> Vec<String> {
+    let mut v: Vec<String> = v
+        .into_iter()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect();
+    v.sort();
+    v.dedup();
+    v
+}
+
+pub fn user(ctx: &Ctx, c: UserCmd) -> anyhow::Result<ExitCode> {
+    let mut db = ctx.open_db()?;
+    let actor = ctx.actor(&db)?;
+    if let UserCmd::List { format } = c {
+        access::permit(&db, &actor, Need::Admin, None)?;
+        let users = db.users()?;
+        print(
+            ctx,
+            format,
+            &users,
+            &[
+                ("账号", "login"),
+                ("姓名", "name"),
+                ("角色", "roles"),
+                ("班级", "classes"),
+                ("学院", "colleges"),
+                ("学生", "students"),
+            ],
+            |u| {
+                vec![
+                    u.login.clone(),
+                    u.name.clone(),
+                    u.roles.join(","),
+                    u.classes.join(","),
+                    u.colleges.join(","),
+                    u.students.join(","),
+                ]
+            },
+        )?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    access::permit(&db, &actor, Need::Admin, None)?;
+    match c {
+        UserCmd::Add(a) | UserCmd::Edit(a) if a.login.trim().is_empty() => {
+            bail!("a user needs a login")
+        }
+        UserCmd::Add(a) => {
+            if db.user(&a.login)?.is_some() {
+                bail!(
+                    "{} is already a user: change it with `yujing user edit`",
+                    a.login
+                );
+            }
+            let Some(name) = a.name.clone().filter(|n| !n.trim().is_empty()) else {
+                bail!("user add {}: --name is required", a.login);
+            };
+            let u = UserRow {
+                login: a.login.trim().to_string(),
+                name,
+                roles: roles(a.roles)?,
+                classes: clean(a.classes),
+                students: clean(a.students),
+                colleges: clean(a.colleges),
+            };
+            check_assignments(&u)?;
+            db.put_user(&u, &actor.entry("user.add"))?;
+            println!("{}: {}", u.login, u.roles.join(","));
+        }
+        UserCmd::Edit(a) => {
+            let Some(mut u) = db.user(&a.login)? else {
+                bail!("{}: no such user (see `yujing user list`)", a.login);
+            };
+            if let Some(n) = a.name.filter(|n| !n.trim().is_empty()) {
+                u.name = n;
+            }
+            if !a.roles.is_empty() {
+                u.roles = roles(a.roles)?;
+            }
+            if !a.classes.is_empty() {
+                u.classes = clean(a.classes);
+            }
+            if !a.students.is_empty() {
+                u.students = clean(a.students);
+            }
+            if !a.colleges.is_empty() {
+                u.colleges = clean(a.colleges);
+            }
+            check_assignments(&u)?;
+            if u.login == actor.real_login() && !u.roles.iter().any(|r| r == "admin") {
+                bail!(
+                    "{}: an admin cannot take away their own admin role",
+                    u.login
+                );
+            }
+            db.put_user(&u, &actor.entry("user.edit"))?;
+            println!("{}: {}", u.login, u.roles.join(","));
+        }
+        UserCmd::Remove { login } => {
+            if login == actor.real_login() {
+                bail!("{login}: an admin cannot remove themselves");
+            }
+            if !db.remove_user(&login, &actor.entry("user.remove"))? {
+                bail!("{login}: no such user (see `yujing user list`)");
+            }
+            println!("{login}: removed");
+        }
+        UserCmd::List { .. } => {}
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn roles(raw: Vec<String>) -> anyhow::Result<Vec<String>> {
+    let raw = clean(raw);
+    if raw.is_empty() {
+        bail!(
+            "--role is required (admin, registrar, leader, counsellor, class-teacher, helper, psych)"
+        );
+    }
+    raw.iter()
+        .map(|r| Role::parse(r).map(|r| r.id().to_string()))
+        .collect()
+}
+
+/// A role whose scope rests on an assignment needs it, or it would silently see nobody.
+fn check_assignments(u: &UserRow) -> anyhow::Result<()> {
+    let has = |r: Role| u.roles.iter().any(|x| x == r.id());
+    if (has(Role::Counsellor) || has(Role::ClassTeacher)) && u.classes.is_empty() {
+        bail!("{}: a counsellor or class teacher needs --class", u.login);
+    }
+    if has(Role::Leader) && u.colleges.is_empty() {
+        bail!("{}: a leader needs --college", u.login);
+    }
+    if has(Role::Helper) && u.students.is_empty() {
+        bail!("{}: a helper needs --student", u.login);
+    }
+    Ok(())
+}
+
+pub fn audit(ctx: &Ctx, a: AuditArgs) -> anyhow::Result<ExitCode> {
+    let db = ctx.open_db()?;
+    let actor = ctx.actor(&db)?;
+    if !actor.has(Role::Admin) && !actor.has(Role::Leader) {
+        bail!("{}: the audit is for admins and leaders", actor.login());
+    }
+    let rows = db.audit(&AuditFilter {
+        student: a.student,
+        login: a.user,
+        since: a.since.map(|d| d.format("%Y-%m-%d").to_string()),
+    })?;
+    print(
+        ctx,
+        a.format,
+        &rows,
+        &[
+            ("时间", "at"),
+            ("账号", "login"),
+            ("代看", "as"),
+            ("操作", "action"),
+            ("学号", "student"),
+            ("之前", "before"),
+            ("之后", "after"),
+        ],
+        |r| {
+            vec![
+                r.at.clone(),
+                r.login.clone(),
+                r.as_login.clone().unwrap_or_default(),
+                r.action.clone(),
+                r.student.clone().unwrap_or_default(),
+                r.before.clone(),
+                r.after.clone(),
+            ]
+        },
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Records as JSON, or as a table with the (zh, en) column names.
+fn print<T: serde::Serialize>(
+    ctx: &Ctx,
+    format: ListFormat,
+    items: &[T],
+    cols: &[(&str, &str)],
+    row: impl Fn(&T) -> Vec<String>,
+) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    if format == ListFormat::Json {
+        serde_json::to_writer_pretty(&mut out, items)?;
+        println!();
+        return Ok(());
+    }
+    let header = output::header(ctx.lang, cols);
+    let rows: Vec<Vec<String>> = items.iter().map(row).collect();
+    output::table(&mut out, &header, &rows)?;
+    Ok(())
+}
+
+/// Years after graduation before a cohort may be purged (setting `retention_years`).
+const RETENTION_YEARS: i32 = 5;
+
+pub fn archive(ctx: &Ctx, a: CohortArgs) -> anyhow::Result<ExitCode> {
+    let mut db = ctx.open_db()?;
+    let actor = ctx.actor(&db)?;
+    access::permit(&db, &actor, Need::Admin, None)?;
+    let n = db.cohort_size(&a.cohort)?;
+    if n == 0 {
+        bail!("cohort '{}': no students", a.cohort);
+    }
+    let after = format!("archived cohort {} ({n} students)", a.cohort);
+    let entry = crate::db::AuditEntry {
+        after: &after,
+        ..actor.entry("archive")
+    };
+    if db.archive_cohort(&a.cohort, &entry)? {
+        println!("{after}");
+    } else {
+        println!("cohort {} was already archived", a.cohort);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn purge(ctx: &Ctx, a: CohortArgs) -> anyhow::Result<ExitCode> {
+    let mut db = ctx.open_db()?;
+    let actor = ctx.actor(&db)?;
+    access::permit(&db, &actor, Need::Admin, None)?;
+    let n = db.cohort_size(&a.cohort)?;
+    if n == 0 {
+        bail!("cohort '{}': no students", a.cohort);
+    }
+    if !db.archived_cohorts()?.contains(&a.cohort) {
+        bail!(
+            "cohort {}: archive it first (`yujing archive --cohort {}`)",
+            a.cohort,
+            a.cohort
+        );
+    }
+    let retention = db
+        .meta("retention_years")?
+        .and_then(|v| v.trim().parse::<i32>().ok())
+        .unwrap_or(RETENTION_YEARS);
+    // A cohort (年级) of year Y graduates in Y+4 at the latest of ordinary programmes.
+    let Ok(year) = a.cohort.trim().parse::<i32>() else {
+        bail!("cohort '{}': not a year", a.cohort);
+    };
+    let allowed = year + 4 + retention;
+    let this_year = chrono::Datelike::year(&ctx.today);
+    if this_year < allowed {
+        bail!(
+            "cohort {}: kept until {allowed} ({retention} years after graduation in {}); nothing purged",
+            a.cohort,
+            year + 4
+        );
+    }
+    let (zh, en) = (
+        format!("永久删除 {} 级 {n} 名学生的全部个人数据？", a.cohort),
+        format!(
+            "Delete all personal data of cohort {} ({n} students) for good?",
+            a.cohort
+        ),
+    );
+    if !super::prompt::confirm(ctx.lang, ctx.lang.pick(&zh, &en), a.yes)? {
+        println!("{}", ctx.lang.pick("未删除", "nothing purged"));
+        return Ok(ExitCode::FAILURE);
+    }
+    let n = db.purge_cohort(&a.cohort, &actor.entry("purge"))?;
+    println!("cohort {}: {n} students purged", a.cohort);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A write command's permission and what its audit line says.
+pub struct Gate {
+    actor: Actor,
+    action: &'static str,
+    student: Option<String>,
+    after: String,
+}
+
+/// Checks, before a write command runs, that the actor may do it; None for commands that
+/// write nothing or gate themselves (`user`, `archive`, `purge`).
+pub fn gate(ctx: &Ctx, cmd: &Command) -> anyhow::Result<Option<Gate>> {
+    use super::{exempt, issue, policy, schedule, term};
+    let (need, action, student): (Option<Need>, &'static str, Option<&str>) = match cmd {
+        // A dry run writes nothing and never takes the write lock.
+        Command::Import(a) if a.dry_run => return Ok(None),
+        Command::Import(_) => (Some(Need::Import), "import", None),
+        Command::Restore(_) => (Some(Need::Admin), "restore", None),
+        Command::Backup(_) => (None, "backup", None),
+        Command::Log(a) => (Some(Need::Contact), "contact", Some(&a.student_id)),
+        Command::Schedule(schedule::Cmd::Add { student_id, .. }) => {
+            (Some(Need::Schedule), "schedule.add", Some(student_id))
+        }
+        Command::Schedule(schedule::Cmd::Cancel { .. }) => {
+            (Some(Need::Schedule), "schedule.cancel", None)
+        }
+        Command::Term(term::Cmd::Set { .. }) => (Some(Need::Admin), "term.set", None),
+        Command::Issue(issue::Args {
+            cmd: Some(issue::Cmd::Withdraw { .. }),
+            ..
+        }) => (Some(Need::Issue), "withdraw", None),
+        Command::Issue(_) => (Some(Need::Issue), "issue", None),
+        Command::Exempt(exempt::Cmd::Add { student_id, .. }) => {
+            (Some(Need::Exempt), "exempt.add", Some(student_id))
+        }
+        Command::Exempt(exempt::Cmd::Lift { .. }) => (Some(Need::Exempt), "exempt.lift", None),
+        Command::Policy(policy::Cmd::Use { .. }) => (Some(Need::Admin), "policy.use", None),
+        // Exports write no record, but what left the system and for whom is audited.
+        Command::Export(_) => (None, "export", None),
+        _ => return Ok(None),
+    };
+    // Reading commands never create a database nor take the write lock to be checked.
+    let db = if matches!(cmd, Command::Export(_) | Command::Backup(_)) {
+        ctx.open_db_read()?
+    } else {
+        ctx.open_db()?
+    };
+    let actor = ctx.actor(&db)?;
+    if let Some(need) = need {
+        access::permit(&db, &actor, need, student)?;
+    }
+    Ok(Some(Gate {
+        actor,
+        action,
+        student: student.map(str::to_string),
+        after: audit_text(cmd),
+    }))
+}
+
+/// The command as run, for the audit; a contact's own text stays in its table (it may be
+/// confidential, and the audit is read by leaders too).
+fn audit_text(cmd: &Command) -> String {
+    let text = match cmd {
+        Command::Log(a) => format!("contact kind {}", a.kind),
+        other => format!("{other:?}"),
+    };
+    crate::text::sanitize(&text).into_owned()
+}
+
+/// Appends the audit line of a write that went through.
+pub fn record(ctx: &Ctx, g: &Gate) -> anyhow::Result<()> {
+    let db = ctx.open_db()?;
+    db.audit_append(&crate::db::AuditEntry {
+        student: g.student.as_deref(),
+        after: &g.after,
+        ..g.actor.entry(g.action)
+    })?;
+    Ok(())
+}

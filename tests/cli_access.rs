@@ -1,0 +1,543 @@
+//! Identity, roles and scope through the CLI: what each role sees through every reading
+//! command (seen by an admin `--as` the user), which writes each may make, an audit line for
+//! every kind of write, confidential contacts, archive and purge.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
+use tempfile::TempDir;
+
+const A1: &str = "2023100001"; // 甲学院 甲2301
+const A2: &str = "2023100002"; // 甲学院 甲2301
+const A3: &str = "2023100003"; // 甲学院 甲2302
+const B4: &str = "2023200004"; // 乙学院 乙2301, psychological flag
+const OLD: &str = "2015200005"; // 乙学院, cohort 2015
+const TERM: &str = "2024-2025-1";
+const SECRET: &str = "家中变故细节";
+
+fn fixture(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/access")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+struct Env {
+    dir: TempDir,
+}
+
+impl Env {
+    /// Five students, grades, one psychological flag, policy hljjz, and one user per role.
+    fn new() -> Env {
+        let e = Env {
+            dir: tempfile::tempdir().unwrap(),
+        };
+        e.ok(&["import", "students", &fixture("students.csv")]);
+        e.ok(&["import", "grades", &fixture("grades.csv")]);
+        e.ok(&["import", "flags", &fixture("flags.csv")]);
+        e.ok(&["policy", "use", "hljjz"]);
+        for args in [
+            &["couns", "--role", "counsellor", "--class", "甲2301"][..],
+            &["teach", "--role", "class-teacher", "--class", "甲2302"],
+            &["lead", "--role", "leader", "--college", "乙学院"],
+            &["help", "--role", "helper", "--student", A2],
+            &["psy", "--role", "psych"],
+            &["reg", "--role", "registrar"],
+        ] {
+            let mut a = vec!["user", "add"];
+            a.extend_from_slice(args);
+            a.extend_from_slice(&["--name", "某人"]);
+            e.ok(&a);
+        }
+        e
+    }
+    fn db(&self) -> PathBuf {
+        self.dir.path().join("t.db")
+    }
+    fn cmd(&self) -> Command {
+        let mut c = Command::cargo_bin("yujing").unwrap();
+        c.env("LANG", "C.UTF-8")
+            .env_remove("LC_ALL")
+            .env_remove("YUJING_DB")
+            // Identity is the real uid: a forged $USER changes nothing.
+            .env("USER", "someone-else")
+            .arg("--db")
+            .arg(self.db())
+            .arg("--today")
+            .arg("2025-03-10");
+        c
+    }
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.cmd().args(args).assert().success();
+        String::from_utf8(out.get_output().stdout.clone()).unwrap()
+    }
+    fn refused(&self, args: &[&str]) -> String {
+        let before = self.state();
+        let out = self.cmd().args(args).assert().code(1);
+        assert_eq!(self.state(), before, "{args:?} wrote something");
+        String::from_utf8(out.get_output().stderr.clone()).unwrap()
+    }
+    fn json(&self, args: &[&str]) -> Value {
+        serde_json::from_str(&self.ok(args)).unwrap()
+    }
+    fn sql(&self) -> rusqlite::Connection {
+        rusqlite::Connection::open(self.db()).unwrap()
+    }
+    fn count(&self, sql: &str) -> i64 {
+        self.sql().query_row(sql, [], |r| r.get(0)).unwrap()
+    }
+    /// Rows of the tables writes change (the audit aside), to prove a refusal wrote nothing.
+    fn state(&self) -> Vec<i64> {
+        [
+            "students",
+            "contacts",
+            "schedules",
+            "warnings",
+            "exemptions",
+            "users",
+        ]
+        .iter()
+        .map(|t| self.count(&format!("SELECT count(*) FROM {t}")))
+        .collect()
+    }
+    fn evaluate_ids(&self, who: &str) -> BTreeSet<String> {
+        ids(
+            &self.json(&["--as", who, "evaluate", "--format", "json"]),
+            "student_id",
+        )
+    }
+    fn audit_actions(&self) -> BTreeSet<String> {
+        self.json(&["audit", "--format", "json"])
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["action"].as_str().unwrap().to_string())
+            .collect()
+    }
+}
+
+fn ids(v: &Value, key: &str) -> BTreeSet<String> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r[key].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn set(ids: &[&str]) -> BTreeSet<String> {
+    ids.iter().map(|s| s.to_string()).collect()
+}
+
+fn me() -> String {
+    yujing::app::access::real_login()
+}
+
+#[test]
+fn the_creator_is_admin_and_sees_everyone() {
+    let e = Env::new();
+    let users = e.json(&["user", "list", "--format", "json"]);
+    let admin = &users
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["login"] == me().as_str())
+        .unwrap();
+    assert_eq!(admin["roles"], serde_json::json!(["admin"]));
+    assert_eq!(e.evaluate_ids(&me()), set(&[A1, A2, A3, B4, OLD]));
+    // The forged $USER did not become the author of anything.
+    e.ok(&["log", A1, "--kind", "talk", "--note", "n"]);
+    let c = e.json(&["contacts", "--format", "json"]);
+    assert_eq!(c[0]["author"], me().as_str());
+}
+
+#[test]
+fn each_role_sees_exactly_its_students_in_every_reader() {
+    let e = Env::new();
+    e.ok(&["issue", "--term", TERM, "--date", "2025-03-03", "--yes"]);
+    for id in [A1, A2, A3, B4, OLD] {
+        e.ok(&[
+            "log",
+            id,
+            "--kind",
+            "talk",
+            "--date",
+            "2025-03-05",
+            "--note",
+            "谈话",
+        ]);
+    }
+    let expect = [
+        ("couns", set(&[A1, A2])),
+        ("teach", set(&[A3])),
+        ("lead", set(&[B4, OLD])),
+        ("help", set(&[A2])),
+        ("psy", set(&[B4])),
+        ("reg", set(&[])),
+    ];
+    for (who, want) in expect {
+        assert_eq!(e.evaluate_ids(who), want, "evaluate --as {who}");
+        let contacts = e.json(&["--as", who, "contacts", "--format", "json"]);
+        assert_eq!(ids(&contacts, "student_id"), want, "contacts --as {who}");
+        let agenda = e.json(&["--as", who, "agenda", "--format", "json"]);
+        let mut seen = BTreeSet::new();
+        for list in ["overdue", "due_today", "upcoming"] {
+            seen.extend(ids(&agenda[list], "student_id"));
+        }
+        assert!(seen.is_subset(&want), "agenda --as {who}: {seen:?}");
+        let out = e.dir.path().join(format!("{who}.xlsx"));
+        e.cmd()
+            .args(["--as", who, "export", "workbook", "--out"])
+            .arg(&out)
+            .assert()
+            .success();
+        let text = workbook_text(&out);
+        for id in [A1, A2, A3, B4, OLD] {
+            assert_eq!(
+                text.contains(id),
+                want.contains(id),
+                "export --as {who}: {id}"
+            );
+        }
+    }
+    // Through the TUI's data source too.
+    let db = yujing::db::Db::open(&e.db()).unwrap();
+    for (who, want) in [("couns", set(&[A1, A2])), ("psy", set(&[B4]))] {
+        let actor = yujing::app::access::actor(&db, Some(who)).unwrap();
+        let mut src = yujing::tui::source::DbSource::open(
+            &e.db(),
+            None,
+            None,
+            chrono::NaiveDate::from_ymd_opt(2025, 3, 10).unwrap(),
+            yujing::locale::Lang::En,
+        )
+        .unwrap();
+        src.actor = Some(actor);
+        use yujing::tui::data::DataSource;
+        let snap = src.snapshot().unwrap();
+        let got: BTreeSet<String> = snap
+            .entries
+            .iter()
+            .map(|r| r.student.student_id.clone())
+            .collect();
+        assert_eq!(got, want, "TUI roster for {who}");
+        assert!(
+            src.student(A3).unwrap().is_none(),
+            "{who} opened {A3}'s page"
+        );
+        let first = want.iter().next().unwrap();
+        assert!(src.student(first).unwrap().is_some());
+    }
+    // The term-end analysis needs the next term's grades: everyone passes one course.
+    let later: String = std::iter::once(
+        "学号,学年,学期,课程代码,课程名称,课程性质,考核方式,学分,成绩,成绩性质\n".to_string(),
+    )
+    .chain(
+        [A1, A2, A3, B4, OLD]
+            .map(|id| format!("{id},2024-2025,2,C900,课程C900,必修,考查,2,80,正常考试\n")),
+    )
+    .collect();
+    let path = e.dir.path().join("later.csv");
+    std::fs::write(&path, later).unwrap();
+    e.ok(&["import", "grades", &path.display().to_string()]);
+    for (who, want) in [
+        ("couns", set(&[A1, A2])),
+        ("teach", set(&[A3])),
+        ("lead", set(&[B4, OLD])),
+        ("reg", set(&[])),
+    ] {
+        let report = e.ok(&[
+            "--as",
+            who,
+            "report",
+            "--term",
+            TERM,
+            "--against",
+            "2024-2025-2",
+            "--format",
+            "json",
+        ]);
+        for id in [A1, A2, A3, B4, OLD] {
+            assert_eq!(
+                report.contains(id),
+                want.contains(id),
+                "report --as {who}: {id}"
+            );
+        }
+    }
+}
+
+fn workbook_text(path: &Path) -> String {
+    use calamine::Reader;
+    let mut wb: calamine::Xlsx<_> = calamine::open_workbook(path).unwrap();
+    let mut all = String::new();
+    for name in wb.sheet_names() {
+        let range = wb.worksheet_range(&name).unwrap();
+        for row in range.rows() {
+            for c in row {
+                all.push_str(&c.to_string());
+                all.push('\t');
+            }
+        }
+    }
+    all
+}
+
+#[test]
+fn writes_need_the_role_and_the_student_in_scope() {
+    let e = Env::new();
+    // A counsellor logs for their class, not for another's.
+    e.ok(&["--as", "couns", "log", A1, "--kind", "talk", "--note", "n"]);
+    let msg = e.refused(&["--as", "couns", "log", B4, "--kind", "talk"]);
+    assert!(msg.contains("not in scope"), "{msg}");
+    // A class teacher schedules but does not exempt; a helper logs only for their student.
+    e.ok(&[
+        "--as",
+        "teach",
+        "schedule",
+        "add",
+        A3,
+        "--kind",
+        "talk",
+        "--every",
+        "weekly",
+        "--from",
+        "2025-03-10",
+    ]);
+    let msg = e.refused(&[
+        "--as", "teach", "--term", TERM, "exempt", "add", A3, "--reason", "leave",
+    ]);
+    assert!(msg.contains("may not change exemptions"), "{msg}");
+    e.ok(&["--as", "help", "log", A2, "--kind", "talk"]);
+    e.refused(&["--as", "help", "log", A1, "--kind", "talk"]);
+    // The registrar imports and nothing else; only admins choose the policy or add users.
+    e.ok(&[
+        "--as",
+        "reg",
+        "import",
+        "students",
+        &fixture("students.csv"),
+    ]);
+    e.refused(&["--as", "reg", "log", A1, "--kind", "talk"]);
+    e.refused(&["--as", "couns", "policy", "use", "qzu"]);
+    e.refused(&[
+        "--as", "lead", "user", "add", "x", "--name", "X", "--role", "admin",
+    ]);
+    e.refused(&["--as", "couns", "issue", "--term", TERM, "--yes"]);
+    // --as is for admins only: an admin acting as a counsellor may not go further.
+    let msg = e.refused(&["--as", "couns", "user", "list"]);
+    assert!(msg.contains("admin"), "{msg}");
+}
+
+#[test]
+fn an_account_that_is_no_user_is_refused_naming_the_admins() {
+    let e = Env::new();
+    e.sql()
+        .execute("UPDATE users SET login = 'chief' WHERE login = ?1", [me()])
+        .unwrap();
+    let msg = e.refused(&["evaluate"]);
+    assert!(
+        msg.contains("not a yujing user") && msg.contains("chief"),
+        "{msg}"
+    );
+    e.refused(&["log", A1, "--kind", "talk"]);
+}
+
+#[test]
+fn every_kind_of_write_leaves_an_audit_line_that_cannot_be_changed() {
+    let e = Env::new();
+    e.ok(&[
+        "term",
+        "set",
+        TERM,
+        "--start",
+        "2024-09-02",
+        "--end",
+        "2025-01-17",
+    ]);
+    e.ok(&["issue", "--term", TERM, "--date", "2025-03-03", "--yes"]);
+    e.ok(&["log", A1, "--kind", "talk"]);
+    let sid = e.ok(&[
+        "schedule",
+        "add",
+        A1,
+        "--kind",
+        "talk",
+        "--every",
+        "weekly",
+        "--from",
+        "2025-03-10",
+        "--format",
+        "json",
+    ]);
+    let sid: serde_json::Value = serde_json::from_str(&sid).unwrap();
+    e.ok(&["schedule", "cancel", &sid["schedule_id"].to_string()]);
+    e.ok(&["--term", TERM, "exempt", "add", A2, "--reason", "leave"]);
+    let ex = e.count("SELECT max(id) FROM exemptions").to_string();
+    e.ok(&["exempt", "lift", &ex]);
+    e.ok(&[
+        "issue",
+        "withdraw",
+        "--term",
+        TERM,
+        "--student",
+        A3,
+        "--reason",
+        "mistake",
+        "--yes",
+    ]);
+    e.ok(&["user", "edit", "couns", "--class", "甲2302"]);
+    e.ok(&["user", "remove", "reg"]);
+    e.ok(&["--as", "couns", "evaluate"]);
+    let out = e.dir.path().join("w.xlsx");
+    e.cmd()
+        .args(["export", "workbook", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    e.ok(&["archive", "--cohort", "2015"]);
+    e.ok(&["purge", "--cohort", "2015", "--yes"]);
+    let want = [
+        "user.claim-admin",
+        "import",
+        "policy.use",
+        "user.add",
+        "term.set",
+        "issue",
+        "contact",
+        "schedule.add",
+        "schedule.cancel",
+        "exempt.add",
+        "exempt.lift",
+        "withdraw",
+        "user.edit",
+        "user.remove",
+        "view-as",
+        "export",
+        "archive",
+        "purge",
+    ];
+    assert_eq!(e.audit_actions(), set(&want));
+    // Before and after of a user change.
+    let edits = e.json(&["audit", "--user", &me(), "--format", "json"]);
+    let edit = edits
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["action"] == "user.edit")
+        .unwrap();
+    assert!(edit["before"].as_str().unwrap().contains("甲2301"));
+    assert!(edit["after"].as_str().unwrap().contains("甲2302"));
+    let of_a1 = e.json(&["audit", "--student", A1, "--format", "json"]);
+    assert!(of_a1.as_array().unwrap().iter().all(|r| r["student"] == A1));
+    assert!(
+        e.json(&["audit", "--since", "2999-01-01", "--format", "json"])
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    // Append-only below the app too.
+    let n = e.count("SELECT count(*) FROM audit");
+    assert!(e.sql().execute("DELETE FROM audit", []).is_err());
+    assert!(e.sql().execute("UPDATE audit SET login = 'x'", []).is_err());
+    assert_eq!(e.count("SELECT count(*) FROM audit"), n);
+    // Only admins and leaders read it.
+    e.ok(&["--as", "lead", "audit"]);
+    e.refused(&["--as", "teach", "audit"]);
+}
+
+#[test]
+fn confidential_text_reaches_only_counsellor_psych_and_admin_and_never_an_export() {
+    let e = Env::new();
+    e.ok(&[
+        "log",
+        A1,
+        "--kind",
+        "talk",
+        "--confidential",
+        "--note",
+        SECRET,
+    ]);
+    e.ok(&["user", "edit", "teach", "--class", "甲2301,甲2302"]);
+    e.ok(&[
+        "user",
+        "add",
+        "psy2",
+        "--name",
+        "P",
+        "--role",
+        "psych,class-teacher",
+        "--class",
+        "甲2301",
+    ]);
+    for (who, reads) in [
+        (me().as_str(), true),
+        ("couns", true),
+        ("psy2", true),
+        ("teach", false),
+    ] {
+        let out = e.ok(&["--as", who, "contacts", "--student", A1, "--format", "json"]);
+        assert_eq!(out.contains(SECRET), reads, "contacts --as {who}");
+        if !reads {
+            assert!(
+                out.contains("confidential"),
+                "{who} is not told an item exists: {out}"
+            );
+        }
+    }
+    // A tier resting on a psychological flag: the condition is named only to those who may know.
+    let lead = e.ok(&["--as", "lead", "evaluate", "--format", "json"]);
+    assert!(lead.contains(B4) && !lead.contains("psychological") && lead.contains("confidential"));
+    assert!(
+        e.ok(&["--as", "psy", "evaluate", "--format", "json"])
+            .contains("flag:psychological")
+    );
+    // A helper of another student is not even told of it.
+    let msg = e.refused(&["--as", "help", "contacts", "--student", A1]);
+    assert!(!msg.contains(SECRET), "{msg}");
+    let out = e.dir.path().join("w.xlsx");
+    e.cmd()
+        .args(["export", "workbook", "--all", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let text = workbook_text(&out);
+    assert!(!text.contains(SECRET));
+    assert!(
+        !text.contains("心理") && !text.contains("sycholog"),
+        "{text}"
+    );
+    // The audit does not copy the text either.
+    assert!(!e.ok(&["audit"]).contains(SECRET));
+}
+
+#[test]
+fn an_archived_cohort_is_read_only_and_for_admins_only_and_purge_asks() {
+    let e = Env::new();
+    e.ok(&["archive", "--cohort", "2015"]);
+    assert_eq!(e.evaluate_ids("lead"), set(&[B4]));
+    assert!(e.evaluate_ids(&me()).contains(OLD));
+    let msg = e.refused(&["log", OLD, "--kind", "talk"]);
+    assert!(msg.contains("archived"), "{msg}");
+    // No terminal and no --yes: refused, nothing deleted.
+    let msg = e.refused(&["purge", "--cohort", "2015"]);
+    assert!(msg.contains("--yes"), "{msg}");
+    // Not yet past retention (2015 + 4 + 5 = 2024 is past; 2023's cohort is not archived).
+    e.refused(&["purge", "--cohort", "2023", "--yes"]);
+    e.ok(&["log", A1, "--kind", "talk"]);
+    e.ok(&["purge", "--cohort", "2015", "--yes"]);
+    assert_eq!(
+        e.count(&format!(
+            "SELECT count(*) FROM students WHERE student_id = '{OLD}'"
+        )),
+        0
+    );
+    assert_eq!(e.count("SELECT count(*) FROM students"), 4);
+    let audit = e.ok(&["audit"]);
+    assert!(
+        audit.contains("purged 1 students of cohort 2015"),
+        "{audit}"
+    );
+}
