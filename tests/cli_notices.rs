@@ -587,3 +587,44 @@ fn issue_withdraw_withdraws_the_notice_and_it_cannot_be_printed() {
     // Its delivery clock stopped with it.
     assert!(!e.overdue("2025-04-30", RED, "notice-delivered"));
 }
+
+#[test]
+fn the_summary_list_carries_notice_numbers_deliveries_and_confirmations() {
+    let e = Env::new("lut-life");
+    e.ok(
+        "2025-03-03",
+        &["--term", TERM, "notices", "approve", "--student", RED],
+    );
+    let number = Env::notice(&e.notices("2025-03-03"), RED, "approved")["number"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    e.log("2025-03-04", RED, "notice-delivered", &[]);
+    e.ok("2025-03-05", &["--term", TERM, "confirm", RED]);
+    let out = e.dir.path().join("汇总表.csv");
+    e.ok(
+        "2025-03-06",
+        &[
+            "export",
+            "summary",
+            "--term",
+            TERM,
+            "--out",
+            &out.display().to_string(),
+        ],
+    );
+    let text = std::fs::read_to_string(&out).unwrap();
+    let red = text
+        .lines()
+        .find(|l| l.contains(RED))
+        .expect("the red student's row");
+    assert!(red.contains(&number), "{red}");
+    assert!(red.contains("2025-03-04"), "delivered: {red}");
+    assert!(red.contains("2025-03-05"), "confirmed: {red}");
+    // Another warned student who has not confirmed is marked.
+    assert!(
+        text.lines()
+            .any(|l| !l.contains(RED) && l.contains("未确认")),
+        "{text}"
+    );
+}

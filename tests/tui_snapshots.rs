@@ -356,6 +356,7 @@ fn wang_detail(entries: &[RosterEntry]) -> StudentDetail {
             },
         ],
         notice: None,
+        confirmed: None,
     }
 }
 
@@ -1490,5 +1491,24 @@ fn an_obligation_of_kind_other_says_what_it_requires() {
         let screen = render(&mut app, 120, 40);
         assert!(screen.contains("建立专门档案"), "{screen}");
         assert!(!screen.contains("辅导员其他"), "{screen}");
+    }
+}
+
+#[test]
+fn the_student_page_shows_the_students_confirmation_of_the_list_entry() {
+    let entries = cohort();
+    let mut detail = wang_detail(&entries);
+    detail.confirmed = Some("2025-03-05".into());
+    let source = FakeSource::new(snapshot(entries.clone()), vec![detail]);
+    for (lang, text) in [
+        (Lang::Zh, "学生已确认名单 2025-03-05"),
+        (Lang::En, "entry confirmed by the student 2025-03-05"),
+    ] {
+        let mut app = App::new(source.snapshot().expect("snapshot"), options(lang));
+        type_text(&mut app, "/wqb");
+        press(&mut app, KeyCode::Enter);
+        press(&mut app, KeyCode::Enter);
+        serve(&mut app, &source);
+        assert!(render(&mut app, 120, 40).contains(text), "{lang:?}");
     }
 }

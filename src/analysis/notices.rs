@@ -1,6 +1,6 @@
-//! The notice columns of the summary list (通知编号, 通知送达, 回执, 学生确认), read in one place.
-//! Until notices are numbered and confirmed in their own table (issue 13), delivery and the
-//! returned receipt come from the contact log, and the number and confirmation stay empty.
+//! The notice columns of the summary list (通知编号, 通知送达, 回执, 学生确认), read in one place:
+//! the numbered notices and the students' confirmations where yujing printed them, else the
+//! delivery and the returned receipt as the contact log has them.
 
 use std::collections::HashMap;
 
@@ -42,6 +42,29 @@ pub fn notice_states(db: &Db, term: Term) -> anyhow::Result<HashMap<String, Noti
             ContactKind::NoticeDelivered => st.delivered = Some(day),
             ContactKind::ReceiptReturned => st.receipt = Some(day),
             _ => {}
+        }
+    }
+    let day = |s: &str| NaiveDate::parse_from_str(s.get(..10).unwrap_or(s), "%Y-%m-%d").ok();
+    for n in db.notices(term)? {
+        let ended = matches!(
+            n.state,
+            crate::paper::State::Superseded | crate::paper::State::Withdrawn
+        );
+        if ended || n.number.is_none() || !issued.contains_key(&n.student_id) {
+            continue; // a draft, or a notice of a warning no longer in force
+        }
+        let st = out.entry(n.student_id.clone()).or_default();
+        st.number = n.number.clone().unwrap_or_default();
+        if let Some(d) = n.delivered.as_deref().and_then(day) {
+            st.delivered = Some(d);
+        }
+        if let Some(d) = n.receipt.as_deref().and_then(day) {
+            st.receipt = Some(d);
+        }
+    }
+    for (student, at) in db.confirmations(term)? {
+        if let Some(d) = day(&at) {
+            out.entry(student).or_default().confirmed = Some(d);
         }
     }
     Ok(out)

@@ -164,7 +164,12 @@ fn row(p: &Policy, s: &Student, e: &Evaluation, n: &NoticeState) -> Vec<String> 
         day(n.receipt),
     ];
     if wants_confirmation(p) {
-        r.push(day(n.confirmed));
+        // lut-life 二.3: the list is published only after the student confirms the entry;
+        // an unconfirmed one is marked, not left blank.
+        r.push(
+            n.confirmed
+                .map_or_else(|| "未确认".to_string(), |d| day(Some(d))),
+        );
     }
     r.into_iter()
         .map(|c| crate::text::sanitize(&c).into_owned())

@@ -143,6 +143,8 @@ pub struct StudentDetail {
     pub contacts: Vec<ContactView>,
     /// The warning notice as plain text (`n`), when one was issued for the term.
     pub notice: Option<String>,
+    /// When the student confirmed the warning list entry (lut-life 二.3), if they did.
+    pub confirmed: Option<String>,
 }
 
 /// A change the user asked for; written by the loader thread, which owns the source.
@@ -480,6 +482,7 @@ fn bare_detail(e: &RosterEntry) -> StudentDetail {
         courses: Vec::new(),
         history: Vec::new(),
         notice: None,
+        confirmed: None,
         contacts: Vec::new(),
     }
 }

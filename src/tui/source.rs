@@ -280,6 +280,13 @@ impl DataSource for DbSource {
         )
         .and_then(|p| crate::paper::store::preview(&self.db.borrow(), &p, id, self.today))
         .unwrap_or(None);
+        let confirmed = self
+            .db
+            .borrow()
+            .confirmations(term)?
+            .into_iter()
+            .find(|(s, _)| s == id)
+            .map(|(_, at)| at.chars().take(10).collect());
         Ok(Some(StudentDetail {
             student,
             eval,
@@ -287,6 +294,7 @@ impl DataSource for DbSource {
             history,
             contacts,
             notice,
+            confirmed,
         }))
     }
 

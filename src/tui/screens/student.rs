@@ -340,6 +340,15 @@ impl Page<'_> {
                 self.theme.muted,
             ));
         }
+        if let Some(on) = self.s.detail.as_ref().and_then(|d| d.confirmed.as_deref()) {
+            spans.push(Span::styled(
+                format!(
+                    "  {}{on}",
+                    l.pick("学生已确认名单 ", "entry confirmed by the student ")
+                ),
+                self.theme.muted,
+            ));
+        }
         out.push(Line::from(spans));
         for r in eval.reasons.iter().chain(&eval.status_reasons) {
             let mut t = format!("{INDENT}· {}", crate::policy::explain::reason_summary(r, l));
