@@ -599,8 +599,19 @@ fn contact_exemption_and_term_refusals_write_nothing() {
     let msg = e.refuses(DAY, &exempt(NEVER));
     assert!(msg.contains("not warned"), "{msg}");
     let before = e.state();
+    let open = "SELECT count(*) FROM schedules s JOIN students t ON t.id = s.student \
+                WHERE t.student_id = ?1 AND s.source = 'policy' AND s.ended_on IS NULL";
+    assert!(e.count(&open.replace("?1", &format!("'{SAME}'"))) > 0);
     ok(exempt(SAME).to_vec());
     assert_ne!(e.state(), before);
+    // The exemption ended the student's policy obligations (marked exempt); manual ones go on.
+    assert_eq!(e.count(&open.replace("?1", &format!("'{SAME}'"))), 0);
+    assert!(
+        e.count(&format!(
+            "SELECT count(*) FROM schedules s JOIN students t ON t.id = s.student \
+             WHERE t.student_id = '{SAME}' AND s.end_change = 'exempt'"
+        )) > 0
+    );
     let msg = e.refuses(DAY, &exempt(SAME));
     assert!(msg.contains("already exempt"), "{msg}");
     // Term dates overlapping another term.

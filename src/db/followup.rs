@@ -577,6 +577,17 @@ impl Db {
             e.created_at.format(STAMP).to_string(),
         ])?;
         let id = tx.last_insert_rowid();
+        // An exemption ends the warning's run (issue 10): its policy obligations stop that
+        // day, marked `exempt`, and are never overdue or missed after it. Manual schedules
+        // go on.
+        tx.prepare_cached(
+            "UPDATE schedules SET ended_on = ?2, end_change = 'exempt' \
+             WHERE student = ?1 AND source = 'policy' AND ended_on IS NULL AND cancelled_at IS NULL",
+        )?
+        .execute(rusqlite::params![
+            student,
+            e.created_at.date().format(DATE).to_string()
+        ])?;
         bump_last_change(&tx)?;
         tx.commit()?;
         Ok(id)
