@@ -82,12 +82,22 @@ pub(super) fn busy(count: i32) -> bool {
     if count == 0 {
         notify();
     }
-    if now.duration_since(started) >= wait_limit() {
+    if !keep_waiting(now.duration_since(started), wait_limit()) {
         return false;
     }
-    let shift = u32::try_from(count.clamp(0, 5)).unwrap_or(5);
-    std::thread::sleep(Duration::from_millis((2u64 << shift).min(100)));
+    std::thread::sleep(pause(count));
     true
+}
+
+/// Whether a writer that has waited `waited` goes on waiting.
+fn keep_waiting(waited: Duration, limit: Duration) -> bool {
+    waited < limit
+}
+
+/// The sleep before retry `count`: doubling from 2 ms, never over 100 ms.
+fn pause(count: i32) -> Duration {
+    let shift = u32::try_from(count.clamp(0, 5)).unwrap_or(5);
+    Duration::from_millis((2u64 << shift).min(100))
 }
 
 /// Whether `e` is SQLite giving up on a lock (busy or locked).
@@ -103,14 +113,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_handler_gives_up_only_after_the_limit() {
-        set_wait_limit(Duration::from_millis(150));
-        let t0 = Instant::now();
+    fn a_writer_waits_until_the_limit_backing_off_to_a_tenth_of_a_second() {
+        let limit = Duration::from_secs(600);
+        assert!(keep_waiting(Duration::ZERO, limit));
+        assert!(keep_waiting(Duration::from_millis(599_999), limit));
+        assert!(!keep_waiting(limit, limit));
+        let pauses: Vec<u128> = (0..8).map(|c| pause(c).as_millis()).collect();
+        assert_eq!(pauses, [2, 4, 8, 16, 32, 64, 64, 64]);
+        assert!(pauses.iter().all(|p| *p <= 100));
+    }
+
+    #[test]
+    fn the_handler_retries_then_gives_up() {
+        set_wait_limit(Duration::from_millis(50));
         let mut count = 0;
         while busy(count) {
             count += 1;
         }
-        assert!(t0.elapsed() >= Duration::from_millis(150));
         assert!(count > 1, "retried {count} times");
         set_wait_limit(DEFAULT_WAIT);
     }
