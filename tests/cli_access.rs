@@ -2,6 +2,8 @@
 //! command (seen by an admin `--as` the user), which writes each may make, an audit line for
 //! every kind of write, confidential contacts, archive and purge.
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -18,11 +20,7 @@ const TERM: &str = "2024-2025-1";
 const SECRET: &str = "家中变故细节";
 
 fn fixture(name: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures/access")
-        .join(name)
-        .display()
-        .to_string()
+    common::fixture("access", name)
 }
 
 struct Env {

@@ -3,7 +3,9 @@
 //! periods at dates in between. Also the refusals of `issue`, `issue withdraw`, `log`,
 //! `exempt` and `term set`, concurrent issues, and safe exports.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::PathBuf;
 
 use assert_cmd::Command;
 use serde_json::Value;
@@ -20,11 +22,7 @@ const NEVER: &str = "2023000005";
 const NEW: &str = "2023000006";
 
 fn fixture(name: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures/lifecycle")
-        .join(name)
-        .display()
-        .to_string()
+    common::fixture("lifecycle", name)
 }
 
 struct Env {

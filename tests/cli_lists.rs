@@ -1,6 +1,8 @@
 //! The leader's lists on the hand-made two-term cohort of `fixtures/lists/` (its README gives
 //! every student's story): the summary list, what-if, coverage and the term-end analysis.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
@@ -13,11 +15,7 @@ const T2: &str = "2024-2025-2";
 const LATER: &str = "2025-07-01";
 
 fn fixture(name: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures/lists")
-        .join(name)
-        .display()
-        .to_string()
+    common::fixture("lists", name)
 }
 
 struct Env {
