@@ -15,26 +15,31 @@ use crate::model::Term;
 mod access;
 mod cache;
 mod clears;
+mod contacts;
+mod exemptions;
 mod facts;
-mod followup;
 mod grades;
 pub mod lock;
 mod maint;
 mod migrations;
 mod paper;
 mod records;
+mod schedules;
 mod settings;
 pub mod share;
 mod students;
 mod tx;
+mod values;
+mod warnings;
 
 pub use access::{AuditEntry, AuditFilter, AuditRow, UserRow};
 pub use clears::{ClearRecord, NatureValue};
-pub use followup::{Correction, Issue, IssuedWarning, LifeTx, WarningRecord};
+pub use contacts::Correction;
 pub use maint::{CheckReport, Restored, backup, check, restore};
 pub use migrations::LATEST as SCHEMA_VERSION;
 pub use paper::{Approval, NoticeRow};
 pub use tx::{Change, ImportTx};
+pub use warnings::{Issue, IssuedWarning, LifeTx, WarningRecord};
 
 /// Environment variable naming the database file when `--db` is not given.
 pub const DB_ENV: &str = "YUJING_DB";

@@ -5,8 +5,10 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, TransactionBehavior};
 
-use super::followup::{insert_contact, insert_schedule, student_rowid};
+use super::contacts::insert_contact;
+use super::schedules::insert_schedule;
 use super::settings::bump_last_change;
+use super::values::student_rowid;
 use super::{Db, DbError, term_of};
 use crate::followup::{Contact, Schedule, Source};
 use crate::model::Term;
