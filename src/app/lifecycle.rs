@@ -20,6 +20,9 @@ use std::str::FromStr;
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
+use anyhow::bail;
+
+use crate::app::access::Scope;
 use crate::db::{Db, IssuedWarning};
 use crate::followup::{Schedule, Source};
 use crate::locale::Lang;
@@ -206,12 +209,28 @@ pub struct IssueInput<'a> {
     pub exempt: &'a HashSet<String>,
     pub on: NaiveDate,
     pub lang: Lang,
+    /// Whose warnings this issue writes: the others are left to those in charge of them.
+    pub scope: &'a Scope,
 }
 
-/// The per-student plans of an issue, by student id. Empty when nothing would change.
+/// The per-student plans of an issue for the students in scope, by student id. Empty when
+/// nothing would change.
 pub fn plan(input: &IssueInput<'_>, snap: &Snapshot) -> anyhow::Result<Vec<StudentPlan>> {
+    plan_where(input, snap, |id| input.scope.sees(id))
+}
+
+/// How many students outside the scope an issue would change: left to those in charge.
+pub fn left_to_others(input: &IssueInput<'_>, snap: &Snapshot) -> anyhow::Result<usize> {
+    Ok(plan_where(input, snap, |id| !input.scope.sees(id))?.len())
+}
+
+fn plan_where(
+    input: &IssueInput<'_>,
+    snap: &Snapshot,
+    keep: impl Fn(&str) -> bool,
+) -> anyhow::Result<Vec<StudentPlan>> {
     let mut out = Vec::new();
-    for (s, e) in input.rows {
+    for (s, e) in input.rows.iter().filter(|(s, _)| keep(&s.student_id)) {
         let next = Standing::of(e);
         let held = snap.held.get(&s.student_id);
         if held.is_some_and(|h| h.term == input.term && h.standing == next) {
@@ -313,6 +332,8 @@ pub struct Written {
     pub warnings: usize,
     pub created: usize,
     pub ended: usize,
+    /// Students outside the issuer's scope whose warnings would change: not written.
+    pub left_to_others: usize,
 }
 
 /// The answer to "write this?": yes, or no (nothing is written).
@@ -323,8 +344,10 @@ pub enum Answer {
 
 /// How an issue run ended.
 pub enum Outcome {
-    /// Nothing would change.
-    Nothing,
+    /// Nothing would change for the students in scope; `others` would change outside it.
+    Nothing {
+        others: usize,
+    },
     Declined,
     Done(Vec<StudentPlan>, Written),
 }
@@ -342,17 +365,20 @@ pub fn issue(
     yes: bool,
     ask: &mut dyn FnMut(&[StudentPlan], bool) -> anyhow::Result<Answer>,
 ) -> anyhow::Result<Outcome> {
-    let mut shown = plan(input, &db.lifecycle_snapshot()?)?;
+    let first = db.lifecycle_snapshot()?;
+    let others = left_to_others(input, &first)?;
+    let mut shown = plan(input, &first)?;
     let mut again = false;
     loop {
         if shown.is_empty() {
-            return Ok(Outcome::Nothing);
+            return Ok(Outcome::Nothing { others });
         }
         if let Answer::No = ask(&shown, again)? {
             return Ok(Outcome::Declined);
         }
         let tx = db.begin_lifecycle()?;
-        let seen = plan(input, &tx.snapshot()?)?;
+        let snap = tx.snapshot()?;
+        let seen = plan(input, &snap)?;
         if seen != shown && !yes {
             drop(tx);
             shown = seen;
@@ -360,12 +386,166 @@ pub fn issue(
             continue;
         }
         if seen.is_empty() {
-            return Ok(Outcome::Nothing);
+            return Ok(Outcome::Nothing { others });
         }
-        let written = tx.apply(&seen, by, now)?;
+        let mut written = tx.apply(&seen, input.term, by, now)?;
+        written.left_to_others = left_to_others(input, &snap)?;
         tx.commit()?;
         return Ok(Outcome::Done(seen, written));
     }
+}
+
+/// What `issue` is asked for, before anything is read.
+pub struct IssueRequest<'a> {
+    pub policy: Option<&'a str>,
+    pub term: Option<&'a str>,
+    pub on: NaiveDate,
+    pub today: NaiveDate,
+    /// Issue a term earlier than the newest issued.
+    pub force: bool,
+    pub lang: Lang,
+}
+
+/// An issue ready to plan: the roster assessed, the exemptions in force on the issue day,
+/// and the last day of the term when it has not ended yet.
+pub struct Prepared {
+    pub roster: crate::roster::Roster,
+    pub exempt: HashSet<String>,
+    pub unfinished: Option<NaiveDate>,
+}
+
+impl Prepared {
+    pub fn input<'a>(&'a self, on: NaiveDate, lang: Lang, scope: &'a Scope) -> IssueInput<'a> {
+        IssueInput {
+            policy: &self.roster.policy,
+            term: self.roster.term,
+            rows: &self.roster.rows,
+            exempt: &self.exempt,
+            on,
+            lang,
+            scope,
+        }
+    }
+}
+
+/// Checks that the term may be issued (it has regular results; it is not older than the
+/// newest issued unless forced) and reads what the plans are made from. The CLI and the TUI
+/// share it so both refuse the same things.
+pub fn prepare_issue(db: &Db, req: &IssueRequest<'_>) -> anyhow::Result<Prepared> {
+    let lang = req.lang;
+    let policy = crate::roster::resolve_policy(db, req.policy)?;
+    let term = crate::roster::resolve_term(db, req.term)?;
+    if !db.has_regular_results(term)? {
+        bail!(
+            "{}",
+            lang.pick(
+                &format!(
+                    "{term} 没有任何正考成绩，不能下发预警：先导入该学期成绩（yujing import grades 文件）"
+                ),
+                &format!(
+                    "{term} has no regular-sitting results recorded: nothing to issue; import its grades first (yujing import grades FILE)"
+                )
+            )
+        );
+    }
+    if let Some(newest) = db.newest_issued_term()?
+        && newest > term
+        && !req.force
+    {
+        bail!(
+            "{}",
+            lang.pick(
+                &format!(
+                    "{term} 早于已下发的最新学期 {newest}：下发会取代现行预警。撤回 {newest} 请用 yujing issue withdraw --term {newest} --reason …；确要重新下发历史学期请加 --force"
+                ),
+                &format!(
+                    "{term} is earlier than {newest}, the newest term issued: issuing it would replace the warnings in force. To withdraw {newest}'s issue use `yujing issue withdraw --term {newest} --reason …`; to re-issue history deliberately add --force"
+                )
+            )
+        );
+    }
+    let (cal, _) = crate::roster::calendar(db, req.today)?;
+    let unfinished = cal
+        .terms
+        .iter()
+        .find(|(t, _, _)| *t == term)
+        .map(|(_, _, end)| *end)
+        .filter(|end| *end > req.today);
+    let roster = crate::roster::assess(db, policy, term)?;
+    let exempt = db
+        .exemptions()?
+        .into_iter()
+        .filter(|e| e.term == term && e.active(req.on))
+        .map(|e| e.student_id)
+        .collect();
+    Ok(Prepared {
+        roster,
+        exempt,
+        unfinished,
+    })
+}
+
+/// The students a withdrawal names, checked: each known, in the withdrawer's scope and
+/// holding a warning of the term. With none named, every student in scope warned for the
+/// term. Returns the preview (students named explicitly, so the write under the lock keeps
+/// to the scope) and how many warned students of the term it leaves to others.
+pub fn prepare_withdrawal(
+    db: &Db,
+    term: Term,
+    named: &[String],
+    scope: &Scope,
+    lang: Lang,
+) -> anyhow::Result<(Vec<String>, Withdrawn, usize)> {
+    for s in named {
+        if db.student(s)?.is_none() {
+            bail!(
+                "{}",
+                lang.pick(
+                    &format!("未知学号 '{s}'（不在学生名册中）"),
+                    &format!("unknown student id '{s}' (not in the student roster)")
+                )
+            );
+        }
+        if !scope.sees(s) {
+            bail!(
+                "{}",
+                lang.pick(
+                    &format!("学生 {s} 不在你的范围内：不能撤回其预警，未写入任何内容"),
+                    &format!("student {s} is not in scope: you may not withdraw their warning; nothing written")
+                )
+            );
+        }
+    }
+    let all = db.withdrawal_preview(term, named)?;
+    if let Some(missing) = named
+        .iter()
+        .find(|s| !all.warnings.iter().any(|(w, _)| w == *s))
+    {
+        bail!(
+            "{}",
+            lang.pick(
+                &format!("学生 {missing} 在 {term} 没有未撤回的预警：未写入任何内容"),
+                &format!("student {missing} holds no warning for {term} that is not withdrawn: nothing written")
+            )
+        );
+    }
+    let (mine, others): (Vec<_>, Vec<_>) =
+        all.warnings.into_iter().partition(|(s, _)| scope.sees(s));
+    if mine.is_empty() {
+        bail!(
+            "{}",
+            lang.pick(
+                &format!("{term} 没有（你范围内的）未撤回预警：无可撤回"),
+                &format!("no warnings issued for {term} (in your scope) that are not withdrawn already: nothing to withdraw")
+            )
+        );
+    }
+    let students = mine.iter().map(|(s, _)| s.clone()).collect();
+    let preview = Withdrawn {
+        warnings: mine,
+        ..Withdrawn::default()
+    };
+    Ok((students, preview, others.len()))
 }
 
 /// A withdrawal: the term's warnings (or some students' of them) marked withdrawn with the
@@ -385,6 +565,8 @@ pub struct Withdrawn {
     /// (student id, tier) of each warning withdrawn.
     pub warnings: Vec<(String, String)>,
     pub ended: usize,
+    /// Obligations of the warnings before that the withdrawn issues had ended, running again.
+    pub reopened: usize,
 }
 
 /// Student ids from repeatable `--student` values that may hold comma lists.

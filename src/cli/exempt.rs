@@ -88,8 +88,9 @@ pub fn run(ctx: &Ctx, c: Cmd) -> anyhow::Result<ExitCode> {
             println!("{}", db.add_exemption(&e)?);
         }
         Cmd::List => {
-            let rows: Vec<Vec<String>> = db
-                .exemptions()?
+            let mut exemptions = db.exemptions()?;
+            ctx.scope(&db)?.retain(&mut exemptions, |e| &e.student_id);
+            let rows: Vec<Vec<String>> = exemptions
                 .into_iter()
                 .map(|e| {
                     vec![

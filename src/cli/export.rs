@@ -350,6 +350,7 @@ fn workbook(ctx: &Ctx, a: &Args) -> anyhow::Result<ExitCode> {
     let written = out.finish()?;
     crate::cells::warn_cut(&book.cut, lang);
     let n = rows.len();
+    super::access::exported("workbook", n, &written);
     println!(
         "{}",
         lang.pick(

@@ -197,6 +197,11 @@ impl Ctx {
     pub fn open_db(&self) -> anyhow::Result<Db> {
         let mut db = Db::open(&self.db_path)?;
         crate::app::access::claim_if_unowned(&mut db);
+        // Writes are audited inside their own transactions, as whoever the command runs for;
+        // an account that is no user is refused by the command's own check.
+        if let Ok(a) = crate::app::access::actor(&db, self.as_login.as_deref()) {
+            db.set_auditor(a.auditor());
+        }
         warn_reimport(&db, self.lang);
         Ok(db)
     }

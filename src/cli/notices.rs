@@ -127,6 +127,7 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
         Some(Cmd::Approve { class, student }) => approve(ctx, &mut db, &p, class, student),
         Some(Cmd::List { format }) => list(ctx, &db, &p, format),
         Some(Cmd::Show { student_id }) => {
+            ctx.scope(&db)?.require(&student_id, ctx.lang)?;
             let n = current(&db, &p, &student_id)?;
             let blocks = notice_document(&db, &p, &n, ctx.today)?;
             print!("{}", paper::template::to_text(&blocks));
@@ -193,7 +194,8 @@ struct Listed<'a> {
 }
 
 fn list(ctx: &Ctx, db: &Db, p: &Paper, format: ListFormat) -> anyhow::Result<ExitCode> {
-    let notices = db.notices(p.term)?;
+    let mut notices = db.notices(p.term)?;
+    ctx.scope(db)?.retain(&mut notices, |n| &n.student_id);
     let confirmed: std::collections::HashSet<String> =
         db.confirmations(p.term)?.into_iter().map(|c| c.0).collect();
     let listed: Vec<Listed<'_>> = notices
@@ -273,7 +275,9 @@ pub fn write_document(
         force: out.force,
         database: Some(&ctx.db_path),
     };
-    println!("{}", write_docx(&out.out, rules, &blocks)?.display());
+    let written = write_docx(&out.out, rules, &blocks)?;
+    super::access::exported(name, 1, &written);
+    println!("{}", written.display());
     Ok(ExitCode::SUCCESS)
 }
 
@@ -287,7 +291,12 @@ fn print(ctx: &Ctx, db: &Db, p: &Paper, a: &Args, dir: &Path) -> anyhow::Result<
     if !dir.is_dir() {
         bail!("{}: not a folder", dir.display());
     }
-    let all = db.notices(p.term)?;
+    let scope = ctx.scope(db)?;
+    if let Some(s) = &a.student {
+        scope.require(s, ctx.lang)?;
+    }
+    let mut all = db.notices(p.term)?;
+    scope.retain(&mut all, |n| &n.student_id);
     let chosen: Vec<&NoticeRow> = all
         .iter()
         .filter(|n| a.class.as_deref().is_none_or(|c| n.class == c))
@@ -361,6 +370,7 @@ fn print(ctx: &Ctx, db: &Db, p: &Paper, a: &Args, dir: &Path) -> anyhow::Result<
         address_list(db, &approved, &list_path, rules)?;
         println!("{}", list_path.display());
     }
+    super::access::exported("notices", approved.len(), dir);
     eprintln!(
         "{}",
         ctx.lang.pick(

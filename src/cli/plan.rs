@@ -18,6 +18,7 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
     let db = ctx.open_db()?;
     let p = crate::paper::store::paper(&db, ctx.policy.as_deref(), ctx.term.as_deref())?;
     let id = a.student_id.trim();
+    ctx.scope(&db)?.require(id, ctx.lang)?;
     let wid = db.latest_warning_id(id, p.term)?.with_context(|| {
         format!(
             "{id} has no issued warning for {} (`yujing issue --term {}` first)",

@@ -16,11 +16,25 @@ pub struct Args {
 
 pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
     let db = ctx.open_db()?;
+    let scope = ctx.scope(&db)?;
+    // A contact outside the scope is "no contact", so its existence is not told either.
     let c = db
         .contacts(None, true)?
         .into_iter()
-        .find(|c| c.id == a.contact_id)
+        .find(|c| c.id == a.contact_id && scope.sees(&c.student_id))
         .with_context(|| format!("no contact {} (see `yujing contacts`)", a.contact_id))?;
+    if db.contact_confidential(c.id)? {
+        anyhow::bail!(
+            "{}",
+            ctx.lang.pick(
+                &format!("谈话 {} 为保密记录：保密内容不出现在任何文书中", c.id),
+                &format!(
+                    "contact {} is confidential: a confidential item never appears in a document",
+                    c.id
+                )
+            )
+        );
+    }
     let p = crate::paper::store::paper(&db, ctx.policy.as_deref(), ctx.term.as_deref())?;
     // The warning the talk was about: the latest issued up to the talk's day.
     let wid = db

@@ -143,8 +143,14 @@ pub fn run(ctx: &Ctx, c: Cmd) -> anyhow::Result<ExitCode> {
             {
                 bail!("{}", Msg::UnknownStudent.fill(lang, &[("id", id)]));
             }
+            let scope = ctx.scope(&db)?;
+            if let Some(id) = &student_id {
+                scope.require(id, lang)?;
+            }
             let mut rows: Vec<Vec<String>> = Vec::new();
-            for s in db.schedules(student_id.as_deref())? {
+            let mut schedules = db.schedules(student_id.as_deref())?;
+            scope.retain(&mut schedules, |s| &s.student_id);
+            for s in schedules {
                 let name = db
                     .student(&s.student_id)?
                     .map(|x| x.name)

@@ -282,7 +282,13 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
                 .join(", ")
         );
     }
-    let roster = assess(&db, policy, term)?;
+    let mut roster = assess(&db, policy, term)?;
+    ctx.scope(&db)?
+        .retain(&mut roster.rows, |(s, _)| &s.student_id);
+    // Confidential conditions never leave the system, whoever exports.
+    for (_, e) in &mut roster.rows {
+        crate::app::access::mask_psych(e);
+    }
     let notices: HashMap<String, NoticeState> = notice_states(&db, term)?;
     let none = NoticeState::default();
     let p = &roster.policy;
@@ -326,6 +332,7 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
     let written = out
         .finish()
         .with_context(|| format!("writing {}", a.out.display()))?;
+    super::access::exported("summary", rows.len(), &written);
     println!(
         "{}",
         ctx.lang.pick(

@@ -43,6 +43,56 @@ pub struct AuditEntry<'a> {
     pub after: &'a str,
 }
 
+/// Whom a connection's writes are audited as: the real account, and whom it acts as.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Auditor {
+    pub login: String,
+    pub as_login: Option<String>,
+}
+
+/// Appends the audit line of a write inside the write's own transaction, so the change and
+/// its line commit or roll back together. `before` and `after` are JSON. Without an auditor
+/// set (library callers, the demo) the line names the process's real account.
+pub(super) fn audit_write(
+    conn: &rusqlite::Connection,
+    who: Option<&Auditor>,
+    action: &str,
+    student: Option<&str>,
+    before: &serde_json::Value,
+    after: &serde_json::Value,
+) -> Result<(), DbError> {
+    let fallback;
+    let who = match who {
+        Some(w) => w,
+        None => {
+            fallback = Auditor {
+                login: crate::app::access::real_login(),
+                as_login: None,
+            };
+            &fallback
+        }
+    };
+    let text = |v: &serde_json::Value| {
+        if v.is_null() {
+            String::new()
+        } else {
+            v.to_string()
+        }
+    };
+    append(
+        conn,
+        &AuditEntry {
+            login: &who.login,
+            as_login: who.as_login.as_deref(),
+            action,
+            student,
+            before: &text(before),
+            after: &text(after),
+        },
+    )?;
+    Ok(())
+}
+
 /// Which audit lines to list.
 #[derive(Debug, Clone, Default)]
 pub struct AuditFilter {
@@ -85,6 +135,15 @@ fn append(conn: &rusqlite::Connection, e: &AuditEntry) -> rusqlite::Result<()> {
 }
 
 impl Db {
+    /// Names whom this connection's later writes are audited as.
+    pub fn set_auditor(&mut self, a: Auditor) {
+        self.auditor = Some(a);
+    }
+
+    pub fn auditor(&self) -> Option<&Auditor> {
+        self.auditor.as_ref()
+    }
+
     pub fn users(&self) -> Result<Vec<UserRow>, DbError> {
         let mut st = self.conn.prepare(
             "SELECT login, name, roles, classes, students, colleges FROM users ORDER BY login",

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use chrono::{NaiveDate, NaiveDateTime};
 use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior};
 
+use super::access::audit_write;
 use super::schedules::insert_schedule;
 use super::settings::bump_last_change;
 use super::values::{DATE, STAMP, kind, opt_date, role, stamp, student_rowid, word};
@@ -115,6 +116,18 @@ pub(super) fn insert_contact(conn: &Connection, c: &Contact) -> Result<i64, DbEr
     Ok(conn.last_insert_rowid())
 }
 
+/// A contact as its audit line records it: what kind, with whom and when, never its text
+/// (it may be confidential, and leaders read the audit).
+pub(super) fn audit_json(id: i64, c: &Contact, next: Option<i64>) -> serde_json::Value {
+    serde_json::json!({
+        "contact": id,
+        "kind": c.kind.id(),
+        "with": c.with_whom.id(),
+        "at": c.at.format(STAMP).to_string(),
+        "next_schedule": next,
+    })
+}
+
 /// How a correction went.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Correction {
@@ -157,6 +170,14 @@ impl Db {
             .map(|s| insert_schedule(&tx, s, None, &c.author, c.created_at))
             .transpose()?;
         bump_last_change(&tx)?;
+        audit_write(
+            &tx,
+            self.auditor.as_ref(),
+            "contact",
+            Some(&c.student_id),
+            &serde_json::Value::Null,
+            &audit_json(id, c, sid),
+        )?;
         tx.commit()?;
         Ok((id, sid))
     }
@@ -214,6 +235,14 @@ impl Db {
             .map(|s| insert_schedule(&tx, s, None, &c.author, c.created_at))
             .transpose()?;
         bump_last_change(&tx)?;
+        audit_write(
+            &tx,
+            self.auditor.as_ref(),
+            "contact.correct",
+            Some(&c.student_id),
+            &serde_json::json!({ "contact": old }),
+            &audit_json(id, c, next),
+        )?;
         tx.commit()?;
         Ok(Correction::Done { id, next })
     }

@@ -2,8 +2,9 @@
 //! the row with its date.
 
 use chrono::NaiveDateTime;
-use rusqlite::TransactionBehavior;
+use rusqlite::{OptionalExtension, TransactionBehavior};
 
+use super::access::audit_write;
 use super::settings::bump_last_change;
 use super::values::{DATE, STAMP, opt_date, stamp, student_rowid, word};
 use super::{Db, DbError, term_of};
@@ -31,15 +32,30 @@ impl Db {
         // An exemption ends the warning's run (issue 10): its policy obligations stop that
         // day, marked `exempt`, and are never overdue or missed after it. Manual schedules
         // go on.
-        tx.prepare_cached(
-            "UPDATE schedules SET ended_on = ?2, end_change = 'exempt' \
+        let ended = tx
+            .prepare_cached(
+                "UPDATE schedules SET ended_on = ?2, end_change = 'exempt' \
              WHERE student = ?1 AND source = 'policy' AND ended_on IS NULL AND cancelled_at IS NULL",
-        )?
-        .execute(rusqlite::params![
-            student,
-            e.created_at.date().format(DATE).to_string()
-        ])?;
+            )?
+            .execute(rusqlite::params![
+                student,
+                e.created_at.date().format(DATE).to_string()
+            ])?;
         bump_last_change(&tx)?;
+        audit_write(
+            &tx,
+            self.auditor.as_ref(),
+            "exempt.add",
+            Some(&e.student_id),
+            &serde_json::Value::Null,
+            &serde_json::json!({
+                "exemption": id,
+                "term": e.term.to_string(),
+                "reason_kind": e.reason_kind.id(),
+                "until": e.until.map(|d| d.format(DATE).to_string()),
+                "obligations_ended": ended,
+            }),
+        )?;
         tx.commit()?;
         Ok(id)
     }
@@ -82,12 +98,31 @@ impl Db {
 
     /// Lifts an exemption (kept, with the date). False when there is no such active one.
     pub fn lift_exemption(&mut self, id: i64, now: NaiveDateTime) -> Result<bool, DbError> {
-        let n = self
+        let tx = self
             .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let student: Option<String> = tx
             .prepare_cached(
-                "UPDATE exemptions SET lifted_at = ?2 WHERE id = ?1 AND lifted_at IS NULL",
+                "SELECT s.student_id FROM exemptions e JOIN students s ON s.id = e.student \
+                 WHERE e.id = ?1 AND e.lifted_at IS NULL",
             )?
-            .execute(rusqlite::params![id, now.format(STAMP).to_string()])?;
-        Ok(n == 1)
+            .query_row([id], |r| r.get(0))
+            .optional()?;
+        let Some(student) = student else {
+            return Ok(false);
+        };
+        let at = now.format(STAMP).to_string();
+        tx.prepare_cached("UPDATE exemptions SET lifted_at = ?2 WHERE id = ?1")?
+            .execute(rusqlite::params![id, at])?;
+        audit_write(
+            &tx,
+            self.auditor.as_ref(),
+            "exempt.lift",
+            Some(&student),
+            &serde_json::json!({ "exemption": id, "lifted_at": null }),
+            &serde_json::json!({ "exemption": id, "lifted_at": at }),
+        )?;
+        tx.commit()?;
+        Ok(true)
     }
 }

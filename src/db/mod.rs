@@ -32,7 +32,7 @@ mod tx;
 mod values;
 mod warnings;
 
-pub use access::{AuditEntry, AuditFilter, AuditRow, UserRow};
+pub use access::{AuditEntry, AuditFilter, AuditRow, Auditor, UserRow};
 pub use clears::{ClearRecord, NatureValue};
 pub use contacts::Correction;
 pub use maint::{CheckReport, Restored, backup, check, restore};
@@ -101,6 +101,8 @@ pub struct Db {
     conn: Connection,
     /// The file, when there is one (not for in-memory databases).
     path: Option<PathBuf>,
+    /// Whom this connection's writes are audited as (see [`Db::set_auditor`]).
+    auditor: Option<Auditor>,
 }
 
 impl Db {
@@ -155,6 +157,7 @@ impl Db {
         Ok(Db {
             conn,
             path: Some(path.to_path_buf()),
+            auditor: None,
         })
     }
 
@@ -178,6 +181,7 @@ impl Db {
         Ok(Db {
             conn: scratch,
             path: None,
+            auditor: None,
         })
     }
 
@@ -198,7 +202,11 @@ impl Db {
     fn finish_open(mut conn: Connection, path: &Path) -> Result<Db, DbError> {
         migrations::migrate(&mut conn, path)?;
         let path = (path != Path::new(":memory:")).then(|| path.to_path_buf());
-        Ok(Db { conn, path })
+        Ok(Db {
+            conn,
+            path,
+            auditor: None,
+        })
     }
 
     /// The database file; None for an in-memory database.

@@ -295,6 +295,19 @@ impl Db {
         }
         if !ids.is_empty() {
             bump_last_change(&tx)?;
+            super::access::audit_write(
+                &tx,
+                self.auditor.as_ref(),
+                "notices.approve",
+                student,
+                &serde_json::json!({ "term": term.to_string(), "state": "draft" }),
+                &serde_json::json!({
+                    "term": term.to_string(),
+                    "state": "approved",
+                    "notices": ids.len(),
+                    "students": drafts.iter().map(|d| d.student_id.as_str()).collect::<Vec<_>>(),
+                }),
+            )?;
         }
         tx.commit()?;
         let all = self.notices(term)?;
@@ -380,6 +393,16 @@ impl Db {
             }
         }
         bump_last_change(&tx)?;
+        let mut after = super::contacts::audit_json(id, c, sid);
+        after["notice"] = serde_json::json!(notice.as_ref().map(|n| n.1.as_str()));
+        super::access::audit_write(
+            &tx,
+            self.auditor.as_ref(),
+            "contact",
+            Some(&c.student_id),
+            &serde_json::Value::Null,
+            &after,
+        )?;
         tx.commit()?;
         Ok((id, sid, notice.map(|n| n.1)))
     }

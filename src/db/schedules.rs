@@ -2,8 +2,9 @@
 //! schedule keeps its row; an ended one keeps the day and the change that ended it.
 
 use chrono::{NaiveDate, NaiveDateTime};
-use rusqlite::{Connection, TransactionBehavior};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 
+use super::access::audit_write;
 use super::settings::bump_last_change;
 use super::values::{DATE, STAMP, date, kind, opt_date, role, student_rowid, word};
 use super::{Db, DbError, term_of};
@@ -120,6 +121,21 @@ impl Db {
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let id = insert_schedule(&tx, s, None, by, now)?;
         bump_last_change(&tx)?;
+        audit_write(
+            &tx,
+            self.auditor.as_ref(),
+            "schedule.add",
+            Some(&s.student_id),
+            &serde_json::Value::Null,
+            &serde_json::json!({
+                "schedule": id,
+                "kind": s.kind.id(),
+                "role": s.role.map(Role::id),
+                "cadence": s.cadence.to_string(),
+                "from": s.from.format(DATE).to_string(),
+                "until": s.until.map(|d| d.format(DATE).to_string()),
+            }),
+        )?;
         tx.commit()?;
         Ok(id)
     }
@@ -136,13 +152,32 @@ impl Db {
 
     /// Cancels a schedule (kept, marked cancelled). False when there is no such active one.
     pub fn cancel_schedule(&mut self, id: i64, now: NaiveDateTime) -> Result<bool, DbError> {
-        let n = self
+        let tx = self
             .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let student: Option<String> = tx
             .prepare_cached(
-                "UPDATE schedules SET cancelled_at = ?2 WHERE id = ?1 AND cancelled_at IS NULL",
+                "SELECT s.student_id FROM schedules x JOIN students s ON s.id = x.student \
+                 WHERE x.id = ?1 AND x.cancelled_at IS NULL",
             )?
-            .execute(rusqlite::params![id, now.format(STAMP).to_string()])?;
-        Ok(n == 1)
+            .query_row([id], |r| r.get(0))
+            .optional()?;
+        let Some(student) = student else {
+            return Ok(false);
+        };
+        let at = now.format(STAMP).to_string();
+        tx.prepare_cached("UPDATE schedules SET cancelled_at = ?2 WHERE id = ?1")?
+            .execute(rusqlite::params![id, at])?;
+        audit_write(
+            &tx,
+            self.auditor.as_ref(),
+            "schedule.cancel",
+            Some(&student),
+            &serde_json::json!({ "schedule": id, "cancelled_at": null }),
+            &serde_json::json!({ "schedule": id, "cancelled_at": at }),
+        )?;
+        tx.commit()?;
+        Ok(true)
     }
 
     /// Every recorded term's dates, by start.

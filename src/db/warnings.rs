@@ -4,8 +4,9 @@
 use std::collections::HashMap;
 
 use chrono::{NaiveDate, NaiveDateTime};
-use rusqlite::{Connection, TransactionBehavior};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 
+use super::access::{Auditor, audit_write};
 use super::schedules::{insert_schedule, schedule_rows};
 use super::settings::bump_last_change;
 use super::values::{DATE, STAMP, date, opt_date, student_rowid, word};
@@ -211,7 +212,11 @@ fn withdrawn_summary(targets: &[(i64, String, String)], ended: usize) -> Withdra
             _ => warnings.push((student.clone(), tier.clone())),
         }
     }
-    Withdrawn { warnings, ended }
+    Withdrawn {
+        warnings,
+        ended,
+        reopened: 0,
+    }
 }
 
 /// A warning in a student's history, withdrawn ones included.
@@ -230,6 +235,7 @@ pub struct WarningRecord {
 /// what it writes over. Dropping it without [`LifeTx::commit`] writes nothing.
 pub struct LifeTx<'a> {
     tx: rusqlite::Transaction<'a>,
+    auditor: Option<Auditor>,
 }
 
 impl Db {
@@ -244,6 +250,7 @@ impl Db {
             tx: self
                 .conn
                 .transaction_with_behavior(TransactionBehavior::Immediate)?,
+            auditor: self.auditor.clone(),
         })
     }
 
@@ -345,6 +352,7 @@ impl LifeTx<'_> {
     pub fn apply(
         &self,
         plans: &[StudentPlan],
+        term: Term,
         by: &str,
         now: NaiveDateTime,
     ) -> Result<Written, DbError> {
@@ -366,6 +374,27 @@ impl LifeTx<'_> {
             }
         }
         bump_last_change(&self.tx)?;
+        let changes: HashMap<&str, Vec<&str>> = plans.iter().fold(HashMap::new(), |mut m, p| {
+            m.entry(p.change.id())
+                .or_default()
+                .push(p.student_id.as_str());
+            m
+        });
+        audit_write(
+            &self.tx,
+            self.auditor.as_ref(),
+            "issue",
+            None,
+            &serde_json::Value::Null,
+            &serde_json::json!({
+                "term": term.to_string(),
+                "policy": plans.first().map(|p| p.warning.policy_id.as_str()),
+                "warnings": w.warnings,
+                "schedules_created": w.created,
+                "schedules_ended": w.ended,
+                "students": changes,
+            }),
+        )?;
         Ok(w)
     }
 
@@ -383,11 +412,17 @@ impl LifeTx<'_> {
             ])?)
     }
 
-    /// Withdraws what [`Db::withdrawal_preview`] names, re-read under the lock.
+    /// Withdraws what [`Db::withdrawal_preview`] names, re-read under the lock, and undoes
+    /// what each withdrawn issue did to the warning before it: the obligations it carried
+    /// over go back to that warning, the ones it ended that day run again (un-frozen), and
+    /// only the ones it began end, marked `withdrawn`.
     pub fn withdraw(&self, w: &Withdrawal<'_>) -> Result<Withdrawn, DbError> {
         let targets = withdrawal_targets(&self.tx, w.term, w.students)?;
         let mut ended = 0;
-        for (id, _, _) in &targets {
+        let mut reopened = 0;
+        // Newest first: a term issued twice hands back to its first issue, which then hands
+        // back to the term before.
+        for (id, _, _) in targets.iter().rev() {
             self.tx
                 .prepare_cached(
                     "UPDATE warnings SET withdrawn_on = ?2, withdrawn_reason = ?3, withdrawn_by = ?4 WHERE id = ?1",
@@ -398,6 +433,7 @@ impl LifeTx<'_> {
                     w.reason,
                     w.by
                 ])?;
+            reopened += self.hand_back(*id)?;
             let ids: Vec<i64> = self
                 .tx
                 .prepare_cached(
@@ -413,7 +449,60 @@ impl LifeTx<'_> {
         if !targets.is_empty() {
             bump_last_change(&self.tx)?;
         }
-        Ok(withdrawn_summary(&targets, ended))
+        audit_write(
+            &self.tx,
+            self.auditor.as_ref(),
+            "withdraw",
+            None,
+            &serde_json::json!({
+                "term": w.term.to_string(),
+                "warnings": targets.iter().map(|(id, s, tier)| serde_json::json!({
+                    "warning": id, "student": s, "tier": tier
+                })).collect::<Vec<_>>(),
+            }),
+            &serde_json::json!({
+                "withdrawn": targets.len(),
+                "reason": w.reason,
+                "schedules_ended": ended,
+                "schedules_reopened": reopened,
+            }),
+        )?;
+        Ok(Withdrawn {
+            reopened,
+            ..withdrawn_summary(&targets, ended)
+        })
+    }
+
+    /// Gives the student's previous warning still in force back what issue `id` took from
+    /// it. An obligation the issue carried over was created before the issue's own stamp
+    /// (those it began carry that stamp, a notice approved later a later one); one it ended
+    /// carries the issue's day and change. Returns how many ended ones run again.
+    fn hand_back(&self, id: i64) -> Result<usize, DbError> {
+        let prev: Option<(i64, String, String, Option<String>)> = self
+            .tx
+            .prepare_cached(
+                "SELECT p.id, w.issued_at, w.issued_on, w.change FROM warnings w \
+                 JOIN warnings p ON p.student = w.student AND p.id < w.id AND p.withdrawn_on IS NULL \
+                 WHERE w.id = ?1 ORDER BY p.id DESC LIMIT 1",
+            )?
+            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .optional()?;
+        let Some((prev, issued_at, issued_on, change)) = prev else {
+            return Ok(0);
+        };
+        self.tx
+            .prepare_cached(
+                "UPDATE schedules SET warning_id = ?2 WHERE warning_id = ?1 AND source = 'policy' \
+                 AND ended_on IS NULL AND cancelled_at IS NULL AND created_at < ?3",
+            )?
+            .execute(rusqlite::params![id, prev, issued_at])?;
+        Ok(self
+            .tx
+            .prepare_cached(
+                "UPDATE schedules SET ended_on = NULL, end_change = NULL WHERE warning_id = ?1 \
+                 AND source = 'policy' AND cancelled_at IS NULL AND ended_on = ?2 AND end_change = ?3",
+            )?
+            .execute(rusqlite::params![prev, issued_on, change])?)
     }
 
     pub fn commit(self) -> Result<(), DbError> {

@@ -62,20 +62,12 @@ impl DbSource {
         }
     }
 
-    /// The permission check and audit line of a write from the TUI.
+    /// The permission check of a write from the TUI; the write's own transaction then
+    /// audits it as this actor.
     fn permit(&self, need: Need, student: &str) -> anyhow::Result<()> {
         if let Some(a) = &self.actor {
             access::permit(&self.db.borrow(), a, need, Some(student))?;
-        }
-        Ok(())
-    }
-
-    fn audit(&self, action: &str, student: &str) -> anyhow::Result<()> {
-        if let Some(a) = &self.actor {
-            self.db.borrow().audit_append(&crate::db::AuditEntry {
-                student: Some(student),
-                ..a.entry(action)
-            })?;
+            self.db.borrow_mut().set_auditor(a.auditor());
         }
         Ok(())
     }
@@ -306,11 +298,10 @@ impl DataSource for DbSource {
                     .map_err(anyhow::Error::msg)?;
                 self.permit(Need::Contact, &c.student_id)?;
                 let next = crate::followup::next_talk_schedule(c, next_talk_note(self.lang));
-                let id = self.db.get_mut().log_contact(c, next.as_ref())?.0;
-                self.audit("contact", &c.student_id)?;
-                Ok(id)
+                Ok(self.db.get_mut().log_contact(c, next.as_ref())?.0)
             }
             WriteOp::ApproveNotice(id) => {
+                self.permit(Need::Approve, id)?;
                 let term = self.term()?.map(|t| t.to_string());
                 let db = self.db.get_mut();
                 let p =
@@ -329,7 +320,6 @@ impl DataSource for DbSource {
                     .db
                     .get_mut()
                     .add_schedule(s, &by, clock_on(self.today))?;
-                self.audit("schedule.add", &s.student_id)?;
                 Ok(id)
             }
         }
