@@ -28,7 +28,7 @@ fn config() -> Config {
     let Some(path) = config_dir().map(|d| d.join("config.toml")) else {
         return Config::default();
     };
-    let Ok(text) = std::fs::read_to_string(&path) else {
+    let Ok(text) = crate::app::access::as_user(|| std::fs::read_to_string(&path)) else {
         return Config::default();
     };
     toml::from_str(&text).unwrap_or_else(|e| {

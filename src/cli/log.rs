@@ -137,6 +137,13 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
         .is_none_or(|d| d.contains(':') || d.trim().eq_ignore_ascii_case("now"));
     crate::app::contact::check(&c, has_time, now, ctx.lang).map_err(anyhow::Error::msg)?;
     let mut db = ctx.open_db()?;
+    // A correction of a confidential contact stays confidential.
+    let confidential = a.confidential
+        || a.corrects
+            .map(|old| db.contact_confidential(old))
+            .transpose()?
+            .unwrap_or(false);
+    db.write_confidential(confidential);
     let note = crate::followup::next_talk_note(ctx.lang);
     let next_schedule = next_talk_schedule(&c, note);
     let (id, next) = match a.corrects {
@@ -163,13 +170,6 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
             super::notices::log_contact(&mut db, &c, next_schedule.as_ref(), a.notice.as_deref())?
         }
     };
-    // A correction of a confidential contact stays confidential.
-    if a.confidential
-        || a.corrects
-            .is_some_and(|old| db.contact_confidential(old).unwrap_or(true))
-    {
-        db.mark_confidential(id)?;
-    }
     println!("{id}");
     if let (Some(sid), Some(n)) = (next, next_talk) {
         eprintln!(

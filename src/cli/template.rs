@@ -45,7 +45,8 @@ fn fields_help() -> String {
 
 /// A text file as a Windows editor may save it: UTF-8 (with or without BOM), else GB18030.
 fn read_text(path: &Path) -> anyhow::Result<String> {
-    let bytes = std::fs::read(path).with_context(|| format!("{}", path.display()))?;
+    let bytes = crate::app::access::as_user(|| std::fs::read(path))
+        .with_context(|| format!("{}", path.display()))?;
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     match std::str::from_utf8(bytes) {
         Ok(s) => Ok(s.replace("\r\n", "\n")),

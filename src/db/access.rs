@@ -410,11 +410,11 @@ impl Db {
         Ok(ids)
     }
 
-    /// Marks a stored contact confidential.
-    pub fn mark_confidential(&mut self, id: i64) -> Result<(), DbError> {
-        self.conn
-            .execute("UPDATE contacts SET confidential = 1 WHERE id = ?1", [id])?;
-        Ok(())
+    /// Makes the contacts this connection writes from now on confidential (`log
+    /// --confidential`, or a correction of a confidential contact): marked in the same row
+    /// and transaction as the contact itself.
+    pub fn write_confidential(&mut self, on: bool) {
+        self.confidential = on;
     }
 
     /// Whether the contact with this id is marked confidential.

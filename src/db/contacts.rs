@@ -92,11 +92,18 @@ fn contact(raw: RawContact) -> Result<Contact, DbError> {
     })
 }
 
-pub(super) fn insert_contact(conn: &Connection, c: &Contact) -> Result<i64, DbError> {
+/// Stores a contact, `confidential` (its text for the student's counsellor, psych and
+/// admin only) as the same row, so it is never readable unmarked in between.
+pub(super) fn insert_contact(
+    conn: &Connection,
+    c: &Contact,
+    confidential: bool,
+) -> Result<i64, DbError> {
     let student = student_rowid(conn, &c.student_id)?;
     conn.prepare_cached(
         "INSERT INTO contacts (student, at, author, role, with_whom, channel, kind, place, summary, \
-         situation, actions, next_talk, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+         situation, actions, next_talk, created_at, confidential) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
     )?
     .execute(rusqlite::params![
         student,
@@ -112,15 +119,22 @@ pub(super) fn insert_contact(conn: &Connection, c: &Contact) -> Result<i64, DbEr
         c.actions,
         c.next_talk.map(|d| d.format(DATE).to_string()),
         c.created_at.format(STAMP).to_string(),
+        confidential,
     ])?;
     Ok(conn.last_insert_rowid())
 }
 
 /// A contact as its audit line records it: what kind, with whom and when, never its text
 /// (it may be confidential, and leaders read the audit).
-pub(super) fn audit_json(id: i64, c: &Contact, next: Option<i64>) -> serde_json::Value {
+pub(super) fn audit_json(
+    id: i64,
+    c: &Contact,
+    next: Option<i64>,
+    confidential: bool,
+) -> serde_json::Value {
     serde_json::json!({
         "contact": id,
+        "confidential": confidential,
         "kind": c.kind.id(),
         "with": c.with_whom.id(),
         "at": c.at.format(STAMP).to_string(),
@@ -165,7 +179,7 @@ impl Db {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let id = insert_contact(&tx, c)?;
+        let id = insert_contact(&tx, c, self.confidential)?;
         let sid = next
             .map(|s| insert_schedule(&tx, s, None, &c.author, c.created_at))
             .transpose()?;
@@ -176,7 +190,7 @@ impl Db {
             "contact",
             Some(&c.student_id),
             &serde_json::Value::Null,
-            &audit_json(id, c, sid),
+            &audit_json(id, c, sid, self.confidential),
         )?;
         tx.commit()?;
         Ok((id, sid))
@@ -228,7 +242,7 @@ impl Db {
                 latest,
             });
         }
-        let id = insert_contact(&tx, c)?;
+        let id = insert_contact(&tx, c, self.confidential)?;
         tx.prepare_cached("UPDATE contacts SET superseded_by = ?1 WHERE id = ?2")?
             .execute([id, old])?;
         let next = next
@@ -241,7 +255,7 @@ impl Db {
             "contact.correct",
             Some(&c.student_id),
             &serde_json::json!({ "contact": old }),
-            &audit_json(id, c, next),
+            &audit_json(id, c, next, self.confidential),
         )?;
         tx.commit()?;
         Ok(Correction::Done { id, next })

@@ -103,6 +103,9 @@ pub struct Db {
     path: Option<PathBuf>,
     /// Whom this connection's writes are audited as (see [`Db::set_auditor`]).
     auditor: Option<Auditor>,
+    /// Whether the contacts this connection writes are confidential (see
+    /// [`Db::write_confidential`]).
+    confidential: bool,
 }
 
 impl Db {
@@ -158,6 +161,7 @@ impl Db {
             conn,
             path: Some(path.to_path_buf()),
             auditor: None,
+            confidential: false,
         })
     }
 
@@ -182,6 +186,7 @@ impl Db {
             conn: scratch,
             path: None,
             auditor: None,
+            confidential: false,
         })
     }
 
@@ -206,6 +211,7 @@ impl Db {
             conn,
             path,
             auditor: None,
+            confidential: false,
         })
     }
 

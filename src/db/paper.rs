@@ -365,7 +365,7 @@ impl Db {
                 "notice {num} is {state}: only an approved notice is delivered or answered"
             )));
         }
-        let id = insert_contact(&tx, c)?;
+        let id = insert_contact(&tx, c, self.confidential)?;
         let sid = next
             .map(|s| insert_schedule(&tx, s, None, &c.author, c.created_at))
             .transpose()?;
@@ -393,7 +393,7 @@ impl Db {
             }
         }
         bump_last_change(&tx)?;
-        let mut after = super::contacts::audit_json(id, c, sid);
+        let mut after = super::contacts::audit_json(id, c, sid, self.confidential);
         after["notice"] = serde_json::json!(notice.as_ref().map(|n| n.1.as_str()));
         super::access::audit_write(
             &tx,
