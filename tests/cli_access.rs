@@ -398,8 +398,28 @@ fn every_kind_of_write_leaves_an_audit_line_that_cannot_be_changed() {
         .success();
     e.ok(&["archive", "--cohort", "2015"]);
     e.ok(&["purge", "--cohort", "2015", "--yes"]);
+    let first = e.ok(&["log", A1, "--kind", "talk"]);
+    e.ok(&["log", A1, "--kind", "talk", "--corrects", first.trim()]);
+    e.ok(&["--term", TERM, "notices", "approve", "--student", A1]);
+    e.ok(&["course", "clear", A1, "C100", "--reason", "培养方案调整"]);
+    e.ok(&["course", "restore", A1, "C100"]);
+    e.ok(&["--term", TERM, "confirm", A1]);
+    let copy = e.dir.path().join("copy.db");
+    e.cmd().arg("backup").arg(&copy).assert().success();
+    e.cmd()
+        .args(["restore", "--yes"])
+        .arg(&copy)
+        .assert()
+        .success();
     let want = [
         "user.claim-admin",
+        "contact.correct",
+        "notices.approve",
+        "course.clear",
+        "course.restore",
+        "confirm",
+        "backup",
+        "restore",
         "import",
         "policy.use",
         "user.add",
@@ -921,6 +941,10 @@ fn psych_writes_only_confidential_notes_and_a_helper_corrects_only_their_own() {
         "--note",
         SECRET,
     ]);
+    // Marked in the contact's own write, and its audit line says so (not the text).
+    let line = audit_rows(&e, "contact").pop().unwrap();
+    assert_eq!(audit_json(&line, "after")["confidential"], true);
+    assert!(!line["after"].as_str().unwrap().contains(SECRET));
     e.ok(&[
         "--as",
         "psy",

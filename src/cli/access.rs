@@ -360,7 +360,9 @@ pub struct Gate {
 /// Checks, before a write command runs, that the actor may do it; None for commands that
 /// write nothing or gate themselves (`user`, `archive`, `purge`).
 pub fn gate(ctx: &Ctx, cmd: &Command) -> anyhow::Result<Option<Gate>> {
-    use super::{exempt, issue, notices, policy, schedule, term};
+    use super::{
+        course, coverage, exempt, issue, nature, notices, policy, schedule, template, term,
+    };
     // The student a change by number touches, looked up once the database is open.
     enum Of<'a> {
         None,
@@ -423,6 +425,40 @@ pub fn gate(ctx: &Ctx, cmd: &Command) -> anyhow::Result<Option<Gate>> {
         Command::Policy(policy::Cmd::Use { .. }) => {
             (Some(Need::Admin), "policy.use", Of::None, true)
         }
+        // Writes without a transaction of their own to carry the line: audited once done.
+        // Clearing a course changes a tier as an exemption does, so the same roles may.
+        Command::Course(course::Cmd::Clear { student, .. }) => (
+            Some(Need::Exempt),
+            "course.clear",
+            Of::Student(student),
+            false,
+        ),
+        Command::Course(course::Cmd::Restore { student, .. }) => (
+            Some(Need::Exempt),
+            "course.restore",
+            Of::Student(student),
+            false,
+        ),
+        Command::Confirm(a) => (
+            Some(Need::Contact),
+            "confirm",
+            Of::Student(&a.student_id),
+            false,
+        ),
+        Command::Nature(nature::Cmd::Map { .. }) => {
+            (Some(Need::Admin), "nature.map", Of::None, false)
+        }
+        Command::Template(template::Cmd::Import { .. }) => {
+            (Some(Need::Admin), "template.import", Of::None, false)
+        }
+        Command::Notices(notices::Args {
+            cmd: Some(notices::Cmd::Short { .. } | notices::Cmd::Days { .. }),
+            ..
+        }) => (Some(Need::Admin), "notices.settings", Of::None, false),
+        Command::Coverage(coverage::Args {
+            set_required: Some(_),
+            ..
+        }) => (Some(Need::Admin), "coverage.required", Of::None, false),
         // Exports write no record, but what left the system and for whom is audited.
         Command::Export(_) | Command::Record(_) | Command::Plan(_) => {
             (None, "export", Of::None, false)

@@ -86,8 +86,13 @@ pub fn run(ctx: &Ctx, c: Cmd) -> anyhow::Result<ExitCode> {
         }
         Cmd::List { student } => {
             let db = ctx.open_db()?;
-            let rows: Vec<Vec<String>> = db
-                .course_clears(student.as_deref())?
+            let scope = ctx.scope(&db)?;
+            if let Some(s) = &student {
+                scope.require(s, lang)?;
+            }
+            let mut clears = db.course_clears(student.as_deref())?;
+            scope.retain(&mut clears, |c| &c.student_id);
+            let rows: Vec<Vec<String>> = clears
                 .into_iter()
                 .map(|c| {
                     vec![
