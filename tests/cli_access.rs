@@ -1016,3 +1016,36 @@ fn psych_writes_only_confidential_notes_and_a_helper_corrects_only_their_own() {
         "2025-03-10",
     ]);
 }
+
+#[test]
+fn notices_are_approved_by_leaders_within_their_college() {
+    let e = Env::new();
+    e.ok(&["issue", "--term", TERM, "--date", "2025-03-03", "--yes"]);
+    let approve = |who: &str, more: &[&str]| {
+        let mut a = vec!["--as", who, "--term", TERM, "notices", "approve"];
+        a.extend_from_slice(more);
+        a.into_iter().map(String::from).collect::<Vec<_>>()
+    };
+    let run = |args: Vec<String>| {
+        let a: Vec<&str> = args.iter().map(String::as_str).collect();
+        e.refused(&a)
+    };
+    let msg = run(approve("lead", &["--class", "甲2301"]));
+    assert!(msg.contains("not in scope"), "{msg}");
+    let msg = run(approve("lead", &[]));
+    assert!(msg.contains("--class or --student"), "{msg}");
+    let msg = run(approve("couns", &["--student", A1]));
+    assert!(msg.contains("may not approve"), "{msg}");
+    let args = approve("lead", &["--class", "乙2301"]);
+    let a: Vec<&str> = args.iter().map(String::as_str).collect();
+    e.ok(&a);
+    let approved: BTreeSet<String> = e
+        .json(&["--term", TERM, "notices", "list", "--format", "json"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["state"] != "draft")
+        .map(|n| n["student_id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(approved, set(&[B4]));
+}

@@ -569,6 +569,15 @@ pub struct Withdrawn {
     pub reopened: usize,
 }
 
+/// Withdraws under the write lock what [`prepare_withdrawal`] previewed (re-read there), in
+/// one transaction with its audit line.
+pub fn withdraw(db: &mut Db, w: &Withdrawal<'_>) -> anyhow::Result<Withdrawn> {
+    let tx = db.begin_lifecycle()?;
+    let done = tx.withdraw(w)?;
+    tx.commit()?;
+    Ok(done)
+}
+
 /// Student ids from repeatable `--student` values that may hold comma lists.
 pub fn student_list(args: &[String]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();

@@ -500,18 +500,31 @@ pub fn gate(ctx: &Ctx, cmd: &Command) -> anyhow::Result<Option<Gate>> {
                 .into_iter()
                 .find(|s| s.class == c && !scope.sees(&s.student_id))
             {
+                let (who, id) = (actor.login(), &s.student_id);
                 bail!(
-                    "{} may not approve the notices of class {c} ({} is not in scope)",
-                    actor.login(),
-                    s.student_id
+                    "{}",
+                    ctx.lang.pick(
+                        &format!("{who} 不能批准 {c} 班的通知书（{id} 不在其范围内）"),
+                        &format!(
+                            "{who} may not approve the notices of class {c} ({id} is not in scope)"
+                        )
+                    )
                 );
             }
             None
         }
-        Of::Everyone if !actor.has(Role::Admin) => bail!(
-            "{}: approve the notices of your students with --class or --student",
-            actor.login()
-        ),
+        Of::Everyone if !actor.has(Role::Admin) => {
+            let who = actor.login();
+            bail!(
+                "{}",
+                ctx.lang.pick(
+                    &format!("{who}：请用 --class 或 --student 批准你范围内学生的通知书"),
+                    &format!(
+                        "{who}: approve the notices of your students with --class or --student"
+                    )
+                )
+            )
+        }
         Of::Everyone => None,
     };
     if let Some(need) = need {

@@ -227,15 +227,16 @@ fn withdraw(ctx: &Ctx, students: &[String], reason: &str, yes: bool) -> anyhow::
         return Ok(ExitCode::FAILURE);
     }
     let by = login();
-    let tx = db.begin_lifecycle()?;
-    let done = tx.withdraw(&Withdrawal {
-        term,
-        students: &students,
-        reason,
-        on: ctx.today,
-        by: &by,
-    })?;
-    tx.commit()?;
+    let done = lifecycle::withdraw(
+        &mut db,
+        &Withdrawal {
+            term,
+            students: &students,
+            reason,
+            on: ctx.today,
+            by: &by,
+        },
+    )?;
     println!(
         "{}",
         lang.pick(
