@@ -297,6 +297,10 @@ impl DataSource for DbSource {
                 crate::app::contact::check(c, true, clock_on(self.today), self.lang)
                     .map_err(anyhow::Error::msg)?;
                 self.permit(Need::Contact, &c.student_id)?;
+                // The form has no confidential switch yet: psych may not log through it.
+                if let Some(a) = &self.actor {
+                    access::permit_contact(&self.db.borrow(), a, false, None, self.lang)?;
+                }
                 let next = crate::followup::next_talk_schedule(c, next_talk_note(self.lang));
                 Ok(self.db.get_mut().log_contact(c, next.as_ref())?.0)
             }
