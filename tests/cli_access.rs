@@ -805,6 +805,13 @@ fn audit_json(r: &Value, key: &str) -> Value {
 #[test]
 fn audit_lines_carry_before_and_after_and_commit_with_their_write() {
     let e = Env::new();
+    // import: what file, which dataset, and the counts, from the import's own transaction.
+    let i = audit_json(&audit_rows(&e, "import")[0], "after");
+    assert_eq!(
+        (i["dataset"].as_str(), i["new"].as_u64()),
+        (Some("students"), Some(5))
+    );
+    assert!(i["file"].as_str().unwrap().ends_with("students.csv"), "{i}");
     // policy use: the old id and the new.
     e.ok(&["policy", "use", "qzu"]);
     let p = audit_rows(&e, "policy.use").pop().unwrap();

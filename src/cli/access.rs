@@ -375,7 +375,7 @@ pub fn gate(ctx: &Ctx, cmd: &Command) -> anyhow::Result<Option<Gate>> {
     let (need, action, of, in_tx): (Option<Need>, &'static str, Of, bool) = match cmd {
         // A dry run writes nothing and never takes the write lock.
         Command::Import(a) if a.dry_run => return Ok(None),
-        Command::Import(_) => (Some(Need::Import), "import", Of::None, false),
+        Command::Import(_) => (Some(Need::Import), "import", Of::None, true),
         Command::Restore(_) => (Some(Need::Admin), "restore", Of::None, true),
         Command::Backup(_) => (Some(Need::Admin), "backup", Of::None, false),
         Command::Log(a) => (
