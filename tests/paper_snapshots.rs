@@ -2,10 +2,11 @@
 //! forms, every field filled, and never a confidential reason.
 
 use chrono::{NaiveDate, NaiveDateTime};
-use yujing::followup::{Channel, Contact, With};
+use yujing::model::{Channel, Contact, With};
+use yujing::model::{ContactKind, Role};
 use yujing::model::{Student, Term};
 use yujing::paper::{self, Set, Subject, Warning, template};
-use yujing::policy::{ContactKind, CourseOutcome, CourseRef, Reason, Role, Threshold, Value};
+use yujing::policy::{CourseOutcome, CourseRef, Reason, Threshold, Value};
 
 fn student() -> Student {
     Student {

@@ -21,10 +21,11 @@ use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
 use crate::db::{Db, IssuedWarning};
-use crate::followup::{Schedule, Source};
 use crate::locale::Lang;
+use crate::model::ContactKind;
+use crate::model::{Schedule, Source};
 use crate::model::{Student, Term};
-use crate::policy::{ContactKind, Evaluation, Policy};
+use crate::policy::{Evaluation, Policy};
 use crate::schedule::Cadence;
 
 /// How a student's warning changed from one issue to the next (or what ended it). The ids
@@ -194,7 +195,7 @@ pub struct StudentPlan {
 
 /// Who an obligation is: a repeating talk of the same kind, role, cadence and wording is the
 /// same obligation in the old tier and the new one, so it continues instead of doubling.
-fn key(s: &Schedule) -> (ContactKind, Option<crate::policy::Role>, Cadence, &str) {
+fn key(s: &Schedule) -> (ContactKind, Option<crate::model::Role>, Cadence, &str) {
     (s.kind, s.role, s.cadence, s.note.as_str())
 }
 
@@ -224,7 +225,7 @@ pub fn plan(input: &IssueInput<'_>, snap: &Snapshot) -> anyhow::Result<Vec<Stude
         let open = snap.open.get(&s.student_id).map_or(&[][..], Vec::as_slice);
         // The policy's obligations as an issue records them (delivery and receipt clocks
         // wait for the notice's approval).
-        let issue = crate::roster::issue_of(input.policy, e, input.on, input.lang)?;
+        let issue = crate::app::assess::issue_of(input.policy, e, input.on, input.lang)?;
         let desired = issue.schedules;
         let mut p = StudentPlan {
             student_id: s.student_id.clone(),

@@ -9,11 +9,11 @@ use std::process::ExitCode;
 use serde::Serialize;
 
 use crate::analysis::{Change, compare_tiers};
+use crate::app::assess::{assess, resolve_policy, resolve_term};
 use crate::locale::Lang;
 use crate::model::Student;
 use crate::policy::explain::reason_summary;
 use crate::policy::{Evaluation, Policy, Reason};
-use crate::roster::{assess, resolve_policy, resolve_term};
 
 use super::{Ctx, Format, output};
 

@@ -8,10 +8,10 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 
+use crate::app::access::real_login as login;
 use crate::app::lifecycle::{
     self, Answer, Change, IssueInput, Outcome, StudentPlan, Withdrawal, student_list,
 };
-use crate::followup::login;
 use crate::locale::Lang;
 use crate::model::Term;
 use crate::policy::Policy;
@@ -92,8 +92,8 @@ fn print_plans(policy: &Policy, plans: &[StudentPlan], lang: Lang) {
 fn issue(ctx: &Ctx, a: &Args) -> anyhow::Result<ExitCode> {
     let lang = ctx.lang;
     let mut db = ctx.open_db()?;
-    let policy = crate::roster::resolve_policy(&db, ctx.policy.as_deref())?;
-    let term = crate::roster::resolve_term(&db, ctx.term.as_deref())?;
+    let policy = crate::app::assess::resolve_policy(&db, ctx.policy.as_deref())?;
+    let term = crate::app::assess::resolve_term(&db, ctx.term.as_deref())?;
     let on = match &a.date {
         Some(d) => parse_date_input(d, ctx.today).with_context(|| format!("--date '{d}'"))?,
         None => ctx.today,
@@ -127,14 +127,14 @@ fn issue(ctx: &Ctx, a: &Args) -> anyhow::Result<ExitCode> {
             )
         );
     }
-    let (cal, _) = crate::roster::calendar(&db, ctx.today)?;
+    let (cal, _) = crate::app::agenda::calendar(&db, ctx.today)?;
     let unfinished = cal
         .terms
         .iter()
         .find(|(t, _, _)| *t == term)
         .map(|(_, _, end)| *end)
         .filter(|end| *end > ctx.today);
-    let roster = crate::roster::assess(&db, policy, term)?;
+    let roster = crate::app::assess::assess(&db, policy, term)?;
     let exempt: HashSet<String> = db
         .exemptions()?
         .into_iter()

@@ -5,9 +5,11 @@ use std::process::ExitCode;
 use anyhow::{Context, bail};
 use chrono::NaiveDateTime;
 
+use crate::app::access::real_login as login;
 use crate::db::Correction;
-use crate::followup::{Channel, Contact, With, login, next_talk_schedule};
-use crate::policy::{ContactKind, Role};
+use crate::model::{Channel, Contact, With};
+use crate::model::{ContactKind, Role};
+use crate::schedule::agenda::next_talk_schedule;
 use crate::schedule::{parse_date_input, parse_datetime_input};
 
 use super::Ctx;
@@ -137,7 +139,7 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
         .is_none_or(|d| d.contains(':') || d.trim().eq_ignore_ascii_case("now"));
     crate::app::contact::check(&c, has_time, now, ctx.lang).map_err(anyhow::Error::msg)?;
     let mut db = ctx.open_db()?;
-    let note = crate::followup::next_talk_note(ctx.lang);
+    let note = crate::schedule::agenda::next_talk_note(ctx.lang);
     let next_schedule = next_talk_schedule(&c, note);
     let (id, next) = match a.corrects {
         Some(_) if a.notice.is_some() => bail!("--notice cannot go with --corrects"),

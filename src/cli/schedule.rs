@@ -4,9 +4,10 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 
+use crate::app::access::real_login as login;
 use crate::db::Db;
-use crate::followup::{Schedule, Source, login};
 use crate::i18n::{self, Msg};
+use crate::model::{Schedule, Source};
 use crate::schedule::{Cadence, parse_date_input};
 
 use super::log::{now, parse_kind, parse_role};

@@ -11,12 +11,12 @@ use anyhow::{Context, bail};
 use rust_xlsxwriter::{Format, Workbook};
 
 use crate::analysis::notices::{NoticeState, notice_states};
+use crate::app::assess::{assess, resolve_policy, resolve_term};
 use crate::locale::Lang;
 use crate::model::Student;
 use crate::outfile::OutFile;
 use crate::policy::explain::{num, reason_summary};
 use crate::policy::{Evaluation, Policy};
-use crate::roster::{assess, resolve_policy, resolve_term};
 
 use super::{Ctx, output};
 

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 
-use crate::followup::login;
+use crate::app::access::real_login as login;
 use crate::outfile::{self, Rules};
 use crate::paper::{self, Set, template};
 
@@ -71,7 +71,7 @@ pub fn run(ctx: &Ctx, c: Cmd) -> anyhow::Result<ExitCode> {
                     Set::new(id, Vec::new())
                 }
                 None => {
-                    let policy = crate::roster::resolve_policy(&db, ctx.policy.as_deref())?;
+                    let policy = crate::app::assess::resolve_policy(&db, ctx.policy.as_deref())?;
                     Set::new(&policy.id, db.school_templates(&policy.id)?)
                 }
             };
@@ -98,7 +98,7 @@ pub fn run(ctx: &Ctx, c: Cmd) -> anyhow::Result<ExitCode> {
         }
         Cmd::Import { dir } => {
             let mut db = ctx.open_db()?;
-            let policy = crate::roster::resolve_policy(&db, ctx.policy.as_deref())?;
+            let policy = crate::app::assess::resolve_policy(&db, ctx.policy.as_deref())?;
             let mut items = Vec::new();
             let mut entries: Vec<PathBuf> = std::fs::read_dir(&dir)
                 .with_context(|| format!("{}", dir.display()))?

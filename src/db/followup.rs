@@ -13,9 +13,9 @@ use super::{Db, DbError, term_of};
 use crate::app::lifecycle::{
     Change, Held, Snapshot, Standing, StudentPlan, Withdrawal, Withdrawn, Written,
 };
-use crate::followup::{Contact, Ending, Exemption, Schedule, Source};
 use crate::model::Term;
-use crate::policy::{ContactKind, Role};
+use crate::model::{Contact, Ending, Exemption, Schedule, Source};
+use crate::model::{ContactKind, Role};
 use crate::schedule::Cadence;
 
 const DATE: &str = "%Y-%m-%d";

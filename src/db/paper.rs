@@ -8,10 +8,11 @@ use rusqlite::{Connection, OptionalExtension, Row, Transaction, TransactionBehav
 use super::followup::{insert_contact, insert_schedule, student_rowid};
 use super::settings::bump_last_change;
 use super::{Db, DbError, term_of};
-use crate::followup::{Contact, Schedule, Source};
+use crate::model::ContactKind;
 use crate::model::Term;
+use crate::model::{Contact, Schedule, Source};
 use crate::paper::{Ending, State, Warning, default_short, number};
-use crate::policy::{ContactKind, Reason};
+use crate::policy::Reason;
 
 const STAMP: &str = "%Y-%m-%dT%H:%M:%S";
 

@@ -11,10 +11,11 @@ use std::collections::BTreeMap;
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
-use crate::followup::Contact;
 use crate::locale::Lang;
+use crate::model::Contact;
+use crate::model::ContactKind;
 use crate::model::{Student, StudentFacts, Term};
-use crate::policy::{ContactKind, CourseOutcome, Policy, Reason, explain};
+use crate::policy::{CourseOutcome, Policy, Reason, explain};
 use template::{Block, Fields, Value};
 
 /// The template names of a set; `NAME.TIER` (e.g. `notice.red`) overrides `NAME` for one tier.

@@ -6,8 +6,8 @@ use anyhow::{Context, bail};
 use chrono::{NaiveDate, NaiveDateTime};
 
 use super::{Set, State, Subject, Warning, template::Block};
+use crate::app::access::real_login as login;
 use crate::db::{Approval, Db, NoticeRow};
-use crate::followup::login;
 use crate::model::{Student, StudentFacts, Term};
 use crate::policy::{CourseOutcome, Policy};
 
@@ -36,8 +36,8 @@ pub struct Paper {
 }
 
 pub fn paper(db: &Db, policy: Option<&str>, term: Option<&str>) -> anyhow::Result<Paper> {
-    let policy = crate::roster::resolve_policy(db, policy)?;
-    let term = crate::roster::resolve_term(db, term)?;
+    let policy = crate::app::assess::resolve_policy(db, policy)?;
+    let term = crate::app::assess::resolve_term(db, term)?;
     let set = Set::new(&policy.id, db.school_templates(&policy.id)?);
     if set.is_empty() {
         bail!(
@@ -81,7 +81,7 @@ impl Loaded {
         policy: &'a Policy,
         number: Option<&'a str>,
         date: NaiveDate,
-        contact: Option<&'a crate::followup::Contact>,
+        contact: Option<&'a crate::model::Contact>,
     ) -> Subject<'a> {
         Subject {
             student: &self.student,
@@ -97,11 +97,11 @@ impl Loaded {
 }
 
 /// The latest talk with the student in the notice's term, for the copy posted to the parents.
-fn latest_talk(db: &Db, student_id: &str) -> anyhow::Result<Option<crate::followup::Contact>> {
+fn latest_talk(db: &Db, student_id: &str) -> anyhow::Result<Option<crate::model::Contact>> {
     Ok(db
         .contacts(Some(student_id), false)?
         .into_iter()
-        .find(|c| c.kind == crate::policy::ContactKind::Talk))
+        .find(|c| c.kind == crate::model::ContactKind::Talk))
 }
 
 fn approved_on(n: &NoticeRow, today: NaiveDate) -> NaiveDate {

@@ -7,7 +7,7 @@ pub mod metrics;
 pub mod presets;
 
 pub use engine::{evaluate, evaluate_all};
-pub use format::{Condition, ContactKind, FollowUp, Op, Policy, Role, Threshold, Tier};
+pub use format::{Condition, FollowUp, Op, Policy, Threshold, Tier};
 pub use metrics::{CourseOutcome, course_outcomes};
 
 use serde::{Deserialize, Serialize};

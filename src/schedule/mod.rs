@@ -9,6 +9,7 @@
 //! * [`parse_date_input`], [`parse_datetime_input`] — what the date fields of forms and CLI
 //!   flags accept; [`default_term_dates`] — term dates when none are configured.
 
+pub mod agenda;
 mod cadence;
 mod dates;
 mod due;

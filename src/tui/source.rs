@@ -1,5 +1,5 @@
 //! The SQLite-backed [`DataSource`]: the database read through the engine, on the loader
-//! thread. Knows no SQL itself; it asks [`crate::db`] and [`crate::roster`].
+//! thread. Knows no SQL itself; it asks [`crate::db`] and [`crate::app::assess`].
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -81,7 +81,7 @@ impl DbSource {
     }
 
     fn policy(&self) -> Option<Policy> {
-        crate::roster::resolve_policy(&self.db.borrow(), self.policy_arg.as_deref()).ok()
+        crate::app::assess::resolve_policy(&self.db.borrow(), self.policy_arg.as_deref()).ok()
     }
 
     fn term(&self) -> anyhow::Result<Option<Term>> {
@@ -111,8 +111,8 @@ impl DbSource {
             .filter(|s| !exempt.contains_key(&s.student_id))
             .collect();
         let contacts = self.db.borrow().contacts(None, false)?;
-        let (cal, _) = crate::roster::calendar(&self.db.borrow(), self.today)?;
-        let marks = crate::followup::most_urgent(&schedules, &contacts, &cal, self.today)
+        let (cal, _) = crate::app::agenda::calendar(&self.db.borrow(), self.today)?;
+        let marks = crate::schedule::agenda::most_urgent(&schedules, &contacts, &cal, self.today)
             .into_iter()
             .filter_map(|(id, (s, st))| {
                 let label = crate::i18n::obligation(lang, &s);
@@ -126,7 +126,7 @@ impl DbSource {
                 ))
             })
             .collect();
-        let views = crate::followup::statuses(&schedules, &contacts, &cal, self.today)
+        let views = crate::schedule::agenda::statuses(&schedules, &contacts, &cal, self.today)
             .into_iter()
             .zip(schedules)
             .map(|(status, schedule)| ScheduleView { schedule, status })
@@ -167,7 +167,8 @@ impl DataSource for DbSource {
                 triage: self.triage,
             });
         };
-        let mut roster = crate::roster::assess_cached(&mut self.db.borrow_mut(), policy, term)?;
+        let mut roster =
+            crate::app::assess::assess_cached(&mut self.db.borrow_mut(), policy, term)?;
         let scope = self.scope()?;
         scope.retain(&mut roster.rows, |(s, _)| &s.student_id);
         for (s, e) in &mut roster.rows {
@@ -305,7 +306,8 @@ impl DataSource for DbSource {
                 crate::app::contact::check(c, true, clock_on(self.today), self.lang)
                     .map_err(anyhow::Error::msg)?;
                 self.permit(Need::Contact, &c.student_id)?;
-                let next = crate::followup::next_talk_schedule(c, next_talk_note(self.lang));
+                let next =
+                    crate::schedule::agenda::next_talk_schedule(c, next_talk_note(self.lang));
                 let id = self.db.get_mut().log_contact(c, next.as_ref())?.0;
                 self.audit("contact", &c.student_id)?;
                 Ok(id)
@@ -324,7 +326,7 @@ impl DataSource for DbSource {
             }
             WriteOp::AddSchedule(s) => {
                 self.permit(Need::Schedule, &s.student_id)?;
-                let by = crate::followup::login();
+                let by = crate::app::access::real_login();
                 let id = self
                     .db
                     .get_mut()

@@ -4,8 +4,10 @@
 
 use chrono::NaiveDateTime;
 
-use crate::followup::{Channel, Contact, With, login};
-use crate::policy::{ContactKind, Role};
+use crate::model::{Channel, Contact, With};
+
+use crate::app::access::real_login as login;
+use crate::model::{ContactKind, Role};
 
 use super::super::data::{RosterEntry, ScheduleView, WriteOp};
 use super::super::i18n::{Lang, Msg};

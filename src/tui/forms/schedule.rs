@@ -3,8 +3,8 @@
 
 use chrono::NaiveDate;
 
-use crate::followup::{Schedule, Source};
-use crate::policy::ContactKind;
+use crate::model::ContactKind;
+use crate::model::{Schedule, Source};
 use crate::schedule::Cadence;
 
 use super::super::data::{RosterEntry, WriteOp};
