@@ -5,6 +5,8 @@
 //! tier with reasons (pure), [`schedule`] turns obligations and contacts into due/overdue
 //! (pure), and the views — [`cli`] subcommands and the [`tui`] — read from there.
 
+#![deny(clippy::unwrap_used)]
+
 pub mod analysis;
 pub mod app;
 pub mod cells;

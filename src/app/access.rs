@@ -326,6 +326,7 @@ pub fn setgid() -> bool {
 }
 
 #[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 struct SystemConfig {
     database: std::path::PathBuf,
 }

@@ -23,6 +23,7 @@ mod maint;
 mod migrations;
 mod paper;
 mod records;
+mod scan;
 mod settings;
 pub mod share;
 mod students;
