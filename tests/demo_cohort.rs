@@ -7,7 +7,8 @@ use std::path::PathBuf;
 
 use assert_cmd::Command;
 use yujing::db::Db;
-use yujing::policy::{evaluate, resolve};
+use yujing::policy::evaluate;
+use yujing::policy_file::resolve;
 
 /// Archetype → "hljjz qzu lut-life hntou" tiers for 2024-2025-2 as policies.md reads them
 /// (`-` none, `*` carried, `+status`), one entry per scripted behaviour.

@@ -7,7 +7,7 @@ use yujing::app::assess::{assess, assess_cached};
 use yujing::app::ingest::{Request, import_file};
 use yujing::db::Db;
 use yujing::import::Dataset;
-use yujing::policy::resolve;
+use yujing::policy_file::resolve;
 
 fn sample(name: &str) -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -198,7 +198,7 @@ mod tests {
             student_id: "1".into(),
             kind: crate::model::ContactKind::Talk,
             role: None,
-            cadence: crate::schedule::Cadence::Weekly,
+            cadence: crate::model::Cadence::Weekly,
             from: d("2025-09-01"),
             until: None,
             source: crate::model::Source::Policy,

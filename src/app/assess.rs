@@ -5,7 +5,8 @@ use anyhow::{Context, bail};
 
 use crate::db::Db;
 use crate::model::{Student, Term};
-use crate::policy::{Evaluation, Policy, resolve};
+use crate::policy::{Evaluation, Policy};
+use crate::policy_file::resolve;
 
 pub struct Roster {
     pub policy: Policy,
@@ -183,7 +184,7 @@ pub fn issue_of(
         // Delivery and receipt clocks start when the notice is approved, not at issue — for a
         // policy yujing prints notices for; a policy of the school's own without built-in
         // forms keeps its own clocks from the issue.
-        schedules: crate::schedule::agenda::obligations(policy, e, on, lang)
+        schedules: crate::policy::obligations::obligations(policy, e, on, lang)
             .into_iter()
             .filter(|s| {
                 crate::paper::builtin(&policy.id).is_none()

@@ -22,11 +22,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::db::{Db, IssuedWarning};
 use crate::locale::Lang;
+use crate::model::Cadence;
 use crate::model::ContactKind;
 use crate::model::{Schedule, Source};
 use crate::model::{Student, Term};
 use crate::policy::{Evaluation, Policy};
-use crate::schedule::Cadence;
 
 /// How a student's warning changed from one issue to the next (or what ended it). The ids
 /// are the same everywhere: issue output, report JSON, the term-end analysis.

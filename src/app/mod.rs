@@ -7,3 +7,4 @@ pub mod assess;
 pub mod contact;
 pub mod ingest;
 pub mod lifecycle;
+pub mod notices;

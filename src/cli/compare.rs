@@ -109,7 +109,7 @@ pub fn run(ctx: &Ctx, b_arg: &str, format: Format) -> anyhow::Result<ExitCode> {
     );
     let db = ctx.open_db()?;
     let pa = resolve_policy(&db, ctx.policy.as_deref())?;
-    let pb = crate::policy::resolve(b_arg)?.0;
+    let pb = crate::policy_file::resolve(b_arg)?.0;
     let term = resolve_term(&db, ctx.term.as_deref())?;
     let ra = assess(&db, pa, term)?;
     let rb = assess(&db, pb, term)?;

@@ -127,7 +127,7 @@ pub fn build(
             out.bad.first().map(ToString::to_string)
         );
     }
-    let (p, text) = crate::policy::resolve(policy)?;
+    let (p, text) = crate::policy_file::resolve(policy)?;
     db.set_policy(&p.id, &text)?;
     follow_ups(&mut db, p, today, lang)?;
     crate::app::assess::warm_cache(&mut db);

@@ -8,10 +8,10 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 
+use crate::app::notices::{self as store, Paper, current, days_key, notice_document, paper};
 use crate::db::{Db, NoticeRow};
 use crate::locale::Lang;
 use crate::outfile::{self, OutFile, Rules};
-use crate::paper::store::{self, Paper, current, days_key, notice_document, paper};
 use crate::paper::{self, State, Subject, template::Block};
 
 use super::{Ctx, ListFormat};

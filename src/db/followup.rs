@@ -13,10 +13,10 @@ use super::{Db, DbError, term_of};
 use crate::app::lifecycle::{
     Change, Held, Snapshot, Standing, StudentPlan, Withdrawal, Withdrawn, Written,
 };
+use crate::model::Cadence;
 use crate::model::Term;
 use crate::model::{Contact, Ending, Exemption, Schedule, Source};
 use crate::model::{ContactKind, Role};
-use crate::schedule::Cadence;
 
 const DATE: &str = "%Y-%m-%d";
 const STAMP: &str = "%Y-%m-%dT%H:%M:%S";

@@ -10,9 +10,9 @@ mod en;
 pub mod help;
 mod zh;
 
+use crate::model::Cadence;
 use crate::model::Schedule;
 use crate::model::{ContactKind, Role};
-use crate::schedule::Cadence;
 
 pub use crate::locale::Lang;
 

@@ -8,8 +8,7 @@ use std::str::FromStr;
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
-use super::Term;
-use crate::schedule::Cadence;
+use super::{Cadence, Term};
 
 /// Whom the contact was with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]

@@ -7,9 +7,11 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+mod cadence;
 mod followup;
 mod term;
 
+pub use cadence::{Cadence, CadenceParseError};
 pub use followup::*;
 pub use term::{Term, TermParseError};
 

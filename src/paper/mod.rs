@@ -1,9 +1,9 @@
 //! Paper: the notices, parent copies with receipt stubs, talk records and study plans the
 //! regulations ask for, in each seed's own forms. Facts in, laid-out documents out; the database
-//! keeps the notices' states and the school's templates (`db/paper.rs`), and [`store`] joins them.
+//! keeps the notices' states and the school's templates (`db/paper.rs`), and [`crate::app::notices`] joins them.
 
 pub mod docx;
-pub mod store;
+
 pub mod template;
 
 use std::collections::BTreeMap;

@@ -5,8 +5,8 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 
-use super::{Cadence, ScheduleSpec, Status, status};
-use crate::model::{Agenda, AgendaItem, Calendar, Contact, ContactKind, Schedule, Source};
+use super::{ScheduleSpec, Status, status};
+use crate::model::{Agenda, AgendaItem, Cadence, Calendar, Contact, ContactKind, Schedule, Source};
 
 /// The state of one schedule today, given every current contact of its student.
 pub fn schedule_status(
@@ -138,42 +138,6 @@ pub fn agenda(
     out.upcoming
         .sort_by(|a, b| a.due.cmp(&b.due).then(a.student_id.cmp(&b.student_id)));
     out
-}
-
-/// The schedules a policy's follow-ups create for one warned student, starting on `from`.
-pub fn obligations(
-    policy: &crate::policy::Policy,
-    e: &crate::policy::Evaluation,
-    from: NaiveDate,
-    lang: crate::locale::Lang,
-) -> Vec<Schedule> {
-    let Some(tier) = e.tier.as_deref() else {
-        return Vec::new();
-    };
-    policy
-        .followups
-        .iter()
-        .filter(|f| f.tiers.is_empty() || f.tiers.iter().any(|t| t == tier))
-        .filter(|f| {
-            f.when_metric
-                .as_ref()
-                .is_none_or(|m| e.reasons.iter().any(|r| &r.metric == m))
-        })
-        .filter_map(|f| {
-            Some(Schedule {
-                id: 0,
-                student_id: e.student_id.clone(),
-                kind: f.kind,
-                role: Some(f.role),
-                cadence: f.cadence.parse().ok()?,
-                from,
-                until: None,
-                source: Source::Policy,
-                note: lang.pick(&f.zh, &f.en).to_string(),
-                ended: None,
-            })
-        })
-        .collect()
 }
 
 /// Each student's most urgent obligation: the most overdue, else the one due soonest.

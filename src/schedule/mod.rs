@@ -10,14 +10,14 @@
 //!   flags accept; [`default_term_dates`] — term dates when none are configured.
 
 pub mod agenda;
-mod cadence;
 mod dates;
 mod due;
 mod periods;
 
 use chrono::NaiveDate;
 
-pub use cadence::{Cadence, CadenceParseError};
+use crate::model::Cadence;
+
 pub use dates::{DateInputError, default_term_dates, parse_date_input, parse_datetime_input};
 pub use due::status;
 pub use periods::periods;

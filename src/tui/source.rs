@@ -42,7 +42,7 @@ impl DbSource {
         let db = Db::open(path)?;
         // Fail now, before the terminal is taken over, when --policy names nothing.
         if let Some(p) = &policy_arg {
-            crate::policy::resolve(p)?;
+            crate::policy_file::resolve(p)?;
         }
         Ok(DbSource {
             db: RefCell::new(db),
@@ -274,12 +274,12 @@ impl DataSource for DbSource {
             })
             .collect();
         // The notice preview is extra: a policy without templates leaves the page as it was.
-        let notice = crate::paper::store::paper(
+        let notice = crate::app::notices::paper(
             &self.db.borrow(),
             self.policy_arg.as_deref(),
             Some(&term.to_string()),
         )
-        .and_then(|p| crate::paper::store::preview(&self.db.borrow(), &p, id, self.today))
+        .and_then(|p| crate::app::notices::preview(&self.db.borrow(), &p, id, self.today))
         .unwrap_or(None);
         let confirmed = self
             .db
@@ -316,12 +316,12 @@ impl DataSource for DbSource {
                 let term = self.term()?.map(|t| t.to_string());
                 let db = self.db.get_mut();
                 let p =
-                    crate::paper::store::paper(db, self.policy_arg.as_deref(), term.as_deref())?;
+                    crate::app::notices::paper(db, self.policy_arg.as_deref(), term.as_deref())?;
                 // Drafts are made on demand; make this one before naming what is missing.
                 db.sync_notices(p.term, clock_on(self.today))?;
-                crate::paper::store::current(db, &p, id)?;
+                crate::app::notices::current(db, &p, id)?;
                 let done =
-                    crate::paper::store::approve(db, &p, None, Some(id), clock_on(self.today))?;
+                    crate::app::notices::approve(db, &p, None, Some(id), clock_on(self.today))?;
                 Ok(done.first().map_or(0, |n| n.id))
             }
             WriteOp::AddSchedule(s) => {

@@ -3,9 +3,9 @@
 
 use chrono::NaiveDate;
 
+use crate::model::Cadence;
 use crate::model::ContactKind;
 use crate::model::{Schedule, Source};
-use crate::schedule::Cadence;
 
 use super::super::data::{RosterEntry, WriteOp};
 use super::super::i18n::{Lang, Msg};
