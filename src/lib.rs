@@ -21,6 +21,5 @@ pub mod paper;
 pub mod policy;
 pub mod policy_file;
 pub mod schedule;
-pub mod synth;
 pub mod text;
 pub mod tui;

@@ -120,7 +120,7 @@ fn every_archetype_gets_the_tiers_it_was_written_for() {
         .map(|p| resolve(p).unwrap().0)
         .collect();
     let mut got: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-    for (id, name) in yujing::synth::demo_archetypes() {
+    for (id, name) in yujing_synth::demo_archetypes() {
         let f = facts.iter().find(|f| f.student_id == id).unwrap();
         let tiers: Vec<String> = policies
             .iter()
