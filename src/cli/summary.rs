@@ -274,12 +274,7 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
                 .any(|x| [&x.id, &x.zh, &x.en].iter().any(|v| v.as_str() == t)),
             "--tier '{t}': policy {} has no such tier (tiers: {})",
             policy.id,
-            policy
-                .tiers
-                .iter()
-                .map(|x| x.id.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
+            policy.tier_list()
         );
     }
     let roster = assess(&db, policy, term)?;

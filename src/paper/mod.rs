@@ -113,12 +113,7 @@ pub fn check_key(key: &str, policy: &Policy) -> Result<(), String> {
         return Err(format!(
             "'{key}': '{t}' is not a tier of policy {} (tiers: {})",
             policy.id,
-            policy
-                .tiers
-                .iter()
-                .map(|x| x.id.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
+            policy.tier_list()
         ));
     }
     Ok(())

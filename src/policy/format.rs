@@ -176,6 +176,15 @@ pub struct Condition {
 }
 
 impl Policy {
+    /// The tier ids, least severe first, for messages that list what may be chosen.
+    pub fn tier_list(&self) -> String {
+        self.tiers
+            .iter()
+            .map(|t| t.id.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
     /// Every text field with its key, and whether it may hold line breaks (notes and
     /// descriptions may; names and ids are shown on one line).
     pub fn texts(&self) -> Vec<(&'static str, &str, bool)> {
