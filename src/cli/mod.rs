@@ -235,7 +235,12 @@ impl Ctx {
 
     /// For commands that only read: never creates the file, never takes the write lock.
     pub fn open_db_read(&self) -> anyhow::Result<Db> {
-        let db = Db::open_read(&self.db_path)?;
+        let mut db = Db::open_read(&self.db_path)?;
+        if db.path().is_none() {
+            // An older file read through an upgraded private copy: the copy gets the admin a
+            // first write would record, so reading works as it did before users existed.
+            crate::app::access::claim_if_unowned(&mut db);
+        }
         warn_reimport(&db, self.lang);
         Ok(db)
     }
