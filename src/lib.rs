@@ -16,6 +16,7 @@ pub mod i18n;
 pub mod import;
 pub mod locale;
 pub mod model;
+pub mod os;
 pub mod outfile;
 pub mod paper;
 pub mod policy;

@@ -5,9 +5,9 @@
 use anyhow::{Context, bail};
 use chrono::{NaiveDate, NaiveDateTime};
 
-use super::access::real_login as login;
 use crate::db::{Approval, Db, NoticeRow};
 use crate::model::{Student, StudentFacts, Term};
+use crate::os::real_login as login;
 use crate::paper::{Set, State, Subject, Warning, template::Block};
 use crate::policy::{CourseOutcome, Policy};
 

@@ -3,7 +3,7 @@
 
 use std::process::ExitCode;
 
-use crate::app::access::real_login as login;
+use crate::os::real_login as login;
 
 use super::Ctx;
 

@@ -7,8 +7,8 @@ use anyhow::{Context, bail};
 
 use crate::model::{ExemptReason, Exemption};
 
-use crate::app::access::real_login as login;
 use crate::model::Term;
+use crate::os::real_login as login;
 use crate::schedule::parse_date_input;
 
 use super::log::now;

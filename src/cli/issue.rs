@@ -8,12 +8,12 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 
-use crate::app::access::real_login as login;
 use crate::app::lifecycle::{
     self, Answer, Change, IssueInput, Outcome, StudentPlan, Withdrawal, student_list,
 };
 use crate::locale::Lang;
 use crate::model::Term;
+use crate::os::real_login as login;
 use crate::policy::Policy;
 use crate::schedule::parse_date_input;
 use crate::text::sanitize;

@@ -5,10 +5,10 @@ use std::process::ExitCode;
 use anyhow::{Context, bail};
 use chrono::NaiveDateTime;
 
-use crate::app::access::real_login as login;
 use crate::db::Correction;
 use crate::model::{Channel, Contact, With};
 use crate::model::{ContactKind, Role};
+use crate::os::real_login as login;
 use crate::schedule::agenda::next_talk_schedule;
 use crate::schedule::{parse_date_input, parse_datetime_input};
 

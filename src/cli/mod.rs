@@ -280,7 +280,7 @@ pub fn main() -> ExitCode {
         eprintln!("yujing: {}", crate::i18n::Msg::ExemptNeedsTerm.text(lang));
         return ExitCode::from(2);
     }
-    let db_path = match crate::app::access::system_database() {
+    let db_path = match crate::os::system_database() {
         Ok(Some(p)) => p,
         Ok(None) => crate::db::resolve_path(cli.db.as_deref()),
         Err(e) => return fail(e),

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 
-use crate::app::access::real_login as login;
+use crate::os::real_login as login;
 use crate::outfile::{self, Rules};
 use crate::paper::{self, Set, template};
 

@@ -326,7 +326,7 @@ impl DataSource for DbSource {
             }
             WriteOp::AddSchedule(s) => {
                 self.permit(Need::Schedule, &s.student_id)?;
-                let by = crate::app::access::real_login();
+                let by = crate::os::real_login();
                 let id = self
                     .db
                     .get_mut()

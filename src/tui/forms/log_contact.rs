@@ -6,8 +6,8 @@ use chrono::NaiveDateTime;
 
 use crate::model::{Channel, Contact, With};
 
-use crate::app::access::real_login as login;
 use crate::model::{ContactKind, Role};
+use crate::os::real_login as login;
 
 use super::super::data::{RosterEntry, ScheduleView, WriteOp};
 use super::super::i18n::{Lang, Msg};
