@@ -130,7 +130,7 @@ fn set(ids: &[&str]) -> BTreeSet<String> {
 }
 
 fn me() -> String {
-    yujing::app::access::real_login()
+    yujing::os::real_login()
 }
 
 #[test]

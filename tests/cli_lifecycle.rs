@@ -644,8 +644,7 @@ fn contact_exemption_and_term_refusals_write_nothing() {
     let before = e.state();
     let msg = refused(talk(SAME, DAY, &["--corrects", &id]));
     assert!(
-        msg.contains(&yujing::app::access::real_login())
-            && msg.contains(&format!("--corrects {fixed}")),
+        msg.contains(&yujing::os::real_login()) && msg.contains(&format!("--corrects {fixed}")),
         "{msg}"
     );
     assert!(!msg.contains("cannot read"), "{msg}");

@@ -14,9 +14,10 @@ use serde::Serialize;
 use super::{Change, Kept, OUTCOMES, Obligations, classify, judged};
 use crate::app::lifecycle::Standing;
 use crate::db::{Db, IssuedWarning, WarningRecord};
-use crate::followup::{Calendar, Contact, Schedule};
+use crate::model::ContactKind;
+use crate::model::{Calendar, Contact, Schedule};
 use crate::model::{Student, Term};
-use crate::policy::{ContactKind, Evaluation, Policy};
+use crate::policy::{Evaluation, Policy};
 
 /// One warned student's outcome.
 #[derive(Debug, Clone, Serialize)]
@@ -304,14 +305,14 @@ pub fn load(
     if let Some(scope) = scope {
         scope.retain(&mut issued, |w| &w.student_id);
     }
-    let roster = crate::roster::assess(db, policy, against)?;
+    let roster = crate::app::assess::assess(db, policy, against)?;
     let now: HashMap<String, Evaluation> = roster
         .rows
         .iter()
         .map(|(s, e)| (s.student_id.clone(), e.clone()))
         .collect();
     let students: Vec<Student> = roster.rows.into_iter().map(|(s, _)| s).collect();
-    let (calendar, _) = crate::roster::calendar(db, today)?;
+    let (calendar, _) = crate::app::agenda::calendar(db, today)?;
     Ok(analyse(&Inputs {
         policy: &roster.policy,
         term,
@@ -321,7 +322,7 @@ pub fn load(
         issued: &issued,
         recorded: &recorded,
         now: &now,
-        exempt: &crate::roster::exempt_today(db, today)?,
+        exempt: &crate::app::agenda::exempt_today(db, today)?,
         contacts: &db.contacts(None, false)?,
         schedules: &db.schedules(None)?,
         calendar: &calendar,

@@ -11,9 +11,11 @@ pub mod xlsx;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::followup::{Calendar, Contact, Schedule, schedule_status};
+use crate::model::{Calendar, Contact, Schedule};
+
 use crate::policy::Evaluation;
 use crate::schedule::Status;
+use crate::schedule::agenda::schedule_status;
 
 /// What became of a warning: the lifecycle's change ids, one enum for issue output, report
 /// JSON and this analysis.
@@ -194,18 +196,18 @@ mod tests {
         let mut sc = Schedule {
             id: 1,
             student_id: "1".into(),
-            kind: crate::policy::ContactKind::Talk,
+            kind: crate::model::ContactKind::Talk,
             role: None,
-            cadence: crate::schedule::Cadence::Weekly,
+            cadence: crate::model::Cadence::Weekly,
             from: d("2025-09-01"),
             until: None,
-            source: crate::followup::Source::Policy,
+            source: crate::model::Source::Policy,
             note: String::new(),
             ended: None,
         };
         let cal = Calendar::default();
         let at_end = judged(&sc, &[], &cal, d("2025-09-29"));
-        sc.ended = Some(crate::followup::Ending {
+        sc.ended = Some(crate::model::Ending {
             on: d("2025-09-29"),
             change: Change::Lifted,
         });

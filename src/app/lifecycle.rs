@@ -24,11 +24,12 @@ use anyhow::bail;
 
 use crate::app::access::Scope;
 use crate::db::{Db, IssuedWarning};
-use crate::followup::{Schedule, Source};
 use crate::locale::Lang;
+use crate::model::Cadence;
+use crate::model::ContactKind;
+use crate::model::{Schedule, Source};
 use crate::model::{Student, Term};
-use crate::policy::{ContactKind, Evaluation, Policy};
-use crate::schedule::Cadence;
+use crate::policy::{Evaluation, Policy};
 
 /// How a student's warning changed from one issue to the next (or what ended it). The ids
 /// are the same everywhere: issue output, report JSON, the term-end analysis.
@@ -197,7 +198,7 @@ pub struct StudentPlan {
 
 /// Who an obligation is: a repeating talk of the same kind, role, cadence and wording is the
 /// same obligation in the old tier and the new one, so it continues instead of doubling.
-fn key(s: &Schedule) -> (ContactKind, Option<crate::policy::Role>, Cadence, &str) {
+fn key(s: &Schedule) -> (ContactKind, Option<crate::model::Role>, Cadence, &str) {
     (s.kind, s.role, s.cadence, s.note.as_str())
 }
 
@@ -243,7 +244,7 @@ fn plan_where(
         let open = snap.open.get(&s.student_id).map_or(&[][..], Vec::as_slice);
         // The policy's obligations as an issue records them (delivery and receipt clocks
         // wait for the notice's approval).
-        let issue = crate::roster::issue_of(input.policy, e, input.on, input.lang)?;
+        let issue = crate::app::assess::issue_of(input.policy, e, input.on, input.lang)?;
         let desired = issue.schedules;
         let mut p = StudentPlan {
             student_id: s.student_id.clone(),
@@ -409,7 +410,7 @@ pub struct IssueRequest<'a> {
 /// An issue ready to plan: the roster assessed, the exemptions in force on the issue day,
 /// and the last day of the term when it has not ended yet.
 pub struct Prepared {
-    pub roster: crate::roster::Roster,
+    pub roster: crate::app::assess::Roster,
     pub exempt: HashSet<String>,
     pub unfinished: Option<NaiveDate>,
 }
@@ -433,8 +434,8 @@ impl Prepared {
 /// share it so both refuse the same things.
 pub fn prepare_issue(db: &Db, req: &IssueRequest<'_>) -> anyhow::Result<Prepared> {
     let lang = req.lang;
-    let policy = crate::roster::resolve_policy(db, req.policy)?;
-    let term = crate::roster::resolve_term(db, req.term)?;
+    let policy = crate::app::assess::resolve_policy(db, req.policy)?;
+    let term = crate::app::assess::resolve_term(db, req.term)?;
     if !db.has_regular_results(term)? {
         bail!(
             "{}",
@@ -464,14 +465,14 @@ pub fn prepare_issue(db: &Db, req: &IssueRequest<'_>) -> anyhow::Result<Prepared
             )
         );
     }
-    let (cal, _) = crate::roster::calendar(db, req.today)?;
+    let (cal, _) = crate::app::agenda::calendar(db, req.today)?;
     let unfinished = cal
         .terms
         .iter()
         .find(|(t, _, _)| *t == term)
         .map(|(_, _, end)| *end)
         .filter(|end| *end > req.today);
-    let roster = crate::roster::assess(db, policy, term)?;
+    let roster = crate::app::assess::assess(db, policy, term)?;
     let exempt = db
         .exemptions()?
         .into_iter()

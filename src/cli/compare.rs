@@ -9,11 +9,11 @@ use std::process::ExitCode;
 use serde::Serialize;
 
 use crate::analysis::{Change, compare_tiers};
+use crate::app::assess::{assess, resolve_policy, resolve_term};
 use crate::locale::Lang;
 use crate::model::Student;
 use crate::policy::explain::reason_summary;
 use crate::policy::{Evaluation, Policy, Reason};
-use crate::roster::{assess, resolve_policy, resolve_term};
 
 use super::{Ctx, Format, output};
 
@@ -109,7 +109,7 @@ pub fn run(ctx: &Ctx, b_arg: &str, format: Format) -> anyhow::Result<ExitCode> {
     );
     let db = ctx.open_db()?;
     let pa = resolve_policy(&db, ctx.policy.as_deref())?;
-    let pb = crate::policy::resolve(b_arg)?.0;
+    let pb = crate::policy_file::resolve(b_arg)?.0;
     let term = resolve_term(&db, ctx.term.as_deref())?;
     let mut ra = assess(&db, pa, term)?;
     let mut rb = assess(&db, pb, term)?;

@@ -63,7 +63,7 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
         },
     };
     let as_of = month.1.min(ctx.today);
-    let (calendar, _) = crate::roster::calendar(&db, ctx.today)?;
+    let (calendar, _) = crate::app::agenda::calendar(&db, ctx.today)?;
     let scope = ctx.scope(&db)?;
     let mut students = db.students()?;
     scope.retain(&mut students, |s| &s.student_id);

@@ -5,10 +5,10 @@ use std::process::ExitCode;
 
 use serde::Serialize;
 
+use crate::app::assess::{Roster, assess, resolve_policy, resolve_term};
 use crate::locale::Lang;
 use crate::policy::explain::{reason_line, reason_summary};
 use crate::policy::{Evaluation, Policy, Reason};
-use crate::roster::{Roster, assess, resolve_policy, resolve_term};
 
 use super::{Ctx, Format, output};
 

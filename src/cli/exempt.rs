@@ -5,8 +5,10 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 
-use crate::followup::{ExemptReason, Exemption, login};
+use crate::model::{ExemptReason, Exemption};
+
 use crate::model::Term;
+use crate::os::real_login as login;
 use crate::schedule::parse_date_input;
 
 use super::log::now;
@@ -43,7 +45,7 @@ pub fn run(ctx: &Ctx, c: Cmd) -> anyhow::Result<ExitCode> {
         } => {
             let term: Term = match &ctx.term {
                 Some(t) => t.parse()?,
-                None => crate::roster::resolve_term(&db, None)?,
+                None => crate::app::assess::resolve_term(&db, None)?,
             };
             let reason_kind: ExemptReason = reason
                 .parse()
@@ -64,8 +66,8 @@ pub fn run(ctx: &Ctx, c: Cmd) -> anyhow::Result<ExitCode> {
                     crate::text::sanitize(&dup.by)
                 );
             }
-            let policy = crate::roster::resolve_policy(&db, ctx.policy.as_deref())?;
-            let roster = crate::roster::assess(&db, policy, term)?;
+            let policy = crate::app::assess::resolve_policy(&db, ctx.policy.as_deref())?;
+            let roster = crate::app::assess::assess(&db, policy, term)?;
             match roster.rows.iter().find(|(s, _)| s.student_id == student_id) {
                 None => bail!("unknown student id '{student_id}' (not in the student roster)"),
                 Some((_, e)) if e.tier.is_none() && e.status.is_empty() => bail!(

@@ -10,9 +10,9 @@ use std::process::ExitCode;
 use anyhow::Context;
 use rust_xlsxwriter::{Format, Workbook, Worksheet};
 
+use crate::app::assess::{Roster, assess, resolve_policy, resolve_term};
 use crate::locale::Lang;
 use crate::policy::explain::reason_summary;
-use crate::roster::{Roster, assess, resolve_policy, resolve_term};
 
 use super::Ctx;
 

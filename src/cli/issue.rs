@@ -10,9 +10,9 @@ use anyhow::{Context, bail};
 use crate::app::lifecycle::{
     self, Answer, Change, IssueRequest, Outcome, StudentPlan, Withdrawal, student_list,
 };
-use crate::followup::login;
 use crate::locale::Lang;
 use crate::model::Term;
+use crate::os::real_login as login;
 use crate::policy::Policy;
 use crate::schedule::parse_date_input;
 use crate::text::sanitize;

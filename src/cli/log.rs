@@ -6,8 +6,10 @@ use anyhow::{Context, bail};
 use chrono::NaiveDateTime;
 
 use crate::db::Correction;
-use crate::followup::{Channel, Contact, With, login, next_talk_schedule};
-use crate::policy::{ContactKind, Role};
+use crate::model::{Channel, Contact, With};
+use crate::model::{ContactKind, Role};
+use crate::os::real_login as login;
+use crate::schedule::agenda::next_talk_schedule;
 use crate::schedule::{parse_date_input, parse_datetime_input};
 
 use super::Ctx;
@@ -144,7 +146,7 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
             .transpose()?
             .unwrap_or(false);
     db.write_confidential(confidential);
-    let note = crate::followup::next_talk_note(ctx.lang);
+    let note = crate::schedule::agenda::next_talk_note(ctx.lang);
     let next_schedule = next_talk_schedule(&c, note);
     let (id, next) = match a.corrects {
         Some(_) if a.notice.is_some() => bail!("--notice cannot go with --corrects"),

@@ -240,7 +240,12 @@ impl Ctx {
 
     /// For commands that only read: never creates the file, never takes the write lock.
     pub fn open_db_read(&self) -> anyhow::Result<Db> {
-        let db = Db::open_read(&self.db_path)?;
+        let mut db = Db::open_read(&self.db_path)?;
+        if db.path().is_none() {
+            // An older file read through an upgraded private copy: the copy gets the admin a
+            // first write would record, so reading works as it did before users existed.
+            crate::app::access::claim_if_unowned(&mut db);
+        }
         warn_reimport(&db, self.lang);
         Ok(db)
     }
@@ -280,7 +285,7 @@ pub fn main() -> ExitCode {
         eprintln!("yujing: {}", crate::i18n::Msg::ExemptNeedsTerm.text(lang));
         return ExitCode::from(2);
     }
-    let db_path = match crate::app::access::system_database() {
+    let db_path = match crate::os::system_database() {
         Ok(Some(p)) => p,
         Ok(None) => crate::db::resolve_path(cli.db.as_deref()),
         Err(e) => return fail(e),

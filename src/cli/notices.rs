@@ -8,10 +8,10 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 
+use crate::app::notices::{self as store, Paper, current, days_key, notice_document, paper};
 use crate::db::{Db, NoticeRow};
 use crate::locale::Lang;
 use crate::outfile::{self, OutFile, Rules};
-use crate::paper::store::{self, Paper, current, days_key, notice_document, paper};
 use crate::paper::{self, State, Subject, template::Block};
 
 use super::{Ctx, ListFormat};
@@ -113,7 +113,7 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
             if deliver == 0 || receipt == 0 {
                 bail!("--deliver and --receipt must be at least 1 day");
             }
-            let policy = crate::roster::resolve_policy(&db, ctx.policy.as_deref())?;
+            let policy = crate::app::assess::resolve_policy(&db, ctx.policy.as_deref())?;
             db.set_meta(&days_key(&policy.id), &format!("{deliver},{receipt}"))?;
             println!("{}: {deliver} / {receipt}", policy.id);
             return Ok(ExitCode::SUCCESS);
@@ -442,12 +442,12 @@ fn address_list(
 /// contact by SMS, phone or e-mail stands in for a receipt that never came.
 pub fn log_contact(
     db: &mut Db,
-    c: &crate::followup::Contact,
-    next: Option<&crate::followup::Schedule>,
+    c: &crate::model::Contact,
+    next: Option<&crate::model::Schedule>,
     notice: Option<&str>,
 ) -> anyhow::Result<(i64, Option<i64>)> {
-    use crate::followup::Channel;
-    use crate::policy::ContactKind;
+    use crate::model::Channel;
+    use crate::model::ContactKind;
     let posted = db.policy()?.is_some_and(|(id, _)| paper::posted(&id));
     let other_receipt = posted
         && c.kind == ContactKind::ParentContact

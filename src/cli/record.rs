@@ -35,7 +35,7 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
             )
         );
     }
-    let p = crate::paper::store::paper(&db, ctx.policy.as_deref(), ctx.term.as_deref())?;
+    let p = crate::app::notices::paper(&db, ctx.policy.as_deref(), ctx.term.as_deref())?;
     // The warning the talk was about: the latest issued up to the talk's day.
     let wid = db
         .warning_before(&c.student_id, c.at.date())?
@@ -45,7 +45,7 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
                 c.student_id
             )
         })?;
-    let l = crate::paper::store::load(&db, &p.policy, &c.student_id, wid)?;
+    let l = crate::app::notices::load(&db, &p.policy, &c.student_id, wid)?;
     let s = l.subject(&p.policy, None, c.at.date(), Some(&c));
     super::notices::write_document(ctx, &p, "record", &s, &a.out)
 }

@@ -57,9 +57,9 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
         .map(|p| ctx.out_rules(p, a.force))
         .transpose()?;
     let db = ctx.open_db_read()?;
-    let term: Term = crate::roster::resolve_term(&db, ctx.term.as_deref())?;
+    let term: Term = crate::app::assess::resolve_term(&db, ctx.term.as_deref())?;
     let against = against_term(&db, term, a.against.as_deref())?;
-    let policy = crate::roster::resolve_policy(&db, ctx.policy.as_deref())?;
+    let policy = crate::app::assess::resolve_policy(&db, ctx.policy.as_deref())?;
     let scope = ctx.scope(&db)?;
     let analysis =
         crate::analysis::effect::load(&db, policy.clone(), term, against, ctx.today, Some(&scope))?;

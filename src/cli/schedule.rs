@@ -5,9 +5,11 @@ use std::process::ExitCode;
 use anyhow::{Context, bail};
 
 use crate::db::Db;
-use crate::followup::{Schedule, Source, login};
 use crate::i18n::{self, Msg};
-use crate::schedule::{Cadence, parse_date_input};
+use crate::model::Cadence;
+use crate::model::{Schedule, Source};
+use crate::os::real_login as login;
+use crate::schedule::parse_date_input;
 
 use super::log::{now, parse_kind, parse_role};
 use super::{Ctx, ListFormat, output};

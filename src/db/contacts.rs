@@ -6,13 +6,13 @@ use std::collections::HashMap;
 use chrono::{NaiveDate, NaiveDateTime};
 use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior};
 
-use super::access::audit_write;
+use super::audit::audit_write;
 use super::schedules::insert_schedule;
 use super::settings::bump_last_change;
 use super::values::{DATE, STAMP, kind, opt_date, role, stamp, student_rowid, word};
 use super::{Db, DbError};
-use crate::followup::{Contact, Schedule};
-use crate::policy::Role;
+use crate::model::Role;
+use crate::model::{Contact, Schedule};
 
 const CONTACT_COLS: &str = "c.id, s.student_id, c.at, c.author, c.role, c.with_whom, c.channel, c.kind, c.place, \
      c.summary, c.situation, c.actions, c.next_talk, c.created_at, c.superseded_by";

@@ -4,11 +4,11 @@
 use chrono::NaiveDateTime;
 use rusqlite::{OptionalExtension, TransactionBehavior};
 
-use super::access::audit_write;
+use super::audit::audit_write;
 use super::settings::bump_last_change;
 use super::values::{DATE, STAMP, opt_date, stamp, student_rowid, word};
 use super::{Db, DbError, term_of};
-use crate::followup::Exemption;
+use crate::model::Exemption;
 
 impl Db {
     pub fn add_exemption(&mut self, e: &Exemption) -> Result<i64, DbError> {

@@ -275,7 +275,7 @@ fn swap_in(conn: &mut Connection, source: &Path) -> anyhow::Result<u64> {
     settings::bump_last_change(&tx)?;
     settings::bump_facts_change(&tx)?;
     // The restored content's first line after its own history says where it came from.
-    super::access::audit_write(
+    super::audit::audit_write(
         &tx,
         None,
         "restore",

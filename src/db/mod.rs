@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use crate::model::Term;
 
 mod access;
+mod audit;
 mod cache;
 mod clears;
 mod contacts;
@@ -24,6 +25,7 @@ mod maint;
 mod migrations;
 mod paper;
 mod records;
+mod scan;
 mod schedules;
 mod settings;
 pub mod share;
@@ -32,7 +34,8 @@ mod tx;
 mod values;
 mod warnings;
 
-pub use access::{AuditEntry, AuditFilter, AuditRow, Auditor, UserRow};
+pub use access::UserRow;
+pub use audit::{AuditEntry, AuditFilter, AuditRow, Auditor};
 pub use clears::{ClearRecord, NatureValue};
 pub use contacts::Correction;
 pub use maint::{CheckReport, Restored, backup, check, restore};
@@ -66,14 +69,6 @@ pub enum DbError {
         "{path}: database schema version {found} is newer than this yujing understands ({supported}); use a newer yujing"
     )]
     TooNew {
-        path: PathBuf,
-        found: i64,
-        supported: i64,
-    },
-    #[error(
-        "{path}: database schema version {found} is older than this yujing's ({supported}); run `yujing admin upgrade` (or any command that writes) once to upgrade it"
-    )]
-    Outdated {
         path: PathBuf,
         found: i64,
         supported: i64,
@@ -151,15 +146,46 @@ impl Db {
         let conn = read_only(path)?;
         let found = migrations::refuse_newer(&conn, path)?;
         if found < migrations::LATEST {
-            return Err(DbError::Outdated {
-                path: path.to_path_buf(),
-                found,
-                supported: migrations::LATEST,
-            });
+            return Db::upgraded_copy(&conn, path, found);
         }
         Ok(Db {
             conn,
             path: Some(path.to_path_buf()),
+            auditor: None,
+            confidential: false,
+        })
+    }
+
+    /// A reading command on a file an older yujing wrote: the command reads a private copy,
+    /// upgraded in memory, so that it neither refuses nor writes the file (which may be a
+    /// colleague's, or open in their TUI). Says once that the file itself is still old.
+    fn upgraded_copy(live: &Connection, path: &Path, found: i64) -> Result<Db, DbError> {
+        let open_err = |source| DbError::Open {
+            path: path.to_path_buf(),
+            source,
+        };
+        let mut copy = Connection::open("").map_err(open_err)?;
+        configure(&copy).map_err(open_err)?;
+        maint::copy_all(live, &mut copy).map_err(open_err)?;
+        migrations::migrate(&mut copy, path)?;
+        eprintln!(
+            "yujing: {}",
+            crate::locale::Lang::current().pick(
+                &format!(
+                    "{}：数据库结构为旧版本 {found}（当前 {}），本次读取的是升级后的副本；运行 `yujing admin upgrade` 升级文件本身",
+                    path.display(),
+                    migrations::LATEST
+                ),
+                &format!(
+                    "{}: schema version {found} (this yujing: {}); reading an upgraded copy. Run `yujing admin upgrade` to upgrade the file itself",
+                    path.display(),
+                    migrations::LATEST
+                ),
+            )
+        );
+        Ok(Db {
+            conn: copy,
+            path: None,
             auditor: None,
             confidential: false,
         })

@@ -10,10 +10,11 @@ use super::schedules::insert_schedule;
 use super::settings::bump_last_change;
 use super::values::student_rowid;
 use super::{Db, DbError, term_of};
-use crate::followup::{Contact, Schedule, Source};
+use crate::model::ContactKind;
 use crate::model::Term;
+use crate::model::{Contact, Schedule, Source};
 use crate::paper::{Ending, State, Warning, default_short, number};
-use crate::policy::{ContactKind, Reason};
+use crate::policy::Reason;
 
 const STAMP: &str = "%Y-%m-%dT%H:%M:%S";
 
@@ -295,7 +296,7 @@ impl Db {
         }
         if !ids.is_empty() {
             bump_last_change(&tx)?;
-            super::access::audit_write(
+            super::audit::audit_write(
                 &tx,
                 self.auditor.as_ref(),
                 "notices.approve",
@@ -395,7 +396,7 @@ impl Db {
         bump_last_change(&tx)?;
         let mut after = super::contacts::audit_json(id, c, sid, self.confidential);
         after["notice"] = serde_json::json!(notice.as_ref().map(|n| n.1.as_str()));
-        super::access::audit_write(
+        super::audit::audit_write(
             &tx,
             self.auditor.as_ref(),
             "contact",

@@ -4,15 +4,15 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 
-use super::access::audit_write;
+use super::audit::audit_write;
 use super::settings::bump_last_change;
 use super::values::{DATE, STAMP, date, kind, opt_date, role, student_rowid, word};
 use super::{Db, DbError, term_of};
 use crate::app::lifecycle::Change;
-use crate::followup::{Ending, Schedule, Source};
+use crate::model::Cadence;
+use crate::model::Role;
 use crate::model::Term;
-use crate::policy::Role;
-use crate::schedule::Cadence;
+use crate::model::{Ending, Schedule, Source};
 
 pub(super) fn insert_schedule(
     conn: &Connection,

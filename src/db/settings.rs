@@ -98,7 +98,7 @@ impl Db {
         set(&tx, POLICY_ID, id)?;
         set(&tx, POLICY_TOML, toml_text)?;
         bump_last_change(&tx)?;
-        super::access::audit_write(
+        super::audit::audit_write(
             &tx,
             self.auditor.as_ref(),
             "policy.use",
@@ -146,7 +146,7 @@ impl Db {
              ON CONFLICT (term) DO UPDATE SET start = ?2, end = ?3",
         )?
         .execute((term.key(), &s, &e))?;
-        super::access::audit_write(
+        super::audit::audit_write(
             &tx,
             self.auditor.as_ref(),
             "term.set",

@@ -73,7 +73,7 @@ impl ImportTx<'_> {
     /// Commits with the import's summary (`after`, JSON) as its audit line, written in this
     /// same transaction.
     pub fn commit_audited(self, after: &serde_json::Value) -> Result<(), DbError> {
-        super::access::audit_write(
+        super::audit::audit_write(
             &self.tx,
             self.auditor.as_ref(),
             "import",

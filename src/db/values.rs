@@ -8,7 +8,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use rusqlite::{Connection, OptionalExtension};
 
 use super::DbError;
-use crate::policy::{ContactKind, Role};
+use crate::model::{ContactKind, Role};
 
 pub(super) const DATE: &str = "%Y-%m-%d";
 pub(super) const STAMP: &str = "%Y-%m-%dT%H:%M:%S";

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use chrono::{NaiveDate, NaiveDateTime};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 
-use super::access::{Auditor, audit_write};
+use super::audit::{Auditor, audit_write};
 use super::schedules::{insert_schedule, schedule_rows};
 use super::settings::bump_last_change;
 use super::values::{DATE, STAMP, date, opt_date, student_rowid, word};
@@ -14,7 +14,7 @@ use super::{Db, DbError, term_of};
 use crate::app::lifecycle::{
     Change, Held, Snapshot, Standing, StudentPlan, Withdrawal, Withdrawn, Written,
 };
-use crate::followup::Schedule;
+use crate::model::Schedule;
 use crate::model::Term;
 
 fn insert_warning(
