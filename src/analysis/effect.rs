@@ -12,9 +12,10 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::{Change, Kept, OUTCOMES, Obligations, classify, judged};
-use crate::app::lifecycle::Standing;
-use crate::db::{Db, IssuedWarning, WarningRecord};
+use crate::db::{Db, WarningRecord};
 use crate::model::ContactKind;
+use crate::model::IssuedWarning;
+use crate::model::Standing;
 use crate::model::{Calendar, Contact, Schedule};
 use crate::model::{Student, Term};
 use crate::policy::{Evaluation, Policy};

@@ -17,10 +17,11 @@ use crate::policy::Evaluation;
 use crate::schedule::Status;
 use crate::schedule::agenda::schedule_status;
 
+use crate::app::lifecycle::change_of;
 /// What became of a warning: the lifecycle's change ids, one enum for issue output, report
 /// JSON and this analysis.
-pub use crate::app::lifecycle::Change;
-use crate::app::lifecycle::{Standing, change_of};
+pub use crate::model::Change;
+use crate::model::Standing;
 
 /// The outcomes a warning of term T can have at T+1, in the order reports show them.
 /// (`New` describes a student warned only at T+1, so it is not among them.)
@@ -39,7 +40,7 @@ pub const OUTCOMES: [Change; 8] = [
 /// issue to read it from: the rules `issue` applies (exemption, then a status outcome newly
 /// reached, then the tier). A student with no evaluation is warned by nothing: lifted.
 pub fn classify(issued: &Standing, now: Option<&Evaluation>, exempt: bool) -> Change {
-    let later = now.map(Standing::of).unwrap_or_default();
+    let later = now.map(crate::app::lifecycle::standing).unwrap_or_default();
     change_of(Some(issued), &later, exempt).unwrap_or(Change::Lifted)
 }
 

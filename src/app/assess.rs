@@ -171,7 +171,7 @@ pub fn issue_of(
     lang: crate::locale::Lang,
 ) -> anyhow::Result<crate::db::Issue> {
     Ok(crate::db::Issue {
-        warning: crate::db::IssuedWarning {
+        warning: crate::model::IssuedWarning {
             student_id: e.student_id.clone(),
             term: e.term,
             policy_id: policy.id.clone(),

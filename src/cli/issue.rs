@@ -7,11 +7,10 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 
-use crate::app::lifecycle::{
-    self, Answer, Change, IssueRequest, Outcome, StudentPlan, Withdrawal, student_list,
-};
+use crate::app::lifecycle::{self, Answer, IssueRequest, Outcome, student_list};
 use crate::locale::Lang;
 use crate::model::Term;
+use crate::model::{Change, StudentPlan, Withdrawal};
 use crate::os::real_login as login;
 use crate::policy::Policy;
 use crate::schedule::parse_date_input;

@@ -42,7 +42,7 @@ pub use maint::{CheckReport, Restored, backup, check, restore};
 pub use migrations::LATEST as SCHEMA_VERSION;
 pub use paper::{Approval, NoticeRow};
 pub use tx::{Change, ImportTx};
-pub use warnings::{Issue, IssuedWarning, LifeTx, WarningRecord};
+pub use warnings::{Issue, LifeTx, WarningRecord};
 
 /// Environment variable naming the database file when `--db` is not given.
 pub const DB_ENV: &str = "YUJING_DB";

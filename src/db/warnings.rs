@@ -11,11 +11,11 @@ use super::schedules::{insert_schedule, schedule_rows};
 use super::settings::bump_last_change;
 use super::values::{DATE, STAMP, date, opt_date, student_rowid, word};
 use super::{Db, DbError, term_of};
-use crate::app::lifecycle::{
-    Change, Held, Snapshot, Standing, StudentPlan, Withdrawal, Withdrawn, Written,
-};
 use crate::model::Schedule;
 use crate::model::Term;
+use crate::model::{
+    Change, Held, IssuedWarning, Snapshot, Standing, StudentPlan, Withdrawal, Withdrawn, Written,
+};
 
 fn insert_warning(
     conn: &Connection,
@@ -41,20 +41,6 @@ fn insert_warning(
         change.map(Change::id),
     ])?;
     Ok(conn.last_insert_rowid())
-}
-
-/// One issued warning as recorded (a snapshot later imports do not change).
-#[derive(Debug, Clone, PartialEq)]
-pub struct IssuedWarning {
-    pub student_id: String,
-    pub term: Term,
-    pub policy_id: String,
-    /// Empty when a re-issue lifted the student's warning.
-    pub tier: String,
-    pub severity: u32,
-    pub status: Vec<String>,
-    pub reasons_json: String,
-    pub issued_on: NaiveDate,
 }
 
 /// What one issue run writes for one student: the warning and its obligations.

@@ -126,7 +126,7 @@ pub struct Schedule {
 pub struct Ending {
     pub on: NaiveDate,
     /// The change that ended it (`lifted`, `up`, `down`, `withdrawn` …).
-    pub change: crate::app::lifecycle::Change,
+    pub change: crate::model::Change,
 }
 
 fn display<S: serde::Serializer, T: fmt::Display>(v: &T, s: S) -> Result<S::Ok, S::Error> {

@@ -9,10 +9,14 @@ use serde::{Deserialize, Serialize};
 
 mod cadence;
 mod followup;
+mod lifecycle;
 mod term;
 
 pub use cadence::{Cadence, CadenceParseError};
 pub use followup::*;
+pub use lifecycle::{
+    Change, Held, IssuedWarning, Snapshot, Standing, StudentPlan, Withdrawal, Withdrawn, Written,
+};
 pub use term::{Term, TermParseError};
 
 /// 成绩性质 / 考试性质: which sitting an attempt is.

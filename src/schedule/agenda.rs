@@ -283,7 +283,7 @@ mod tests {
         assert!(at_end.overdue);
         s.ended = Some(Ending {
             on: end,
-            change: crate::app::lifecycle::Change::Lifted,
+            change: crate::model::Change::Lifted,
         });
         for later in ["2025-09-17", "2025-10-30", "2026-06-01"] {
             let st = schedule_status(&s, &[], &cal, d(later));
