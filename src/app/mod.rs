@@ -5,5 +5,6 @@ pub mod access;
 pub mod agenda;
 pub mod assess;
 pub mod contact;
+pub mod evalcache;
 pub mod ingest;
 pub mod lifecycle;

@@ -72,7 +72,9 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
         eprintln!("{}", crate::text::sanitize(&e.to_string()));
     }
     if written && tally.new + tally.changed > 0 {
-        crate::app::assess::warm_cache(&mut db);
+        if let Ok(scope) = ctx.scope(&db) {
+            crate::app::assess::warm_cache(&db, &scope);
+        }
     }
     let file = a.file.display();
     if notes.empty_results > 0 {

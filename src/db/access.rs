@@ -306,7 +306,6 @@ impl Db {
             "exemptions",
             "contacts",
             "warnings",
-            "eval_cache",
             "grades",
             "absences",
             "fitness",

@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use rusqlite::{ToSql, Transaction, TransactionBehavior};
 
-use super::{Db, DbError, settings};
+use super::{Db, DbError, cache, settings};
 
 /// What an upsert did to the stored row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -29,6 +29,11 @@ pub struct ImportTx<'a> {
     /// Whether grades changed: the default assessed term is worked out again, and an
     /// earlier version's warning to re-import grades is lifted.
     pub(super) grades_written: bool,
+    /// students.id of each student whose facts this transaction changed, so that cached
+    /// evaluations of everyone else stay good.
+    pub(super) touched: HashSet<i64>,
+    /// A write that changes what every student's facts read (a renamed course).
+    pub(super) touched_everyone: bool,
 }
 
 impl Db {
@@ -56,6 +61,8 @@ impl Db {
             grade_terms,
             wrote: false,
             grades_written: false,
+            touched: HashSet::new(),
+            touched_everyone: false,
         })
     }
 }
@@ -71,7 +78,12 @@ impl ImportTx<'_> {
     pub fn commit(self) -> Result<(), DbError> {
         if self.wrote {
             settings::bump_last_change(&self.tx)?;
-            settings::bump_facts_change(&self.tx)?;
+            let who = if self.touched_everyone {
+                cache::Changed::Everyone
+            } else {
+                cache::Changed::Students(&self.touched)
+            };
+            cache::facts_changed(&self.tx, who)?;
         }
         if self.grades_written {
             super::grades::store_default_term(&self.tx)?;
@@ -88,6 +100,20 @@ impl ImportTx<'_> {
             .get(student_id)
             .copied()
             .ok_or_else(|| DbError::UnknownStudent(student_id.to_string()))
+    }
+
+    /// Runs an upsert of one student's facts and remembers whether it changed them.
+    pub(super) fn run_fact(
+        &mut self,
+        student: i64,
+        upsert: &Upsert,
+        params: &[&dyn ToSql],
+    ) -> Result<Change, DbError> {
+        let change = self.run(upsert, params)?;
+        if change != Change::Unchanged {
+            self.touched.insert(student);
+        }
+        Ok(change)
     }
 
     /// Runs an upsert and remembers whether it wrote.
