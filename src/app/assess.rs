@@ -56,22 +56,29 @@ pub fn resolve_term(db: &Db, arg: Option<&str>) -> anyhow::Result<Term> {
 }
 
 pub fn assess(db: &Db, policy: Policy, term: Term) -> anyhow::Result<Roster> {
-    db.read_snapshot(|db| {
-        let evals = evaluate_everyone(db, &policy, term)?;
-        let students = db.students()?;
-        // Both lists are ordered by student id and hold every student, read in one snapshot.
-        anyhow::ensure!(
-            students.len() == evals.len(),
-            "the roster changed while it was read"
-        );
-        let evaluated = evals.len();
-        let rows = students.into_iter().zip(evals).collect();
-        Ok(Roster {
-            policy,
-            term,
-            rows,
-            evaluated,
-        })
+    db.read_snapshot(|db| assess_with(db, policy, term, db.students()?))
+}
+
+/// [`assess`] with the roster already read (in the same snapshot).
+fn assess_with(
+    db: &Db,
+    policy: Policy,
+    term: Term,
+    students: Vec<Student>,
+) -> anyhow::Result<Roster> {
+    let evals = evaluate_everyone(db, &policy, term)?;
+    // Both lists are ordered by student id and hold every student, read in one snapshot.
+    anyhow::ensure!(
+        students.len() == evals.len(),
+        "the roster changed while it was read"
+    );
+    let evaluated = evals.len();
+    let rows = students.into_iter().zip(evals).collect();
+    Ok(Roster {
+        policy,
+        term,
+        rows,
+        evaluated,
     })
 }
 
@@ -101,16 +108,17 @@ pub fn assess_cached(db: &Db, policy: Policy, term: Term, scope: &Scope) -> anyh
         let cached_rows = cached.map(|c| c.rows).unwrap_or_default();
         let reuse = evalcache::reusable(&cached_rows, changed.as_ref());
         let mut students = db.students()?;
-        scope.retain(&mut students, |s| &s.student_id);
+        let all = students.len();
         let stale = students
             .iter()
-            .filter(|s| reuse(&s.student_id).is_none())
+            .filter(|s| scope.sees(&s.student_id) && reuse(&s.student_id).is_none())
             .count();
-        let mut roster = if stale > students.len() / ONE_BY_ONE_SHARE {
-            let mut roster = assess(db, policy, term)?;
+        let mut roster = if stale > all / ONE_BY_ONE_SHARE {
+            let mut roster = assess_with(db, policy, term, students)?;
             restrict(&mut roster.rows, scope);
             roster
         } else {
+            scope.retain(&mut students, |s| &s.student_id);
             let mut rows = Vec::with_capacity(students.len());
             for s in students {
                 let e = match reuse(&s.student_id) {
@@ -209,14 +217,17 @@ fn evaluate_everyone(db: &Db, policy: &Policy, term: Term) -> anyhow::Result<Vec
     let facts_change = db.facts_change()?;
     let mut evals = std::thread::scope(|scope| {
         let other = scope.spawn(|| -> anyhow::Result<Option<Vec<Evaluation>>> {
-            Db::open_read(path)?.read_snapshot(|other| {
-                if other.facts_change()? != facts_change {
-                    return Ok(None);
-                }
-                evaluate_part(other, policy, term, 1, 2).map(Some)
+            Db::open_read(path)?.with_small_page_cache(SCAN_CACHE_KIB, |other| {
+                other.read_snapshot(|other| {
+                    if other.facts_change()? != facts_change {
+                        return Ok(None);
+                    }
+                    evaluate_part(other, policy, term, 1, 2).map(Some)
+                })
             })
         });
-        let mut evals = evaluate_part(db, policy, term, 0, 2)?;
+        let mut evals =
+            db.with_small_page_cache(SCAN_CACHE_KIB, |db| evaluate_part(db, policy, term, 0, 2))?;
         match other.join() {
             Ok(Ok(Some(rest))) => evals.extend(rest),
             _ => evals.extend(evaluate_part(db, policy, term, 1, 2)?),
@@ -226,6 +237,9 @@ fn evaluate_everyone(db: &Db, policy: &Policy, term: Term) -> anyhow::Result<Vec
     evals.sort_unstable_by(|a, b| a.student_id.cmp(&b.student_id));
     Ok(evals)
 }
+
+/// The page cache of a connection scanning every student's facts once.
+const SCAN_CACHE_KIB: i64 = 4 * 1024;
 
 fn evaluate_part(
     db: &Db,

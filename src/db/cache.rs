@@ -90,6 +90,22 @@ impl Db {
         Ok(Some(ids.collect::<Result<_, _>>()?))
     }
 
+    /// Runs `f` with SQLite's page cache held to `kib` KiB: a scan that reads each page once
+    /// gains nothing from the 64 MiB an import wants, and two connections' worth of it was
+    /// most of an evaluation's memory.
+    pub fn with_small_page_cache<T>(&self, kib: i64, f: impl FnOnce(&Db) -> T) -> T {
+        let before: Option<i64> = self
+            .conn
+            .pragma_query_value(None, "cache_size", |r| r.get(0))
+            .ok();
+        let _ = self.conn.pragma_update(None, "cache_size", -kib);
+        let r = f(self);
+        if let Some(b) = before {
+            let _ = self.conn.pragma_update(None, "cache_size", b);
+        }
+        r
+    }
+
     /// Runs `f` inside one read transaction, so that everything it reads (the counter, the
     /// roster, the facts) comes from the same commit. Inside a caller's transaction, runs in it.
     pub fn read_snapshot<T>(&self, f: impl FnOnce(&Db) -> anyhow::Result<T>) -> anyhow::Result<T> {
