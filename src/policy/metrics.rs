@@ -168,6 +168,7 @@ impl<'a> TermView<'a> {
                 descriptor,
                 sittings,
                 cleared: facts.cleared.iter().find(|c| c.course_code == code),
+                best_upto: std::cell::Cell::new(None),
             });
         }
         TermView {
@@ -226,7 +227,12 @@ impl<'a> TermView<'a> {
 
     /// Best result so far: None while nothing has a result.
     pub(super) fn best_so_far(&self, c: &Course<'a>) -> Option<&'a Attempt> {
-        best(
+        if let Some((t, b)) = c.best_upto.get()
+            && t == self.term
+        {
+            return b;
+        }
+        let b = best(
             self.sittings_upto(c).flat_map(|s| {
                 s.first()
                     .into_iter()
@@ -234,7 +240,9 @@ impl<'a> TermView<'a> {
                     .chain(s.deferred)
             }),
             self.pass_mark,
-        )
+        );
+        c.best_upto.set(Some((self.term, b)));
+        b
     }
 
     pub(super) fn first_sitting<'s>(&'s self, c: &'s Course<'a>) -> Option<&'s Sitting<'a>> {

@@ -1,6 +1,7 @@
 //! Sittings: one course's attempts arranged as the module doc of [`super::metrics`] says, and
 //! how results rank. The engine reads every metric from these.
 
+use std::cell::Cell;
 use std::cmp::Ordering;
 
 use crate::model::{Attempt, AttemptKind, Clearance, Mark, Term};
@@ -67,6 +68,9 @@ pub(super) struct Course<'a> {
     pub(super) descriptor: &'a Attempt,
     pub(super) sittings: Vec<Sitting<'a>>,
     pub(super) cleared: Option<&'a Clearance>,
+    /// The best result up to a term, kept for the last term asked: several conditions of a
+    /// policy ask it of every course, and the carry rule asks it term by term.
+    pub(super) best_upto: Cell<Option<(Term, Option<&'a Attempt>)>>,
 }
 
 /// Orders results: any pass beats any fail; then by score. Pending results are not ranked.
