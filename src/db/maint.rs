@@ -241,8 +241,10 @@ fn swap_in(conn: &mut Connection, source: &Path) -> anyhow::Result<u64> {
     let mut rows = 0u64;
     for t in &tables {
         let copy = || -> rusqlite::Result<usize> {
+            // The kept file is new, but its migrations gave it an identity of its own in
+            // meta: the copy replaces it.
             tx.execute(
-                &format!("INSERT INTO kept.\"{t}\" SELECT * FROM main.\"{t}\""),
+                &format!("INSERT OR REPLACE INTO kept.\"{t}\" SELECT * FROM main.\"{t}\""),
                 [],
             )?;
             // The audit is append-only, restores included: it keeps every line it has and
