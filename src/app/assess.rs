@@ -106,12 +106,13 @@ pub fn assess_cached(db: &Db, policy: Policy, term: Term, scope: &Scope) -> anyh
         };
         let fresh = cached.as_ref().is_some_and(|c| c.facts_change == now);
         let cached_rows = cached.map(|c| c.rows).unwrap_or_default();
-        let reuse = evalcache::reusable(&cached_rows, changed.as_ref());
+        let cached_len = cached_rows.len();
+        let reuse = |id: &str| evalcache::reusable(&cached_rows, changed.as_ref(), id);
         let mut students = db.students()?;
         let all = students.len();
         let stale = students
             .iter()
-            .filter(|s| scope.sees(&s.student_id) && reuse(&s.student_id).is_none())
+            .filter(|s| scope.sees(&s.student_id) && !reuse(&s.student_id))
             .count();
         let mut roster = if stale > all / ONE_BY_ONE_SHARE {
             let mut roster = assess_with(db, policy, term, students)?;
@@ -119,10 +120,16 @@ pub fn assess_cached(db: &Db, policy: Policy, term: Term, scope: &Scope) -> anyh
             roster
         } else {
             scope.retain(&mut students, |s| &s.student_id);
+            // Both lists are ordered by student id: the cached rows are taken, not copied.
+            let mut cached = cached_rows.into_iter().peekable();
             let mut rows = Vec::with_capacity(students.len());
             for s in students {
-                let e = match reuse(&s.student_id) {
-                    Some(e) => e.clone(),
+                while cached.next_if(|e| e.student_id < s.student_id).is_some() {}
+                let hit = cached
+                    .next_if(|e| e.student_id == s.student_id)
+                    .filter(|_| changed.as_ref().is_some_and(|c| !c.contains(&s.student_id)));
+                let e = match hit {
+                    Some(e) => e,
                     None => {
                         let facts = db
                             .load_student_facts(&s.student_id, term)?
@@ -143,7 +150,7 @@ pub fn assess_cached(db: &Db, policy: Policy, term: Term, scope: &Scope) -> anyh
                 evaluated: stale,
             }
         };
-        if !fresh || roster.evaluated > 0 || cached_rows.len() != roster.rows.len() {
+        if !fresh || roster.evaluated > 0 || cached_len != roster.rows.len() {
             let evals: Vec<&Evaluation> = roster.rows.iter().map(|(_, e)| e).collect();
             // A cache that cannot be written (no home, a full disk) costs only speed.
             let _ = evalcache::store(&file, &id, now, &evals);

@@ -188,22 +188,17 @@ fn prune(dir: &Path, keep: &Path) {
     }
 }
 
-/// Students (by id) a caller must evaluate again: those changed since the file was made
-/// (None: everyone) and those the file does not hold.
-pub fn reusable<'c>(
-    cached: &'c [Evaluation],
+/// Whether the cached evaluation of `student_id` still holds: the file has one and the
+/// student's facts have not changed since (`changed` None: everyone's may have).
+pub fn reusable(
+    cached: &[Evaluation],
     changed: Option<&HashSet<String>>,
-) -> impl Fn(&str) -> Option<&'c Evaluation> {
-    move |student_id: &str| {
-        let changed = changed?;
-        if changed.contains(student_id) {
-            return None;
-        }
-        let i = cached
+    student_id: &str,
+) -> bool {
+    changed.is_some_and(|c| !c.contains(student_id))
+        && cached
             .binary_search_by(|e| e.student_id.as_str().cmp(student_id))
-            .ok()?;
-        cached.get(i)
-    }
+            .is_ok()
 }
 
 // ---- the codec: little-endian varints, length-prefixed strings -------------------------------

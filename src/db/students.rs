@@ -101,8 +101,10 @@ impl ImportTx<'_> {
     pub fn upsert_student(&mut self, s: &Student) -> Result<Change, DbError> {
         let params = params(s);
         if self.tx.prepare_cached(&INSERT)?.execute(params)? == 1 {
-            self.students
-                .insert(s.student_id.clone(), self.tx.last_insert_rowid());
+            let id = self.tx.last_insert_rowid();
+            self.students.insert(s.student_id.clone(), id);
+            // A cache may still hold a purged student of the same id: not theirs.
+            self.touched.insert(id);
             self.wrote = true;
             return Ok(Change::New);
         }
