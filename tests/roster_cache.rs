@@ -242,8 +242,16 @@ fn a_contact_reevaluates_nobody_and_one_new_grade_one_student() {
     assert_eq!(r.evaluated, 1);
     assert_eq!(r.rows, assess(&db, p.clone(), term()).unwrap().rows);
     assert_ne!(r.rows[3].1, first.rows[3].1, "the new grade shows");
-    let again = assess_cached(&db, p, term(), &everything()).unwrap();
+    let again = assess_cached(&db, p.clone(), term(), &everything()).unwrap();
     assert_eq!(again.evaluated, 0);
+
+    // A counsellor clearing that course by hand changes that student's facts alone.
+    db.clear_course(&student, "ZZ999", "换课", "dufdy", "2025-03-06")
+        .unwrap()
+        .unwrap();
+    let r = assess_cached(&db, p.clone(), term(), &everything()).unwrap();
+    assert_eq!(r.evaluated, 1);
+    assert_eq!(r.rows, assess(&db, p, term()).unwrap().rows);
 }
 
 #[test]
@@ -262,4 +270,21 @@ fn a_read_only_database_still_gets_a_cache() {
     let again = assess_cached(&db, p, term(), &everything()).unwrap();
     assert_eq!(again.evaluated, 0);
     assert_eq!(again.rows, first.rows);
+}
+
+#[test]
+fn a_restored_database_is_not_answered_by_the_cache_of_what_it_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = cohort(dir.path());
+    let path = dir.path().join("y.db");
+    let p = resolve("hljjz").unwrap().0;
+    let backup = yujing::db::backup(&path, &dir.path().join("b.db")).unwrap();
+    assess_cached(&db, p.clone(), term(), &everything()).unwrap();
+    let before = cache_file(&db, &p, term());
+    drop(db);
+    yujing::db::restore(&path, &backup, &dir.path().join("kept.db")).unwrap();
+    let db = Db::open(&path).unwrap();
+    assert_ne!(cache_file(&db, &p, term()), before, "a new identity");
+    let r = assess_cached(&db, p, term(), &everything()).unwrap();
+    assert_eq!(r.evaluated, r.rows.len());
 }
