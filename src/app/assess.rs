@@ -107,13 +107,9 @@ pub fn assess_cached(db: &Db, policy: Policy, term: Term, scope: &Scope) -> anyh
         let fresh = cached.as_ref().is_some_and(|c| c.facts_change == now);
         let cached_rows = cached.map(|c| c.rows).unwrap_or_default();
         let cached_len = cached_rows.len();
-        let reuse = |id: &str| evalcache::reusable(&cached_rows, changed.as_ref(), id);
         let mut students = db.students()?;
         let all = students.len();
-        let stale = students
-            .iter()
-            .filter(|s| scope.sees(&s.student_id) && !reuse(&s.student_id))
-            .count();
+        let stale = count_stale(&students, &cached_rows, changed.as_ref(), scope);
         let mut roster = if stale > all / ONE_BY_ONE_SHARE {
             let mut roster = assess_with(db, policy, term, students)?;
             restrict(&mut roster.rows, scope);
@@ -127,7 +123,7 @@ pub fn assess_cached(db: &Db, policy: Policy, term: Term, scope: &Scope) -> anyh
                 while cached.next_if(|e| e.student_id < s.student_id).is_some() {}
                 let hit = cached
                     .next_if(|e| e.student_id == s.student_id)
-                    .filter(|_| changed.as_ref().is_some_and(|c| !c.contains(&s.student_id)));
+                    .filter(|_| still_holds(changed.as_ref(), &s.student_id));
                 let e = match hit {
                     Some(e) => e,
                     None => {
@@ -158,6 +154,33 @@ pub fn assess_cached(db: &Db, policy: Policy, term: Term, scope: &Scope) -> anyh
         roster.evaluated = roster.evaluated.min(roster.rows.len());
         Ok(roster)
     })
+}
+
+/// Whether a cached row of `student_id` holds: `changed` (None: everyone) does not name them.
+fn still_holds(changed: Option<&HashSet<String>>, student_id: &str) -> bool {
+    changed.is_some_and(|c| c.is_empty() || !c.contains(student_id))
+}
+
+/// How many students `scope` sees have no cached row that still holds. Both lists are ordered
+/// by student id, so one walk over each answers.
+fn count_stale(
+    students: &[Student],
+    cached: &[Evaluation],
+    changed: Option<&HashSet<String>>,
+    scope: &Scope,
+) -> usize {
+    let mut i = 0;
+    students
+        .iter()
+        .filter(|s| scope.sees(&s.student_id))
+        .filter(|s| {
+            while cached.get(i).is_some_and(|e| e.student_id < s.student_id) {
+                i += 1;
+            }
+            let cached_here = cached.get(i).is_some_and(|e| e.student_id == s.student_id);
+            !(cached_here && still_holds(changed, &s.student_id))
+        })
+        .count()
 }
 
 /// Keeps the rows `scope` sees, confidential reasons masked where it may not read them.

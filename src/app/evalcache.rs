@@ -8,7 +8,6 @@
 //! longer to parse than the engine takes to evaluate them. The tier is stored once, as its
 //! index; its id and severity come from the policy when the file is read.
 
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use crate::model::Term;
@@ -186,19 +185,6 @@ fn prune(dir: &Path, keep: &Path) {
             let _ = std::fs::remove_file(p);
         }
     }
-}
-
-/// Whether the cached evaluation of `student_id` still holds: the file has one and the
-/// student's facts have not changed since (`changed` None: everyone's may have).
-pub fn reusable(
-    cached: &[Evaluation],
-    changed: Option<&HashSet<String>>,
-    student_id: &str,
-) -> bool {
-    changed.is_some_and(|c| !c.contains(student_id))
-        && cached
-            .binary_search_by(|e| e.student_id.as_str().cmp(student_id))
-            .is_ok()
 }
 
 // ---- the codec: little-endian varints, length-prefixed strings -------------------------------
