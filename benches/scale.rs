@@ -3,8 +3,9 @@
 //! `cargo bench --bench scale` runs 5,000 and 50,000 students; `-- 20000` picks sizes.
 //! For each size: generate a cohort (8 terms × 5 courses, ~40 grade rows a student), time the
 //! `sqlite3` shell's `.import` of the same grades CSV as the baseline, then `yujing import`
-//! (first time and again, all unchanged) and `yujing evaluate` under every preset, with each
-//! process's wall time and peak resident memory (from wait4).
+//! (first time and again, all unchanged), `yujing policy use` (which warms the evaluation
+//! cache), the TUI's first frame, and `yujing evaluate` under every preset with the cache cold
+//! and warm, with each process's wall time and peak resident memory (from wait4).
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -49,8 +50,16 @@ fn run(cmd: &mut Command) -> Run {
 
 fn yujing(db: &Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_yujing"));
-    c.arg("--db").arg(db).env("LANG", "C.UTF-8");
+    c.arg("--db")
+        .arg(db)
+        .env("LANG", "C.UTF-8")
+        .env("XDG_CACHE_HOME", cache_home(db));
     c
+}
+
+/// The evaluation cache's directory for the run: beside the database, not in the home.
+fn cache_home(db: &Path) -> std::path::PathBuf {
+    db.with_file_name("cache")
 }
 
 fn bench(students: usize) {
@@ -124,13 +133,18 @@ fn bench(students: usize) {
             "| TUI launch → first full frame (80x24, cached), run {attempt} | {ms:.0} ms | {bytes} B written |"
         );
     }
+    // Cold: no cache file for the policy (the directory is emptied first); warm: the file the
+    // cold run wrote answers.
     for p in ["hljjz", "qzu", "lut-life", "hntou"] {
-        let e = run(yujing(&db).args(["evaluate", "--format", "json", "--policy", p]));
-        println!(
-            "| yujing evaluate --policy {p} (json, all students) | {:.2} s | {:.0} MB |",
-            e.wall.as_secs_f64(),
-            e.peak_mb
-        );
+        let _ = std::fs::remove_dir_all(cache_home(&db));
+        for state in ["cold", "warm"] {
+            let e = run(yujing(&db).args(["evaluate", "--format", "json", "--policy", p]));
+            println!(
+                "| yujing evaluate --policy {p} (json, all students), cache {state} | {:.2} s | {:.0} MB |",
+                e.wall.as_secs_f64(),
+                e.peak_mb
+            );
+        }
     }
 }
 
@@ -152,6 +166,7 @@ fn first_frame(db: &Path, students: usize) -> (f64, usize) {
     cmd.arg(db);
     cmd.env("TERM", "xterm-256color");
     cmd.env("LANG", "C.UTF-8");
+    cmd.env("XDG_CACHE_HOME", cache_home(db));
     let start = Instant::now();
     let mut child = pair.slave.spawn_command(cmd).expect("spawn");
     drop(pair.slave);

@@ -201,6 +201,24 @@ impl Scope {
         )
     }
 
+    /// Names what this reader sees, for caches of it: 0 for everything, else a hash of the
+    /// students seen and of those whose confidential text is read.
+    pub fn fingerprint(&self) -> u64 {
+        use crate::app::evalcache::fnv;
+        let hash = |all: bool, set: &HashSet<String>| {
+            let mut ids: Vec<&String> = set.iter().collect();
+            ids.sort_unstable();
+            ids.iter()
+                .fold(fnv(0xcbf2_9ce4_8422_2325, &[u8::from(all)]), |h, id| {
+                    fnv(fnv(h, id.as_bytes()), &[0])
+                })
+        };
+        if self.all && self.all_confidential {
+            return 0;
+        }
+        hash(self.all, &self.ids) ^ hash(self.all_confidential, &self.confidential).rotate_left(1)
+    }
+
     /// Keeps only the rows of visible students.
     pub fn retain<T>(&self, rows: &mut Vec<T>, id: impl Fn(&T) -> &str) {
         if !self.all {

@@ -1,8 +1,12 @@
 //! The assessed roster: which term, which policy, and every student's evaluation. Used by
 //! the `evaluate` command and the TUI alike, so both always agree.
 
+use std::collections::HashSet;
+
 use anyhow::{Context, bail};
 
+use super::access::Scope;
+use super::evalcache;
 use crate::db::Db;
 use crate::model::{Student, Term};
 use crate::policy::{Evaluation, Policy};
@@ -13,6 +17,8 @@ pub struct Roster {
     pub term: Term,
     /// Every student in the database, by id, with the evaluation for `term`.
     pub rows: Vec<(Student, Evaluation)>,
+    /// How many students were evaluated to answer (the rest came from the cache).
+    pub evaluated: usize,
 }
 
 /// `--policy` if given (a preset id or a file), else the database's policy.
@@ -51,101 +57,220 @@ pub fn resolve_term(db: &Db, arg: Option<&str>) -> anyhow::Result<Term> {
 }
 
 pub fn assess(db: &Db, policy: Policy, term: Term) -> anyhow::Result<Roster> {
-    let mut evals = evaluate_streaming(db, &policy, term)?;
-    evals.sort_unstable_by(|a, b| a.student_id.cmp(&b.student_id));
-    let students = db.students()?;
-    // Both lists are ordered by student id and hold every student.
+    db.read_snapshot(|db| assess_with(db, policy, term, db.students()?))
+}
+
+/// [`assess`] with the roster already read (in the same snapshot).
+fn assess_with(
+    db: &Db,
+    policy: Policy,
+    term: Term,
+    students: Vec<Student>,
+) -> anyhow::Result<Roster> {
+    let evals = evaluate_everyone(db, &policy, term)?;
+    // Both lists are ordered by student id and hold every student, read in one snapshot.
     anyhow::ensure!(
         students.len() == evals.len(),
         "the roster changed while it was read"
     );
+    let evaluated = evals.len();
     let rows = students.into_iter().zip(evals).collect();
-    Ok(Roster { policy, term, rows })
+    Ok(Roster {
+        policy,
+        term,
+        rows,
+        evaluated,
+    })
 }
 
-/// Like [`assess`], but reuses the evaluations cached for this policy, term and facts, and
-/// stores them when it had to compute them (the TUI opens without re-evaluating everyone).
-pub fn assess_cached(db: &mut Db, policy: Policy, term: Term) -> anyhow::Result<Roster> {
-    let key = cache_key(db, &policy, term)?;
-    if let Some(cached) = db.cached_evaluations(&key)? {
-        let students = db.students()?;
-        if cached.len() == students.len()
-            && cached
-                .iter()
-                .zip(&students)
-                .all(|((id, _), s)| *id == s.student_id)
-        {
-            let evals: Result<Vec<Evaluation>, _> = cached
-                .iter()
-                .map(|(_, json)| serde_json::from_str(json))
-                .collect();
-            if let Ok(mut evals) = evals {
-                for e in &mut evals {
-                    e.tier_index = e
-                        .tier
-                        .as_ref()
-                        .and_then(|t| policy.tiers.iter().position(|x| &x.id == t));
-                }
-                let rows = students.into_iter().zip(evals).collect();
-                return Ok(Roster { policy, term, rows });
+/// Above this share of the reader's roster still to evaluate, one pass over every student's
+/// facts is faster than a query per student.
+const ONE_BY_ONE_SHARE: usize = 8;
+
+/// Like [`assess`] for the students `scope` sees (confidential reasons masked where it may not
+/// read them), reusing the per-user cache file ([`super::evalcache`]): only students whose
+/// facts changed since the file was written, or who are new to it, are evaluated again, and
+/// the file is brought up to date. Without a database file (in memory) nothing is cached.
+pub fn assess_cached(db: &Db, policy: Policy, term: Term, scope: &Scope) -> anyhow::Result<Roster> {
+    db.read_snapshot(|db| {
+        let Some((id, file)) = cache_identity(db, &policy, term, scope)? else {
+            let mut roster = assess(db, policy, term)?;
+            restrict(&mut roster.rows, scope);
+            return Ok(roster);
+        };
+        let now = db.facts_change()?;
+        let cached = evalcache::load(&file, &id, &policy).filter(|c| c.facts_change <= now);
+        let changed = match &cached {
+            Some(c) if c.facts_change == now => Some(HashSet::new()),
+            Some(c) => db.facts_changed_since(c.facts_change)?,
+            None => None,
+        };
+        let fresh = cached.as_ref().is_some_and(|c| c.facts_change == now);
+        let cached_rows = cached.map(|c| c.rows).unwrap_or_default();
+        let cached_len = cached_rows.len();
+        let mut students = db.students()?;
+        let all = students.len();
+        let stale = count_stale(&students, &cached_rows, changed.as_ref(), scope);
+        let mut roster = if stale > all / ONE_BY_ONE_SHARE {
+            let mut roster = assess_with(db, policy, term, students)?;
+            restrict(&mut roster.rows, scope);
+            roster
+        } else {
+            scope.retain(&mut students, |s| &s.student_id);
+            // Both lists are ordered by student id: the cached rows are taken, not copied.
+            let mut cached = cached_rows.into_iter().peekable();
+            let mut rows = Vec::with_capacity(students.len());
+            for s in students {
+                while cached.next_if(|e| e.student_id < s.student_id).is_some() {}
+                let hit = cached
+                    .next_if(|e| e.student_id == s.student_id)
+                    .filter(|_| still_holds(changed.as_ref(), &s.student_id));
+                let e = match hit {
+                    Some(e) => e,
+                    None => {
+                        let facts = db
+                            .load_student_facts(&s.student_id, term)?
+                            .context("the roster changed while it was read")?;
+                        let mut e = crate::policy::evaluate(&policy, &facts, term);
+                        if !scope.reads_confidential(&s.student_id) {
+                            super::access::mask_psych(&mut e);
+                        }
+                        e
+                    }
+                };
+                rows.push((s, e));
             }
+            Roster {
+                policy,
+                term,
+                rows,
+                evaluated: stale,
+            }
+        };
+        if !fresh || roster.evaluated > 0 || cached_len != roster.rows.len() {
+            let evals: Vec<&Evaluation> = roster.rows.iter().map(|(_, e)| e).collect();
+            // A cache that cannot be written (no home, a full disk) costs only speed.
+            let _ = evalcache::store(&file, &id, now, &evals);
+        }
+        roster.evaluated = roster.evaluated.min(roster.rows.len());
+        Ok(roster)
+    })
+}
+
+/// Whether a cached row of `student_id` holds: `changed` (None: everyone) does not name them.
+fn still_holds(changed: Option<&HashSet<String>>, student_id: &str) -> bool {
+    changed.is_some_and(|c| c.is_empty() || !c.contains(student_id))
+}
+
+/// How many students `scope` sees have no cached row that still holds. Both lists are ordered
+/// by student id, so one walk over each answers.
+fn count_stale(
+    students: &[Student],
+    cached: &[Evaluation],
+    changed: Option<&HashSet<String>>,
+    scope: &Scope,
+) -> usize {
+    let mut i = 0;
+    students
+        .iter()
+        .filter(|s| scope.sees(&s.student_id))
+        .filter(|s| {
+            while cached.get(i).is_some_and(|e| e.student_id < s.student_id) {
+                i += 1;
+            }
+            let cached_here = cached.get(i).is_some_and(|e| e.student_id == s.student_id);
+            !(cached_here && still_holds(changed, &s.student_id))
+        })
+        .count()
+}
+
+/// Keeps the rows `scope` sees, confidential reasons masked where it may not read them.
+fn restrict(rows: &mut Vec<(Student, Evaluation)>, scope: &Scope) {
+    scope.retain(rows, |(s, _)| &s.student_id);
+    for (s, e) in rows {
+        if !scope.reads_confidential(&s.student_id) {
+            super::access::mask_psych(e);
         }
     }
-    let roster = assess(db, policy, term)?;
-    let rows: Vec<(&str, String)> = roster
-        .rows
-        .iter()
-        .map(|(s, e)| Ok((s.student_id.as_str(), serde_json::to_string(e)?)))
-        .collect::<Result<_, serde_json::Error>>()?;
-    // A cache that cannot be written (a read-only file, a busy colleague) costs only speed.
-    let _ = db.store_evaluations(&key, &rows);
-    Ok(roster)
 }
 
-/// Evaluates under the database's own policy and newest term and caches the result, so the
-/// next TUI launch opens at once. Best effort: without a policy or grades there is nothing to do.
-pub fn warm_cache(db: &mut Db) {
+/// Evaluates under the database's own policy and newest term and caches the result for
+/// `scope`, so the next TUI launch opens at once. Best effort: without a policy or grades
+/// there is nothing to do.
+pub fn warm_cache(db: &Db, scope: &Scope) {
     let (Ok(policy), Ok(term)) = (resolve_policy(db, None), resolve_term(db, None)) else {
         return;
     };
-    let _ = assess_cached(db, policy, term);
+    let _ = assess_cached(db, policy, term, scope);
 }
 
-/// Names what an evaluation depends on: the policy's content, the term, the facts.
-fn cache_key(db: &Db, policy: &Policy, term: Term) -> anyhow::Result<String> {
+/// The cache file [`assess_cached`] reads and writes for these arguments, if any.
+pub fn cache_file(
+    db: &Db,
+    policy: &Policy,
+    term: Term,
+    scope: &Scope,
+) -> anyhow::Result<Option<std::path::PathBuf>> {
+    Ok(cache_identity(db, policy, term, scope)?.map(|(_, f)| f))
+}
+
+/// What a cache file is for, and its path; None for a database with no file or no identity.
+fn cache_identity(
+    db: &Db,
+    policy: &Policy,
+    term: Term,
+    scope: &Scope,
+) -> anyhow::Result<Option<(evalcache::Identity, std::path::PathBuf)>> {
+    let (Some(path), Some(db_id)) = (db.path(), db.identity()?) else {
+        return Ok(None);
+    };
+    let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
     let text = toml::to_string(policy)?;
-    // FNV-1a: stable across builds, unlike std's hasher.
-    let hash = text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
-    });
-    Ok(format!(
-        "{}:{hash:016x}:{term}:{}:e{}",
-        policy.id,
-        db.facts_change()?,
-        crate::policy::ENGINE_VERSION
-    ))
+    let id = evalcache::Identity {
+        db: db_id,
+        path: path.to_string_lossy().into_owned(),
+        policy: evalcache::fnv(0xcbf2_9ce4_8422_2325, text.as_bytes()),
+        term,
+        scope: scope.fingerprint(),
+        engine: crate::policy::ENGINE_VERSION,
+    };
+    Ok(id.file().map(|f| (id, f)))
 }
 
-/// Evaluates every student while the database streams their facts, so memory holds a few
-/// students' grades at a time. A database file is read through two connections, each
-/// reading and evaluating half the roster on its own core.
-fn evaluate_streaming(db: &Db, policy: &Policy, term: Term) -> anyhow::Result<Vec<Evaluation>> {
+/// Every student's evaluation, ordered by student id. The facts are streamed, so memory
+/// holds a few students' grades at a time; a database file is read through two connections,
+/// each evaluating half the roster on its own core. The second connection reads the same
+/// commit as the first or its half is evaluated on the first.
+fn evaluate_everyone(db: &Db, policy: &Policy, term: Term) -> anyhow::Result<Vec<Evaluation>> {
     let Some(path) = db.path() else {
         return evaluate_part(db, policy, term, 0, 1);
     };
-    std::thread::scope(|scope| {
-        let other = scope.spawn(|| -> anyhow::Result<Vec<Evaluation>> {
-            evaluate_part(&Db::open_read(path)?, policy, term, 1, 2)
+    let facts_change = db.facts_change()?;
+    let mut evals = std::thread::scope(|scope| {
+        let other = scope.spawn(|| -> anyhow::Result<Option<Vec<Evaluation>>> {
+            Db::open_read(path)?.with_small_page_cache(SCAN_CACHE_KIB, |other| {
+                other.read_snapshot(|other| {
+                    if other.facts_change()? != facts_change {
+                        return Ok(None);
+                    }
+                    evaluate_part(other, policy, term, 1, 2).map(Some)
+                })
+            })
         });
-        let mut evals = evaluate_part(db, policy, term, 0, 2)?;
-        evals.extend(
-            other
-                .join()
-                .map_err(|_| anyhow::anyhow!("evaluation thread panicked"))??,
-        );
-        Ok(evals)
-    })
+        let mut evals =
+            db.with_small_page_cache(SCAN_CACHE_KIB, |db| evaluate_part(db, policy, term, 0, 2))?;
+        match other.join() {
+            Ok(Ok(Some(rest))) => evals.extend(rest),
+            _ => evals.extend(evaluate_part(db, policy, term, 1, 2)?),
+        }
+        anyhow::Ok(evals)
+    })?;
+    evals.sort_unstable_by(|a, b| a.student_id.cmp(&b.student_id));
+    Ok(evals)
 }
+
+/// The page cache of a connection scanning every student's facts once.
+const SCAN_CACHE_KIB: i64 = 4 * 1024;
 
 fn evaluate_part(
     db: &Db,

@@ -5,6 +5,7 @@ pub mod access;
 pub mod agenda;
 pub mod assess;
 pub mod contact;
+pub mod evalcache;
 pub mod ingest;
 pub mod lifecycle;
 pub mod notices;

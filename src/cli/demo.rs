@@ -130,7 +130,7 @@ pub fn build(
     let (p, text) = crate::policy_file::resolve(policy)?;
     db.set_policy(&p.id, &text)?;
     follow_ups(&mut db, p, today, lang)?;
-    crate::app::assess::warm_cache(&mut db);
+    crate::app::assess::warm_cache(&db, &crate::app::access::Scope::everything());
     Ok(())
 }
 

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use serde::Serialize;
 
-use crate::app::assess::{Roster, assess, resolve_policy, resolve_term};
+use crate::app::assess::{Roster, assess_cached, resolve_policy, resolve_term};
 use crate::locale::Lang;
 use crate::policy::explain::{reason_line, reason_summary};
 use crate::policy::{Evaluation, Policy, Reason};
@@ -86,13 +86,7 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
     }
     let policy = resolve_policy(&db, ctx.policy.as_deref())?;
     let term = resolve_term(&db, ctx.term.as_deref())?;
-    let mut roster = assess(&db, policy, term)?;
-    scope.retain(&mut roster.rows, |(s, _)| &s.student_id);
-    for (s, e) in &mut roster.rows {
-        if !scope.reads_confidential(&s.student_id) {
-            crate::app::access::mask_psych(e);
-        }
-    }
+    let roster = assess_cached(&db, policy, term, &scope)?;
     warn_unseen(&roster, ctx.lang);
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     match a.format {

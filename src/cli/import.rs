@@ -71,8 +71,11 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
         // A bad row's message echoes the cell: sanitised so the file cannot drive the terminal.
         eprintln!("{}", crate::text::sanitize(&e.to_string()));
     }
-    if written && tally.new + tally.changed > 0 {
-        crate::app::assess::warm_cache(&mut db);
+    if written
+        && tally.new + tally.changed > 0
+        && let Ok(scope) = ctx.scope(&db)
+    {
+        crate::app::assess::warm_cache(&db, &scope);
     }
     let file = a.file.display();
     if notes.empty_results > 0 {

@@ -83,7 +83,9 @@ pub fn run(ctx: &Ctx, c: Cmd) -> anyhow::Result<ExitCode> {
             let (p, text) = resolve(&id_or_file)?;
             let mut db = ctx.open_db()?;
             db.set_policy(&p.id, &text)?;
-            crate::app::assess::warm_cache(&mut db);
+            if let Ok(scope) = ctx.scope(&db) {
+                crate::app::assess::warm_cache(&db, &scope);
+            }
             println!(
                 "{}",
                 lang.pick(

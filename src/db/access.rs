@@ -259,7 +259,6 @@ impl Db {
             "exemptions",
             "contacts",
             "warnings",
-            "eval_cache",
             "grades",
             "absences",
             "fitness",

@@ -46,7 +46,7 @@ impl Db {
              ON CONFLICT (value) DO UPDATE SET class = ?2, by = ?3, at = ?4",
             (value, class, by, at),
         )?;
-        settings::bump_facts_change(&tx)?;
+        super::cache::facts_changed(&tx, super::cache::Changed::Everyone)?;
         settings::bump_last_change(&tx)?;
         tx.commit()?;
         Ok(())
@@ -111,7 +111,7 @@ impl Db {
             (student, code, reason, by, at),
         )?;
         let id = tx.last_insert_rowid();
-        settings::bump_facts_change(&tx)?;
+        super::cache::facts_changed(&tx, super::cache::Changed::Students(&[student].into()))?;
         settings::bump_last_change(&tx)?;
         tx.commit()?;
         Ok(Ok(id))
@@ -137,7 +137,7 @@ impl Db {
                 "UPDATE course_clears SET restored_by = ?2, restored_at = ?3 WHERE id = ?1",
                 (id, by, at),
             )?;
-            settings::bump_facts_change(&tx)?;
+            super::cache::facts_changed(&tx, super::cache::Changed::Students(&[student].into()))?;
             settings::bump_last_change(&tx)?;
         }
         tx.commit()?;

@@ -94,7 +94,8 @@ impl ImportTx<'_> {
             Some(n) => Some(n.label_zh()),
             None => None,
         });
-        let change = self.run(
+        let change = self.run_fact(
+            student,
             &UPSERT,
             &[
                 &student,
@@ -133,6 +134,8 @@ impl ImportTx<'_> {
                 stmt.execute((*id, name))?;
                 *stored = name.to_string();
                 self.wrote = true;
+                // The name is in every reason naming the course, whoever sat it.
+                self.touched_everyone = true;
                 Ok((*id, true))
             }
             None => {

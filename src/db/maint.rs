@@ -241,8 +241,10 @@ fn swap_in(conn: &mut Connection, source: &Path) -> anyhow::Result<u64> {
     let mut rows = 0u64;
     for t in &tables {
         let copy = || -> rusqlite::Result<usize> {
+            // The kept file is new, but its migrations gave it an identity of its own in
+            // meta: the copy replaces it.
             tx.execute(
-                &format!("INSERT INTO kept.\"{t}\" SELECT * FROM main.\"{t}\""),
+                &format!("INSERT OR REPLACE INTO kept.\"{t}\" SELECT * FROM main.\"{t}\""),
                 [],
             )?;
             // The audit is append-only, restores included: it keeps every line it has and
@@ -271,9 +273,11 @@ fn swap_in(conn: &mut Connection, source: &Path) -> anyhow::Result<u64> {
             source.display()
         );
     }
-    // Views keyed on these counters (the TUI, the evaluation cache) must see a change.
+    // Views keyed on these counters (the TUI, the evaluation cache) must see a change; the
+    // backup's counters are older than the cache's, so the file takes a new identity too.
     settings::bump_last_change(&tx)?;
-    settings::bump_facts_change(&tx)?;
+    super::cache::facts_changed(&tx, super::cache::Changed::Everyone)?;
+    super::cache::new_identity(&tx)?;
     // The restored content's first line after its own history says where it came from.
     super::audit::audit_write(
         &tx,
@@ -325,13 +329,13 @@ mod tests {
         db.conn.pragma_update(None, "foreign_keys", "OFF").unwrap();
         db.conn
             .execute(
-                "INSERT INTO eval_cache (student, json) VALUES (42, '{}')",
+                "INSERT INTO absences (student, term, seq, hours) VALUES (42, 20241, '1', 2.0)",
                 [],
             )
             .unwrap();
         drop(db);
         let r = check(&path).unwrap();
         assert!(r.damaged());
-        assert!(r.foreign_keys[0].contains("eval_cache"), "{r:?}");
+        assert!(r.foreign_keys[0].contains("absences"), "{r:?}");
     }
 }

@@ -313,7 +313,21 @@ CREATE TABLE archived_cohorts (
 ALTER TABLE contacts ADD COLUMN confidential INTEGER NOT NULL DEFAULT 0;
 ";
 
-const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7, V8];
+// Branch r9e (issue 9): the evaluation cache moves out of the shared database into a file per
+// user (`app::evalcache`). What stays here is what lets that file be checked and updated one
+// student at a time: an identity the file is keyed by (regenerated on restore, so a restored
+// file's counters never meet a cache of the facts it replaced) and, per student, the
+// `facts_change` at which their facts last changed. The index makes "who changed since N" a
+// range read instead of a scan of the roster.
+const V9: &str = "
+DROP TABLE eval_cache;
+DELETE FROM meta WHERE key = 'eval_cache_key';
+ALTER TABLE students ADD COLUMN facts_rev INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX students_facts_rev ON students(facts_rev);
+INSERT OR REPLACE INTO meta (key, value) VALUES ('db_id', lower(hex(randomblob(16))));
+";
+
+const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7, V8, V9];
 
 /// The schema version this build writes.
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

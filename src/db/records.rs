@@ -52,7 +52,7 @@ impl ImportTx<'_> {
         seq: &str,
     ) -> Result<Change, DbError> {
         let student = self.student_rowid(student_id)?;
-        self.run(&ABSENCE, &[&student, &term.key(), &seq, &hours])
+        self.run_fact(student, &ABSENCE, &[&student, &term.key(), &seq, &hours])
     }
 
     /// One fitness record, keyed by student and term.
@@ -62,7 +62,8 @@ impl ImportTx<'_> {
         r: &FitnessRecord,
     ) -> Result<Change, DbError> {
         let student = self.student_rowid(student_id)?;
-        self.run(
+        self.run_fact(
+            student,
             &FITNESS,
             &[
                 &student,
@@ -77,7 +78,8 @@ impl ImportTx<'_> {
     /// One flag, keyed by student, term and kind.
     pub fn upsert_flag(&mut self, student_id: &str, f: &Flag) -> Result<Change, DbError> {
         let student = self.student_rowid(student_id)?;
-        self.run(
+        self.run_fact(
+            student,
             &FLAG,
             &[&student, &f.term.key(), &flag_code(f.kind), &f.note],
         )

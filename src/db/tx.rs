@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use rusqlite::{ToSql, Transaction, TransactionBehavior};
 
-use super::{Db, DbError, settings};
+use super::{Db, DbError, cache, settings};
 
 /// What an upsert did to the stored row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -31,6 +31,11 @@ pub struct ImportTx<'a> {
     pub(super) grades_written: bool,
     /// Whom the import's summary line in the audit names.
     pub(super) auditor: Option<super::Auditor>,
+    /// students.id of each student whose facts this transaction changed, so that cached
+    /// evaluations of everyone else stay good.
+    pub(super) touched: HashSet<i64>,
+    /// A write that changes what every student's facts read (a renamed course).
+    pub(super) touched_everyone: bool,
 }
 
 impl Db {
@@ -59,6 +64,8 @@ impl Db {
             wrote: false,
             grades_written: false,
             auditor: self.auditor.clone(),
+            touched: HashSet::new(),
+            touched_everyone: false,
         })
     }
 }
@@ -88,7 +95,12 @@ impl ImportTx<'_> {
     pub fn commit(self) -> Result<(), DbError> {
         if self.wrote {
             settings::bump_last_change(&self.tx)?;
-            settings::bump_facts_change(&self.tx)?;
+            let who = if self.touched_everyone {
+                cache::Changed::Everyone
+            } else {
+                cache::Changed::Students(&self.touched)
+            };
+            cache::facts_changed(&self.tx, who)?;
         }
         if self.grades_written {
             super::grades::store_default_term(&self.tx)?;
@@ -105,6 +117,20 @@ impl ImportTx<'_> {
             .get(student_id)
             .copied()
             .ok_or_else(|| DbError::UnknownStudent(student_id.to_string()))
+    }
+
+    /// Runs an upsert of one student's facts and remembers whether it changed them.
+    pub(super) fn run_fact(
+        &mut self,
+        student: i64,
+        upsert: &Upsert,
+        params: &[&dyn ToSql],
+    ) -> Result<Change, DbError> {
+        let change = self.run(upsert, params)?;
+        if change != Change::Unchanged {
+            self.touched.insert(student);
+        }
+        Ok(change)
     }
 
     /// Runs an upsert and remembers whether it wrote.

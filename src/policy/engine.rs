@@ -85,7 +85,7 @@ fn evaluate_sorted(policy: &Policy, facts: &StudentFacts, term: Term) -> Evaluat
     let mut carried = false;
 
     // A new trigger replaces the carried tier only if it is more severe.
-    if let Some((carried_tier, from)) = carried_tier(policy, facts, &view)
+    if let Some((carried_tier, from)) = carried_tier(policy, &view)
         && tier.is_none_or(|t| carried_tier > t)
         && let Some(mut r) = policy
             .carry
@@ -134,11 +134,7 @@ fn evaluate_sorted(policy: &Policy, facts: &StudentFacts, term: Term) -> Evaluat
 /// The tier an earlier term's warning carries into `term`, and the term that warning was
 /// first given: walks the student's terms oldest first, keeping a warning while the carry
 /// condition holds and dropping it (lifting) the first time it does not.
-fn carried_tier(
-    policy: &Policy,
-    facts: &StudentFacts,
-    view: &TermView<'_>,
-) -> Option<(usize, Term)> {
+fn carried_tier(policy: &Policy, view: &TermView<'_>) -> Option<(usize, Term)> {
     let carry = policy.carry.as_ref()?;
     let mut current: Option<(usize, Term)> = None;
     for t in view
@@ -146,7 +142,7 @@ fn carried_tier(
         .into_iter()
         .filter(|t| *t < view.term())
     {
-        let v = TermView::new(facts, t, policy.pass_mark, policy.fitness_pass_mark);
+        let v = view.at(t);
         let kept = current.filter(|_| {
             v.measure(&carry.while_)
                 .is_some_and(|m| holds(m.value, carry.while_.op, carry.while_.threshold))

@@ -9,16 +9,17 @@
 //! makeup of a retake (重修补考) to the retake. An attached makeup counts for its sitting's
 //! term. A summer term is read as term 2 of its year by every `term_*` metric.
 
-use std::cmp::Ordering;
+use std::rc::Rc;
 
 use serde::Serialize;
 
-use crate::model::{
-    Assessment, Attempt, AttemptKind, Clearance, FitnessRecord, Mark, Nature, StudentFacts, Term,
-};
+use crate::model::{Assessment, Attempt, AttemptKind, FitnessRecord, Nature, StudentFacts, Term};
 
 use super::format::{Condition, Count, Sitting as SittingFilter};
+use super::sittings::{Course, SitKind, Sitting, best, build_sittings, passed};
 use super::{CourseRef, FitnessRef, SittingRef, Value};
+
+pub use super::outcomes::{CourseOutcome, course_outcomes};
 
 /// Every metric name the engine knows, with whether it is yes/no.
 pub const METRICS: &[(&str, bool)] = &[
@@ -53,188 +54,6 @@ pub fn is_known(metric: &str) -> Option<bool> {
     METRICS.iter().find(|(m, _)| *m == metric).map(|(_, b)| *b)
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum SitKind {
-    /// A regular sitting (正考), or a deferred sitting with no regular row.
-    Regular,
-    Retake,
-    /// A makeup with no sitting of its course at or before it: kept as a sitting of its own
-    /// term, counted in the outcome so far only.
-    Lone,
-}
-
-/// One sitting of a course and what belongs to it.
-#[derive(Debug)]
-struct Sitting<'a> {
-    kind: SitKind,
-    term: Term,
-    /// The regular or retake row (its mark may be 缓考).
-    main: Option<&'a Attempt>,
-    /// The deferred sitting standing in for a 缓考 regular result.
-    deferred: Option<&'a Attempt>,
-    makeups: Vec<&'a Attempt>,
-}
-
-impl<'a> Sitting<'a> {
-    /// The first sitting: the deferred sitting when the regular result was 缓考.
-    fn first(&self) -> Option<&'a Attempt> {
-        match (self.main, self.deferred) {
-            (Some(r), Some(d)) if r.mark == Mark::Deferred => Some(d),
-            (Some(r), _) => Some(r),
-            (None, d) => d,
-        }
-    }
-
-    /// 缓考: the regular sitting was deferred (whether or not the deferred sitting happened).
-    fn first_was_deferred(&self) -> bool {
-        self.main.is_some_and(|r| r.mark == Mark::Deferred)
-            || (self.main.is_none() && self.deferred.is_some())
-    }
-
-    /// Every attempt of the sitting, oldest first.
-    fn attempts(&self) -> impl Iterator<Item = &'a Attempt> + '_ {
-        self.main
-            .into_iter()
-            .chain(self.deferred)
-            .chain(self.makeups.iter().copied())
-    }
-
-    fn after_makeup(&self, pass_mark: f64) -> Option<&'a Attempt> {
-        best(
-            self.first().into_iter().chain(self.makeups.iter().copied()),
-            pass_mark,
-        )
-    }
-}
-
-/// One course: its sittings, oldest first.
-#[derive(Debug)]
-struct Course<'a> {
-    code: &'a str,
-    /// The attempt that describes the course (name, nature, credits): its first regular row.
-    descriptor: &'a Attempt,
-    sittings: Vec<Sitting<'a>>,
-    cleared: Option<&'a Clearance>,
-}
-
-/// Orders results: any pass beats any fail; then by score. Pending results are not ranked.
-fn rank(a: &Attempt, pass_mark: f64) -> Option<(bool, f64)> {
-    let passed = a.mark.passed(pass_mark)?;
-    let score = match a.mark {
-        Mark::Score(v) => v,
-        Mark::Exempt => 1000.0,
-        Mark::PassWord => pass_mark,
-        _ => -1.0,
-    };
-    Some((passed, score))
-}
-
-fn best<'a>(attempts: impl Iterator<Item = &'a Attempt>, pass_mark: f64) -> Option<&'a Attempt> {
-    attempts
-        .filter_map(|a| rank(a, pass_mark).map(|r| (r, a)))
-        .max_by(|(x, _), (y, _)| {
-            x.0.cmp(&y.0)
-                .then(x.1.partial_cmp(&y.1).unwrap_or(Ordering::Equal))
-        })
-        .map(|(_, a)| a)
-}
-
-fn passed(a: Option<&Attempt>, pass_mark: f64) -> Option<bool> {
-    a.and_then(|a| a.mark.passed(pass_mark))
-}
-
-/// Arranges one course's attempts (canonical order, minor-programme rows left out) into
-/// sittings.
-fn build_sittings<'a>(attempts: &[&'a Attempt]) -> Vec<Sitting<'a>> {
-    let mut out: Vec<Sitting<'_>> = attempts
-        .iter()
-        .filter(|a| matches!(a.kind, AttemptKind::Regular | AttemptKind::Retake))
-        .map(|a| Sitting {
-            kind: if a.kind == AttemptKind::Retake {
-                SitKind::Retake
-            } else {
-                SitKind::Regular
-            },
-            term: a.term,
-            main: Some(a),
-            deferred: None,
-            makeups: Vec::new(),
-        })
-        .collect();
-    for a in attempts.iter().filter(|a| a.kind == AttemptKind::Deferred) {
-        // The 缓考 regular sitting it stands in for: of the course's term when the file gave
-        // it, else the latest at or before its own term.
-        let open = |s: &Sitting<'_>| {
-            s.kind == SitKind::Regular
-                && s.deferred.is_none()
-                && s.main.is_some_and(|r| r.mark == Mark::Deferred)
-        };
-        let slot = match a.course_term {
-            Some(ct) => out.iter().position(|s| open(s) && s.term == ct),
-            None => None,
-        }
-        .or_else(|| out.iter().rposition(|s| open(s) && s.term <= a.term));
-        match slot {
-            Some(i) => out[i].deferred = Some(a),
-            None => out.push(Sitting {
-                kind: SitKind::Regular,
-                term: a.term,
-                main: None,
-                deferred: Some(a),
-                makeups: Vec::new(),
-            }),
-        }
-    }
-    out.sort_by_key(|s| (s.term, s.kind == SitKind::Retake));
-    for a in attempts.iter().filter(|a| a.kind.is_makeup()) {
-        let wants = if a.kind == AttemptKind::RetakeMakeup {
-            SitKind::Retake
-        } else {
-            SitKind::Regular
-        };
-        let preferred = |s: &Sitting<'_>| s.kind == wants;
-        let slot = match (a.course_term, a.kind) {
-            (_, AttemptKind::RetakeMakeup) => out
-                .iter()
-                .rposition(|s| s.kind == SitKind::Retake && s.term <= a.term),
-            (Some(ct), _) => out
-                .iter()
-                .position(|s| s.term == ct && preferred(s))
-                .or_else(|| {
-                    out.iter()
-                        .position(|s| s.term == ct && s.kind != SitKind::Lone)
-                }),
-            (None, _) => None,
-        }
-        .or_else(|| {
-            // The most recent sitting at or before the makeup; in a tie of terms, the kind it
-            // is a makeup of.
-            let latest = out
-                .iter()
-                .filter(|s| s.kind != SitKind::Lone && s.term <= a.term)
-                .map(|s| s.term)
-                .max()?;
-            out.iter()
-                .position(|s| s.term == latest && preferred(s))
-                .or_else(|| {
-                    out.iter()
-                        .position(|s| s.term == latest && s.kind != SitKind::Lone)
-                })
-        });
-        match slot {
-            Some(i) => out[i].makeups.push(a),
-            None => out.push(Sitting {
-                kind: SitKind::Lone,
-                term: a.term,
-                main: None,
-                deferred: None,
-                makeups: vec![a],
-            }),
-        }
-    }
-    out
-}
-
 /// A metric's course filters (nature, assessment, sitting), as set on a condition.
 #[derive(Debug, Clone, Copy)]
 pub struct Filters<'c> {
@@ -266,11 +85,12 @@ impl Filters<'_> {
 
 /// A student's facts arranged for one assessed term; metrics are read from it.
 pub struct TermView<'a> {
-    facts: &'a StudentFacts,
-    term: Term,
-    pass_mark: f64,
-    fitness_pass_mark: f64,
-    courses: Vec<Course<'a>>,
+    pub(super) facts: &'a StudentFacts,
+    pub(super) term: Term,
+    pub(super) pass_mark: f64,
+    pub(super) fitness_pass_mark: f64,
+    /// The sittings do not depend on the term: views of other terms share them.
+    pub(super) courses: Rc<[Course<'a>]>,
 }
 
 /// What a metric measured. `None` = not assessed.
@@ -292,7 +112,7 @@ fn round(v: f64) -> f64 {
     (v * 1e6).round() / 1e6
 }
 
-fn sitting_ref(a: &Attempt) -> SittingRef {
+pub(super) fn sitting_ref(a: &Attempt) -> SittingRef {
     SittingRef {
         kind: a.kind.id().to_string(),
         sitting: a.sitting,
@@ -348,6 +168,7 @@ impl<'a> TermView<'a> {
                 descriptor,
                 sittings,
                 cleared: facts.cleared.iter().find(|c| c.course_code == code),
+                best_upto: std::cell::Cell::new(None),
             });
         }
         TermView {
@@ -355,7 +176,19 @@ impl<'a> TermView<'a> {
             term: term.folded(),
             pass_mark,
             fitness_pass_mark,
-            courses,
+            courses: courses.into(),
+        }
+    }
+
+    /// The same facts read for another term, without arranging the sittings again (the carry
+    /// rule reads every earlier term).
+    pub fn at(&self, term: Term) -> TermView<'a> {
+        TermView {
+            facts: self.facts,
+            term: term.folded(),
+            pass_mark: self.pass_mark,
+            fitness_pass_mark: self.fitness_pass_mark,
+            courses: Rc::clone(&self.courses),
         }
     }
 
@@ -364,7 +197,7 @@ impl<'a> TermView<'a> {
     }
 
     /// Whether a sitting counts for the assessed term (a summer sitting is term 2's).
-    fn upto(&self, s: &Sitting<'_>) -> bool {
+    pub(super) fn upto(&self, s: &Sitting<'_>) -> bool {
         s.term.folded() <= self.term
     }
 
@@ -372,7 +205,7 @@ impl<'a> TermView<'a> {
         s.kind == SitKind::Regular && s.term.folded() == self.term
     }
 
-    fn credits(c: &Course<'_>) -> f64 {
+    pub(super) fn credits(c: &Course<'_>) -> f64 {
         if c.descriptor.credits > 0.0 {
             c.descriptor.credits
         } else {
@@ -385,13 +218,21 @@ impl<'a> TermView<'a> {
     }
 
     /// The course's sittings that count up to T.
-    fn sittings_upto<'s>(&'s self, c: &'s Course<'a>) -> impl Iterator<Item = &'s Sitting<'a>> {
+    pub(super) fn sittings_upto<'s>(
+        &'s self,
+        c: &'s Course<'a>,
+    ) -> impl Iterator<Item = &'s Sitting<'a>> {
         c.sittings.iter().filter(move |s| self.upto(s))
     }
 
     /// Best result so far: None while nothing has a result.
-    fn best_so_far(&self, c: &Course<'a>) -> Option<&'a Attempt> {
-        best(
+    pub(super) fn best_so_far(&self, c: &Course<'a>) -> Option<&'a Attempt> {
+        if let Some((t, b)) = c.best_upto.get()
+            && t == self.term
+        {
+            return b;
+        }
+        let b = best(
             self.sittings_upto(c).flat_map(|s| {
                 s.first()
                     .into_iter()
@@ -399,10 +240,12 @@ impl<'a> TermView<'a> {
                     .chain(s.deferred)
             }),
             self.pass_mark,
-        )
+        );
+        c.best_upto.set(Some((self.term, b)));
+        b
     }
 
-    fn first_sitting<'s>(&'s self, c: &'s Course<'a>) -> Option<&'s Sitting<'a>> {
+    pub(super) fn first_sitting<'s>(&'s self, c: &'s Course<'a>) -> Option<&'s Sitting<'a>> {
         self.sittings_upto(c).find(|s| s.kind == SitKind::Regular)
     }
 
@@ -552,58 +395,6 @@ impl<'a> TermView<'a> {
         })
     }
 
-    /// `Some(true)` failed, `Some(false)` passed, None: not a test result.
-    fn fitness_failed(&self, r: &FitnessRecord) -> Option<bool> {
-        if let Some(s) = r.score {
-            return Some(s < self.fitness_pass_mark);
-        }
-        match r.word.as_deref().map(str::trim) {
-            Some("不及格" | "不合格") => Some(true),
-            Some("优秀" | "良好" | "及格" | "合格") => Some(false),
-            _ => None,
-        }
-    }
-
-    /// The fitness tests failed in a row, latest first, back to the last passed one. One test
-    /// per academic year: the year's latest record (a retest, 补测) replaces the earlier.
-    fn fitness_streak(&self) -> Vec<FitnessRef> {
-        let mut tests: Vec<(&FitnessRecord, bool)> = self
-            .facts
-            .fitness
-            .iter()
-            .filter(|r| r.term.folded() <= self.term)
-            .filter_map(|r| self.fitness_failed(r).map(|f| (r, f)))
-            .collect();
-        // Two records of one term (not in a database, where a term holds one): the failed one
-        // is read as the later, as 未达到 wins for the graduation requirement.
-        tests.sort_by(|(a, fa), (b, fb)| {
-            (a.term, fa)
-                .cmp(&(b.term, fb))
-                .then(a.score.partial_cmp(&b.score).unwrap_or(Ordering::Equal))
-                .then(a.word.cmp(&b.word))
-        });
-        let mut streak = Vec::new();
-        let mut year = None;
-        for (r, failed) in tests.into_iter().rev() {
-            if year == Some(r.term.year) {
-                continue; // an earlier record of a year whose latest is already read
-            }
-            year = Some(r.term.year);
-            if !failed {
-                break;
-            }
-            streak.push(FitnessRef {
-                term: r.term,
-                result: match (r.score, &r.word) {
-                    (Some(s), _) => super::explain::num(s),
-                    (None, Some(w)) => w.clone(),
-                    (None, None) => String::new(),
-                },
-            });
-        }
-        streak
-    }
-
     /// The sittings of T that pass the filters, with their course.
     fn of_term_sittings<'s>(
         &'s self,
@@ -647,7 +438,7 @@ impl<'a> TermView<'a> {
     /// Courses still failing now (best of every sitting up to T), less those cleared by hand.
     fn outstanding(&self, f: Filters<'_>) -> Vec<CourseRef> {
         let mut refs = Vec::new();
-        for c in &self.courses {
+        for c in self.courses.iter() {
             if c.cleared.is_some() || !self.course_filtered(f, c) {
                 continue;
             }
@@ -683,7 +474,7 @@ impl<'a> TermView<'a> {
     /// Courses whose regular sitting (up to T) ever failed after makeup, retaken or not.
     fn historical(&self, f: Filters<'_>) -> Vec<CourseRef> {
         let mut refs = Vec::new();
-        for c in &self.courses {
+        for c in self.courses.iter() {
             if !self.course_filtered(f, c) {
                 continue;
             }
@@ -728,7 +519,7 @@ impl<'a> TermView<'a> {
                 }
             }
         }
-        for c in &self.courses {
+        for c in self.courses.iter() {
             let Some(retake) = c
                 .sittings
                 .iter()
@@ -768,7 +559,7 @@ impl<'a> TermView<'a> {
     /// the evaluation is provisional while there are any.
     pub fn pending(&self) -> Vec<CourseRef> {
         let mut out: Vec<CourseRef> = Vec::new();
-        for c in &self.courses {
+        for c in self.courses.iter() {
             for s in c.sittings.iter().filter(|s| self.of_term(s)) {
                 let am = s.after_makeup(self.pass_mark);
                 if am.is_none() && !out.iter().any(|r| r.code == c.code) {
@@ -799,55 +590,6 @@ impl<'a> TermView<'a> {
         u
     }
 
-    /// Every course up to the term, for the student page.
-    pub fn outcomes(&self) -> Vec<CourseOutcome> {
-        let mut out: Vec<CourseOutcome> = self
-            .courses
-            .iter()
-            .filter(|c| self.sittings_upto(c).next().is_some())
-            .map(|c| {
-                let d = c.descriptor;
-                let first = self.first_sitting(c);
-                let last_kind = |k: &dyn Fn(&Attempt) -> bool| {
-                    self.sittings_upto(c)
-                        .flat_map(Sitting::attempts)
-                        .filter(|a| k(a))
-                        .last()
-                        .map(|a| a.result.to_string())
-                };
-                let so_far = passed(self.best_so_far(c), self.pass_mark);
-                CourseOutcome {
-                    code: d.course_code.to_string(),
-                    name: d.course_name.to_string(),
-                    term: first.map_or(d.term, |s| s.term),
-                    credits: Self::credits(c),
-                    nature: d.nature.clone(),
-                    assessment: d.assessment,
-                    regular: first.and_then(|s| s.first()).map(|a| a.result.to_string()),
-                    makeup: last_kind(&|a| a.kind.is_makeup()),
-                    retake: last_kind(&|a| a.kind == AttemptKind::Retake),
-                    passed_so_far: if c.cleared.is_some() {
-                        Some(true)
-                    } else {
-                        so_far
-                    },
-                    ever_failed: self
-                        .sittings_upto(c)
-                        .flat_map(Sitting::attempts)
-                        .any(|a| a.mark.passed(self.pass_mark) == Some(false)),
-                    sittings: self
-                        .sittings_upto(c)
-                        .flat_map(Sitting::attempts)
-                        .map(sitting_ref)
-                        .collect(),
-                    cleared: c.cleared.map(|cl| cl.reason.clone()),
-                }
-            })
-            .collect();
-        out.sort_by(|a, b| a.term.cmp(&b.term).then(a.code.cmp(&b.code)));
-        out
-    }
-
     /// The terms this student sat courses in (summer read as term 2), up to the assessed term.
     pub fn sitting_terms(&self) -> Vec<Term> {
         let mut ts: Vec<Term> = self
@@ -861,35 +603,4 @@ impl<'a> TermView<'a> {
         ts.dedup();
         ts
     }
-}
-
-/// One course's standing for the student page: every sitting and whether it is still failed.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct CourseOutcome {
-    pub code: String,
-    pub name: String,
-    /// Term of the first sitting.
-    pub term: Term,
-    pub credits: f64,
-    pub nature: Option<Nature>,
-    pub assessment: Option<Assessment>,
-    /// First sitting result (正考, or the 缓考 sitting standing in for it).
-    pub regular: Option<String>,
-    pub makeup: Option<String>,
-    pub retake: Option<String>,
-    /// Some(true) passed so far (or cleared by hand), Some(false) still failed, None pending.
-    pub passed_so_far: Option<bool>,
-    /// Failed at some sitting up to the term.
-    pub ever_failed: bool,
-    /// Every sitting up to the term, oldest first.
-    pub sittings: Vec<SittingRef>,
-    /// The reason given when a counsellor cleared the course by hand.
-    pub cleared: Option<String>,
-}
-
-/// Every course the student sat up to `term`, oldest first.
-pub fn course_outcomes(facts: &StudentFacts, term: Term, pass_mark: f64) -> Vec<CourseOutcome> {
-    let mut sorted = facts.clone();
-    sorted.sort_attempts();
-    TermView::new(&sorted, term, pass_mark, pass_mark).outcomes()
 }

@@ -2,10 +2,13 @@
 
 pub mod engine;
 pub mod explain;
+mod fitness;
 pub mod format;
 pub mod metrics;
 pub mod obligations;
+mod outcomes;
 pub mod presets;
+mod sittings;
 
 pub use engine::{evaluate, evaluate_all};
 pub use format::{Condition, FollowUp, Op, Policy, Threshold, Tier};

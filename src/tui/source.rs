@@ -159,15 +159,8 @@ impl DataSource for DbSource {
                 triage: self.triage,
             });
         };
-        let mut roster =
-            crate::app::assess::assess_cached(&mut self.db.borrow_mut(), policy, term)?;
         let scope = self.scope()?;
-        scope.retain(&mut roster.rows, |(s, _)| &s.student_id);
-        for (s, e) in &mut roster.rows {
-            if !scope.reads_confidential(&s.student_id) {
-                access::mask_psych(e);
-            }
-        }
+        let roster = crate::app::assess::assess_cached(&self.db.borrow(), policy, term, &scope)?;
         let last = self.db.borrow().last_contacts()?;
         let Followups {
             mut exempt,

@@ -35,6 +35,8 @@ impl Env {
         let mut c = Command::cargo_bin("yujing").unwrap();
         c.env_remove("YUJING_DB")
             .env_remove("YUJING_TODAY")
+            // The evaluation cache goes where the test's files go, not into the user's home.
+            .env("XDG_CACHE_HOME", self.dir.path().join("cache"))
             .env("LANG", "C.UTF-8")
             .env_remove("LC_ALL")
             .env_remove("LC_MESSAGES");
@@ -105,7 +107,9 @@ pub fn sample(name: &str) -> String {
 /// The yujing binary on database `db`, in the C locale (English messages).
 pub fn yujing(db: &Path) -> Command {
     let mut c = Command::cargo_bin("yujing").unwrap();
+    let cache = db.parent().unwrap_or(Path::new(".")).join("cache");
     c.env_remove("YUJING_DB")
+        .env("XDG_CACHE_HOME", cache)
         .env("LANG", "C.UTF-8")
         .env_remove("LC_ALL")
         .env_remove("LC_MESSAGES")
