@@ -12,7 +12,7 @@ mod sittings;
 
 pub use engine::{evaluate, evaluate_all};
 pub use format::{Condition, FollowUp, Op, Policy, Threshold, Tier};
-pub use metrics::{CourseOutcome, course_outcomes};
+pub use outcomes::{CourseOutcome, course_outcomes};
 
 use serde::{Deserialize, Serialize};
 
