@@ -18,8 +18,8 @@ use ratatui::{Terminal, TerminalOptions, Viewport};
 
 use yujing::model::{Student, Term};
 use yujing::policy::{Evaluation, Reason, Threshold, Value};
-use yujing::tui::data::{FollowupMark, RosterEntry};
-use yujing::tui::roster_data::RosterData;
+use yujing::tui::model::{FollowupMark, RosterEntry};
+use yujing::tui::roster_index::RosterIndex;
 use yujing::tui::{App, Lang, Snapshot, Theme, TuiOptions};
 
 const W: u16 = 200;
@@ -176,7 +176,7 @@ fn options() -> TuiOptions {
 fn fresh_app(snap: &Snapshot) -> App {
     let mut app = App::loading(options());
     app.resize(W, H);
-    app.set_data(RosterData::build(snap.clone(), 1));
+    app.set_data(RosterIndex::build(snap.clone(), 1));
     app
 }
 
@@ -186,7 +186,7 @@ fn bench(students: usize) {
     println!("| step | time |");
     println!("|---|---|");
 
-    let build = timed(5, || snap.clone(), |s| RosterData::build(s, 1));
+    let build = timed(5, || snap.clone(), |s| RosterIndex::build(s, 1));
     println!(
         "| roster data build (loader thread: sanitise, pinyin index, triage order) | {} |",
         ms(build)
@@ -195,7 +195,7 @@ fn bench(students: usize) {
     let mut term = Terminal::new(TestBackend::new(W, H)).expect("terminal");
     let first = timed(
         5,
-        || RosterData::build(snap.clone(), 1),
+        || RosterIndex::build(snap.clone(), 1),
         |data| {
             let mut app = App::loading(options());
             app.resize(W, H);

@@ -11,13 +11,13 @@ use ratatui::buffer::Buffer;
 use yujing::model::{Nature, Student, Term};
 use yujing::policy::{CourseOutcome, Evaluation, Policy, Reason, Threshold, Value};
 use yujing::text;
-use yujing::tui::data::{
-    ContactView, FakeSource, FollowupMark, RosterEntry, Snapshot, StudentDetail, TierHistory,
-};
 use yujing::tui::keymap::{self, Context};
 use yujing::tui::loader::Request;
-use yujing::tui::roster_data::RosterData;
-use yujing::tui::{Action, App, DataSource, Lang, Theme, TuiOptions};
+use yujing::tui::model::{
+    ContactView, FollowupMark, RosterEntry, Snapshot, StudentDetail, TierHistory,
+};
+use yujing::tui::roster_index::RosterIndex;
+use yujing::tui::{Action, App, DataSource, FakeSource, Lang, Theme, TuiOptions};
 
 const TERM: Term = Term { year: 2024, n: 1 };
 
@@ -644,7 +644,7 @@ fn refresh_keeps_the_selected_student() {
         .position(|e| e.student.student_id == chosen)
         .expect("still there");
     changed[pos].eval = evaluation(&chosen, 5);
-    app.set_data(RosterData::build(snapshot(changed), 2));
+    app.set_data(RosterIndex::build(snapshot(changed), 2));
     assert_eq!(
         app.roster().and_then(|r| r.selected_id()),
         Some(chosen.as_str())
@@ -843,7 +843,7 @@ fn serve_all(app: &mut App, source: &FakeSource) {
             }
             Request::Write { id, op } => {
                 let result = source.apply(&op).map_err(|e| format!("{e:#}"));
-                app.set_data(RosterData::build(
+                app.set_data(RosterIndex::build(
                     source.snapshot().expect("snapshot"),
                     source.version(),
                 ));
@@ -1013,7 +1013,7 @@ fn agenda_groups_overdue_today_and_the_week_by_day() {
     let mut app = followup_app(&source, Lang::Zh);
     press(&mut app, KeyCode::Char('a'));
     assert_eq!(app.context(), Context::Agenda);
-    use yujing::tui::data::AgendaGroup as G;
+    use yujing::tui::model::AgendaGroup as G;
     let lines: Vec<(G, String)> = app.agenda().expect("agenda").lines();
     let expect: Vec<(G, String)> = [
         (G::Overdue, "2021010101"),
@@ -1213,7 +1213,7 @@ fn n_on_the_student_page_previews_the_notice_and_a_second_n_approves_it() {
         .expect("a second n approves");
     assert_eq!(
         op,
-        yujing::tui::data::WriteOp::ApproveNotice("2021010101".into())
+        yujing::tui::model::WriteOp::ApproveNotice("2021010101".into())
     );
     // The loader writes, then reloads the page: the preview shows the number.
     source.write(&op).expect("fake write");

@@ -13,13 +13,14 @@ use crate::text;
 
 use super::TuiOptions;
 use super::action::Action;
-use super::data::{Snapshot, StudentDetail, WriteOp, clock_on};
 use super::event::Event;
+use super::event::Loaded;
 use super::forms::FormScreen;
 use super::i18n::Msg;
 use super::keymap::{self, Context};
-use super::loader::{Loaded, Request};
-use super::roster_data::RosterData;
+use super::loader::Request;
+use super::model::{Snapshot, StudentDetail, WriteOp, clock_on};
+use super::roster_index::RosterIndex;
 use super::screens::agenda::AgendaScreen;
 use super::screens::empty::{self, EmptyKind};
 use super::screens::help::HelpScreen;
@@ -63,7 +64,7 @@ pub struct Notice {
 /// How many courses a rule of the policy cannot see (no nature, no assessment): said once
 /// on the status line when the roster loads, as `evaluate` says it on standard error.
 fn unseen_notice(
-    entries: &[super::data::RosterEntry],
+    entries: &[super::model::RosterEntry],
     lang: crate::locale::Lang,
 ) -> Option<String> {
     let (n, a) = entries.iter().fold((0u64, 0u64), |(n, a), e| {
@@ -113,7 +114,7 @@ impl App {
     /// An app showing `snapshot` (tests, and callers that load synchronously).
     pub fn new(snapshot: Snapshot, opts: TuiOptions) -> App {
         let mut app = App::loading(opts);
-        app.set_data(RosterData::build(snapshot, 0));
+        app.set_data(RosterIndex::build(snapshot, 0));
         app
     }
 
@@ -278,7 +279,7 @@ impl App {
             _ => {}
         }
         let outcome = match self.stack.last_mut() {
-            Some(Layer::Form(f)) => f.update(action),
+            Some(Layer::Form(f)) => f.update(action).widen(),
             Some(Layer::Agenda(a)) => a.update(action),
             Some(Layer::Report(r)) => r.update(action),
             Some(Layer::Student(s)) => s.update(action),
@@ -351,7 +352,7 @@ impl App {
         self.requests.push(Request::Write { id, op });
     }
 
-    fn data(&self) -> Option<Arc<RosterData>> {
+    fn data(&self) -> Option<Arc<RosterIndex>> {
         match &self.base {
             Base::Roster(r) => Some(r.data().clone()),
             Base::Empty(_) => None,
@@ -504,7 +505,7 @@ impl App {
     }
 
     /// New roster data: shown in place, keeping filters and the selected student.
-    pub fn set_data(&mut self, data: RosterData) {
+    pub fn set_data(&mut self, data: RosterIndex) {
         let snap = &data.snapshot;
         let empty = if snap.student_count == 0 && snap.entries.is_empty() {
             Some(EmptyKind::NoStudents)

@@ -10,17 +10,20 @@
 
 pub mod action;
 pub mod app;
-pub mod data;
+pub mod db_source;
 pub mod event;
+#[cfg(any(test, feature = "test-support"))]
+pub mod fake_source;
 pub mod forms;
 pub mod i18n;
 pub mod keymap;
 pub mod labels;
 pub mod loader;
-pub mod roster_data;
+pub mod model;
+pub mod outcome;
+pub mod roster_index;
 pub mod screens;
 pub mod search;
-pub mod source;
 pub mod theme;
 pub mod widgets;
 
@@ -37,8 +40,10 @@ use ratatui::DefaultTerminal;
 
 pub use action::Action;
 pub use app::App;
-pub use data::{DataSource, FakeSource, Snapshot, StudentDetail, WriteOp};
+#[cfg(any(test, feature = "test-support"))]
+pub use fake_source::FakeSource;
 pub use i18n::Lang;
+pub use model::{DataSource, Snapshot, StudentDetail, WriteOp};
 pub use theme::{Theme, ThemeError};
 
 /// How the TUI looks and behaves; the caller fills it from flags, config and environment.
@@ -177,7 +182,7 @@ pub fn run(source: Box<dyn DataSource + Send>, opts: TuiOptions) -> anyhow::Resu
     let waiting = std::sync::Mutex::new(events_tx.clone());
     crate::db::lock::set_wait_notice(Some(Box::new(move || {
         if let Ok(tx) = waiting.lock() {
-            let _ = tx.send(event::Event::Loaded(loader::Loaded::Waiting));
+            let _ = tx.send(event::Event::Loaded(event::Loaded::Waiting));
         }
     })));
     let loader = loader::spawn(source, poll, requests_rx, events_tx.clone())?;

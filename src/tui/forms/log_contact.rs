@@ -9,8 +9,8 @@ use crate::model::{Channel, Contact, With};
 use crate::app::access::real_login as login;
 use crate::model::{ContactKind, Role};
 
-use super::super::data::{RosterEntry, ScheduleView, WriteOp};
 use super::super::i18n::{Lang, Msg};
+use super::super::model::{RosterEntry, ScheduleView, WriteOp};
 use super::field::{self, Field, FieldId};
 use super::{Errors, index, value};
 

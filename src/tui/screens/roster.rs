@@ -13,15 +13,16 @@ use ratatui::text::{Line, Span};
 use crate::text::{self, Align};
 
 use super::super::action::Action;
-use super::super::data::RosterEntry;
 use super::super::i18n::{self, Lang, Msg};
 use super::super::keymap::Context;
 use super::super::labels;
-use super::super::roster_data::{RosterData, SortKey};
+use super::super::model::RosterEntry;
+use super::super::roster_index::{RosterIndex, SortKey};
 use super::super::search::Query;
 use super::super::theme::Theme;
 use super::super::widgets::table::{Cell, Column, VisibleTable, Width, allocate, scroll_offset};
-use super::picker::{PickKind, PickerScreen};
+use super::PickKind;
+use super::picker::PickerScreen;
 use super::student::StudentScreen;
 use super::{Open, Outcome, Push};
 
@@ -32,7 +33,7 @@ const CHROME_ROWS: u16 = 4;
 const WHEEL_ROWS: usize = 3;
 
 pub struct RosterScreen {
-    data: Arc<RosterData>,
+    data: Arc<RosterIndex>,
     sort: SortKey,
     order: Vec<u32>,
     tier_filter: Option<usize>,
@@ -56,7 +57,7 @@ pub struct RosterScreen {
 }
 
 impl RosterScreen {
-    pub fn new(data: Arc<RosterData>, area: Rect) -> RosterScreen {
+    pub fn new(data: Arc<RosterIndex>, area: Rect) -> RosterScreen {
         let mut s = RosterScreen {
             order: data.triage_order.clone(),
             data,
@@ -81,12 +82,12 @@ impl RosterScreen {
         s
     }
 
-    pub fn data(&self) -> &Arc<RosterData> {
+    pub fn data(&self) -> &Arc<RosterIndex> {
         &self.data
     }
 
     /// New data from the source: filters, sort, query and the selected student stay.
-    pub fn replace_data(&mut self, data: Arc<RosterData>) {
+    pub fn replace_data(&mut self, data: Arc<RosterIndex>) {
         let keep = self.selected_entry().map(|e| e.student.student_id.clone());
         self.data = data;
         self.order = self.data.order(self.sort);

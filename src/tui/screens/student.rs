@@ -14,11 +14,11 @@ use crate::policy::CourseOutcome;
 use crate::text::{self, Align};
 
 use super::super::action::Action;
-use super::super::data::{RosterEntry, StudentDetail, WriteOp, sanitize_detail};
-use super::super::forms::state_text;
 use super::super::i18n::{Lang, Msg};
 use super::super::labels;
-use super::super::roster_data::RosterData;
+use super::super::labels::state_text;
+use super::super::model::{RosterEntry, StudentDetail, WriteOp, sanitize_detail};
+use super::super::roster_index::RosterIndex;
 use super::super::theme::Theme;
 use super::super::widgets::table::{Column, header_line, row_line, solve_widths};
 use super::{Open, Outcome};
@@ -29,7 +29,7 @@ const WHEEL_ROWS: usize = 3;
 pub struct StudentScreen {
     id: String,
     entry: RosterEntry,
-    data: Arc<RosterData>,
+    data: Arc<RosterIndex>,
     detail: Option<StudentDetail>,
     /// The source no longer knows this student.
     gone: bool,
@@ -41,7 +41,7 @@ pub struct StudentScreen {
 }
 
 impl StudentScreen {
-    pub fn new(entry: &RosterEntry, data: Arc<RosterData>) -> StudentScreen {
+    pub fn new(entry: &RosterEntry, data: Arc<RosterIndex>) -> StudentScreen {
         StudentScreen {
             id: entry.student.student_id.clone(),
             entry: entry.clone(),
@@ -79,7 +79,7 @@ impl StudentScreen {
         }
     }
 
-    pub fn set_data(&mut self, data: Arc<RosterData>) {
+    pub fn set_data(&mut self, data: Arc<RosterIndex>) {
         if let Some(e) = data
             .snapshot
             .entries

@@ -7,11 +7,12 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 
-use super::data::{
+use super::model::{
     ContactView, DataSource, FollowupMark, RosterEntry, ScheduleView, Snapshot, StudentDetail,
     TierHistory, WriteOp, clock_on, next_talk_note,
 };
 use crate::app::access::{self, Actor, Need, Scope};
+use crate::app::agenda::Followups;
 use crate::db::Db;
 use crate::locale::Lang;
 use crate::model::Term;
@@ -25,7 +26,7 @@ pub struct DbSource {
     today: NaiveDate,
     lang: Lang,
     /// The weights of the triage order (config.toml `[triage]`).
-    pub triage: super::data::Triage,
+    pub triage: super::model::Triage,
     /// Whom the view is for; its scope is worked out again on every refresh, so students
     /// imported meanwhile are placed too. None shows everything (tests).
     pub actor: Option<Actor>,
@@ -93,45 +94,26 @@ impl DbSource {
 
     /// Follow-up state today: who is exempt (and why), the schedules of everyone else with
     /// their state, and each student's most urgent one as a roster mark.
-    fn followups(&self) -> anyhow::Result<Followups> {
+    fn followups(&self) -> anyhow::Result<FollowupViews> {
         let lang = self.lang;
-        let exempt: HashMap<String, String> = self
-            .db
-            .borrow()
-            .exemptions()?
+        let f = Followups::read(&self.db.borrow(), self.today)?;
+        let marks = f
+            .most_urgent()
             .into_iter()
-            .filter(|e| e.active(self.today))
-            .map(|e| (e.student_id, e.reason_kind.label(lang).to_string()))
+            .filter_map(|(id, (s, st))| Some((id, FollowupMark::of(lang, &s, &st)?)))
             .collect();
-        let schedules: Vec<_> = self
-            .db
-            .borrow()
-            .schedules(None)?
+        let views = f
+            .statuses()
             .into_iter()
-            .filter(|s| !exempt.contains_key(&s.student_id))
-            .collect();
-        let contacts = self.db.borrow().contacts(None, false)?;
-        let (cal, _) = crate::app::agenda::calendar(&self.db.borrow(), self.today)?;
-        let marks = crate::schedule::agenda::most_urgent(&schedules, &contacts, &cal, self.today)
-            .into_iter()
-            .filter_map(|(id, (s, st))| {
-                let label = crate::i18n::obligation(lang, &s);
-                Some((
-                    id,
-                    FollowupMark {
-                        label,
-                        due: st.due?,
-                        days_overdue: st.days_overdue,
-                    },
-                ))
-            })
-            .collect();
-        let views = crate::schedule::agenda::statuses(&schedules, &contacts, &cal, self.today)
-            .into_iter()
-            .zip(schedules)
+            .zip(f.schedules)
             .map(|(status, schedule)| ScheduleView { schedule, status })
             .collect();
-        Ok(Followups {
+        let exempt = f
+            .exempt
+            .into_iter()
+            .map(|e| (e.student_id, e.reason_kind.label(lang).to_string()))
+            .collect();
+        Ok(FollowupViews {
             exempt,
             views,
             marks,
@@ -139,7 +121,7 @@ impl DbSource {
     }
 }
 
-struct Followups {
+struct FollowupViews {
     exempt: HashMap<String, String>,
     views: Vec<ScheduleView>,
     marks: HashMap<String, FollowupMark>,
@@ -177,7 +159,7 @@ impl DataSource for DbSource {
             }
         }
         let last = self.db.borrow().last_contacts()?;
-        let Followups {
+        let FollowupViews {
             mut exempt,
             views,
             mut marks,
@@ -204,7 +186,7 @@ impl DataSource for DbSource {
         })
     }
 
-    fn report(&self) -> anyhow::Result<Option<super::data::ReportData>> {
+    fn report(&self) -> anyhow::Result<Option<super::model::ReportData>> {
         let Some(policy) = self.policy() else {
             return Ok(None);
         };

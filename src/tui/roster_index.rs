@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 
 use crate::text;
 
-use super::data::{Snapshot, Triage, sanitize_snapshot};
+use super::model::{Snapshot, Triage, sanitize_snapshot};
 use super::search::SearchIndex;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -71,7 +71,7 @@ impl Urgency {
     }
 }
 
-pub struct RosterData {
+pub struct RosterIndex {
     pub snapshot: Snapshot,
     /// The data source's version this was read at.
     pub version: u64,
@@ -97,8 +97,8 @@ pub struct RosterData {
     pub contacts_this_year: bool,
 }
 
-impl RosterData {
-    pub fn build(mut snapshot: Snapshot, version: u64) -> RosterData {
+impl RosterIndex {
+    pub fn build(mut snapshot: Snapshot, version: u64) -> RosterIndex {
         sanitize_snapshot(&mut snapshot);
         for e in snapshot.entries.iter_mut().filter(|e| e.exempt.is_some()) {
             // Exempt students owe nothing, whatever a source says.
@@ -142,7 +142,7 @@ impl RosterData {
             .iter()
             .filter_map(|e| e.last_contact)
             .all(|d| chrono::Datelike::year(&d) == year);
-        let mut data = RosterData {
+        let mut data = RosterIndex {
             snapshot,
             version,
             index,
@@ -180,7 +180,7 @@ impl RosterData {
     pub fn schedules_of<'a>(
         &'a self,
         id: &'a str,
-    ) -> impl Iterator<Item = &'a super::data::ScheduleView> + 'a {
+    ) -> impl Iterator<Item = &'a super::model::ScheduleView> + 'a {
         self.snapshot
             .schedules
             .iter()
@@ -267,7 +267,7 @@ mod tests {
     use super::*;
     use crate::model::{Student, Term};
     use crate::policy::Evaluation;
-    use crate::tui::data::{FollowupMark, RosterEntry};
+    use crate::tui::model::{FollowupMark, RosterEntry};
 
     fn day(d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(2025, 3, d).unwrap()
@@ -319,16 +319,16 @@ mod tests {
             // Exempt: a stale overdue mark does not count.
             ("X", Some(2), false, 40, Some(12), true),
         ];
-        let build = |triage: crate::tui::data::Triage| {
-            let snapshot = crate::tui::data::Snapshot {
+        let build = |triage: crate::tui::model::Triage| {
+            let snapshot = crate::tui::model::Snapshot {
                 entries: cases.iter().map(entry).collect(),
                 today: day(28),
                 triage,
                 ..Default::default()
             };
-            RosterData::build(snapshot, 0)
+            RosterIndex::build(snapshot, 0)
         };
-        let ids = |data: &RosterData| -> Vec<String> {
+        let ids = |data: &RosterIndex| -> Vec<String> {
             data.triage_order
                 .iter()
                 .map(|&r| data.snapshot.entries[r as usize].student.student_id.clone())
@@ -340,7 +340,7 @@ mod tests {
         assert!(data.snapshot.entries[8].followup.is_none());
         // Weights are a setting: when a day without contact outweighs a tier, the students
         // never contacted come first whatever their tier.
-        let contact_first = crate::tui::data::Triage {
+        let contact_first = crate::tui::model::Triage {
             tier: 1,
             overdue_day: 0,
             contact_day: 1_000,

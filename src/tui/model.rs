@@ -1,20 +1,15 @@
 //! What the TUI reads, and from where: a plain view model (filled from SQLite and the policy
-//! engine by the caller) behind the [`DataSource`] trait, plus [`FakeSource`], an in-memory
-//! source for tests and demos.
-
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
+//! engine by the caller) behind the [`DataSource`] trait. Data is sanitised once here, as it
+//! enters the TUI.
 
 use chrono::{NaiveDate, NaiveDateTime};
 
-use crate::model::{Calendar, Contact, Schedule};
+use crate::model::{Contact, Schedule};
 
 use crate::locale::Lang;
 use crate::model::{Student, Term};
 use crate::policy::{CourseOutcome, Evaluation, Policy};
 use crate::schedule::Status;
-use crate::schedule::agenda::schedule_status;
 use crate::text::sanitize_in_place;
 
 /// One roster row.
@@ -45,6 +40,17 @@ pub struct FollowupMark {
     pub days_overdue: i64,
 }
 
+impl FollowupMark {
+    /// The roster's mark for a student's most urgent obligation; None when nothing is due.
+    pub fn of(lang: Lang, s: &Schedule, st: &Status) -> Option<FollowupMark> {
+        Some(FollowupMark {
+            label: crate::i18n::obligation(lang, s),
+            due: st.due?,
+            days_overdue: st.days_overdue,
+        })
+    }
+}
+
 /// One follow-up schedule in force and its state today.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ScheduleView {
@@ -52,26 +58,11 @@ pub struct ScheduleView {
     pub status: Status,
 }
 
-/// Which agenda group a schedule falls in today, if any.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum AgendaGroup {
-    Overdue,
-    Today,
-    /// Due within 7 days, today excluded.
-    Week,
-}
+pub use crate::schedule::agenda::AgendaGroup;
 
 impl ScheduleView {
     pub fn agenda_group(&self, today: NaiveDate) -> Option<AgendaGroup> {
-        if self.status.overdue {
-            Some(AgendaGroup::Overdue)
-        } else if self.status.is_due_today(today) {
-            Some(AgendaGroup::Today)
-        } else if self.status.is_upcoming(today) {
-            Some(AgendaGroup::Week)
-        } else {
-            None
-        }
+        AgendaGroup::of(&self.status, today)
     }
 }
 
@@ -308,211 +299,5 @@ fn sanitize_policy(p: &mut Policy) {
     for s in &mut p.status {
         sanitize_in_place(&mut s.zh);
         sanitize_in_place(&mut s.en);
-    }
-}
-
-/// An in-memory [`DataSource`]: tests and demos set its data and bump its version. Writes
-/// are recorded, shown on the student page, and re-judge that student's schedules.
-pub struct FakeSource {
-    version: AtomicU64,
-    data: Mutex<FakeData>,
-}
-
-struct FakeData {
-    snapshot: Snapshot,
-    details: HashMap<String, StudentDetail>,
-    contacts: Vec<Contact>,
-    writes: Vec<WriteOp>,
-    fail: Option<String>,
-}
-
-impl FakeSource {
-    pub fn new(snapshot: Snapshot, details: Vec<StudentDetail>) -> FakeSource {
-        let details = details
-            .into_iter()
-            .map(|d| (d.student.student_id.clone(), d))
-            .collect();
-        FakeSource {
-            version: AtomicU64::new(1),
-            data: Mutex::new(FakeData {
-                snapshot,
-                details,
-                contacts: Vec::new(),
-                writes: Vec::new(),
-                fail: None,
-            }),
-        }
-    }
-
-    fn lock(&self) -> anyhow::Result<std::sync::MutexGuard<'_, FakeData>> {
-        self.data
-            .lock()
-            .map_err(|_| anyhow::anyhow!("fake source poisoned"))
-    }
-
-    /// Replaces the data as another process writing the database would.
-    pub fn replace(&self, snapshot: Snapshot) {
-        if let Ok(mut d) = self.data.lock() {
-            d.snapshot = snapshot;
-        }
-        self.version.fetch_add(1, Ordering::SeqCst);
-    }
-
-    /// Every write applied so far, oldest first.
-    pub fn writes(&self) -> Vec<WriteOp> {
-        self.lock().map(|d| d.writes.clone()).unwrap_or_default()
-    }
-
-    /// Makes every later write fail with `message` (None: succeed again), as a locked or
-    /// read-only database would.
-    pub fn fail_writes(&self, message: Option<&str>) {
-        if let Ok(mut d) = self.data.lock() {
-            d.fail = message.map(str::to_string);
-        }
-    }
-
-    /// [`DataSource::write`] through a shared reference (the source sits behind a mutex).
-    pub fn apply(&self, op: &WriteOp) -> anyhow::Result<i64> {
-        let mut d = self.lock()?;
-        if let Some(e) = &d.fail {
-            anyhow::bail!("{e}");
-        }
-        let found = d
-            .snapshot
-            .entries
-            .iter()
-            .position(|e| e.student.student_id == op.student_id());
-        let Some(row) = found else {
-            anyhow::bail!("unknown student id '{}'", op.student_id());
-        };
-        d.writes.push(op.clone());
-        let id = i64::try_from(d.writes.len()).unwrap_or(i64::MAX);
-        let today = d.snapshot.today;
-        let view = |mut s: Schedule| {
-            s.id = id;
-            ScheduleView {
-                status: schedule_status(&s, &[], &Calendar::default(), today),
-                schedule: s,
-            }
-        };
-        match op {
-            WriteOp::LogContact(c) => {
-                let mut c = c.clone();
-                c.id = id;
-                d.contacts.push(c.clone());
-                if let Some(s) =
-                    crate::schedule::agenda::next_talk_schedule(&c, next_talk_note(Lang::Zh))
-                {
-                    d.snapshot.schedules.push(view(s));
-                }
-                let entry = &mut d.snapshot.entries[row];
-                entry.last_contact = entry.last_contact.max(Some(c.at.date()));
-                let base = d.snapshot.entries[row].clone();
-                let detail = d
-                    .details
-                    .entry(c.student_id.clone())
-                    .or_insert_with(|| bare_detail(&base));
-                detail.contacts.push(ContactView {
-                    at: c.at,
-                    author: c.author.clone(),
-                    role: c.role.map_or("", |r| r.label_zh()).to_string(),
-                    with_whom: c.with_whom.label(Lang::Zh).to_string(),
-                    channel: c.channel.label(Lang::Zh).to_string(),
-                    kind: c.kind.label_zh().to_string(),
-                    summary: c.summary.clone(),
-                });
-            }
-            WriteOp::AddSchedule(s) => d.snapshot.schedules.push(view(s.clone())),
-            // Approval numbers the draft: the preview then shows a number instead of the mark.
-            WriteOp::ApproveNotice(sid) => {
-                if let Some(n) = d.details.get_mut(sid).and_then(|x| x.notice.as_mut()) {
-                    *n = n.replace("（待批准）", &format!("TEST-{id:04}"));
-                }
-            }
-        }
-        d.rejudge(row);
-        drop(d);
-        self.version.fetch_add(1, Ordering::SeqCst);
-        Ok(id)
-    }
-}
-
-impl FakeData {
-    /// Recomputes the schedules of the student on row `row` from the contacts written here,
-    /// and their roster mark from those.
-    fn rejudge(&mut self, row: usize) {
-        let id = self.snapshot.entries[row].student.student_id.clone();
-        let today = self.snapshot.today;
-        let mine: Vec<&Contact> = self
-            .contacts
-            .iter()
-            .filter(|c| c.student_id == id)
-            .collect();
-        let mut mark: Option<FollowupMark> = None;
-        for v in self
-            .snapshot
-            .schedules
-            .iter_mut()
-            .filter(|v| v.schedule.student_id == id)
-        {
-            if !mine.is_empty() {
-                v.status = schedule_status(&v.schedule, &mine, &Calendar::default(), today);
-            }
-            let Some(due) = v.status.due else { continue };
-            let urgency = (std::cmp::Reverse(v.status.days_overdue), due);
-            if mark
-                .as_ref()
-                .is_none_or(|m| urgency < (std::cmp::Reverse(m.days_overdue), m.due))
-            {
-                mark = Some(FollowupMark {
-                    label: crate::i18n::obligation(Lang::Zh, &v.schedule),
-                    due,
-                    days_overdue: v.status.days_overdue,
-                });
-            }
-        }
-        let entry = &mut self.snapshot.entries[row];
-        if entry.exempt.is_none() {
-            entry.followup = mark;
-        }
-    }
-}
-
-/// A page with only the roster's header, for a student without a prepared one.
-fn bare_detail(e: &RosterEntry) -> StudentDetail {
-    StudentDetail {
-        student: e.student.clone(),
-        eval: e.eval.clone(),
-        courses: Vec::new(),
-        history: Vec::new(),
-        notice: None,
-        confirmed: None,
-        contacts: Vec::new(),
-    }
-}
-
-impl DataSource for FakeSource {
-    fn version(&self) -> u64 {
-        self.version.load(Ordering::SeqCst)
-    }
-
-    fn snapshot(&self) -> anyhow::Result<Snapshot> {
-        Ok(self.lock()?.snapshot.clone())
-    }
-
-    fn student(&self, id: &str) -> anyhow::Result<Option<StudentDetail>> {
-        let d = self.lock()?;
-        if let Some(detail) = d.details.get(id) {
-            return Ok(Some(detail.clone()));
-        }
-        Ok(d.snapshot
-            .entries
-            .iter()
-            .find(|e| e.student.student_id == id)
-            .map(bare_detail))
-    }
-
-    fn write(&mut self, op: &WriteOp) -> anyhow::Result<i64> {
-        self.apply(op)
     }
 }
