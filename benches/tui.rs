@@ -121,6 +121,7 @@ fn snapshot(students: usize) -> Snapshot {
     let (policy, _) = yujing::policy::resolve("hljjz").expect("preset");
     Snapshot {
         policy: Some(policy),
+        policy_error: None,
         term: Some(TERM),
         student_count: entries.len(),
         entries,

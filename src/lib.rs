@@ -13,6 +13,7 @@ pub mod db;
 pub mod i18n;
 pub mod import;
 pub mod locale;
+pub mod logging;
 pub mod model;
 pub mod outfile;
 pub mod paper;

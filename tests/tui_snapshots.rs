@@ -234,6 +234,7 @@ fn cohort() -> Vec<RosterEntry> {
 fn snapshot(entries: Vec<RosterEntry>) -> Snapshot {
     Snapshot {
         policy: Some(policy()),
+        policy_error: None,
         term: Some(TERM),
         student_count: entries.len(),
         entries,

@@ -509,6 +509,8 @@ impl App {
         let snap = &data.snapshot;
         let empty = if snap.student_count == 0 && snap.entries.is_empty() {
             Some(EmptyKind::NoStudents)
+        } else if let Some(why) = &snap.policy_error {
+            Some(EmptyKind::BadPolicy(why.clone()))
         } else if snap.policy.is_none() {
             Some(EmptyKind::NoPolicy)
         } else if snap.term.is_none() {
@@ -569,7 +571,7 @@ impl App {
         if full.is_none() {
             match &self.base {
                 Base::Roster(r) => r.draw(frame, body, lang, theme),
-                Base::Empty(kind) => empty::draw(*kind, frame, body, lang, theme),
+                Base::Empty(kind) => empty::draw(kind, frame, body, lang, theme),
             }
         }
         for layer in &self.stack[full.unwrap_or(0)..] {

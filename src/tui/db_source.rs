@@ -81,8 +81,18 @@ impl DbSource {
         Ok(())
     }
 
-    fn policy(&self) -> Option<Policy> {
-        crate::app::assess::resolve_policy(&self.db.borrow(), self.policy_arg.as_deref()).ok()
+    /// The policy in force: None when none is chosen, Err(why) when the chosen one (stored in
+    /// the database, or named by --policy) does not parse or validate.
+    fn policy(&self) -> Result<Option<Policy>, String> {
+        let db = self.db.borrow();
+        match crate::app::assess::resolve_policy(&db, self.policy_arg.as_deref()) {
+            Ok(p) => Ok(Some(p)),
+            // A database that cannot say whether one is chosen is an error worth showing too.
+            Err(e) if self.policy_arg.is_some() || !matches!(db.policy(), Ok(None)) => {
+                Err(format!("{e:#}"))
+            }
+            Err(_) => Ok(None),
+        }
     }
 
     fn term(&self) -> anyhow::Result<Option<Term>> {
@@ -138,9 +148,12 @@ impl DataSource for DbSource {
     fn snapshot(&self) -> anyhow::Result<Snapshot> {
         let student_count = self.db.borrow().student_count()?;
         let (policy, term) = (self.policy(), self.term()?);
+        let policy_error = policy.as_ref().err().cloned();
+        let policy = policy.ok().flatten();
         let (Some(policy), Some(term)) = (policy.clone(), term) else {
             return Ok(Snapshot {
                 policy,
+                policy_error,
                 term,
                 entries: Vec::new(),
                 student_count,
@@ -149,8 +162,10 @@ impl DataSource for DbSource {
                 triage: self.triage,
             });
         };
-        let mut roster =
-            crate::app::assess::assess_cached(&mut self.db.borrow_mut(), policy, term)?;
+        let evaluating = tracing::debug_span!("evaluate", %term, students = student_count);
+        let mut roster = evaluating.in_scope(|| {
+            crate::app::assess::assess_cached(&mut self.db.borrow_mut(), policy, term)
+        })?;
         let scope = self.scope()?;
         scope.retain(&mut roster.rows, |(s, _)| &s.student_id);
         for (s, e) in &mut roster.rows {
@@ -177,6 +192,7 @@ impl DataSource for DbSource {
             .collect();
         Ok(Snapshot {
             policy: Some(roster.policy),
+            policy_error: None,
             term: Some(term),
             entries,
             student_count,
@@ -187,7 +203,7 @@ impl DataSource for DbSource {
     }
 
     fn report(&self) -> anyhow::Result<Option<super::model::ReportData>> {
-        let Some(policy) = self.policy() else {
+        let Ok(Some(policy)) = self.policy() else {
             return Ok(None);
         };
         let db = self.db.borrow();
@@ -201,9 +217,11 @@ impl DataSource for DbSource {
             return Ok(None);
         }
         let secret = self.db.borrow().confidential_contacts()?;
-        let (Some(student), Some(policy), Some(term)) =
-            (self.db.borrow().student(id)?, self.policy(), self.term()?)
-        else {
+        let (Some(student), Some(policy), Some(term)) = (
+            self.db.borrow().student(id)?,
+            self.policy().ok().flatten(),
+            self.term()?,
+        ) else {
             return Ok(None);
         };
         let Some(facts) = self.db.borrow().load_student_facts(id, term)? else {

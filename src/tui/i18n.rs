@@ -29,6 +29,8 @@ messages! {
     EmptyThen => "然后选择预警政策并重新打开：", "Then choose a warning policy and open again:";
     NoPolicyTitle => "尚未选择预警政策", "No warning policy chosen yet";
     NoPolicyIntro => "查看内置政策并选用一个：", "List the built-in policies and choose one:";
+    BadPolicyTitle => "选用的预警政策无法使用", "The chosen warning policy cannot be used";
+    BadPolicyIntro => "修正政策文件后重新选用，或换用一个内置政策：", "Fix the policy file and choose it again, or choose a built-in one:";
     NoTermTitle => "还没有成绩数据", "No grades yet";
     NoTermIntro => "导入成绩后才能评估预警：", "Import grades so students can be assessed:";
     RefreshNote => "数据库变化后本页面会自动刷新。", "This screen refreshes by itself when the database changes.";

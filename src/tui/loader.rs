@@ -91,6 +91,7 @@ impl Loader {
             }
             let mut out = Vec::new();
             if want_snapshot {
+                let _load = tracing::debug_span!("load", version).entered();
                 out.push(match self.source.snapshot() {
                     Ok(s) => {
                         self.loaded = Some(version);

@@ -93,6 +93,9 @@ impl Default for Triage {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Snapshot {
     pub policy: Option<Policy>,
+    /// Why the chosen policy cannot be used (it does not parse or validate); None when it
+    /// can, or when none is chosen.
+    pub policy_error: Option<String>,
     /// The assessed term, None when no grades were imported.
     pub term: Option<Term>,
     pub entries: Vec<RosterEntry>,
@@ -199,6 +202,14 @@ pub trait DataSource {
 /// Removes control characters and escape sequences from every imported string, once, as
 /// data enters the TUI; nothing drawn afterwards can reach the terminal raw.
 pub fn sanitize_snapshot(s: &mut Snapshot) {
+    if let Some(e) = &mut s.policy_error {
+        // Line by line: the screen shows the lines, and a newline is a control character.
+        *e = e
+            .lines()
+            .map(|l| crate::text::sanitize(l).into_owned())
+            .collect::<Vec<_>>()
+            .join("\n");
+    }
     if let Some(p) = &mut s.policy {
         sanitize_policy(p);
     }

@@ -321,6 +321,7 @@ mod tests {
         ];
         let build = |triage: crate::tui::model::Triage| {
             let snapshot = crate::tui::model::Snapshot {
+                policy_error: None,
                 entries: cases.iter().map(entry).collect(),
                 today: day(28),
                 triage,
