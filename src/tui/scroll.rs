@@ -162,6 +162,22 @@ impl<W: Write> Write for ScrollingBackend<W> {
     }
 }
 
+/// Blanks the cells a wide glyph covers. ratatui never sends them, so they would otherwise
+/// keep whatever was there before, and a row that moved would not compare equal to itself.
+fn cover_hidden_cells(b: &mut Buffer) {
+    let w = usize::from(b.area.width).max(1);
+    for row in b.content.chunks_mut(w) {
+        let mut x = 0;
+        while x < row.len() {
+            let width = unicode_width::UnicodeWidthStr::width(row[x].symbol()).max(1);
+            for hidden in row.iter_mut().skip(x + 1).take(width - 1) {
+                *hidden = Cell::EMPTY;
+            }
+            x += width;
+        }
+    }
+}
+
 /// A crossterm backend that scrolls instead of redrawing when that sends fewer bytes.
 pub struct ScrollingBackend<W: Write> {
     inner: CrosstermBackend<W>,
@@ -230,6 +246,7 @@ impl<W: Write> Backend for ScrollingBackend<W> {
                 last_row = Some(y);
             }
         }
+        cover_hidden_cells(&mut next);
         if usize::from(rows_touched) >= MIN_ROWS
             && let Some(s) = find_scroll(&self.screen, &next)
         {
