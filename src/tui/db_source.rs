@@ -146,6 +146,10 @@ impl DataSource for DbSource {
     }
 
     fn snapshot(&self) -> anyhow::Result<Snapshot> {
+        self.snapshot_with_progress(&|_, _| {})
+    }
+
+    fn snapshot_with_progress(&self, progress: &dyn Fn(usize, usize)) -> anyhow::Result<Snapshot> {
         let student_count = self.db.borrow().student_count()?;
         let (policy, term) = (self.policy(), self.term()?);
         let policy_error = policy.as_ref().err().cloned();
@@ -162,6 +166,8 @@ impl DataSource for DbSource {
                 triage: self.triage,
             });
         };
+        // Said before evaluating: on a cold cache that is most of the wait.
+        progress(0, student_count);
         let evaluating = tracing::debug_span!("evaluate", %term, students = student_count);
         let mut roster = evaluating.in_scope(|| {
             crate::app::assess::assess_cached(&mut self.db.borrow_mut(), policy, term)

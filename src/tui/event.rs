@@ -35,6 +35,11 @@ fn terminal_hung_up() -> bool {
 
 /// A reply from the loader thread.
 pub enum Loaded {
+    /// How far a load is: `done` of `total` students evaluated (0 before the first count).
+    Progress {
+        done: usize,
+        total: usize,
+    },
     Data(Box<RosterIndex>),
     Student {
         id: String,

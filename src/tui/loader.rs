@@ -92,7 +92,10 @@ impl Loader {
             let mut out = Vec::new();
             if want_snapshot {
                 let _load = tracing::debug_span!("load", version).entered();
-                out.push(match self.source.snapshot() {
+                let progress = |done, total| {
+                    let _ = events.send(Event::Loaded(Loaded::Progress { done, total }));
+                };
+                out.push(match self.source.snapshot_with_progress(&progress) {
                     Ok(s) => {
                         self.loaded = Some(version);
                         Loaded::Data(Box::new(RosterIndex::build(s, version)))

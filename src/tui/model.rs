@@ -185,6 +185,12 @@ pub trait DataSource {
     /// combined with a counter); polled about once a second. A write must change it.
     fn version(&self) -> u64;
     fn snapshot(&self) -> anyhow::Result<Snapshot>;
+    /// [`DataSource::snapshot`], saying how far it is through `progress(done, total)` when
+    /// that takes a while (a cold evaluation cache), so the first screen can show it.
+    fn snapshot_with_progress(&self, progress: &dyn Fn(usize, usize)) -> anyhow::Result<Snapshot> {
+        let _ = progress;
+        self.snapshot()
+    }
     /// None when no student has this id.
     fn student(&self, id: &str) -> anyhow::Result<Option<StudentDetail>>;
     /// The newest term-end analysis (the `r` screen), with the policy naming its tiers; None

@@ -16,7 +16,7 @@ pub use yujing::policy::{CourseOutcome, Evaluation, Policy, Reason, Threshold, V
 pub use yujing::schedule::Cadence;
 pub use yujing::text;
 pub use yujing::tui::WriteOp;
-pub use yujing::tui::event::Event;
+pub use yujing::tui::event::{Event, Loaded};
 pub use yujing::tui::forms::field::Field;
 pub use yujing::tui::forms::field::FieldId;
 pub use yujing::tui::keymap::{self, Context};

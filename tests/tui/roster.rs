@@ -352,3 +352,23 @@ fn a_zero_width_joiner_in_a_name_does_not_misalign_its_row() {
     let at = row.find("计算").expect("class");
     assert_eq!(text::width(&row[..at]), col, "{row}");
 }
+
+#[test]
+fn the_first_load_says_how_far_evaluation_is_and_later_loads_keep_the_roster() {
+    let mut app = App::loading(options(Lang::Zh));
+    assert!(render(&mut app, 80, 24).contains("正在加载…"));
+    let progress = |done| {
+        Event::Loaded(Loaded::Progress {
+            done,
+            total: 50_000,
+        })
+    };
+    assert!(app.handle_event(progress(0)));
+    assert!(render(&mut app, 80, 24).contains("正在评估 50,000 名学生…"));
+    assert!(app.handle_event(progress(12_345)));
+    assert!(render(&mut app, 80, 24).contains("正在评估 12,345/50,000…"));
+    let mut app = roster_app(Lang::Zh);
+    let before = render(&mut app, 80, 24);
+    assert!(!app.handle_event(progress(1)), "nothing to redraw");
+    assert_eq!(render(&mut app, 80, 24), before);
+}

@@ -26,6 +26,11 @@ impl App {
                     self.notice = Some(Notice { text, error: false });
                 }
             }
+            Loaded::Progress { done, total } => match &mut self.base {
+                // Only the first load has nothing better to show; later ones keep the roster.
+                Base::Empty(EmptyKind::Loading(p)) => *p = Some((done, total)),
+                _ => return false,
+            },
             Loaded::Student { id, detail } => self.set_student(&id, detail.map(|d| *d)),
             Loaded::Written { id, result } => self.written(id, result),
             Loaded::Report(r) => {

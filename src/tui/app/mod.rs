@@ -80,7 +80,7 @@ impl App {
         App {
             opts,
             area: Rect::new(0, 0, 80, 24),
-            base: Base::Empty(EmptyKind::Loading),
+            base: Base::Empty(EmptyKind::Loading(None)),
             stack: Vec::new(),
             requests: Vec::new(),
             error: None,

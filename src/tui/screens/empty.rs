@@ -14,7 +14,8 @@ use super::super::theme::Theme;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EmptyKind {
-    Loading,
+    /// The first load; with (evaluated, total) once the source says how far it is.
+    Loading(Option<(usize, usize)>),
     NoStudents,
     NoPolicy,
     /// A policy is chosen but does not parse or validate: why, as the engine says it.
@@ -25,7 +26,11 @@ pub enum EmptyKind {
 pub fn draw(kind: &EmptyKind, frame: &mut Frame, area: Rect, lang: Lang, theme: &Theme) {
     let cmd = |s: &str| Line::styled(format!("  {s}"), theme.key);
     let mut lines: Vec<Line> = match kind {
-        EmptyKind::Loading => vec![Line::styled(Msg::Loading.text(lang), theme.muted)],
+        EmptyKind::Loading(None) => vec![Line::styled(Msg::Loading.text(lang), theme.muted)],
+        EmptyKind::Loading(Some((done, total))) => vec![Line::styled(
+            super::super::i18n::evaluating(lang, *done, *total),
+            theme.muted,
+        )],
         EmptyKind::NoStudents => vec![
             Line::styled(Msg::EmptyTitle.text(lang), theme.title),
             Line::raw(""),
@@ -67,7 +72,7 @@ pub fn draw(kind: &EmptyKind, frame: &mut Frame, area: Rect, lang: Lang, theme: 
             cmd("yujing import grades FILE"),
         ],
     };
-    if *kind != EmptyKind::Loading {
+    if !matches!(kind, EmptyKind::Loading(_)) {
         lines.push(Line::raw(""));
         lines.push(Line::styled(Msg::RefreshNote.text(lang), theme.muted));
     }
