@@ -1,12 +1,21 @@
 //! The terminal UI. `run` owns the terminal and the event loop; everything else is plain
 //! state that tests drive without a terminal:
 //!
-//! - `event` input thread → `Event`s; `loader` thread owns the [`DataSource`] and answers
-//!   requests (and polls its version) with `Loaded` events.
+//! - `event`: the input thread, and every `Event` the loop reacts to (keys, the loader's
+//!   `Loaded` replies). `loader`: the thread that owns the [`DataSource`], answers requests and
+//!   polls its version.
+//! - `model`: the view model and the [`DataSource`] trait; `db_source` fills it from SQLite
+//!   through `crate::app`; `fake_source` (feature `test-support`) from memory, judging
+//!   follow-ups with the same functions. `roster_index`: a snapshot sorted and indexed for
+//!   search, built on the loader thread.
 //! - `keymap` turns keys into [`Action`]s per screen; `App::update` is the only place state
 //!   changes; `App::draw` reads state and does no I/O.
-//! - `app` routes between screens (`screens/*`), each owning its state, keys and drawing.
+//! - `app` routes between screens (`screens/*`, `forms/*`), each owning its state, keys and
+//!   drawing; both answer with an `outcome::Outcome`, so neither imports the other.
+//! - `scroll`: the backend that has the terminal scroll rows instead of redrawing them.
 //! - `theme`, `i18n`, `labels` say how things look and read; `text` (crate root) measures.
+//!
+//! Imports go one way: screens and forms → outcome, labels, model; loader → event → model.
 
 pub mod action;
 pub mod app;
