@@ -168,10 +168,11 @@ impl DataSource for DbSource {
         };
         // Said before evaluating: on a cold cache that is most of the wait.
         progress(0, student_count);
-        let evaluating = tracing::debug_span!("evaluate", %term, students = student_count);
-        let mut roster = evaluating.in_scope(|| {
-            crate::app::assess::assess_cached(&mut self.db.borrow_mut(), policy, term)
-        })?;
+        let evaluating =
+            tracing::debug_span!("evaluate", %term, students = student_count).entered();
+        let mut roster =
+            crate::app::assess::assess_cached(&mut self.db.borrow_mut(), policy, term)?;
+        drop(evaluating);
         let scope = self.scope()?;
         scope.retain(&mut roster.rows, |(s, _)| &s.student_id);
         for (s, e) in &mut roster.rows {
