@@ -99,6 +99,11 @@ struct Tui {
 
 impl Tui {
     fn start(db: &Path, lang: &str) -> Tui {
+        Tui::start_with(db, lang, &[])
+    }
+
+    /// [`Tui::start`] with more environment variables.
+    fn start_with(db: &Path, lang: &str, env: &[(&str, &Path)]) -> Tui {
         let pair = native_pty_system()
             .openpty(PtySize {
                 rows: ROWS,
@@ -117,6 +122,10 @@ impl Tui {
         cmd.env_remove("NO_COLOR");
         cmd.env_remove("YUJING_DB");
         cmd.env_remove("YUJING_TODAY");
+        cmd.env_remove("YUJING_LOG");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
         let child = pair.slave.spawn_command(cmd).expect("spawn yujing");
         // Only the child holds the slave now: reading the master ends when the child does.
         drop(pair.slave);
@@ -317,8 +326,8 @@ fn logging_a_talk_clears_the_overdue_mark() {
     );
 }
 
-#[test]
-fn sighup_restores_the_terminal_and_exits() {
+/// The TUI on its first screen gets `signal`; it must leave cleanly and hand the terminal back.
+fn signal_restores_the_terminal_and_exits(signal: libc::c_int) {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = fixture(dir.path());
     let mut tui = Tui::start(&db, "C.UTF-8");
@@ -327,10 +336,46 @@ fn sighup_restores_the_terminal_and_exits() {
     let pid = tui.child.process_id().expect("child pid");
     let pid = libc::pid_t::try_from(pid).expect("pid fits");
     // SAFETY: sending a signal to our own child process.
-    let sent = unsafe { libc::kill(pid, libc::SIGHUP) };
+    let sent = unsafe { libc::kill(pid, signal) };
     assert_eq!(sent, 0, "kill");
     assert!(tui.finish(), "exit status");
     tui.assert_restored();
+}
+
+#[test]
+fn sighup_restores_the_terminal_and_exits() {
+    signal_restores_the_terminal_and_exits(libc::SIGHUP);
+}
+
+#[test]
+fn sigterm_restores_the_terminal_and_exits() {
+    signal_restores_the_terminal_and_exits(libc::SIGTERM);
+}
+
+#[test]
+fn with_yujing_log_the_tui_logs_its_loads_to_a_file_and_nothing_to_the_screen() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = fixture(dir.path());
+    let state = dir.path().join("state");
+    let mut tui = Tui::start_with(
+        &db,
+        "C.UTF-8",
+        &[
+            ("YUJING_LOG", Path::new("debug")),
+            ("XDG_STATE_HOME", &state),
+        ],
+    );
+    tui.wait_text("Heilongjiang");
+    tui.keys(&["q"]);
+    assert!(tui.finish(), "exit status");
+    tui.assert_restored();
+    let all = String::from_utf8_lossy(&tui.raw);
+    assert!(
+        !all.contains("DEBUG") && !all.contains("yujing started"),
+        "{all}"
+    );
+    let log = std::fs::read_to_string(state.join("yujing/yujing.log")).expect("log file");
+    assert!(log.contains("load") && log.contains("evaluate"), "{log}");
 }
 
 #[test]
