@@ -2,8 +2,10 @@
 //!
 //! Measures, at 200x50 on an in-memory backend: building the roster data (the loader
 //! thread's share of a load), building the app and drawing the first full frame, one `j`
-//! to the next frame, each search keystroke (`w`, `q`, `b`) to the next frame, and the bytes
-//! a real terminal receives for the first frame and for moving the selection one row.
+//! to the next frame, each search keystroke (`w`, `q`, `b`) to the next frame; the TUI's part
+//! of launching (data arrives → first full frame at 80x24); and the bytes a real terminal
+//! receives (first frame, one row moved, one row scrolled each way) through ratatui's own
+//! crossterm backend (before) and through the scrolling backend (after), at 80x24 and 200x50.
 
 use std::cell::Cell;
 use std::io::Write;
@@ -13,13 +15,14 @@ use std::time::{Duration, Instant};
 use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::backend::{CrosstermBackend, TestBackend};
-use ratatui::layout::Rect;
+use ratatui::layout::{Rect, Size};
 use ratatui::{Terminal, TerminalOptions, Viewport};
 
 use yujing::model::{Student, Term};
 use yujing::policy::{Evaluation, Reason, Threshold, Value};
-use yujing::tui::data::{FollowupMark, RosterEntry};
-use yujing::tui::roster_data::RosterData;
+use yujing::tui::model::{FollowupMark, RosterEntry};
+use yujing::tui::roster_index::RosterIndex;
+use yujing::tui::scroll::ScrollingBackend;
 use yujing::tui::{App, Lang, Snapshot, Theme, TuiOptions};
 
 const W: u16 = 200;
@@ -121,6 +124,7 @@ fn snapshot(students: usize) -> Snapshot {
     let (policy, _) = yujing::policy_file::resolve("hljjz").expect("preset");
     Snapshot {
         policy: Some(policy),
+        policy_error: None,
         term: Some(TERM),
         student_count: entries.len(),
         entries,
@@ -176,17 +180,17 @@ fn options() -> TuiOptions {
 fn fresh_app(snap: &Snapshot) -> App {
     let mut app = App::loading(options());
     app.resize(W, H);
-    app.set_data(RosterData::build(snap.clone(), 1));
+    app.set_data(RosterIndex::build(snap.clone(), 1));
     app
 }
 
 fn bench(students: usize) {
     let snap = snapshot(students);
     println!("\n### {students} students, {W}x{H}\n");
-    println!("| step | time |");
-    println!("|---|---|");
+    println!("| step | time (bytes: ratatui's backend) | bytes: scrolling backend |");
+    println!("|---|---|---|");
 
-    let build = timed(5, || snap.clone(), |s| RosterData::build(s, 1));
+    let build = timed(5, || snap.clone(), |s| RosterIndex::build(s, 1));
     println!(
         "| roster data build (loader thread: sanitise, pinyin index, triage order) | {} |",
         ms(build)
@@ -195,7 +199,7 @@ fn bench(students: usize) {
     let mut term = Terminal::new(TestBackend::new(W, H)).expect("terminal");
     let first = timed(
         5,
-        || RosterData::build(snap.clone(), 1),
+        || RosterIndex::build(snap.clone(), 1),
         |data| {
             let mut app = App::loading(options());
             app.resize(W, H);
@@ -241,34 +245,111 @@ fn bench(students: usize) {
         );
     }
 
-    // Bytes a real terminal receives.
-    let written = Rc::new(Cell::new(0));
-    let mut term = Terminal::with_options(
-        CrosstermBackend::new(Counter(written.clone())),
-        TerminalOptions {
-            viewport: Viewport::Fixed(Rect::new(0, 0, W, H)),
+    let launch = timed(
+        5,
+        || snap.clone(),
+        |s| {
+            let mut term = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
+            let mut app = App::loading(options());
+            app.resize(80, 24);
+            app.set_data(RosterIndex::build(s, 1));
+            term.draw(|f| app.draw(f)).expect("draw");
+            app
         },
-    )
-    .expect("terminal");
-    let mut app = fresh_app(&snap);
+    );
+    println!(
+        "| data arrives → first full frame at 80x24 (roster build + app + draw) | {} |",
+        ms(launch)
+    );
+
+    // Bytes a real terminal receives, through ratatui's backend and through ours.
+    for (w, h) in [(80, 24), (W, H)] {
+        let plain = bytes(&snap, w, h, false);
+        let ours = bytes(&snap, w, h, true);
+        println!(
+            "| bytes at {w}x{h}: first full frame | {} B | {} B |",
+            plain.0, ours.0
+        );
+        println!(
+            "| bytes at {w}x{h}: selection moves one row | {} B | {} B |",
+            plain.1, ours.1
+        );
+        println!(
+            "| bytes at {w}x{h}: `j` scrolls the roster one row (median of 41) | {} B | {} B |",
+            plain.2, ours.2
+        );
+        println!(
+            "| bytes at {w}x{h}: `k` scrolls it back one row (median of 41) | {} B | {} B |",
+            plain.3, ours.3
+        );
+    }
+}
+
+/// Bytes sent at `w`x`h` for: the first frame, moving the selection one row, and the median
+/// keystroke scrolling the table one row down and one row up; through ratatui's crossterm
+/// backend, or through [`ScrollingBackend`] when `scrolling`.
+fn bytes(snap: &Snapshot, w: u16, h: u16, scrolling: bool) -> (usize, usize, usize, usize) {
+    let written = Rc::new(Cell::new(0));
+    let counter = Counter(written.clone());
+    let mut draw: Box<dyn FnMut(&App)> = if scrolling {
+        let mut term = Terminal::with_options(
+            ScrollingBackend::new(counter, Size::new(w, h)),
+            TerminalOptions {
+                viewport: Viewport::Fixed(Rect::new(0, 0, w, h)),
+            },
+        )
+        .expect("terminal");
+        Box::new(move |app: &App| {
+            term.draw(|f| app.draw(f)).expect("draw");
+        })
+    } else {
+        let mut term = Terminal::with_options(
+            CrosstermBackend::new(counter),
+            TerminalOptions {
+                viewport: Viewport::Fixed(Rect::new(0, 0, w, h)),
+            },
+        )
+        .expect("terminal");
+        Box::new(move |app: &App| {
+            term.draw(|f| app.draw(f)).expect("draw");
+        })
+    };
     let mut frame_bytes = |app: &App| {
         written.set(0);
-        term.draw(|f| app.draw(f)).expect("draw");
+        draw(app);
         written.get()
     };
-    let first_bytes = frame_bytes(&app);
+    let mut app = App::loading(options());
+    app.resize(w, h);
+    app.set_data(RosterIndex::build(snap.clone(), 1));
+    let first = frame_bytes(&app);
     app.handle_key(key('j'));
-    let move_bytes = frame_bytes(&app);
-    // To the bottom of the window; the next move scrolls every visible row.
-    for _ in 0..H {
+    let moved = frame_bytes(&app);
+    // To the bottom of the window; each further `j` scrolls every visible row.
+    for _ in 0..h {
         app.handle_key(key('j'));
     }
     frame_bytes(&app);
-    app.handle_key(key('j'));
-    let scroll_bytes = frame_bytes(&app);
-    println!("| bytes: first full frame | {first_bytes} B |");
-    println!("| bytes: selection moves one row | {move_bytes} B |");
-    println!("| bytes: selection moves one row and the table scrolls | {scroll_bytes} B |");
+    let mut down: Vec<usize> = (0..41)
+        .map(|_| {
+            app.handle_key(key('j'));
+            frame_bytes(&app)
+        })
+        .collect();
+    // To the top of the window; each further `k` scrolls back.
+    for _ in 0..h {
+        app.handle_key(key('k'));
+    }
+    frame_bytes(&app);
+    let mut up: Vec<usize> = (0..41)
+        .map(|_| {
+            app.handle_key(key('k'));
+            frame_bytes(&app)
+        })
+        .collect();
+    down.sort_unstable();
+    up.sort_unstable();
+    (first, moved, down[down.len() / 2], up[up.len() / 2])
 }
 
 /// A terminal that only counts what it is sent.

@@ -15,6 +15,7 @@ pub mod db;
 pub mod i18n;
 pub mod import;
 pub mod locale;
+pub mod logging;
 pub mod model;
 pub mod os;
 pub mod outfile;

@@ -203,7 +203,7 @@ fn each_role_sees_exactly_its_students_in_every_reader() {
     let db = yujing::db::Db::open(&e.db()).unwrap();
     for (who, want) in [("couns", set(&[A1, A2])), ("psy", set(&[B4]))] {
         let actor = yujing::app::access::actor(&db, Some(who)).unwrap();
-        let mut src = yujing::tui::source::DbSource::open(
+        let mut src = yujing::tui::db_source::DbSource::open(
             &e.db(),
             None,
             None,
@@ -212,7 +212,7 @@ fn each_role_sees_exactly_its_students_in_every_reader() {
         )
         .unwrap();
         src.actor = Some(actor);
-        use yujing::tui::data::DataSource;
+        use yujing::tui::model::DataSource;
         let snap = src.snapshot().unwrap();
         let got: BTreeSet<String> = snap
             .entries

@@ -525,13 +525,15 @@ fn screen(buf: &ratatui::buffer::Buffer) -> String {
 
 #[test]
 fn r_in_the_tui_charts_the_analysis_of_the_database() {
-    use yujing::tui::loader::{Loaded, Request};
+    use yujing::tui::event::Loaded;
+    use yujing::tui::loader::Request;
     use yujing::tui::{Action, App, DataSource, Lang, Theme, TuiOptions};
 
     let e = Env::followed_up();
     let today = chrono::NaiveDate::from_ymd_opt(2025, 7, 1).unwrap();
     let source =
-        yujing::tui::source::DbSource::open(&e.path("t.db"), None, None, today, Lang::Zh).unwrap();
+        yujing::tui::db_source::DbSource::open(&e.path("t.db"), None, None, today, Lang::Zh)
+            .unwrap();
     let mut app = App::new(
         source.snapshot().unwrap(),
         TuiOptions::new(Lang::Zh, Theme::mono()),

@@ -526,7 +526,7 @@ fn the_tui_source_previews_a_draft_and_approves_it() {
     use yujing::tui::DataSource;
     let e = Env::new("hljjz");
     let today = chrono::NaiveDate::from_ymd_opt(2025, 3, 3).unwrap();
-    let mut src = yujing::tui::source::DbSource::open(
+    let mut src = yujing::tui::db_source::DbSource::open(
         &e.db(),
         None,
         Some(TERM.parse().unwrap()),
@@ -543,7 +543,7 @@ fn the_tui_source_previews_a_draft_and_approves_it() {
     // An unwarned student has none.
     assert!(src.student("2022000000").unwrap().unwrap().notice.is_none());
 
-    src.write(&yujing::tui::data::WriteOp::ApproveNotice(RED.into()))
+    src.write(&yujing::tui::model::WriteOp::ApproveNotice(RED.into()))
         .unwrap();
     let number = Env::notice(&e.notices("2025-03-03"), RED, "approved")["number"]
         .as_str()

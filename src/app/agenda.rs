@@ -1,8 +1,12 @@
 //! The agenda as the CLI and the TUI both read it: term dates (recorded or defaulted), who is
 //! exempt today, and every schedule's state, computed by [`crate::schedule::agenda`].
 
+use std::collections::HashMap;
+
 use crate::db::Db;
-use crate::model::Term;
+use crate::model::{Calendar, Contact, Schedule, Term};
+use crate::schedule::Status;
+use crate::schedule::agenda as judge;
 
 /// Term dates: the recorded ones, and the defaults (marked `false`) for nearby terms with none.
 pub fn calendar(
@@ -34,25 +38,67 @@ pub fn exempt_today(
     db: &Db,
     today: chrono::NaiveDate,
 ) -> anyhow::Result<std::collections::HashSet<String>> {
-    Ok(db
-        .exemptions()?
+    Ok(active_exemptions(db, today)?
         .into_iter()
-        .filter(|e| e.active(today))
         .map(|e| e.student_id)
         .collect())
 }
 
+fn active_exemptions(
+    db: &Db,
+    today: chrono::NaiveDate,
+) -> anyhow::Result<Vec<crate::model::Exemption>> {
+    Ok(db
+        .exemptions()?
+        .into_iter()
+        .filter(|e| e.active(today))
+        .collect())
+}
+
+/// Everything follow-up views read, in one place so the CLI's agenda, the TUI's agenda and
+/// roster marks, and the TUI's test double judge the same records the same way.
+pub struct Followups {
+    pub today: chrono::NaiveDate,
+    pub cal: Calendar,
+    /// Exemptions in force today; their students' schedules are left out of `schedules`.
+    pub exempt: Vec<crate::model::Exemption>,
+    pub schedules: Vec<Schedule>,
+    pub contacts: Vec<Contact>,
+}
+
+impl Followups {
+    pub fn read(db: &Db, today: chrono::NaiveDate) -> anyhow::Result<Followups> {
+        let exempt = active_exemptions(db, today)?;
+        let schedules = db
+            .schedules(None)?
+            .into_iter()
+            .filter(|s| !exempt.iter().any(|e| e.student_id == s.student_id))
+            .collect();
+        Ok(Followups {
+            today,
+            cal: calendar(db, today)?.0,
+            exempt,
+            schedules,
+            contacts: db.contacts(None, false)?,
+        })
+    }
+
+    pub fn agenda(&self) -> crate::model::Agenda {
+        judge::agenda(&self.schedules, &self.contacts, &self.cal, self.today)
+    }
+
+    /// Each schedule's state today, in the order of `schedules`.
+    pub fn statuses(&self) -> Vec<Status> {
+        judge::statuses(&self.schedules, &self.contacts, &self.cal, self.today)
+    }
+
+    /// Each student's most urgent obligation (see [`judge::most_urgent`]).
+    pub fn most_urgent(&self) -> HashMap<String, (Schedule, Status)> {
+        judge::most_urgent(&self.schedules, &self.contacts, &self.cal, self.today)
+    }
+}
+
 /// The agenda of every schedule of students not exempt today.
 pub fn agenda(db: &Db, today: chrono::NaiveDate) -> anyhow::Result<crate::model::Agenda> {
-    let exempt = exempt_today(db, today)?;
-    let schedules: Vec<_> = db
-        .schedules(None)?
-        .into_iter()
-        .filter(|s| !exempt.contains(&s.student_id))
-        .collect();
-    let contacts = db.contacts(None, false)?;
-    let (cal, _) = calendar(db, today)?;
-    Ok(crate::schedule::agenda::agenda(
-        &schedules, &contacts, &cal, today,
-    ))
+    Ok(Followups::read(db, today)?.agenda())
 }

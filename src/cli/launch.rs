@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use crate::tui::TuiOptions;
-use crate::tui::source::DbSource;
+use crate::tui::db_source::DbSource;
 use crate::tui::theme::Theme;
 
 use super::Ctx;
@@ -20,7 +20,7 @@ pub fn config_dir() -> Option<PathBuf> {
 struct Config {
     theme: Option<String>,
     mouse: bool,
-    triage: crate::tui::data::Triage,
+    triage: crate::tui::model::Triage,
 }
 
 /// The config file, when there is one. A bad file is reported and otherwise ignored.

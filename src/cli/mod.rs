@@ -279,6 +279,10 @@ pub fn main() -> ExitCode {
         Err(e) => e.exit(),
     };
     Lang::choose(cli.lang.unwrap_or(help_lang));
+    if let Some(problem) = crate::logging::init(cli.lang.unwrap_or(help_lang)) {
+        eprintln!("yujing: {problem}");
+    }
+    tracing::debug!(command = ?cli.command, "command");
     // A global option clap cannot require for one command: an exemption is for a term.
     if matches!(cli.command, Some(Command::Exempt(exempt::Cmd::Add { .. }))) && cli.term.is_none() {
         let lang = cli.lang.unwrap_or(help_lang);

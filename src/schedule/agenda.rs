@@ -93,6 +93,29 @@ pub fn next_talk_schedule(c: &Contact, note: &str) -> Option<Schedule> {
     })
 }
 
+/// Which agenda group a schedule in state `st` falls in today, if any.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum AgendaGroup {
+    Overdue,
+    Today,
+    /// Due within 7 days, today excluded.
+    Week,
+}
+
+impl AgendaGroup {
+    pub fn of(st: &Status, today: NaiveDate) -> Option<AgendaGroup> {
+        if st.overdue {
+            Some(AgendaGroup::Overdue)
+        } else if st.is_due_today(today) {
+            Some(AgendaGroup::Today)
+        } else if st.is_upcoming(today) {
+            Some(AgendaGroup::Week)
+        } else {
+            None
+        }
+    }
+}
+
 /// Overdue (most overdue first), due today, and due within 7 days (soonest first).
 pub fn agenda(
     schedules: &[Schedule],
@@ -117,12 +140,11 @@ pub fn agenda(
             last_contact: st.last_contact,
             note: s.note.clone(),
         };
-        if st.overdue {
-            out.overdue.push(item);
-        } else if st.is_due_today(today) {
-            out.due_today.push(item);
-        } else if st.is_upcoming(today) {
-            out.upcoming.push(item);
+        match AgendaGroup::of(&st, today) {
+            Some(AgendaGroup::Overdue) => out.overdue.push(item),
+            Some(AgendaGroup::Today) => out.due_today.push(item),
+            Some(AgendaGroup::Week) => out.upcoming.push(item),
+            None => {}
         }
     }
     out.overdue.sort_by(|a, b| {

@@ -8,7 +8,8 @@ use std::time::Duration;
 
 use crossterm::event::{Event as TermEvent, KeyEventKind};
 
-use super::loader::Loaded;
+use super::model::{ReportData, StudentDetail};
+use super::roster_index::RosterIndex;
 
 pub enum Event {
     /// A key press (releases and repeats filtered out), mouse event or resize.
@@ -30,6 +31,30 @@ fn terminal_hung_up() -> bool {
     // SAFETY: one valid pollfd, zero timeout; poll only writes `revents`.
     let n = unsafe { libc::poll(&mut fd, 1, 0) };
     n > 0 && fd.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0
+}
+
+/// A reply from the loader thread.
+pub enum Loaded {
+    /// How far a load is: `done` of `total` students evaluated (0 before the first count).
+    Progress {
+        done: usize,
+        total: usize,
+    },
+    Data(Box<RosterIndex>),
+    Student {
+        id: String,
+        detail: Option<Box<StudentDetail>>,
+    },
+    /// The answer to `Request::Write { id, .. }`: the new record's id, or why it failed.
+    Written {
+        id: u64,
+        result: Result<i64, String>,
+    },
+    /// The answer to `Request::Report`.
+    Report(Result<Option<Box<ReportData>>, String>),
+    Error(String),
+    /// A write is waiting for another process's lock (an import); shown on the status line.
+    Waiting,
 }
 
 pub fn spawn_input(tx: Sender<Event>, stop: Arc<AtomicBool>) -> std::io::Result<JoinHandle<()>> {

@@ -29,6 +29,8 @@ messages! {
     EmptyThen => "然后选择预警政策并重新打开：", "Then choose a warning policy and open again:";
     NoPolicyTitle => "尚未选择预警政策", "No warning policy chosen yet";
     NoPolicyIntro => "查看内置政策并选用一个：", "List the built-in policies and choose one:";
+    BadPolicyTitle => "选用的预警政策无法使用", "The chosen warning policy cannot be used";
+    BadPolicyIntro => "修正政策文件后重新选用，或换用一个内置政策：", "Fix the policy file and choose it again, or choose a built-in one:";
     NoTermTitle => "还没有成绩数据", "No grades yet";
     NoTermIntro => "导入成绩后才能评估预警：", "Import grades so students can be assessed:";
     RefreshNote => "数据库变化后本页面会自动刷新。", "This screen refreshes by itself when the database changes.";
@@ -143,6 +145,31 @@ messages! {
     SavedSchedule => "已添加日程", "Schedule added";
 }
 
+/// `12,345`: digits grouped by thousands, as the progress line shows counts.
+fn grouped(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `正在评估 12,345/50,000…` while the first load evaluates; before the first count arrives,
+/// how many there are to evaluate.
+pub fn evaluating(lang: Lang, done: usize, total: usize) -> String {
+    let (d, t) = (grouped(done), grouped(total));
+    match (lang, done) {
+        (Lang::Zh, 0) => format!("正在评估 {t} 名学生…"),
+        (Lang::En, 0) => format!("Evaluating {t} students…"),
+        (Lang::Zh, _) => format!("正在评估 {d}/{t}…"),
+        (Lang::En, _) => format!("Evaluating {d}/{t}…"),
+    }
+}
+
 /// `逾期3天`-style follow-up text: overdue by N days, or due on a date.
 pub fn followup_text(lang: Lang, days_overdue: i64, due: chrono::NaiveDate) -> String {
     if days_overdue > 0 {
@@ -197,6 +224,19 @@ mod tests {
         for m in Msg::ALL {
             assert!(!m.text(Lang::En).trim().is_empty(), "{m:?}");
         }
+    }
+
+    #[test]
+    fn progress_groups_thousands() {
+        assert_eq!(
+            evaluating(Lang::Zh, 12_345, 50_000),
+            "正在评估 12,345/50,000…"
+        );
+        assert_eq!(
+            evaluating(Lang::En, 0, 1_234_567),
+            "Evaluating 1,234,567 students…"
+        );
+        assert_eq!(evaluating(Lang::En, 7, 999), "Evaluating 7/999…");
     }
 
     #[test]

@@ -3,7 +3,8 @@
 
 use crate::policy::{Evaluation, Policy, Reason, Value};
 
-use super::i18n::Lang;
+use super::i18n::{Lang, Msg};
+use super::model::ScheduleView;
 
 /// A tier's full name (`红色预警` / `Red warning`).
 pub fn tier_name(policy: &Policy, index: usize, lang: Lang) -> String {
@@ -164,6 +165,16 @@ pub fn join_fitting(tokens: &[String], cols: usize) -> String {
         }
     }
     out
+}
+
+/// `逾期3天` / `到期 03-21` / `已完成`: a schedule's state in a few words.
+pub fn state_text(v: &ScheduleView, lang: Lang) -> String {
+    let st = &v.status;
+    match st.due {
+        Some(due) if st.overdue => super::i18n::followup_text(lang, st.days_overdue, due),
+        Some(due) => format!("{} {}", Msg::DueOn.text(lang), due.format("%m-%d")),
+        None => Msg::Met.text(lang).to_string(),
+    }
 }
 
 #[cfg(test)]

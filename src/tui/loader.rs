@@ -7,9 +7,9 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use super::data::{DataSource, ReportData, StudentDetail, WriteOp};
-use super::event::Event;
-use super::roster_data::RosterData;
+use super::event::{Event, Loaded};
+use super::model::{DataSource, WriteOp};
+use super::roster_index::RosterIndex;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Request {
@@ -25,24 +25,6 @@ pub enum Request {
         op: WriteOp,
     },
     Stop,
-}
-
-pub enum Loaded {
-    Data(Box<RosterData>),
-    Student {
-        id: String,
-        detail: Option<Box<StudentDetail>>,
-    },
-    /// The answer to `Request::Write { id, .. }`: the new record's id, or why it failed.
-    Written {
-        id: u64,
-        result: Result<i64, String>,
-    },
-    /// The answer to `Request::Report`.
-    Report(Result<Option<Box<ReportData>>, String>),
-    Error(String),
-    /// A write is waiting for another process's lock (an import); shown on the status line.
-    Waiting,
 }
 
 pub fn spawn(
@@ -109,10 +91,14 @@ impl Loader {
             }
             let mut out = Vec::new();
             if want_snapshot {
-                out.push(match self.source.snapshot() {
+                let _load = tracing::debug_span!("load", version).entered();
+                let progress = |done, total| {
+                    let _ = events.send(Event::Loaded(Loaded::Progress { done, total }));
+                };
+                out.push(match self.source.snapshot_with_progress(&progress) {
                     Ok(s) => {
                         self.loaded = Some(version);
-                        Loaded::Data(Box::new(RosterData::build(s, version)))
+                        Loaded::Data(Box::new(RosterIndex::build(s, version)))
                     }
                     Err(e) => Loaded::Error(format!("{e:#}")),
                 });
@@ -152,7 +138,8 @@ mod tests {
     use chrono::NaiveDate;
 
     use super::*;
-    use crate::tui::data::{FakeSource, Snapshot};
+    use crate::tui::fake_source::FakeSource;
+    use crate::tui::model::{Snapshot, StudentDetail};
 
     fn snapshot(count: usize) -> Snapshot {
         Snapshot {
@@ -178,7 +165,7 @@ mod tests {
         }
     }
 
-    fn next_data(rx: &Receiver<Event>) -> Box<RosterData> {
+    fn next_data(rx: &Receiver<Event>) -> Box<RosterIndex> {
         loop {
             match rx
                 .recv_timeout(Duration::from_secs(20))
@@ -215,7 +202,7 @@ mod tests {
     fn a_write_is_answered_after_the_reload_it_causes() {
         use crate::model::ContactKind;
         use crate::model::{Channel, Contact, With};
-        use crate::tui::data::RosterEntry;
+        use crate::tui::model::RosterEntry;
 
         let at = NaiveDate::from_ymd_opt(2025, 3, 1)
             .and_then(|d| d.and_hms_opt(9, 0, 0))

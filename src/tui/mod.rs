@@ -1,44 +1,61 @@
 //! The terminal UI. `run` owns the terminal and the event loop; everything else is plain
 //! state that tests drive without a terminal:
 //!
-//! - `event` input thread → `Event`s; `loader` thread owns the [`DataSource`] and answers
-//!   requests (and polls its version) with `Loaded` events.
+//! - `event`: the input thread, and every `Event` the loop reacts to (keys, the loader's
+//!   `Loaded` replies). `loader`: the thread that owns the [`DataSource`], answers requests and
+//!   polls its version.
+//! - `model`: the view model and the [`DataSource`] trait; `db_source` fills it from SQLite
+//!   through `crate::app`; `fake_source` (feature `test-support`) from memory, judging
+//!   follow-ups with the same functions. `roster_index`: a snapshot sorted and indexed for
+//!   search, built on the loader thread.
 //! - `keymap` turns keys into [`Action`]s per screen; `App::update` is the only place state
 //!   changes; `App::draw` reads state and does no I/O.
-//! - `app` routes between screens (`screens/*`), each owning its state, keys and drawing.
+//! - `app` routes between screens (`screens/*`, `forms/*`), each owning its state, keys and
+//!   drawing; both answer with an `outcome::Outcome`, so neither imports the other.
+//! - `scroll`: the backend that has the terminal scroll rows instead of redrawing them.
 //! - `theme`, `i18n`, `labels` say how things look and read; `text` (crate root) measures.
+//!
+//! Imports go one way: screens and forms → outcome, labels, model; loader → event → model.
 
 pub mod action;
 pub mod app;
-pub mod data;
+pub mod db_source;
 pub mod event;
+#[cfg(any(test, feature = "test-support"))]
+pub mod fake_source;
 pub mod forms;
 pub mod i18n;
 pub mod keymap;
 pub mod labels;
 pub mod loader;
-pub mod roster_data;
+pub mod model;
+pub mod outcome;
+pub mod roster_index;
 pub mod screens;
+pub mod scroll;
 pub mod search;
-pub mod source;
 pub mod theme;
 pub mod widgets;
 
-use std::io::{Write, stdout};
-use std::sync::Arc;
+use std::io::{Stdout, Write, stdout};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
+use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
 use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
-use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
+use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate, EnterAlternateScreen};
 use crossterm::{execute, queue};
-use ratatui::DefaultTerminal;
+use ratatui::Terminal;
+use ratatui::layout::Size;
+use scroll::ScrollingBackend;
 
 pub use action::Action;
 pub use app::App;
-pub use data::{DataSource, FakeSource, Snapshot, StudentDetail, WriteOp};
+#[cfg(any(test, feature = "test-support"))]
+pub use fake_source::FakeSource;
 pub use i18n::Lang;
+pub use model::{DataSource, Snapshot, StudentDetail, WriteOp};
 pub use theme::{Theme, ThemeError};
 
 /// How the TUI looks and behaves; the caller fills it from flags, config and environment.
@@ -74,26 +91,23 @@ impl Default for TuiOptions {
 }
 
 /// Set by SIGHUP/SIGTERM or a panic on any thread; the loop leaves and restores the terminal.
-static STOP: AtomicBool = AtomicBool::new(false);
+static STOP: LazyLock<Arc<AtomicBool>> = LazyLock::new(|| Arc::new(AtomicBool::new(false)));
 
-extern "C" fn on_signal(sig: libc::c_int) {
-    // The first signal asks the loop to leave cleanly; a second one means it did not, so end
-    // now (both an atomic swap and _exit are async-signal-safe). SQLite's journal keeps the
-    // database consistent either way.
-    if STOP.swap(true, Ordering::SeqCst) {
-        // SAFETY: _exit is async-signal-safe and never returns.
-        unsafe { libc::_exit(128 + sig) };
-    }
+fn stopping() -> bool {
+    STOP.load(Ordering::SeqCst)
 }
 
-fn install_signal_handlers() {
-    let handler = on_signal as extern "C" fn(libc::c_int);
-    for sig in [libc::SIGHUP, libc::SIGTERM] {
-        // SAFETY: the handler only swaps an atomic and may call _exit: both async-signal-safe.
-        unsafe {
-            libc::signal(sig, handler as libc::sighandler_t);
-        }
+/// The first SIGHUP or SIGTERM asks the loop to leave cleanly; a second one means it did not,
+/// so the process ends at once (signal-hook's handlers do only async-signal-safe work).
+/// SQLite's journal keeps the database consistent either way.
+fn install_signal_handlers() -> std::io::Result<()> {
+    use signal_hook::consts::{SIGHUP, SIGTERM};
+    for sig in [SIGHUP, SIGTERM] {
+        // Registered first, so it sees the flag as the previous signal left it.
+        signal_hook::flag::register_conditional_shutdown(sig, 128 + sig, STOP.clone())?;
+        signal_hook::flag::register(sig, STOP.clone())?;
     }
+    Ok(())
 }
 
 /// Clicks and the wheel only (X10/normal tracking, ?1000h) in SGR encoding (?1006h).
@@ -116,20 +130,27 @@ fn release(mouse: bool) {
 /// reporting on; all undone on drop, and by the panic hook (ratatui's restores the screen,
 /// ours releases paste and mouse and stops the loop when another thread panics).
 struct TerminalGuard {
-    terminal: DefaultTerminal,
+    terminal: Terminal<ScrollingBackend<Stdout>>,
     mouse: bool,
 }
 
 impl TerminalGuard {
     fn enter(mouse: bool) -> std::io::Result<TerminalGuard> {
-        let terminal = ratatui::try_init()?;
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
             STOP.store(true, Ordering::SeqCst);
             release(mouse);
+            ratatui::restore();
             previous(info);
         }));
-        let guard = TerminalGuard { terminal, mouse };
+        crossterm::terminal::enable_raw_mode()?;
+        execute!(stdout(), EnterAlternateScreen)?;
+        let (width, height) = crossterm::terminal::size()?;
+        // From here on a failure still restores the terminal: the guard's drop does it.
+        let guard = TerminalGuard {
+            terminal: Terminal::new(ScrollingBackend::new(stdout(), Size { width, height }))?,
+            mouse,
+        };
         // Pasted text arrives as one event, so a newline in it cannot act as Enter.
         execute!(stdout(), EnableBracketedPaste)?;
         if mouse {
@@ -142,10 +163,11 @@ impl TerminalGuard {
 
     /// One frame, sent as a synchronized update so slow links never show half of it.
     fn draw(&mut self, app: &App) -> std::io::Result<()> {
+        let _frame = tracing::trace_span!("frame").entered();
         queue!(self.terminal.backend_mut(), BeginSynchronizedUpdate)?;
         self.terminal.draw(|f| app.draw(f))?;
         execute!(self.terminal.backend_mut(), EndSynchronizedUpdate)?;
-        self.terminal.backend_mut().flush()
+        std::io::Write::flush(self.terminal.backend_mut())
     }
 }
 
@@ -159,7 +181,7 @@ impl Drop for TerminalGuard {
 /// Runs the TUI until the user quits, the terminal goes away (SIGHUP) or SIGTERM arrives.
 /// Data is read from `source` on a loader thread; the first frame shows at once.
 pub fn run(source: Box<dyn DataSource + Send>, opts: TuiOptions) -> anyhow::Result<()> {
-    install_signal_handlers();
+    install_signal_handlers()?;
     if opts.theme.is_colourless() {
         // With NO_COLOR crossterm would turn every style into a reset, wiping bold and
         // reverse, which carry the mono theme's meaning.
@@ -177,7 +199,7 @@ pub fn run(source: Box<dyn DataSource + Send>, opts: TuiOptions) -> anyhow::Resu
     let waiting = std::sync::Mutex::new(events_tx.clone());
     crate::db::lock::set_wait_notice(Some(Box::new(move || {
         if let Ok(tx) = waiting.lock() {
-            let _ = tx.send(event::Event::Loaded(loader::Loaded::Waiting));
+            let _ = tx.send(event::Event::Loaded(event::Loaded::Waiting));
         }
     })));
     let loader = loader::spawn(source, poll, requests_rx, events_tx.clone())?;
@@ -209,7 +231,7 @@ fn event_loop(
             guard.draw(app)?;
             dirty = false;
         }
-        if app.should_quit() || STOP.load(Ordering::SeqCst) {
+        if app.should_quit() || stopping() {
             return Ok(());
         }
         match events.recv_timeout(Duration::from_millis(250)) {

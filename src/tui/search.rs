@@ -4,7 +4,7 @@
 
 use pinyin::ToPinyin;
 
-use super::data::RosterEntry;
+use super::model::RosterEntry;
 
 /// Lowercased search text of one roster row.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

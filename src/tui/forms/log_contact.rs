@@ -9,8 +9,8 @@ use crate::model::{Channel, Contact, With};
 use crate::model::{ContactKind, Role};
 use crate::os::real_login as login;
 
-use super::super::data::{RosterEntry, ScheduleView, WriteOp};
 use super::super::i18n::{Lang, Msg};
+use super::super::model::{RosterEntry, ScheduleView, WriteOp};
 use super::field::{self, Field, FieldId};
 use super::{Errors, index, value};
 

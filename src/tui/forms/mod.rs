@@ -16,12 +16,16 @@ use ratatui::widgets::Block;
 use crate::text::{self, Align};
 
 use super::action::Action;
-use super::data::{RosterEntry, ScheduleView, WriteOp};
 use super::i18n::{Lang, Msg};
 use super::keymap::Context;
-use super::screens::Outcome;
+use super::labels::state_text;
+use super::model::{RosterEntry, ScheduleView, WriteOp};
+use super::outcome;
 use super::theme::Theme;
 use field::{Field, FieldId, Input};
+
+/// A form never pushes a screen.
+type Outcome = outcome::Outcome<std::convert::Infallible>;
 
 /// Columns for a date, a cadence or a choice: `2025-03-20 14:30` and `◀ 班主任 ▶` fit.
 const SHORT_VALUE: usize = 20;
@@ -449,16 +453,6 @@ fn student_line(e: &RosterEntry) -> String {
         .filter(|x| !x.is_empty())
         .collect::<Vec<_>>()
         .join(" ")
-}
-
-/// `逾期3天` / `到期 03-21` / `已完成`: a schedule's state in a few words.
-pub fn state_text(v: &ScheduleView, lang: Lang) -> String {
-    let st = &v.status;
-    match st.due {
-        Some(due) if st.overdue => super::i18n::followup_text(lang, st.days_overdue, due),
-        Some(due) => format!("{} {}", Msg::DueOn.text(lang), due.format("%m-%d")),
-        None => Msg::Met.text(lang).to_string(),
-    }
 }
 
 #[cfg(test)]

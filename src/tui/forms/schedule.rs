@@ -7,8 +7,8 @@ use crate::model::Cadence;
 use crate::model::ContactKind;
 use crate::model::{Schedule, Source};
 
-use super::super::data::{RosterEntry, WriteOp};
 use super::super::i18n::{Lang, Msg};
+use super::super::model::{RosterEntry, WriteOp};
 use super::field::{self, Field, FieldId};
 use super::log_contact::{kind_options, role_at, role_options};
 use super::{Errors, index, value};

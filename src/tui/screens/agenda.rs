@@ -13,11 +13,11 @@ use ratatui::text::{Line, Span};
 use crate::text::{self, Align};
 
 use super::super::action::Action;
-use super::super::data::{AgendaGroup, ScheduleView};
-use super::super::forms::state_text;
 use super::super::i18n::{self, Lang, Msg};
 use super::super::labels;
-use super::super::roster_data::RosterData;
+use super::super::labels::state_text;
+use super::super::model::{AgendaGroup, ScheduleView};
+use super::super::roster_index::RosterIndex;
 use super::super::theme::Theme;
 use super::super::widgets::table::{Column, Width, allocate, row_line, scroll_offset};
 use super::student::StudentScreen;
@@ -35,7 +35,7 @@ enum Row {
 }
 
 pub struct AgendaScreen {
-    data: Arc<RosterData>,
+    data: Arc<RosterIndex>,
     rows: Vec<Row>,
     /// Positions in `rows` of the items (what the selection moves over).
     items: Vec<usize>,
@@ -46,7 +46,7 @@ pub struct AgendaScreen {
 }
 
 impl AgendaScreen {
-    pub fn new(data: Arc<RosterData>) -> AgendaScreen {
+    pub fn new(data: Arc<RosterIndex>) -> AgendaScreen {
         let mut s = AgendaScreen {
             data,
             rows: Vec::new(),
@@ -62,7 +62,7 @@ impl AgendaScreen {
 
     /// New data: the selected schedule stays selected while it is still on the agenda; when
     /// it left (just logged), the selection stays at the same place in the list.
-    pub fn set_data(&mut self, data: Arc<RosterData>) {
+    pub fn set_data(&mut self, data: Arc<RosterIndex>) {
         let keep = self.selected_view().map(|v| v.schedule.id);
         self.data = data;
         self.rebuild();

@@ -1,5 +1,6 @@
-//! What to show instead of a roster: still loading, an empty database, no policy chosen, no
-//! grades yet. Each says what to type next; none is ever blank.
+//! What to show instead of a roster: still loading, an empty database, no policy chosen, a
+//! chosen policy that cannot be read, no grades yet. Each says what to type next; none is
+//! ever blank.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -11,18 +12,25 @@ use crate::text;
 use super::super::i18n::{Lang, Msg};
 use super::super::theme::Theme;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EmptyKind {
-    Loading,
+    /// The first load; with (evaluated, total) once the source says how far it is.
+    Loading(Option<(usize, usize)>),
     NoStudents,
     NoPolicy,
+    /// A policy is chosen but does not parse or validate: why, as the engine says it.
+    BadPolicy(String),
     NoGrades,
 }
 
-pub fn draw(kind: EmptyKind, frame: &mut Frame, area: Rect, lang: Lang, theme: &Theme) {
+pub fn draw(kind: &EmptyKind, frame: &mut Frame, area: Rect, lang: Lang, theme: &Theme) {
     let cmd = |s: &str| Line::styled(format!("  {s}"), theme.key);
     let mut lines: Vec<Line> = match kind {
-        EmptyKind::Loading => vec![Line::styled(Msg::Loading.text(lang), theme.muted)],
+        EmptyKind::Loading(None) => vec![Line::styled(Msg::Loading.text(lang), theme.muted)],
+        EmptyKind::Loading(Some((done, total))) => vec![Line::styled(
+            super::super::i18n::evaluating(lang, *done, *total),
+            theme.muted,
+        )],
         EmptyKind::NoStudents => vec![
             Line::styled(Msg::EmptyTitle.text(lang), theme.title),
             Line::raw(""),
@@ -42,6 +50,21 @@ pub fn draw(kind: EmptyKind, frame: &mut Frame, area: Rect, lang: Lang, theme: &
             cmd("yujing policy list"),
             cmd("yujing policy use ID"),
         ],
+        EmptyKind::BadPolicy(why) => {
+            let mut lines = vec![
+                Line::styled(Msg::BadPolicyTitle.text(lang), theme.title),
+                Line::raw(""),
+            ];
+            lines.extend(
+                why.lines()
+                    .map(|l| Line::styled(l.to_string(), theme.error)),
+            );
+            lines.push(Line::raw(""));
+            lines.push(Line::raw(Msg::BadPolicyIntro.text(lang)));
+            lines.push(cmd("yujing policy list"));
+            lines.push(cmd("yujing policy use ID"));
+            lines
+        }
         EmptyKind::NoGrades => vec![
             Line::styled(Msg::NoTermTitle.text(lang), theme.title),
             Line::raw(""),
@@ -49,7 +72,7 @@ pub fn draw(kind: EmptyKind, frame: &mut Frame, area: Rect, lang: Lang, theme: &
             cmd("yujing import grades FILE"),
         ],
     };
-    if kind != EmptyKind::Loading {
+    if !matches!(kind, EmptyKind::Loading(_)) {
         lines.push(Line::raw(""));
         lines.push(Line::styled(Msg::RefreshNote.text(lang), theme.muted));
     }

@@ -10,13 +10,7 @@ use super::super::action::Action;
 use super::super::i18n::{Lang, Msg};
 use super::super::theme::Theme;
 use super::super::widgets::table::{Column, VisibleTable, scroll_offset};
-use super::Outcome;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PickKind {
-    Class,
-    Staff,
-}
+use super::{Outcome, PickKind};
 
 pub struct PickerScreen {
     kind: PickKind,

@@ -13,8 +13,8 @@ use crate::analysis::effect::{Group, tier_name};
 use crate::text;
 
 use super::super::action::Action;
-use super::super::data::ReportData;
 use super::super::i18n::Lang;
+use super::super::model::ReportData;
 use super::super::theme::Theme;
 use super::Outcome;
 
