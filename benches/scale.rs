@@ -1,17 +1,24 @@
 //! Import and evaluation at scale, through the real binary (as a counsellor runs it).
 //!
 //! `cargo bench --bench scale` runs 5,000 and 50,000 students; `-- 20000` picks sizes.
-//! For each size: generate a cohort (8 terms × 5 courses, ~40 grade rows a student), time the
-//! `sqlite3` shell's `.import` of the same grades CSV as the baseline, then `yujing import`
-//! (first time and again, all unchanged) and `yujing evaluate` under every preset, with each
-//! process's wall time and peak resident memory (from wait4).
+//! For each size, three grades files, each timed against the `sqlite3` shell's `.import` of
+//! the same CSV (the baseline), imported new and again (all unchanged):
+//! - `bench`: 8 terms × 5 courses (~40 rows a student), course codes of a few majors;
+//! - `curriculum`: a real college's shape, 5 terms × 5 courses with ~10,000 course codes, each
+//!   shared by the two classes of a programme (general electives by everyone);
+//! - `distinct`: the worst case, every student's courses under codes of their own.
+//!
+//! On the `bench` database it then times `policy use`, the TUI's first frame and `evaluate`
+//! under every preset. Each step reports wall time and peak resident memory (from wait4).
 
-use std::path::Path;
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use yujing::model::Attempt;
 use yujing::synth::{
-    Encoding, GradeLayout, bench_spec, write_grades_csv_streaming, write_students_csv,
+    Encoding, GradeLayout, GradeRowWriter, bench_spec, generate_with_students, write_students_csv,
 };
 
 struct Run {
@@ -53,65 +60,147 @@ fn yujing(db: &Path) -> Command {
     c
 }
 
-fn bench(students: usize) {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let grades = dir.path().join("grades.csv");
-    let roster = dir.path().join("students.csv");
-    let t = Instant::now();
-    let spec = bench_spec(students);
-    let (cohort, rows) =
-        write_grades_csv_streaming(&spec, &grades, GradeLayout::Long, Encoding::Utf8)
-            .expect("write grades");
+/// How course codes are spread over the cohort.
+#[derive(Clone, Copy, PartialEq)]
+enum Shape {
+    Bench,
+    Curriculum,
+    Distinct,
+}
+
+impl Shape {
+    fn name(self) -> &'static str {
+        match self {
+            Shape::Bench => "bench",
+            Shape::Curriculum => "curriculum",
+            Shape::Distinct => "distinct",
+        }
+    }
+}
+
+/// Classes per programme in the curriculum shape (50,000 students: 1,000 classes, 500
+/// programmes of ~20 codes each).
+const CLASSES_PER_PROGRAMME: usize = 2;
+
+/// The course code a student sits `a` under in `shape`.
+fn code_in(shape: Shape, a: &Attempt, class: usize, student: &str) -> String {
+    let code = &*a.course_code;
+    match shape {
+        Shape::Bench => code.to_string(),
+        // General electives (TS…) are the whole school's; everything else the programme's.
+        Shape::Curriculum if code.starts_with("TS") => code.to_string(),
+        Shape::Curriculum => format!("{code}-{:03}", class / CLASSES_PER_PROGRAMME),
+        Shape::Distinct => format!("{code}-{student}"),
+    }
+}
+
+struct Files {
+    grades: PathBuf,
+    roster: PathBuf,
+    rows: u64,
+    codes: usize,
+    mb: f64,
+}
+
+fn write_files(dir: &Path, students: usize, shape: Shape) -> Files {
+    let grades = dir.join(format!("grades-{}.csv", shape.name()));
+    let roster = dir.join(format!("students-{}.csv", shape.name()));
+    let mut spec = bench_spec(students);
+    if shape != Shape::Bench {
+        spec.terms.truncate(5);
+    }
+    let mut w =
+        GradeRowWriter::create(&grades, GradeLayout::Long, Encoding::Utf8).expect("create grades");
+    let mut classes: HashMap<String, usize> = HashMap::new();
+    let mut codes: HashSet<String> = HashSet::new();
+    let cohort = generate_with_students(&spec, |s, mut a| {
+        let next = classes.len();
+        let class = *classes.entry(s.class.clone()).or_insert(next);
+        let code = code_in(shape, &a, class, &s.student_id);
+        codes.insert(code.clone());
+        a.course_code = code.into();
+        w.write(s, &a).expect("write grades");
+    });
+    let rows = w.rows();
+    w.finish().expect("finish grades");
     write_students_csv(&cohort, &roster, Encoding::Utf8).expect("write students");
-    let mb = std::fs::metadata(&grades)
-        .map(|m| m.len() as f64 / 1e6)
-        .unwrap_or(0.0);
+    let mb = std::fs::metadata(&grades).map_or(0.0, |m| m.len() as f64 / 1e6);
+    Files {
+        grades,
+        roster,
+        rows,
+        codes: codes.len(),
+        mb,
+    }
+}
+
+/// Prints one table row: step, wall, ratio to the baseline, peak RSS.
+fn row(step: &str, r: &Run, baseline: Option<&Run>) {
+    let ratio = baseline.map_or("".to_string(), |b| {
+        format!("{:.2}×", r.wall.as_secs_f64() / b.wall.as_secs_f64())
+    });
     println!(
-        "\n## {students} students, {rows} grade rows ({mb:.0} MB CSV), generated in {:.1} s",
+        "| {step} | {:.2} s | {ratio} | {:.0} MB |",
+        r.wall.as_secs_f64(),
+        r.peak_mb
+    );
+}
+
+/// Times the baseline and both imports of one shape; returns the imported database.
+fn imports(dir: &Path, students: usize, shape: Shape) -> PathBuf {
+    let t = Instant::now();
+    let f = write_files(dir, students, shape);
+    println!(
+        "\n### {}: {} grade rows, {} course codes ({:.0} MB CSV), generated in {:.1} s\n",
+        shape.name(),
+        f.rows,
+        f.codes,
+        f.mb,
         t.elapsed().as_secs_f64()
     );
-
+    println!("| step | wall | × sqlite3 | peak RSS |");
+    println!("|---|---|---|---|");
     let baseline = Command::new("sqlite3")
         .arg("-version")
         .output()
         .is_ok()
         .then(|| {
             run(Command::new("sqlite3")
-                .arg(dir.path().join("baseline.db"))
+                .arg(dir.join(format!("baseline-{}.db", shape.name())))
                 .arg(".mode csv")
-                .arg(format!(".import {} grades", grades.display())))
+                .arg(format!(".import {} grades", f.grades.display())))
         });
+    if let Some(b) = &baseline {
+        row("sqlite3 .import (baseline)", b, Some(b));
+    }
+    let db = dir.join(format!("yujing-{}.db", shape.name()));
+    run(yujing(&db).args(["import", "students"]).arg(&f.roster));
+    let import = run(yujing(&db).args(["import", "grades"]).arg(&f.grades));
+    row("yujing import grades, new", &import, baseline.as_ref());
+    let again = run(yujing(&db).args(["import", "grades"]).arg(&f.grades));
+    row(
+        "yujing import grades, again (unchanged)",
+        &again,
+        baseline.as_ref(),
+    );
+    // The next shape's files take the room of this one's.
+    let _ = std::fs::remove_file(&f.grades);
+    let _ = std::fs::remove_file(dir.join(format!("baseline-{}.db", shape.name())));
+    db
+}
 
-    let db = dir.path().join("yujing.db");
-    run(yujing(&db).args(["import", "students"]).arg(&roster));
-    let import = run(yujing(&db).args(["import", "grades"]).arg(&grades));
-    let again = run(yujing(&db).args(["import", "grades"]).arg(&grades));
+fn bench(students: usize) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    println!("\n## {students} students");
+    for shape in [Shape::Curriculum, Shape::Distinct] {
+        let db = imports(dir.path(), students, shape);
+        let _ = std::fs::remove_file(db);
+    }
+    let db = imports(dir.path(), students, Shape::Bench);
 
+    println!("\n### the bench database: evaluation and the TUI\n");
     println!("| step | wall | peak RSS |");
     println!("|---|---|---|");
-    if let Some(b) = &baseline {
-        println!(
-            "| sqlite3 .import (baseline) | {:.2} s | {:.0} MB |",
-            b.wall.as_secs_f64(),
-            b.peak_mb
-        );
-    }
-    let ratio = baseline.as_ref().map_or(String::new(), |b| {
-        format!(
-            " ({:.2}× baseline)",
-            import.wall.as_secs_f64() / b.wall.as_secs_f64()
-        )
-    });
-    println!(
-        "| yujing import grades, new | {:.2} s{ratio} | {:.0} MB |",
-        import.wall.as_secs_f64(),
-        import.peak_mb
-    );
-    println!(
-        "| yujing import grades, again (unchanged) | {:.2} s | {:.0} MB |",
-        again.wall.as_secs_f64(),
-        again.peak_mb
-    );
     let policy_use = run(yujing(&db).args(["policy", "use", "hljjz"]));
     println!(
         "| yujing policy use hljjz (stores the evaluation cache) | {:.2} s | {:.0} MB |",
