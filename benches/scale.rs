@@ -8,8 +8,13 @@
 //!   shared by the two classes of a programme (general electives by everyone);
 //! - `distinct`: the worst case, every student's courses under codes of their own.
 //!
+//! The floor row is `sqlite3` loading the same file into a table keyed as yujing's grades are
+//! (student, term, course, kind): what SQLite alone needs before any reading or checking.
+//!
 //! On the `bench` database it then times `policy use`, the TUI's first frame and `evaluate`
 //! under every preset. Each step reports wall time and peak resident memory (from wait4).
+//! Files are written by a child process (this binary with `--write`): a child's peak RSS
+//! starts at its parent's, so the measuring process stays small.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -69,6 +74,8 @@ enum Shape {
 }
 
 impl Shape {
+    const ALL: [Shape; 3] = [Shape::Bench, Shape::Curriculum, Shape::Distinct];
+
     fn name(self) -> &'static str {
         match self {
             Shape::Bench => "bench",
@@ -94,17 +101,17 @@ fn code_in(shape: Shape, a: &Attempt, class: usize, student: &str) -> String {
     }
 }
 
-struct Files {
-    grades: PathBuf,
-    roster: PathBuf,
-    rows: u64,
-    codes: usize,
-    mb: f64,
+fn grades_csv(dir: &Path, shape: Shape) -> PathBuf {
+    dir.join(format!("grades-{}.csv", shape.name()))
 }
 
-fn write_files(dir: &Path, students: usize, shape: Shape) -> Files {
-    let grades = dir.join(format!("grades-{}.csv", shape.name()));
-    let roster = dir.join(format!("students-{}.csv", shape.name()));
+fn roster_csv(dir: &Path, shape: Shape) -> PathBuf {
+    dir.join(format!("students-{}.csv", shape.name()))
+}
+
+/// Writes one shape's files (in the `--write` child); prints rows, codes and MB.
+fn write_files(dir: &Path, students: usize, shape: Shape) {
+    let (grades, roster) = (grades_csv(dir, shape), roster_csv(dir, shape));
     let mut spec = bench_spec(students);
     if shape != Shape::Bench {
         spec.terms.truncate(5);
@@ -125,13 +132,7 @@ fn write_files(dir: &Path, students: usize, shape: Shape) -> Files {
     w.finish().expect("finish grades");
     write_students_csv(&cohort, &roster, Encoding::Utf8).expect("write students");
     let mb = std::fs::metadata(&grades).map_or(0.0, |m| m.len() as f64 / 1e6);
-    Files {
-        grades,
-        roster,
-        rows,
-        codes: codes.len(),
-        mb,
-    }
+    println!("{rows} {} {mb:.0}", codes.len());
 }
 
 /// Prints one table row: step, wall, ratio to the baseline, peak RSS.
@@ -146,18 +147,35 @@ fn row(step: &str, r: &Run, baseline: Option<&Run>) {
     );
 }
 
+/// The rows of the `.import`ed table, inserted into one keyed like yujing's grades.
+const FLOOR_SQL: &str = "CREATE TABLE keyed (student TEXT, term TEXT, course TEXT, kind TEXT, \
+     name TEXT, nature TEXT, assessment TEXT, credits TEXT, result TEXT, \
+     PRIMARY KEY (student, term, course, kind)) WITHOUT ROWID; \
+     INSERT OR IGNORE INTO keyed SELECT 学号, 学年 || '-' || 学期, 课程代码, 成绩性质, 课程名称, \
+     课程性质, 考核方式, 学分, 成绩 FROM raw;";
+
 /// Times the baseline and both imports of one shape; returns the imported database.
 fn imports(dir: &Path, students: usize, shape: Shape) -> PathBuf {
     let t = Instant::now();
-    let f = write_files(dir, students, shape);
+    let out = Command::new(std::env::current_exe().expect("own path"))
+        .arg("--write")
+        .arg(dir)
+        .arg(students.to_string())
+        .arg(shape.name())
+        .output()
+        .expect("run the writer");
+    assert!(out.status.success(), "writing {} failed", shape.name());
+    let stats = String::from_utf8_lossy(&out.stdout);
+    let stats: Vec<&str> = stats.split_whitespace().collect();
     println!(
-        "\n### {}: {} grade rows, {} course codes ({:.0} MB CSV), generated in {:.1} s\n",
+        "\n### {}: {} grade rows, {} course codes ({} MB CSV), generated in {:.1} s\n",
         shape.name(),
-        f.rows,
-        f.codes,
-        f.mb,
+        stats.first().unwrap_or(&"?"),
+        stats.get(1).unwrap_or(&"?"),
+        stats.get(2).unwrap_or(&"?"),
         t.elapsed().as_secs_f64()
     );
+    let (grades, roster) = (grades_csv(dir, shape), roster_csv(dir, shape));
     println!("| step | wall | × sqlite3 | peak RSS |");
     println!("|---|---|---|---|");
     let baseline = Command::new("sqlite3")
@@ -168,23 +186,34 @@ fn imports(dir: &Path, students: usize, shape: Shape) -> PathBuf {
             run(Command::new("sqlite3")
                 .arg(dir.join(format!("baseline-{}.db", shape.name())))
                 .arg(".mode csv")
-                .arg(format!(".import {} grades", f.grades.display())))
+                .arg(format!(".import {} grades", grades.display())))
         });
     if let Some(b) = &baseline {
         row("sqlite3 .import (baseline)", b, Some(b));
+        let floor = run(Command::new("sqlite3")
+            .arg(dir.join(format!("floor-{}.db", shape.name())))
+            .arg(".mode csv")
+            .arg(format!(".import {} raw", grades.display()))
+            .arg(FLOOR_SQL));
+        row(
+            "sqlite3 .import + insert under yujing's key (floor)",
+            &floor,
+            Some(b),
+        );
+        let _ = std::fs::remove_file(dir.join(format!("floor-{}.db", shape.name())));
     }
     let db = dir.join(format!("yujing-{}.db", shape.name()));
-    run(yujing(&db).args(["import", "students"]).arg(&f.roster));
-    let import = run(yujing(&db).args(["import", "grades"]).arg(&f.grades));
+    run(yujing(&db).args(["import", "students"]).arg(&roster));
+    let import = run(yujing(&db).args(["import", "grades"]).arg(&grades));
     row("yujing import grades, new", &import, baseline.as_ref());
-    let again = run(yujing(&db).args(["import", "grades"]).arg(&f.grades));
+    let again = run(yujing(&db).args(["import", "grades"]).arg(&grades));
     row(
         "yujing import grades, again (unchanged)",
         &again,
         baseline.as_ref(),
     );
     // The next shape's files take the room of this one's.
-    let _ = std::fs::remove_file(&f.grades);
+    let _ = std::fs::remove_file(&grades);
     let _ = std::fs::remove_file(dir.join(format!("baseline-{}.db", shape.name())));
     db
 }
@@ -266,10 +295,20 @@ fn first_frame(db: &Path, students: usize) -> (f64, usize) {
 }
 
 fn main() {
-    let sizes: Vec<usize> = std::env::args()
-        .skip(1)
-        .filter_map(|a| a.parse().ok())
-        .collect();
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "--write") {
+        let shape = Shape::ALL
+            .into_iter()
+            .find(|s| args.get(i + 3).is_some_and(|a| a == s.name()))
+            .expect("--write DIR STUDENTS SHAPE");
+        let students = args
+            .get(i + 2)
+            .and_then(|n| n.parse().ok())
+            .expect("STUDENTS");
+        write_files(Path::new(&args[i + 1]), students, shape);
+        return;
+    }
+    let sizes: Vec<usize> = args.iter().skip(1).filter_map(|a| a.parse().ok()).collect();
     let sizes = if sizes.is_empty() {
         vec![5_000, 50_000]
     } else {

@@ -140,9 +140,13 @@ impl ImportTx<'_> {
                 Ok((*id, true))
             }
             None => {
-                let mut stmt = self
-                    .tx
-                    .prepare_cached("INSERT INTO courses (code, name) VALUES (?1, ?2)")?;
+                let conn = self.conn;
+                let stmt = match &mut self.course_insert {
+                    Some(s) => s,
+                    None => self
+                        .course_insert
+                        .insert(conn.prepare("INSERT INTO courses (code, name) VALUES (?1, ?2)")?),
+                };
                 stmt.execute((code, name))?;
                 let id = self.tx.last_insert_rowid();
                 self.courses.insert(code.into(), (id, hash));

@@ -26,6 +26,8 @@ pub struct ImportTx<'a> {
     /// returning a statement cost more than a sixth of a 2,000,000-row import. Declared
     /// before `tx` so it is finalised first.
     pub(super) grade_upsert: Option<Prepared<'a>>,
+    /// Adds a course: held for the same reason, as a file may bring a million new codes.
+    pub(super) course_insert: Option<Statement<'a>>,
     /// The connection `tx` runs on, for statements that live as long as the transaction.
     pub(super) conn: &'a Connection,
     pub(super) tx: Transaction<'a>,
@@ -109,6 +111,7 @@ impl Db {
         };
         Ok(ImportTx {
             grade_upsert: None,
+            course_insert: None,
             conn,
             tx,
             students,
