@@ -28,6 +28,9 @@ use yujing::synth::{
 
 struct Run {
     wall: Duration,
+    /// User plus system time: on a shared machine wall time swings with the neighbours'
+    /// load, CPU time much less, so ratios are given in both.
+    cpu: f64,
     peak_mb: f64,
 }
 
@@ -53,8 +56,10 @@ fn run(cmd: &mut Command) -> Run {
         libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
         "{cmd:?} failed with {status}"
     );
+    let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
     Run {
         wall,
+        cpu: secs(usage.ru_utime) + secs(usage.ru_stime),
         peak_mb: usage.ru_maxrss as f64 / 1024.0,
     }
 }
@@ -135,14 +140,17 @@ fn write_files(dir: &Path, students: usize, shape: Shape) {
     println!("{rows} {} {mb:.0}", codes.len());
 }
 
-/// Prints one table row: step, wall, ratio to the baseline, peak RSS.
+/// Prints one table row: step, wall and CPU time with their ratios to the baseline, peak RSS.
 fn row(step: &str, r: &Run, baseline: Option<&Run>) {
-    let ratio = baseline.map_or("".to_string(), |b| {
-        format!("{:.2}×", r.wall.as_secs_f64() / b.wall.as_secs_f64())
-    });
+    let ratio = |mine: f64, base: fn(&Run) -> f64| {
+        baseline.map_or(String::new(), |b| format!("{:.2}×", mine / base(b)))
+    };
     println!(
-        "| {step} | {:.2} s | {ratio} | {:.0} MB |",
+        "| {step} | {:.2} s | {} | {:.2} s | {} | {:.0} MB |",
         r.wall.as_secs_f64(),
+        ratio(r.wall.as_secs_f64(), |b| b.wall.as_secs_f64()),
+        r.cpu,
+        ratio(r.cpu, |b| b.cpu),
         r.peak_mb
     );
 }
@@ -176,8 +184,8 @@ fn imports(dir: &Path, students: usize, shape: Shape) -> PathBuf {
         t.elapsed().as_secs_f64()
     );
     let (grades, roster) = (grades_csv(dir, shape), roster_csv(dir, shape));
-    println!("| step | wall | × sqlite3 | peak RSS |");
-    println!("|---|---|---|---|");
+    println!("| step | wall | × sqlite3 | CPU | × sqlite3 | peak RSS |");
+    println!("|---|---|---|---|---|---|");
     let baseline = Command::new("sqlite3")
         .arg("-version")
         .output()
