@@ -1,22 +1,36 @@
 //! Import and evaluation at scale, through the real binary (as a counsellor runs it).
 //!
 //! `cargo bench --bench scale` runs 5,000 and 50,000 students; `-- 20000` picks sizes.
-//! For each size: generate a cohort (8 terms × 5 courses, ~40 grade rows a student), time the
-//! `sqlite3` shell's `.import` of the same grades CSV as the baseline, then `yujing import`
-//! (first time and again, all unchanged), `yujing policy use` (which warms the evaluation
-//! cache), the TUI's first frame, and `yujing evaluate` under every preset with the cache cold
-//! and warm, with each process's wall time and peak resident memory (from wait4).
+//! For each size, three grades files, each timed against the `sqlite3` shell's `.import` of
+//! the same CSV (the baseline), imported new and again (all unchanged):
+//! - `bench`: 8 terms × 5 courses (~40 rows a student), course codes of a few majors;
+//! - `curriculum`: a real college's shape, 5 terms × 5 courses with ~10,000 course codes, each
+//!   shared by the two classes of a programme (general electives by everyone);
+//! - `distinct`: the worst case, every student's courses under codes of their own.
+//!
+//! The floor row is `sqlite3` loading the same file into a table keyed as yujing's grades are
+//! (student, term, course, kind): what SQLite alone needs before any reading or checking.
+//!
+//! On the `bench` database it then times `policy use` (which warms the evaluation cache), the
+//! TUI's first frame, and `evaluate` under every preset with the cache cold and warm. Each step reports wall time and peak resident memory (from wait4).
+//! Files are written by a child process (this binary with `--write`): a child's peak RSS
+//! starts at its parent's, so the measuring process stays small.
 
-use std::path::Path;
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use yujing::model::Attempt;
 use yujing_synth::{
-    Encoding, GradeLayout, bench_spec, write_grades_csv_streaming, write_students_csv,
+    Encoding, GradeLayout, GradeRowWriter, bench_spec, generate_with_students, write_students_csv,
 };
 
 struct Run {
     wall: Duration,
+    /// User plus system time: on a shared machine wall time swings with the neighbours'
+    /// load, CPU time much less, so ratios are given in both.
+    cpu: f64,
     peak_mb: f64,
 }
 
@@ -42,8 +56,10 @@ fn run(cmd: &mut Command) -> Run {
         libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
         "{cmd:?} failed with {status}"
     );
+    let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
     Run {
         wall,
+        cpu: secs(usage.ru_utime) + secs(usage.ru_stime),
         peak_mb: usage.ru_maxrss as f64 / 1024.0,
     }
 }
@@ -62,65 +78,174 @@ fn cache_home(db: &Path) -> std::path::PathBuf {
     db.with_file_name("cache")
 }
 
-fn bench(students: usize) {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let grades = dir.path().join("grades.csv");
-    let roster = dir.path().join("students.csv");
-    let t = Instant::now();
-    let spec = bench_spec(students);
-    let (cohort, rows) =
-        write_grades_csv_streaming(&spec, &grades, GradeLayout::Long, Encoding::Utf8)
-            .expect("write grades");
+/// How course codes are spread over the cohort.
+#[derive(Clone, Copy, PartialEq)]
+enum Shape {
+    Bench,
+    Curriculum,
+    Distinct,
+}
+
+impl Shape {
+    const ALL: [Shape; 3] = [Shape::Bench, Shape::Curriculum, Shape::Distinct];
+
+    fn name(self) -> &'static str {
+        match self {
+            Shape::Bench => "bench",
+            Shape::Curriculum => "curriculum",
+            Shape::Distinct => "distinct",
+        }
+    }
+}
+
+/// Classes per programme in the curriculum shape (50,000 students: 1,000 classes, 500
+/// programmes of ~20 codes each).
+const CLASSES_PER_PROGRAMME: usize = 2;
+
+/// The course code a student sits `a` under in `shape`.
+fn code_in(shape: Shape, a: &Attempt, class: usize, student: &str) -> String {
+    let code = &*a.course_code;
+    match shape {
+        Shape::Bench => code.to_string(),
+        // General electives (TS…) are the whole school's; everything else the programme's.
+        Shape::Curriculum if code.starts_with("TS") => code.to_string(),
+        Shape::Curriculum => format!("{code}-{:03}", class / CLASSES_PER_PROGRAMME),
+        Shape::Distinct => format!("{code}-{student}"),
+    }
+}
+
+fn grades_csv(dir: &Path, shape: Shape) -> PathBuf {
+    dir.join(format!("grades-{}.csv", shape.name()))
+}
+
+fn roster_csv(dir: &Path, shape: Shape) -> PathBuf {
+    dir.join(format!("students-{}.csv", shape.name()))
+}
+
+/// Writes one shape's files (in the `--write` child); prints rows, codes and MB.
+fn write_files(dir: &Path, students: usize, shape: Shape) {
+    let (grades, roster) = (grades_csv(dir, shape), roster_csv(dir, shape));
+    let mut spec = bench_spec(students);
+    if shape != Shape::Bench {
+        spec.terms.truncate(5);
+    }
+    let mut w =
+        GradeRowWriter::create(&grades, GradeLayout::Long, Encoding::Utf8).expect("create grades");
+    let mut classes: HashMap<String, usize> = HashMap::new();
+    let mut codes: HashSet<String> = HashSet::new();
+    let cohort = generate_with_students(&spec, |s, mut a| {
+        let next = classes.len();
+        let class = *classes.entry(s.class.clone()).or_insert(next);
+        let code = code_in(shape, &a, class, &s.student_id);
+        codes.insert(code.clone());
+        a.course_code = code.into();
+        w.write(s, &a).expect("write grades");
+    });
+    let rows = w.rows();
+    w.finish().expect("finish grades");
     write_students_csv(&cohort, &roster, Encoding::Utf8).expect("write students");
-    let mb = std::fs::metadata(&grades)
-        .map(|m| m.len() as f64 / 1e6)
-        .unwrap_or(0.0);
+    let mb = std::fs::metadata(&grades).map_or(0.0, |m| m.len() as f64 / 1e6);
+    println!("{rows} {} {mb:.0}", codes.len());
+}
+
+/// Prints one table row: step, wall and CPU time with their ratios to the baseline, peak RSS.
+fn row(step: &str, r: &Run, baseline: Option<&Run>) {
+    let ratio = |mine: f64, base: fn(&Run) -> f64| {
+        baseline.map_or(String::new(), |b| format!("{:.2}×", mine / base(b)))
+    };
     println!(
-        "\n## {students} students, {rows} grade rows ({mb:.0} MB CSV), generated in {:.1} s",
+        "| {step} | {:.2} s | {} | {:.2} s | {} | {:.0} MB |",
+        r.wall.as_secs_f64(),
+        ratio(r.wall.as_secs_f64(), |b| b.wall.as_secs_f64()),
+        r.cpu,
+        ratio(r.cpu, |b| b.cpu),
+        r.peak_mb
+    );
+}
+
+/// The rows of the `.import`ed table, inserted into one keyed like yujing's grades.
+const FLOOR_SQL: &str = "CREATE TABLE keyed (student TEXT, term TEXT, course TEXT, kind TEXT, \
+     name TEXT, nature TEXT, assessment TEXT, credits TEXT, result TEXT, \
+     PRIMARY KEY (student, term, course, kind)) WITHOUT ROWID; \
+     INSERT OR IGNORE INTO keyed SELECT 学号, 学年 || '-' || 学期, 课程代码, 成绩性质, 课程名称, \
+     课程性质, 考核方式, 学分, 成绩 FROM raw;";
+
+/// Times the baseline and both imports of one shape; returns the imported database.
+fn imports(dir: &Path, students: usize, shape: Shape) -> PathBuf {
+    let t = Instant::now();
+    let out = Command::new(std::env::current_exe().expect("own path"))
+        .arg("--write")
+        .arg(dir)
+        .arg(students.to_string())
+        .arg(shape.name())
+        .output()
+        .expect("run the writer");
+    assert!(out.status.success(), "writing {} failed", shape.name());
+    let stats = String::from_utf8_lossy(&out.stdout);
+    let stats: Vec<&str> = stats.split_whitespace().collect();
+    println!(
+        "\n### {}: {} grade rows, {} course codes ({} MB CSV), generated in {:.1} s\n",
+        shape.name(),
+        stats.first().unwrap_or(&"?"),
+        stats.get(1).unwrap_or(&"?"),
+        stats.get(2).unwrap_or(&"?"),
         t.elapsed().as_secs_f64()
     );
-
+    let (grades, roster) = (grades_csv(dir, shape), roster_csv(dir, shape));
+    println!("| step | wall | × sqlite3 | CPU | × sqlite3 | peak RSS |");
+    println!("|---|---|---|---|---|---|");
     let baseline = Command::new("sqlite3")
         .arg("-version")
         .output()
         .is_ok()
         .then(|| {
             run(Command::new("sqlite3")
-                .arg(dir.path().join("baseline.db"))
+                .arg(dir.join(format!("baseline-{}.db", shape.name())))
                 .arg(".mode csv")
                 .arg(format!(".import {} grades", grades.display())))
         });
-
-    let db = dir.path().join("yujing.db");
+    if let Some(b) = &baseline {
+        row("sqlite3 .import (baseline)", b, Some(b));
+        let floor = run(Command::new("sqlite3")
+            .arg(dir.join(format!("floor-{}.db", shape.name())))
+            .arg(".mode csv")
+            .arg(format!(".import {} raw", grades.display()))
+            .arg(FLOOR_SQL));
+        row(
+            "sqlite3 .import + insert under yujing's key (floor)",
+            &floor,
+            Some(b),
+        );
+        let _ = std::fs::remove_file(dir.join(format!("floor-{}.db", shape.name())));
+    }
+    let db = dir.join(format!("yujing-{}.db", shape.name()));
     run(yujing(&db).args(["import", "students"]).arg(&roster));
     let import = run(yujing(&db).args(["import", "grades"]).arg(&grades));
+    row("yujing import grades, new", &import, baseline.as_ref());
     let again = run(yujing(&db).args(["import", "grades"]).arg(&grades));
+    row(
+        "yujing import grades, again (unchanged)",
+        &again,
+        baseline.as_ref(),
+    );
+    // The next shape's files take the room of this one's.
+    let _ = std::fs::remove_file(&grades);
+    let _ = std::fs::remove_file(dir.join(format!("baseline-{}.db", shape.name())));
+    db
+}
 
+fn bench(students: usize) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    println!("\n## {students} students");
+    for shape in [Shape::Curriculum, Shape::Distinct] {
+        let db = imports(dir.path(), students, shape);
+        let _ = std::fs::remove_file(db);
+    }
+    let db = imports(dir.path(), students, Shape::Bench);
+
+    println!("\n### the bench database: evaluation and the TUI\n");
     println!("| step | wall | peak RSS |");
     println!("|---|---|---|");
-    if let Some(b) = &baseline {
-        println!(
-            "| sqlite3 .import (baseline) | {:.2} s | {:.0} MB |",
-            b.wall.as_secs_f64(),
-            b.peak_mb
-        );
-    }
-    let ratio = baseline.as_ref().map_or(String::new(), |b| {
-        format!(
-            " ({:.2}× baseline)",
-            import.wall.as_secs_f64() / b.wall.as_secs_f64()
-        )
-    });
-    println!(
-        "| yujing import grades, new | {:.2} s{ratio} | {:.0} MB |",
-        import.wall.as_secs_f64(),
-        import.peak_mb
-    );
-    println!(
-        "| yujing import grades, again (unchanged) | {:.2} s | {:.0} MB |",
-        again.wall.as_secs_f64(),
-        again.peak_mb
-    );
     let policy_use = run(yujing(&db).args(["policy", "use", "hljjz"]));
     println!(
         "| yujing policy use hljjz (stores the evaluation cache) | {:.2} s | {:.0} MB |",
@@ -192,10 +317,20 @@ fn first_frame(db: &Path, students: usize) -> (f64, usize) {
 }
 
 fn main() {
-    let sizes: Vec<usize> = std::env::args()
-        .skip(1)
-        .filter_map(|a| a.parse().ok())
-        .collect();
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "--write") {
+        let shape = Shape::ALL
+            .into_iter()
+            .find(|s| args.get(i + 3).is_some_and(|a| a == s.name()))
+            .expect("--write DIR STUDENTS SHAPE");
+        let students = args
+            .get(i + 2)
+            .and_then(|n| n.parse().ok())
+            .expect("STUDENTS");
+        write_files(Path::new(&args[i + 1]), students, shape);
+        return;
+    }
+    let sizes: Vec<usize> = args.iter().skip(1).filter_map(|a| a.parse().ok()).collect();
     let sizes = if sizes.is_empty() {
         vec![5_000, 50_000]
     } else {

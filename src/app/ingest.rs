@@ -95,6 +95,18 @@ fn conflict_reason(lang: Lang, first: usize, here: &Location, what: (&str, &str)
     }
 }
 
+/// An archived cohort is read-only (issue 12): its rows are refused, saying what to do.
+fn archived_reason(lang: Lang, cohort: &str) -> String {
+    match lang {
+        Lang::Zh => format!(
+            "该学生属于已归档的 {cohort} 级，归档年级只读：从文件中删去这些行，或用 --skip-bad 只导入其余的行"
+        ),
+        Lang::En => format!(
+            "the student belongs to archived cohort {cohort}, which is read-only: remove its rows from the file, or use --skip-bad to import the rest"
+        ),
+    }
+}
+
 fn bar(total: u64) -> ProgressBar {
     let b = ProgressBar::new(total);
     if let Ok(style) =
@@ -165,6 +177,18 @@ pub fn import_file(
                             .to_string(),
                     };
                     // A wide-layout row yields several records of one student: report it once.
+                    if bad.last() != Some(&e) {
+                        bad.push(e);
+                    }
+                    break;
+                }
+                Err(DbError::Archived { student_id, cohort }) => {
+                    let e = RowError {
+                        location: row.location.clone(),
+                        column: reader.notes().id_header.clone(),
+                        value: student_id,
+                        reason: archived_reason(lang, &cohort),
+                    };
                     if bad.last() != Some(&e) {
                         bad.push(e);
                     }

@@ -55,6 +55,7 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
         opts: ReadOptions {
             encoding: a.encoding.clone(),
             sheet: a.sheet.clone(),
+            lang,
         },
         dry_run: a.dry_run,
         skip_bad: a.skip_bad,
@@ -69,7 +70,7 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
     } = import_file(&mut db, &a.file, a.kind, &req)?;
     for e in &bad {
         // A bad row's message echoes the cell: sanitised so the file cannot drive the terminal.
-        eprintln!("{}", crate::text::sanitize(&e.to_string()));
+        eprintln!("{}", crate::text::sanitize(&e.render(lang)));
     }
     if written
         && tally.new + tally.changed > 0

@@ -94,25 +94,30 @@ impl ImportTx<'_> {
             Some(n) => Some(n.label_zh()),
             None => None,
         });
-        let change = self.run_fact(
-            student,
-            &UPSERT,
-            &[
-                &student,
-                &term,
-                &course,
-                &a.kind.code(),
-                &i64::from(a.sitting),
-                &a.course_term.map(Term::key),
-                &a.minor,
-                &nature,
-                &assessment,
-                &a.credits,
-                &a.result,
-                &mark,
-                &score,
-            ],
-        )?;
+        let conn = self.conn;
+        let upsert = match &mut self.grade_upsert {
+            Some(u) => u,
+            None => self.grade_upsert.insert(UPSERT.prepare(conn)?),
+        };
+        let change = upsert.run(&[
+            &student,
+            &term,
+            &course,
+            &a.kind.code(),
+            &i64::from(a.sitting),
+            &a.course_term.map(Term::key),
+            &a.minor,
+            &nature,
+            &assessment,
+            &a.credits,
+            &a.result,
+            &mark,
+            &score,
+        ])?;
+        self.wrote |= change != Change::Unchanged;
+        if change != Change::Unchanged {
+            self.touched.insert(student);
+        }
         let change = if renamed && change == Change::Unchanged {
             Change::Changed
         } else {
@@ -125,27 +130,31 @@ impl ImportTx<'_> {
     /// The courses.id for a code, creating or renaming the course as needed; `true` when an
     /// existing course was renamed. An empty name never replaces a known one.
     fn course_id(&mut self, code: &str, name: &str) -> Result<(i64, bool), DbError> {
+        let hash = super::tx::name_hash(name);
         match self.courses.get_mut(code) {
-            Some((id, stored)) if stored == name || name.is_empty() => Ok((*id, false)),
+            Some((id, stored)) if *stored == hash || name.is_empty() => Ok((*id, false)),
             Some((id, stored)) => {
                 let mut stmt = self
                     .tx
                     .prepare_cached("UPDATE courses SET name = ?2 WHERE id = ?1")?;
                 stmt.execute((*id, name))?;
-                *stored = name.to_string();
+                *stored = hash;
                 self.wrote = true;
                 // The name is in every reason naming the course, whoever sat it.
                 self.touched_everyone = true;
                 Ok((*id, true))
             }
             None => {
-                let mut stmt = self
-                    .tx
-                    .prepare_cached("INSERT INTO courses (code, name) VALUES (?1, ?2)")?;
+                let conn = self.conn;
+                let stmt = match &mut self.course_insert {
+                    Some(s) => s,
+                    None => self
+                        .course_insert
+                        .insert(conn.prepare("INSERT INTO courses (code, name) VALUES (?1, ?2)")?),
+                };
                 stmt.execute((code, name))?;
                 let id = self.tx.last_insert_rowid();
-                self.courses
-                    .insert(code.to_string(), (id, name.to_string()));
+                self.courses.insert(code.into(), (id, hash));
                 self.wrote = true;
                 Ok((id, false))
             }
@@ -213,10 +222,14 @@ const DEFAULT_TERM: &str = "default_term";
 fn default_term_of(conn: &Connection) -> Result<Option<Term>, DbError> {
     let key: Option<i64> = conn
         .query_row(
-            "SELECT term FROM grades WHERE kind IN (0, 3) AND mark != 5 AND term % 10 IN (1, 2) \
-         GROUP BY term \
-         HAVING count(DISTINCT student) * 2 >= (SELECT count(DISTINCT student) FROM grades) \
-         ORDER BY term DESC LIMIT 1",
+            // The inner DISTINCTs follow the key's (student, term) order, so the only sort is of
+            // one row per student and term, not of every grade.
+            "SELECT term FROM (SELECT DISTINCT student, term FROM grades \
+              WHERE kind IN (0, 3) AND mark != 5 AND term % 10 IN (1, 2)) \
+             GROUP BY term \
+             HAVING count(*) * 2 >= (SELECT count(*) FROM students s \
+               WHERE EXISTS (SELECT 1 FROM grades g WHERE g.student = s.id)) \
+             ORDER BY term DESC LIMIT 1",
             [],
             |r| r.get(0),
         )

@@ -85,6 +85,8 @@ pub enum DbError {
     NotYujing { path: PathBuf, why: String },
     #[error("unknown student id '{0}' (not in the student roster; import students first)")]
     UnknownStudent(String),
+    #[error("student '{student_id}' belongs to archived cohort {cohort}, which is read-only")]
+    Archived { student_id: String, cohort: String },
     #[error("database holds a value this yujing cannot read: {0}")]
     Corrupt(String),
     #[error("database error: {0}")]

@@ -14,15 +14,17 @@ use crate::model::{FitnessRecord, Flag, FlagKind, Term};
 
 static ABSENCE: LazyLock<Upsert> =
     LazyLock::new(|| Upsert::new("absences", &["student", "term", "seq"], &["hours"]));
+// A fitness file's score cell fills `score` or `word`, its 毕业要求 cell `graduation_met`;
+// either left empty (or absent) keeps what an earlier file said.
 static FITNESS: LazyLock<Upsert> = LazyLock::new(|| {
-    Upsert::new(
+    Upsert::keeping(
         "fitness",
         &["student", "term"],
-        &["score", "word", "graduation_met"],
+        &[&["score", "word"], &["graduation_met"]],
     )
 });
 static FLAG: LazyLock<Upsert> =
-    LazyLock::new(|| Upsert::new("flags", &["student", "term", "kind"], &["note"]));
+    LazyLock::new(|| Upsert::keeping("flags", &["student", "term", "kind"], &[&["note"]]));
 
 pub(super) fn flag_code(k: FlagKind) -> i64 {
     match k {

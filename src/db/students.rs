@@ -99,6 +99,7 @@ impl ImportTx<'_> {
     /// Adds or updates a roster record, keyed by student id. Empty fields of `s` leave the
     /// stored ones as they are.
     pub fn upsert_student(&mut self, s: &Student) -> Result<Change, DbError> {
+        self.check_not_archived(&s.student_id, &s.cohort)?;
         let params = params(s);
         if self.tx.prepare_cached(&INSERT)?.execute(params)? == 1 {
             let id = self.tx.last_insert_rowid();

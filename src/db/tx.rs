@@ -3,9 +3,14 @@
 
 use std::collections::{HashMap, HashSet};
 
-use rusqlite::{ToSql, Transaction, TransactionBehavior};
+use rusqlite::{Connection, Statement, ToSql, Transaction, TransactionBehavior};
 
 use super::{Db, DbError, cache, settings};
+
+/// The maps an import looks up once or twice a row: keyed by text from the file, but no
+/// caller picks the keys to attack the table (the roster and course list are the school's),
+/// so a fast fixed hash beats std's SipHash.
+pub(super) type FastMap<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
 
 /// What an upsert did to the stored row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -17,11 +22,24 @@ pub enum Change {
 
 /// An open write transaction. Dropping it without [`ImportTx::commit`] rolls everything back.
 pub struct ImportTx<'a> {
+    /// The grades upsert, prepared once and held: through the statement cache, fetching and
+    /// returning a statement cost more than a sixth of a 2,000,000-row import. Declared
+    /// before `tx` so it is finalised first.
+    pub(super) grade_upsert: Option<Prepared<'a>>,
+    /// Adds a course: held for the same reason, as a file may bring a million new codes.
+    pub(super) course_insert: Option<Statement<'a>>,
+    /// The connection `tx` runs on, for statements that live as long as the transaction.
+    pub(super) conn: &'a Connection,
     pub(super) tx: Transaction<'a>,
     /// student_id → students.id, loaded once so unknown-id checks and keys cost no query.
-    pub(super) students: HashMap<String, i64>,
-    /// course code → (courses.id, name).
-    pub(super) courses: HashMap<String, (i64, String)>,
+    pub(super) students: FastMap<String, i64>,
+    /// course code → (courses.id, a hash of its name): a name is only compared, and the
+    /// worst file holds a million course codes, so names are not kept.
+    pub(super) courses: FastMap<Box<str>, (i64, u64)>,
+    /// Archived cohorts, and the roster students in them (student_id → cohort): read-only, so
+    /// an import refuses their rows. Usually empty, so the check costs nothing.
+    pub(super) archived_cohorts: HashSet<String>,
+    pub(super) archived: FastMap<String, String>,
     /// Terms already recorded in `grade_terms` (or by this transaction).
     pub(super) grade_terms: HashSet<i64>,
     /// Whether any upsert wrote something, so an idle commit does not bump `last_change`.
@@ -36,19 +54,61 @@ pub struct ImportTx<'a> {
     pub(super) touched: HashSet<i64>,
     /// A write that changes what every student's facts read (a renamed course).
     pub(super) touched_everyone: bool,
+    /// Turns foreign-key checks back on once the transaction is over (declared last, so it
+    /// runs after `tx` has committed or rolled back).
+    _checks: ForeignKeysOff<'a>,
+}
+
+/// Foreign-key checks are off while an import runs: every student and course id it writes
+/// comes from the maps above, read or inserted in the same transaction, and checking each
+/// of two million rows against two parent tables again cost a tenth of the import.
+struct ForeignKeysOff<'a>(&'a Connection);
+
+impl<'a> ForeignKeysOff<'a> {
+    /// Must run outside a transaction: SQLite ignores the pragma inside one.
+    fn new(conn: &'a Connection) -> Result<Self, DbError> {
+        conn.pragma_update(None, "foreign_keys", "OFF")?;
+        Ok(ForeignKeysOff(conn))
+    }
+}
+
+impl Drop for ForeignKeysOff<'_> {
+    fn drop(&mut self) {
+        // Nothing to do about a failure here: the next open turns them on again.
+        let _ = self.0.pragma_update(None, "foreign_keys", "ON");
+    }
 }
 
 impl Db {
     /// Starts an import. Takes the write lock now (`BEGIN IMMEDIATE`), waiting up to the busy
     /// timeout for another counsellor's import to finish.
     pub fn begin_import(&mut self) -> Result<ImportTx<'_>, DbError> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        // `&mut self` is held for the transaction's life, so no other transaction can start
+        // on this connection: what `new_unchecked` asks of its caller.
+        let conn: &Connection = &self.conn;
+        let checks = ForeignKeysOff::new(conn)?;
+        let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
         let students = collect_pairs(&tx, "SELECT student_id, id FROM students")?;
         let courses = {
             let mut stmt = tx.prepare("SELECT code, id, name FROM courses")?;
-            stmt.query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?
+            stmt.query_map([], |r| {
+                let code: String = r.get(0)?;
+                let name = r.get_ref(2)?.as_str().map_err(rusqlite::Error::from)?;
+                Ok((code.into_boxed_str(), (r.get(1)?, name_hash(name))))
+            })?
+            .collect::<Result<_, _>>()?
+        };
+        let archived_cohorts = {
+            let mut stmt = tx.prepare("SELECT cohort FROM archived_cohorts")?;
+            stmt.query_map([], |r| r.get(0))?
+                .collect::<Result<_, _>>()?
+        };
+        let archived = {
+            let mut stmt = tx.prepare(
+                "SELECT s.student_id, s.cohort FROM students s \
+                 JOIN archived_cohorts a ON a.cohort = s.cohort",
+            )?;
+            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
                 .collect::<Result<_, _>>()?
         };
         let grade_terms = {
@@ -57,20 +117,32 @@ impl Db {
                 .collect::<Result<_, _>>()?
         };
         Ok(ImportTx {
+            grade_upsert: None,
+            course_insert: None,
+            conn,
             tx,
             students,
             courses,
+            archived_cohorts,
+            archived,
             grade_terms,
             wrote: false,
             grades_written: false,
             auditor: self.auditor.clone(),
             touched: HashSet::new(),
             touched_everyone: false,
+            _checks: checks,
         })
     }
 }
 
-fn collect_pairs(tx: &Transaction<'_>, sql: &str) -> Result<HashMap<String, i64>, DbError> {
+/// What `courses` keeps of a course name.
+pub(super) fn name_hash(name: &str) -> u64 {
+    use std::hash::BuildHasher;
+    foldhash::fast::FixedState::with_seed(0).hash_one(name)
+}
+
+fn collect_pairs(tx: &Transaction<'_>, sql: &str) -> Result<FastMap<String, i64>, DbError> {
     let mut stmt = tx.prepare(sql)?;
     let pairs = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(pairs.collect::<Result<_, _>>()?)
@@ -111,8 +183,27 @@ impl ImportTx<'_> {
         Ok(())
     }
 
-    /// The students.id of a roster student, or `UnknownStudent`.
+    /// Refuses a student of an archived cohort (by the roster, or by the cohort a students
+    /// file gives).
+    pub(super) fn check_not_archived(&self, student_id: &str, cohort: &str) -> Result<(), DbError> {
+        if self.archived_cohorts.is_empty() {
+            return Ok(());
+        }
+        let cohort = match self.archived.get(student_id) {
+            Some(c) => c.as_str(),
+            None if self.archived_cohorts.contains(cohort) => cohort,
+            None => return Ok(()),
+        };
+        Err(DbError::Archived {
+            student_id: student_id.to_string(),
+            cohort: cohort.to_string(),
+        })
+    }
+
+    /// The students.id of a roster student, or `UnknownStudent` (`Archived` for a student of
+    /// an archived cohort).
     pub(super) fn student_rowid(&self, student_id: &str) -> Result<i64, DbError> {
+        self.check_not_archived(student_id, "")?;
         self.students
             .get(student_id)
             .copied()
@@ -155,24 +246,76 @@ pub(super) struct Upsert {
 
 impl Upsert {
     pub(super) fn new(table: &str, keys: &[&str], values: &[&str]) -> Upsert {
-        let n = keys.len();
-        let numbered = |cols: &[&str], from: usize, fmt: &dyn Fn(&str, usize) -> String| {
-            cols.iter()
-                .enumerate()
-                .map(|(i, c)| fmt(c, from + i + 1))
-                .collect::<Vec<_>>()
-        };
-        let all: Vec<&str> = keys.iter().chain(values).copied().collect();
-        let placeholders = numbered(&all, 0, &|_, i| format!("?{i}")).join(", ");
+        let groups: Vec<&[&str]> = values.iter().map(std::slice::from_ref).collect();
+        Upsert::build(table, keys, &groups, false)
+    }
+
+    /// Like [`Upsert::new`], for a file that may leave cells empty: a group of values (the
+    /// columns one cell fills, like a fitness score and its grade word) whose parameters are
+    /// all NULL or empty keeps what is stored, as an empty cell never erases a value.
+    pub(super) fn keeping(table: &str, keys: &[&str], groups: &[&[&str]]) -> Upsert {
+        Upsert::build(table, keys, groups, true)
+    }
+
+    fn build(table: &str, keys: &[&str], groups: &[&[&str]], keep_blank: bool) -> Upsert {
+        let values: Vec<&str> = groups.iter().flat_map(|g| g.iter().copied()).collect();
+        let all: Vec<&str> = keys.iter().chain(&values).copied().collect();
+        let placeholders: Vec<String> = (1..=all.len()).map(|i| format!("?{i}")).collect();
         let insert = format!(
-            "INSERT INTO {table} ({}) VALUES ({placeholders}) ON CONFLICT DO NOTHING",
-            all.join(", ")
+            "INSERT INTO {table} ({}) VALUES ({}) ON CONFLICT DO NOTHING",
+            all.join(", "),
+            placeholders.join(", ")
         );
-        let set = numbered(values, n, &|c, i| format!("{c} = ?{i}")).join(", ");
-        let key_match = numbered(keys, 0, &|c, i| format!("{c} = ?{i}")).join(" AND ");
-        let differs = numbered(values, n, &|c, i| format!("{c} IS NOT ?{i}")).join(" OR ");
-        let update = format!("UPDATE {table} SET {set} WHERE {key_match} AND ({differs})");
+        let key_match: Vec<String> = keys
+            .iter()
+            .enumerate()
+            .map(|(i, c)| format!("{c} = ?{}", i + 1))
+            .collect();
+        let (mut set, mut differs) = (Vec::new(), Vec::new());
+        let mut param = keys.len();
+        for group in groups {
+            let first = param + 1;
+            let cols: Vec<(&str, usize)> = group
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (*c, first + i))
+                .collect();
+            param += group.len();
+            let changed: Vec<String> = cols
+                .iter()
+                .map(|(c, i)| format!("{c} IS NOT ?{i}"))
+                .collect();
+            let changed = changed.join(" OR ");
+            if keep_blank {
+                let blank: Vec<String> = cols
+                    .iter()
+                    .map(|(_, i)| format!("coalesce(?{i}, '') = ''"))
+                    .collect();
+                let given = format!("NOT ({})", blank.join(" AND "));
+                for (c, i) in &cols {
+                    set.push(format!("{c} = CASE WHEN {given} THEN ?{i} ELSE {c} END"));
+                }
+                differs.push(format!("({given} AND ({changed}))"));
+            } else {
+                set.extend(cols.iter().map(|(c, i)| format!("{c} = ?{i}")));
+                differs.push(changed);
+            }
+        }
+        let update = format!(
+            "UPDATE {table} SET {} WHERE {} AND ({})",
+            set.join(", "),
+            key_match.join(" AND "),
+            differs.join(" OR ")
+        );
         Upsert { insert, update }
+    }
+
+    /// The two statements, prepared to be held (see [`ImportTx::grade_upsert`]).
+    pub(super) fn prepare<'c>(&self, conn: &'c Connection) -> Result<Prepared<'c>, DbError> {
+        Ok(Prepared {
+            insert: conn.prepare(&self.insert)?,
+            update: conn.prepare(&self.update)?,
+        })
     }
 
     pub(super) fn run(
@@ -184,6 +327,24 @@ impl Upsert {
             return Ok(Change::New);
         }
         Ok(match tx.prepare_cached(&self.update)?.execute(params)? {
+            0 => Change::Unchanged,
+            _ => Change::Changed,
+        })
+    }
+}
+
+/// An [`Upsert`]'s statements, prepared.
+pub(super) struct Prepared<'c> {
+    insert: Statement<'c>,
+    update: Statement<'c>,
+}
+
+impl Prepared<'_> {
+    pub(super) fn run(&mut self, params: &[&dyn ToSql]) -> Result<Change, DbError> {
+        if self.insert.execute(params)? == 1 {
+            return Ok(Change::New);
+        }
+        Ok(match self.update.execute(params)? {
             0 => Change::Unchanged,
             _ => Change::Changed,
         })

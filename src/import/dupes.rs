@@ -3,8 +3,10 @@
 //! and a counsellor would never learn that the file contradicts itself.
 
 use std::collections::HashMap;
-use std::collections::hash_map::{DefaultHasher, Entry};
-use std::hash::{Hash, Hasher};
+use std::collections::hash_map::Entry as Slot;
+use std::hash::{BuildHasher, Hash, Hasher};
+
+use foldhash::fast::FixedState;
 
 use super::Dataset;
 use super::Record;
@@ -67,8 +69,8 @@ pub fn duplicate_header<S: AsRef<str>>(
             continue;
         }
         match seen.entry(trimmed(cell)) {
-            Entry::Occupied(e) => return Some((e.key().clone(), *e.get() + 1, i + 1)),
-            Entry::Vacant(v) => {
+            Slot::Occupied(e) => return Some((e.key().clone(), *e.get() + 1, i + 1)),
+            Slot::Vacant(v) => {
                 v.insert(i);
             }
         }
@@ -137,18 +139,25 @@ impl Record {
 }
 
 impl Record {
-    /// Feeds the stored key into `h`; false for records that never collide. Must agree with
-    /// [`Record::key`] and with the key columns of each table (db/grades.rs …): a grade's
-    /// sitting number is part of it, so that 补考一 and 补考二 of one course are two facts,
-    /// not one said twice.
-    fn hash_key(&self, h: &mut DefaultHasher) -> bool {
+    /// The student a record belongs to: every stored key starts with it.
+    fn student_id(&self) -> &str {
         match self {
-            Record::Student(s) => s.student_id.hash(h),
-            Record::Grade {
-                student_id,
-                attempt,
-            } => (
-                student_id,
+            Record::Student(s) => &s.student_id,
+            Record::Grade { student_id, .. }
+            | Record::Absence { student_id, .. }
+            | Record::Fitness { student_id, .. }
+            | Record::Flag { student_id, .. } => student_id,
+        }
+    }
+
+    /// Feeds the rest of the stored key (after the student) into `h`; false for records that
+    /// never collide. Must agree with [`Record::key`] and with the key columns of each table
+    /// (db/grades.rs …): a grade's sitting number is part of it, so that 补考一 and 补考二 of
+    /// one course are two facts, not one said twice.
+    fn hash_key(&self, h: &mut impl Hasher) -> bool {
+        match self {
+            Record::Student(_) => {}
+            Record::Grade { attempt, .. } => (
                 &attempt.course_code,
                 attempt.term,
                 attempt.kind,
@@ -156,8 +165,8 @@ impl Record {
             )
                 .hash(h),
             Record::Absence { .. } => return false,
-            Record::Fitness { student_id, record } => (student_id, record.term).hash(h),
-            Record::Flag { student_id, flag } => (student_id, flag.term, flag.kind).hash(h),
+            Record::Fitness { record, .. } => record.term.hash(h),
+            Record::Flag { flag, .. } => (flag.term, flag.kind).hash(h),
         }
         true
     }
@@ -165,7 +174,7 @@ impl Record {
     /// Feeds every stored value into `h`. Grades and fitness records are taken apart field by
     /// field, so that a new field (the coordinator's readings add some) fails to compile here
     /// until it is given its place.
-    fn hash_value(&self, h: &mut DefaultHasher) {
+    fn hash_value(&self, h: &mut impl Hasher) {
         match self {
             // Every field, through its Debug form: a roster is a few thousand rows, so one
             // string a row costs nothing, and no field can be forgotten.
@@ -227,35 +236,114 @@ pub enum Seen {
     Conflict(usize),
 }
 
-/// The keys met so far in one file: 128 bits of each key (two salted hashes, so a
-/// million-row file keeps a few dozen bytes a row and a false match is out of reach) with
-/// the line it was first met on and a hash of its values.
+/// No entry: the end of a chain.
+const NONE: u32 = u32::MAX;
+/// A student with more keys than this gets a map of its own, so that a file holding one
+/// student a million times costs no quadratic scan.
+const CHAIN_LIMIT: u32 = 64;
+
+/// One key met in the file: the rest of the key after the student (64 bits: a student has a
+/// few dozen keys, so a false match is out of reach), 32 bits of its values (a real conflict
+/// passes for a repeat one time in four billion), its line, and the student's previous key.
+#[derive(Clone, Copy)]
+struct Entry {
+    key: u64,
+    value: u32,
+    line: u32,
+    prev: u32,
+}
+
+/// A student's keys: a chain through `entries` (newest first), or a map once it is long.
+enum Keys {
+    Chain { newest: u32, len: u32 },
+    Map(HashMap<u64, u32, FixedState>),
+}
+
+/// The keys met so far in one file, grouped by student: about 20 bytes a row, with no table
+/// to rehash as the file grows (a 2,000,000-row file holds 40 MB). Registrar files list a
+/// student's rows together, so a student's chain is short and warm in the cache.
 #[derive(Default)]
 pub struct KeySeen {
-    keys: HashMap<u128, (usize, u64)>,
+    students: HashMap<String, Keys, FixedState>,
+    entries: Vec<Entry>,
+}
+
+fn hasher() -> impl Hasher {
+    FixedState::with_seed(0x79_75_6a_69_6e_67).build_hasher()
 }
 
 impl KeySeen {
     pub fn offer(&mut self, rec: &Record, line: usize) -> Seen {
-        let half = |salt: u8| {
-            let mut h = DefaultHasher::new();
-            salt.hash(&mut h);
-            rec.hash_key(&mut h).then(|| h.finish())
-        };
-        let (Some(hi), Some(lo)) = (half(0), half(1)) else {
+        let mut h = hasher();
+        if !rec.hash_key(&mut h) {
             return Seen::First;
-        };
-        let mut h = DefaultHasher::new();
-        rec.hash_value(&mut h);
-        let value = h.finish();
-        match self.keys.entry((u128::from(hi) << 64) | u128::from(lo)) {
-            Entry::Vacant(v) => {
-                v.insert((line, value));
-                Seen::First
-            }
-            Entry::Occupied(o) if o.get().1 == value => Seen::Again(o.get().0),
-            Entry::Occupied(o) => Seen::Conflict(o.get().0),
         }
+        let key = h.finish();
+        let mut h = hasher();
+        rec.hash_value(&mut h);
+        // Half the bits suffice to tell a repeat from a conflict (see `Entry`).
+        let value = h.finish() as u32;
+        let line32 = u32::try_from(line).unwrap_or(u32::MAX);
+        let at = u32::try_from(self.entries.len()).unwrap_or(NONE);
+        let verdict = |e: &Entry| {
+            let first = e.line as usize;
+            if e.value == value {
+                Seen::Again(first)
+            } else {
+                Seen::Conflict(first)
+            }
+        };
+        let keys = match self.students.get_mut(rec.student_id()) {
+            Some(k) => k,
+            None => self
+                .students
+                .entry(rec.student_id().to_string())
+                .or_insert(Keys::Chain {
+                    newest: NONE,
+                    len: 0,
+                }),
+        };
+        match keys {
+            Keys::Chain { newest, len } => {
+                let mut i = *newest;
+                while let Some(e) = self.entries.get(i as usize) {
+                    if e.key == key {
+                        return verdict(e);
+                    }
+                    i = e.prev;
+                }
+                self.entries.push(Entry {
+                    key,
+                    value,
+                    line: line32,
+                    prev: *newest,
+                });
+                *newest = at;
+                *len += 1;
+                if *len > CHAIN_LIMIT {
+                    let mut map = HashMap::with_hasher(FixedState::default());
+                    let mut i = at;
+                    while let Some(e) = self.entries.get(i as usize) {
+                        map.insert(e.key, i);
+                        i = e.prev;
+                    }
+                    *keys = Keys::Map(map);
+                }
+            }
+            Keys::Map(map) => {
+                if let Some(e) = map.get(&key).and_then(|i| self.entries.get(*i as usize)) {
+                    return verdict(e);
+                }
+                self.entries.push(Entry {
+                    key,
+                    value,
+                    line: line32,
+                    prev: NONE,
+                });
+                map.insert(key, at);
+            }
+        }
+        Seen::First
     }
 }
 
@@ -327,7 +415,63 @@ mod tests {
             seq: "1".into(),
         };
         assert!(absence.key().is_none());
+        // Another student with the same values is no repeat.
+        let mut c = a.clone();
+        if let Record::Student(s) = &mut c {
+            s.student_id = "2".into();
+        }
+        assert_eq!(seen.offer(&c, 7), Seen::First);
         assert_eq!(seen.offer(&absence, 5), Seen::First);
         assert_eq!(seen.offer(&absence, 6), Seen::First);
+    }
+
+    fn grade(student: &str, course: usize, score: f64) -> Record {
+        use crate::model::{AttemptKind, Mark};
+        Record::Grade {
+            student_id: student.into(),
+            attempt: Attempt {
+                course_code: format!("C{course}").into(),
+                course_name: "".into(),
+                term: "2024-2025-1".parse().unwrap(),
+                kind: AttemptKind::Regular,
+                sitting: 1,
+                course_term: None,
+                minor: false,
+                nature: None,
+                nature_raw: None,
+                assessment: None,
+                credits: 2.0,
+                result: score.to_string().into(),
+                mark: Mark::Score(score),
+            },
+        }
+    }
+
+    #[test]
+    fn students_out_of_order_and_students_with_many_keys() {
+        let mut seen = KeySeen::default();
+        // Rows sorted by course, not by student: every student comes back many times, and
+        // one student holds more keys than a chain keeps before it becomes a map.
+        let mut line = 1;
+        for course in 0..200 {
+            for student in ["1", "2", "3"] {
+                line += 1;
+                assert_eq!(seen.offer(&grade(student, course, 70.0), line), Seen::First);
+            }
+        }
+        // Line of (student "2", course c) is 2 + 3c + 1.
+        for course in [0, 63, 64, 65, 199] {
+            let first = 3 + 3 * course;
+            assert_eq!(
+                seen.offer(&grade("2", course, 70.0), 9_000),
+                Seen::Again(first)
+            );
+            assert_eq!(
+                seen.offer(&grade("2", course, 71.0), 9_001),
+                Seen::Conflict(first)
+            );
+        }
+        assert_eq!(seen.offer(&grade("2", 200, 70.0), 9_002), Seen::First);
+        assert_eq!(seen.offer(&grade("4", 0, 70.0), 9_003), Seen::First);
     }
 }

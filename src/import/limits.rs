@@ -4,9 +4,11 @@
 use csv::StringRecord;
 
 use super::Dataset;
+use super::cells::Bad;
 use super::dupes::reads;
 use super::headers::{Field, field_of};
-use super::rows::Bad;
+use super::reasons::Why;
+use crate::locale::Lang;
 
 /// A text cell longer than this (in characters) is a bad row.
 pub const MAX_CELL_CHARS: usize = 1_000;
@@ -30,16 +32,13 @@ pub fn read_columns(dataset: Dataset, header: &StringRecord) -> Vec<(usize, Stri
 }
 
 /// The first read cell that is too long or holds a NUL byte.
-pub fn check_cells(rec: &StringRecord, cols: &[(usize, String)]) -> Option<Bad> {
+pub fn check_cells(rec: &StringRecord, cols: &[(usize, String)], lang: Lang) -> Option<Bad> {
     for (i, header) in cols {
         let Some(cell) = rec.get(*i) else { continue };
         let reason = if cell.contains('\0') {
-            "holds a NUL byte (not text a registrar exports)".to_string()
+            Why::NulByte.text(lang)
         } else if cell.len() > MAX_CELL_CHARS && cell.chars().count() > MAX_CELL_CHARS {
-            format!(
-                "{} characters; a cell holds at most {MAX_CELL_CHARS}",
-                cell.chars().count()
-            )
+            Why::TooLong(cell.chars().count()).text(lang)
         } else {
             continue;
         };
@@ -62,15 +61,15 @@ mod tests {
         let cols = read_columns(Dataset::Students, &header);
         assert_eq!(cols, [(0, "学号".to_string()), (1, "姓名".to_string())]);
         let ok = StringRecord::from(vec!["1", &"张".repeat(MAX_CELL_CHARS), "x"]);
-        assert_eq!(check_cells(&ok, &cols), None);
+        assert_eq!(check_cells(&ok, &cols, Lang::En), None);
         let long = StringRecord::from(vec!["1", &"张".repeat(MAX_CELL_CHARS + 1), "x"]);
-        let bad = check_cells(&long, &cols).unwrap();
+        let bad = check_cells(&long, &cols, Lang::En).unwrap();
         assert_eq!(bad.column, "姓名");
         assert!(bad.reason.starts_with("1001 characters"));
         let nul = StringRecord::from(vec!["1\0", "a", "x"]);
-        assert_eq!(check_cells(&nul, &cols).unwrap().column, "学号");
+        assert_eq!(check_cells(&nul, &cols, Lang::En).unwrap().column, "学号");
         // A column the import does not read may hold anything.
         let note = StringRecord::from(vec!["1", "a", &"x".repeat(5000)]);
-        assert_eq!(check_cells(&note, &cols), None);
+        assert_eq!(check_cells(&note, &cols, Lang::En), None);
     }
 }

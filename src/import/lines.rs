@@ -10,6 +10,8 @@
 use std::collections::VecDeque;
 use std::io::{self, BufRead, Read};
 
+use super::reasons::Why;
+
 /// A physical line longer than this is a bad row (its rest is skipped unread into memory).
 pub const MAX_LINE_BYTES: usize = 4 << 20;
 /// How far a quoted cell may run on before its quote counts as unbalanced.
@@ -72,6 +74,8 @@ pub struct Splitter<R> {
     out: Vec<u8>,
     out_pos: usize,
     pub events: VecDeque<Event>,
+    /// The language of the reasons a bad line is given.
+    pub lang: crate::locale::Lang,
 }
 
 impl<R: Read> Splitter<R> {
@@ -89,6 +93,7 @@ impl<R: Read> Splitter<R> {
             out: Vec::new(),
             out_pos: 0,
             events: VecDeque::new(),
+            lang: crate::locale::Lang::En,
         }
     }
 
@@ -156,6 +161,13 @@ impl<R: Read> Splitter<R> {
     }
 
     fn emit(&mut self, first: usize, record: &[u8]) {
+        // The reader also calls `advance` itself when it wants the next record's line number
+        // before csv has asked for more bytes: drop what csv has read, or `out` keeps every
+        // record of the file (a 200 MB file held whole).
+        if self.out_pos == self.out.len() {
+            self.out.clear();
+            self.out_pos = 0;
+        }
         self.out.extend_from_slice(record);
         self.out.push(b'\n');
         self.events.push_back(Event::Record(first));
@@ -170,7 +182,7 @@ impl<R: Read> Splitter<R> {
             if cut {
                 self.events.push_back(Event::Bad(
                     first,
-                    format!("line longer than {} MB", MAX_LINE_BYTES >> 20),
+                    Why::LineTooLong(MAX_LINE_BYTES >> 20).text(self.lang),
                 ));
                 return Ok(true);
             }
@@ -229,10 +241,8 @@ impl<R: Read> Splitter<R> {
                 .push_front((n, record[at..end].to_vec(), cut, eol));
             end = eol_at;
         }
-        self.events.push_back(Event::Bad(
-            first,
-            "a quote opened on this line is not closed (or closes in a row with the wrong number of columns); the row is skipped and reading goes on from the next line".into(),
-        ));
+        self.events
+            .push_back(Event::Bad(first, Why::UnclosedQuote.text(self.lang)));
         Ok(())
     }
 }
@@ -273,6 +283,9 @@ mod tests {
         let mut rec = csv::StringRecord::new();
         let mut out = Vec::new();
         loop {
+            // The splitter holds the record csv reads now, never the records before it.
+            let held = rdr.get_ref().out.len();
+            assert!(held <= text.len() / 2 + 64, "holds {held} B");
             if rdr.get_ref().events.is_empty() && !rdr.get_mut().advance().unwrap() {
                 break;
             }
@@ -360,6 +373,13 @@ mod tests {
         assert_eq!(rows.len(), MAX_SPAN_LINES + 52);
         assert!(rows[1].1.is_err());
         assert!(rows[2..].iter().all(|r| r.1.is_ok()));
+    }
+
+    #[test]
+    fn a_long_file_is_never_held_whole() {
+        let text: String = (0..20_000).map(|i| format!("{i},x\n")).collect();
+        // `read` asserts after every record that the splitter holds less than half the text.
+        assert_eq!(read(&text, Some(2), 8 * 1024).len(), 20_000);
     }
 
     #[test]

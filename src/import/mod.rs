@@ -23,6 +23,8 @@ pub struct ReadOptions {
     pub encoding: Option<String>,
     /// XLSX sheet name (default: first sheet).
     pub sheet: Option<String>,
+    /// The language of the reasons given for bad rows.
+    pub lang: crate::locale::Lang,
 }
 
 /// Where a row came from: `FILE:LINE` for CSV (LINE counts the file's lines from 1, title
@@ -53,6 +55,37 @@ pub struct RowError {
     pub reason: String,
 }
 
+impl RowError {
+    /// `FILE:LINE: column NAME: value 'V': reason` in `lang` (the reason is already in it).
+    pub fn render(&self, lang: crate::locale::Lang) -> String {
+        let english = self.to_string();
+        match lang {
+            crate::locale::Lang::En => english,
+            // The same parts as Display, with the labels in Chinese.
+            crate::locale::Lang::Zh => {
+                let (column, value) = (
+                    crate::text::sanitize(&self.column).into_owned(),
+                    echo(&self.value),
+                );
+                format!(
+                    "{}: 列 {column}: 值 '{value}': {}",
+                    crate::text::sanitize(&self.location.to_string()),
+                    crate::text::sanitize(&self.reason)
+                )
+            }
+        }
+    }
+}
+
+/// The value as a message shows it: sanitised and cut to [`ECHO_CHARS`].
+fn echo(value: &str) -> String {
+    let value = crate::text::sanitize(value);
+    match value.char_indices().nth(ECHO_CHARS) {
+        Some((cut, _)) => format!("{}…", &value[..cut]),
+        None => value.into_owned(),
+    }
+}
+
 /// How much of a value a message echoes: enough to find the cell, not a 10 MB paste.
 const ECHO_CHARS: usize = 80;
 
@@ -61,11 +94,7 @@ impl fmt::Display for RowError {
         use crate::text::sanitize;
         // File content is echoed sanitised: an escape sequence in a cell must not reach the
         // terminal.
-        let value = sanitize(&self.value);
-        let shown = match value.char_indices().nth(ECHO_CHARS) {
-            Some((cut, _)) => format!("{}…", &value[..cut]),
-            None => value.into_owned(),
-        };
+        let shown = echo(&self.value);
         write!(
             f,
             "{}: column {}: value '{}': {}",
@@ -156,13 +185,16 @@ pub struct ReadNotes {
     pub natures: Vec<(String, Option<crate::model::Nature>)>,
 }
 
+mod cells;
 pub mod detect;
 pub mod dupes;
+mod grade_rows;
 pub mod headers;
 mod kind;
 mod limits;
 mod lines;
 pub mod reader;
+mod reasons;
 pub mod rows;
 mod sheet;
 

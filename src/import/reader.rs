@@ -88,13 +88,15 @@ impl Iterator for FileReader {
                         continue;
                     }
                     let location = self.location(line);
-                    let result = match super::limits::check_cells(&self.record, &self.read_cols) {
-                        Some(bad) => Err(bad.at(location.clone())),
-                        None => self
-                            .parser
-                            .parse(&self.record, &location)
-                            .map_err(|b| b.at(location.clone())),
-                    };
+                    let lang = self.source.lang();
+                    let result =
+                        match super::limits::check_cells(&self.record, &self.read_cols, lang) {
+                            Some(bad) => Err(bad.at(location.clone())),
+                            None => self
+                                .parser
+                                .parse(&self.record, &location)
+                                .map_err(|b| b.at(location.clone())),
+                        };
                     self.notes.empty_results = self.parser.empty_results;
                     return Some(Row { location, result });
                 }
@@ -193,7 +195,9 @@ fn open_plain(path: &Path, dataset: Dataset, opts: &ReadOptions) -> Result<FileR
     source.expect_fields(record.len());
     let read_cols = super::limits::read_columns(dataset, &record);
     let id_header = cols.header(super::headers::Field::StudentId).to_string();
-    let parser = RowParser::new(dataset, cols);
+    let mut parser = RowParser::new(dataset, cols);
+    parser.set_lang(opts.lang);
+    source.set_lang(opts.lang);
     let notes = ReadNotes {
         encoding,
         id_header,
@@ -313,6 +317,7 @@ enum Source {
         line: usize,
         count: u64,
         done: bool,
+        lang: crate::locale::Lang,
     },
 }
 
@@ -340,6 +345,23 @@ impl Source {
             line: 0,
             count: 0,
             done: false,
+            lang: crate::locale::Lang::En,
+        }
+    }
+
+    fn set_lang(&mut self, lang: crate::locale::Lang) {
+        if let Source::Csv { rdr, .. } = self {
+            rdr.get_mut().lang = lang;
+        }
+        if let Source::Sheet { lang: l, .. } = self {
+            *l = lang;
+        }
+    }
+
+    fn lang(&self) -> crate::locale::Lang {
+        match self {
+            Source::Csv { rdr, .. } => rdr.get_ref().lang,
+            Source::Sheet { lang, .. } => *lang,
         }
     }
 
@@ -352,7 +374,11 @@ impl Source {
 
     /// Reads the next record into `rec`, or says which line is bad.
     fn next_record(&mut self, rec: &mut StringRecord) -> Result<Option<Next>, String> {
-        let read_err = |e: &dyn std::fmt::Display| format!("cannot read the file: {e}");
+        let lang = self.lang();
+        let read_err = |e: &dyn std::fmt::Display| match lang {
+            crate::locale::Lang::Zh => format!("无法读取文件：{e}"),
+            crate::locale::Lang::En => format!("cannot read the file: {e}"),
+        };
         match self {
             Source::Csv { rdr, .. } => {
                 if rdr.get_ref().events.is_empty()

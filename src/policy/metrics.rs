@@ -19,7 +19,6 @@ use super::format::{Condition, Count, Sitting as SittingFilter};
 use super::sittings::{Course, SitKind, Sitting, best, build_sittings, passed};
 use super::{CourseRef, FitnessRef, SittingRef, Value};
 
-
 /// Every metric name the engine knows, with whether it is yes/no.
 pub const METRICS: &[(&str, bool)] = &[
     ("term_failed_regular", false),
