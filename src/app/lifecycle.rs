@@ -313,6 +313,8 @@ pub struct Written {
     pub warnings: usize,
     pub created: usize,
     pub ended: usize,
+    /// The warning row written for each student, for scripts (`issue --format json`).
+    pub warning_ids: Vec<(String, i64)>,
 }
 
 /// The answer to "write this?": yes, or no (nothing is written).

@@ -4,3 +4,4 @@
 pub mod access;
 pub mod contact;
 pub mod lifecycle;
+pub mod report;

@@ -60,6 +60,20 @@ catalogue! {
     UntilBeforeFrom,
     DemoNotDemo,
     ExemptNeedsTerm,
+    ContactLogged,
+    ContactCorrected,
+    NextTalkScheduled,
+    NoContact,
+    ContactOtherStudent,
+    ContactAlreadyCorrected,
+    NoticeWithCorrects,
+    ExemptAdded,
+    ExemptLifted,
+    NoExemptionInForce,
+    AlreadyExempt,
+    NotWarned,
+    NotInRoster,
+    IssueNothing,
 }
 
 impl Msg {
