@@ -230,7 +230,39 @@ fn errors_say_what_the_user_did_wrong_in_the_chosen_language() {
         assert!(err.contains(want), "{lang} {args:?}: {err}");
         assert!(!err.contains("cannot read"), "{lang} {args:?}: {err}");
     };
+    let nowhere = s.e.dir.path().join("no-such-folder").join("x.xlsx");
+    let nowhere = nowhere.display().to_string();
     for lang in ["zh", "en"] {
+        expect(
+            lang,
+            &["log", id, "--kind", "chat"],
+            "未知的类型 'chat'",
+            "unknown kind 'chat'",
+        );
+        expect(
+            lang,
+            &["log", id, "--kind", "talk", "--date", "soon"],
+            "不是日期：'soon'",
+            "not a date: 'soon'",
+        );
+        expect(
+            lang,
+            &["--term", "2024", "evaluate"],
+            "不是学期：'2024'",
+            "not a term: '2024'",
+        );
+        expect(
+            lang,
+            &["export", "workbook", "--out", &nowhere],
+            "no-such-folder：文件夹不存在",
+            "no-such-folder: the folder does not exist",
+        );
+        expect(
+            lang,
+            &["issue", "withdraw", "--reason", "x"],
+            "issue withdraw 须写 --term",
+            "issue withdraw needs --term",
+        );
         expect(
             lang,
             &["log", id, "--kind", "talk", "--corrects", "999"],

@@ -50,10 +50,8 @@ pub fn run(ctx: &Ctx, c: Cmd) -> anyhow::Result<ExitCode> {
                 Some(t) => t.parse()?,
                 None => crate::roster::resolve_term(&db, None)?,
             };
-            let reason_kind: ExemptReason = reason
-                .parse()
-                .map_err(anyhow::Error::msg)
-                .context("--reason")?;
+            let ids: Vec<&str> = ExemptReason::ALL.iter().map(|r| r.id()).collect();
+            let reason_kind: ExemptReason = super::log::one_of("--reason", &reason, &ids, lang)?;
             let until = until
                 .map(|u| parse_date_input(&u, ctx.today).with_context(|| format!("--until '{u}'")))
                 .transpose()?;

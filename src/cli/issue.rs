@@ -304,7 +304,7 @@ fn issue(ctx: &Ctx, a: &Args) -> anyhow::Result<ExitCode> {
 fn withdraw(ctx: &Ctx, students: &[String], reason: &str, yes: bool) -> anyhow::Result<ExitCode> {
     let lang = ctx.lang;
     let Some(term) = ctx.term.as_deref() else {
-        bail!("issue withdraw needs --term YYYY-YYYY-N");
+        bail!("{}", Msg::WithdrawNeedsTerm.text(lang));
     };
     let term: Term = term.parse()?;
     let reason = reason.trim();

@@ -7,7 +7,7 @@ use chrono::NaiveDateTime;
 
 use crate::db::Correction;
 use crate::followup::{Channel, Contact, With, login, next_talk_schedule};
-use crate::i18n::{self, Msg};
+use crate::i18n::{self, Lang, Msg};
 use crate::policy::{ContactKind, Role};
 use crate::schedule::{parse_date_input, parse_datetime_input};
 
@@ -63,23 +63,35 @@ pub struct Args {
 
 pub fn parse_kind(s: &str) -> anyhow::Result<ContactKind> {
     ContactKind::parse(s).with_context(|| {
-        format!(
-            "unknown kind '{s}' (kinds: {})",
-            ContactKind::ALL.map(ContactKind::id).join(", ")
-        )
+        let ids = ContactKind::ALL.map(ContactKind::id).join(", ");
+        Msg::UnknownKind.fill(Lang::current(), &[("value", s), ("ids", &ids)])
     })
 }
 
 pub fn parse_role(s: Option<&str>) -> anyhow::Result<Option<Role>> {
     s.map(|s| {
         Role::parse(s).with_context(|| {
-            format!(
-                "unknown role '{s}' (roles: {})",
-                Role::ALL.map(Role::id).join(", ")
-            )
+            let ids = Role::ALL.map(Role::id).join(", ");
+            Msg::UnknownRole.fill(Lang::current(), &[("value", s), ("ids", &ids)])
         })
     })
     .transpose()
+}
+
+/// `value` of option `opt` as one of the words `T` parses, or an error naming them all.
+pub fn one_of<T: std::str::FromStr>(
+    opt: &str,
+    value: &str,
+    ids: &[&str],
+    lang: Lang,
+) -> anyhow::Result<T> {
+    value.parse().map_err(|_| {
+        let ids = ids.join(", ");
+        anyhow::anyhow!(
+            "{}",
+            Msg::NotOneOf.fill(lang, &[("opt", opt), ("value", value), ("ids", &ids)])
+        )
+    })
 }
 
 pub fn now(ctx: &Ctx) -> NaiveDateTime {
@@ -94,16 +106,10 @@ pub fn now(ctx: &Ctx) -> NaiveDateTime {
 pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
     let kind = parse_kind(&a.kind)?;
     let role = parse_role(a.role.as_deref())?;
-    let with_whom: With = a
-        .with_whom
-        .parse()
-        .map_err(anyhow::Error::msg)
-        .context("--with")?;
-    let channel: Channel = a
-        .channel
-        .parse()
-        .map_err(anyhow::Error::msg)
-        .context("--channel")?;
+    let with_ids: Vec<&str> = With::ALL.iter().map(|w| w.id()).collect();
+    let with_whom: With = one_of("--with", &a.with_whom, &with_ids, ctx.lang)?;
+    let channel_ids: Vec<&str> = Channel::ALL.iter().map(|c| c.id()).collect();
+    let channel: Channel = one_of("--channel", &a.channel, &channel_ids, ctx.lang)?;
     let now = now(ctx);
     let at = match &a.date {
         Some(d) => parse_datetime_input(d, now).with_context(|| format!("--date '{d}'"))?,
@@ -117,7 +123,11 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
     if let Some(n) = next_talk
         && n <= at.date()
     {
-        bail!("--next {n} must be after the contact's date {}", at.date());
+        let (n, d) = (n.to_string(), at.date().to_string());
+        bail!(
+            "{}",
+            Msg::NextNotAfter.fill(ctx.lang, &[("next", &n), ("date", &d)])
+        );
     }
     let c = Contact {
         id: 0,

@@ -60,6 +60,11 @@ pub fn text(m: Msg) -> &'static str {
         }
         Msg::NotInRoster => "unknown student id '{id}' (not in the student roster)",
         Msg::IssueNothing => "{term}: warnings unchanged since they were issued; nothing to do",
+        Msg::NotOneOf => "{opt}: '{value}' is not one of: {ids}",
+        Msg::UnknownKind => "unknown kind '{value}' (kinds: {ids})",
+        Msg::UnknownRole => "unknown role '{value}' (roles: {ids})",
+        Msg::NextNotAfter => "--next {next} must be after the contact's date {date}",
+        Msg::WithdrawNeedsTerm => "issue withdraw needs --term YYYY-YYYY-N",
         Msg::DemoNotDemo => {
             "{path}: exists and is not a demo database; demo writes only a new file or a demo database it built before (choose another --db, or leave --db out for the demo database in the data directory)"
         }

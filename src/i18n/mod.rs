@@ -7,6 +7,7 @@
 //! clap's own usage errors.
 
 mod en;
+pub mod errors;
 pub mod help;
 mod zh;
 
@@ -74,6 +75,11 @@ catalogue! {
     NotWarned,
     NotInRoster,
     IssueNothing,
+    NotOneOf,
+    UnknownKind,
+    UnknownRole,
+    NextNotAfter,
+    WithdrawNeedsTerm,
 }
 
 impl Msg {

@@ -56,6 +56,13 @@ pub fn text(m: Msg) -> &'static str {
         }
         Msg::NotInRoster => "没有学号为 {id} 的学生（不在学生名单中）",
         Msg::IssueNothing => "{term} 的预警没有变化，无需下发",
+        Msg::NotOneOf => "{opt}：'{value}' 不是以下之一：{ids}",
+        Msg::UnknownKind => "未知的类型 '{value}'（类型：{ids}）",
+        Msg::UnknownRole => "未知的身份 '{value}'（身份：{ids}）",
+        Msg::NextNotAfter => "--next {next} 须晚于这次联系的日期 {date}",
+        Msg::WithdrawNeedsTerm => {
+            "issue withdraw 须写 --term（要撤回的学期，如 --term 2024-2025-2）"
+        }
         Msg::DemoNotDemo => {
             "{path}：文件已存在且不是演示数据库；demo 只写入新文件或它以前建的演示数据库（换一个 --db，或不写 --db 使用数据目录里的演示数据库）"
         }
