@@ -3,8 +3,9 @@
 //! `cargo bench --bench scale` runs 5,000 and 50,000 students; `-- 20000` picks sizes.
 //! For each size: generate a cohort (8 terms × 5 courses, ~40 grade rows a student), time the
 //! `sqlite3` shell's `.import` of the same grades CSV as the baseline, then `yujing import`
-//! (first time and again, all unchanged) and `yujing evaluate` under every preset, with each
-//! process's wall time and peak resident memory (from wait4).
+//! (first time and again, all unchanged), `yujing evaluate` under every preset and `yujing
+//! export workbook` (warned students, then all), with each process's wall time and peak
+//! resident memory (from wait4).
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -128,6 +129,21 @@ fn bench(students: usize) {
         let e = run(yujing(&db).args(["evaluate", "--format", "json", "--policy", p]));
         println!(
             "| yujing evaluate --policy {p} (json, all students) | {:.2} s | {:.0} MB |",
+            e.wall.as_secs_f64(),
+            e.peak_mb
+        );
+    }
+    // The workbook's sheets are written in constant-memory mode: its peak stays near the
+    // evaluation's however many rows the sheets hold (target: 150 MB at 50,000 students).
+    for (what, extra) in [("warned", &[][..]), ("--all", &["--all"][..])] {
+        let book = dir.path().join("book.xlsx");
+        let e = run(yujing(&db)
+            .args(["export", "workbook", "--force", "--out"])
+            .arg(&book)
+            .args(extra));
+        let mb = std::fs::metadata(&book).map_or(0.0, |m| m.len() as f64 / 1e6);
+        println!(
+            "| yujing export workbook {what} ({mb:.0} MB xlsx) | {:.2} s | {:.0} MB |",
             e.wall.as_secs_f64(),
             e.peak_mb
         );

@@ -302,6 +302,15 @@ fn errors_say_what_the_user_did_wrong_in_the_chosen_language() {
             "not warned",
         );
     }
+    // A bad row names file, line, column and value, and why, in the language asked for.
+    let bad = common::fixture("cli", "grades_bad_result.csv");
+    let err = s.fails("zh", &["import", "grades", &bad]);
+    assert!(err.contains("：列 成绩：值 '九十'：不是成绩"), "{err}");
+    let err = s.fails("en", &["import", "grades", &bad]);
+    assert!(
+        err.contains(": column 成绩: value '九十': not a result"),
+        "{err}"
+    );
     assert_eq!(common::dump(&s.e.db()), before, "a refusal writes nothing");
     // A missing file is named once; a missing folder is named, never the .part file.
     let missing = s.e.dir.path().join("nope.csv").display().to_string();

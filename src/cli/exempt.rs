@@ -126,32 +126,35 @@ pub fn run(ctx: &Ctx, c: Cmd) -> anyhow::Result<ExitCode> {
             }
         }
         Cmd::List => {
-            let rows: Vec<Vec<String>> = db
-                .exemptions()?
-                .into_iter()
-                .map(|e| {
-                    vec![
-                        e.id.to_string(),
-                        e.student_id.clone(),
-                        e.term.to_string(),
-                        e.reason_kind.label(lang).to_string(),
-                        crate::text::sanitize(&e.reason).into_owned(),
-                        e.by.clone(),
-                        e.until.map(|d| d.to_string()).unwrap_or_default(),
-                        if e.active(ctx.today) {
-                            lang.pick("有效", "active")
-                        } else {
-                            lang.pick("已解除", "lifted")
-                        }
-                        .to_string(),
-                    ]
-                })
-                .collect();
+            let mut rows: Vec<Vec<String>> = Vec::new();
+            for e in db.exemptions()? {
+                let name = db
+                    .student(&e.student_id)?
+                    .map(|s| s.name)
+                    .unwrap_or_default();
+                rows.push(vec![
+                    e.id.to_string(),
+                    e.student_id.clone(),
+                    crate::text::sanitize(&name).into_owned(),
+                    e.term.to_string(),
+                    e.reason_kind.label(lang).to_string(),
+                    crate::text::sanitize(&e.reason).into_owned(),
+                    e.by.clone(),
+                    e.until.map(|d| d.to_string()).unwrap_or_default(),
+                    if e.active(ctx.today) {
+                        lang.pick("有效", "active")
+                    } else {
+                        lang.pick("已解除", "lifted")
+                    }
+                    .to_string(),
+                ]);
+            }
             let header = output::header(
                 lang,
                 &[
                     ("编号", "id"),
                     ("学号", "student"),
+                    ("姓名", "name"),
                     ("学期", "term"),
                     ("原因", "reason"),
                     ("说明", "note"),

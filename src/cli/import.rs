@@ -69,7 +69,7 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
     } = import_file(&mut db, &a.file, a.kind, &req)?;
     for e in &bad {
         // A bad row's message echoes the cell: sanitised so the file cannot drive the terminal.
-        eprintln!("{}", crate::text::sanitize(&e.to_string()));
+        eprintln!("{}", crate::text::sanitize(&e.line(lang)));
     }
     if written && tally.new + tally.changed > 0 {
         crate::roster::warm_cache(&mut db);

@@ -69,6 +69,71 @@ pub fn zh(cause: &(dyn Error + 'static)) -> Option<String> {
     None
 }
 
+/// A bad row's reason (as `import::rows` words it) in Chinese; None for one it does not know.
+pub fn row_reason_zh(reason: &str) -> Option<String> {
+    const EXACT: &[(&str, &str)] = &[
+        (
+            crate::import::rows::RESULT_REASON,
+            "不是成绩（应为 0 到 100 的数、等级词、缓考或免修）",
+        ),
+        (
+            crate::import::rows::KIND_REASON,
+            "不是成绩性质（应为正常考试、补考、补考一、补考二、毕业前补考、清考、重修、重修补考或缓考）",
+        ),
+        ("no term column", "没有学期列"),
+        (
+            "not a term (expected YYYY-YYYY-N, e.g. 2024-2025-1)",
+            "不是学期（应为 YYYY-YYYY-N，如 2024-2025-1）",
+        ),
+        (
+            "not a term year (expected YYYY-YYYY, e.g. 2024-2025)",
+            "不是学年（应为 YYYY-YYYY，如 2024-2025）",
+        ),
+        (
+            "not a term number (expected 1, 2, 3, 一, 二, 第一学期, 夏季学期, or 正方's 3/12/16)",
+            "不是学期序号（应为 1、2、3、一、二、第一学期、夏季学期，或正方的 3/12/16）",
+        ),
+        (
+            "not a yes/no mark (expected 1 or 0, 是 or 否)",
+            "不是“是/否”标记（应为 1 或 0、是或否）",
+        ),
+        (
+            "not a fitness score (expected a number, 优秀, 良好, 及格 or 不及格)",
+            "不是体测成绩（应为数字、优秀、良好、及格或不及格）",
+        ),
+        (
+            "not a graduation requirement (expected 达到 or 未达到)",
+            "不是毕业要求（应为达到或未达到）",
+        ),
+        (
+            "no fitness score and no graduation requirement",
+            "既没有体测成绩，也没有毕业要求",
+        ),
+        (
+            "not a flag kind (expected discipline/处分, wellbeing/情绪/沉迷网络 or psychological/心理)",
+            "不是标记类型（应为 discipline/处分、wellbeing/情绪/沉迷网络或 psychological/心理）",
+        ),
+    ];
+    const WHAT: &[(&str, &str)] = &[
+        ("student id", "学号"),
+        ("course code", "课程代码"),
+        ("a number of credits", "学分数"),
+        ("a number of hours", "学时数"),
+    ];
+    let what = |w: &str| WHAT.iter().find(|(en, _)| *en == w).map(|(_, zh)| *zh);
+    if let Some((_, zh)) = EXACT.iter().find(|(en, _)| *en == reason) {
+        return Some((*zh).to_string());
+    }
+    if let Some(w) = reason.strip_prefix("missing ").and_then(what) {
+        return Some(format!("缺少{w}"));
+    }
+    let (w, max) = reason
+        .strip_prefix("not ")?
+        .strip_suffix(")")?
+        .split_once(" (expected a number from 0 to ")?;
+    Some(format!("不是{}（应为 0 到 {max} 的数）", what(w)?))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -93,5 +158,20 @@ mod tests {
             );
         }
         assert_eq!(zh(&std::fmt::Error), None);
+    }
+
+    #[test]
+    fn row_reasons_read_in_chinese() {
+        for (en, zh) in [
+            ("missing student id", "缺少学号"),
+            (
+                "not a number of credits (expected a number from 0 to 30)",
+                "不是学分数（应为 0 到 30 的数）",
+            ),
+            ("no term column", "没有学期列"),
+        ] {
+            assert_eq!(row_reason_zh(en).as_deref(), Some(zh));
+        }
+        assert_eq!(row_reason_zh("something new"), None);
     }
 }

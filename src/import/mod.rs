@@ -56,8 +56,10 @@ pub struct RowError {
 /// How much of a value a message echoes: enough to find the cell, not a 10 MB paste.
 const ECHO_CHARS: usize = 80;
 
-impl fmt::Display for RowError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl RowError {
+    /// `FILE:LINE: column NAME: value 'V': reason` in `lang` (the reason in Chinese where
+    /// [`crate::i18n::errors::row_reason_zh`] knows it).
+    pub fn line(&self, lang: crate::locale::Lang) -> String {
         use crate::text::sanitize;
         // File content is echoed sanitised: an escape sequence in a cell must not reach the
         // terminal.
@@ -66,14 +68,23 @@ impl fmt::Display for RowError {
             Some((cut, _)) => format!("{}…", &value[..cut]),
             None => value.into_owned(),
         };
-        write!(
-            f,
-            "{}: column {}: value '{}': {}",
-            sanitize(&self.location.to_string()),
-            sanitize(&self.column),
-            shown,
-            sanitize(&self.reason)
-        )
+        let at = sanitize(&self.location.to_string()).into_owned();
+        let column = sanitize(&self.column);
+        let reason = sanitize(&self.reason);
+        match lang {
+            crate::locale::Lang::En => format!("{at}: column {column}: value '{shown}': {reason}"),
+            crate::locale::Lang::Zh => {
+                let reason = crate::i18n::errors::row_reason_zh(&reason)
+                    .map_or(reason, std::borrow::Cow::Owned);
+                format!("{at}：列 {column}：值 '{shown}'：{reason}")
+            }
+        }
+    }
+}
+
+impl fmt::Display for RowError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.line(crate::locale::Lang::En))
     }
 }
 

@@ -49,7 +49,7 @@ fn trim_cell(s: &str) -> &str {
     }
 }
 
-const RESULT_REASON: &str =
+pub(crate) const RESULT_REASON: &str =
     "not a result (expected a number from 0 to 100, a grade word, 缓考 or 免修)";
 
 /// No course is worth more credits than this; more is a slip of the registrar's keyboard.
@@ -57,7 +57,7 @@ pub const MAX_CREDITS: f64 = 30.0;
 /// No term has more class hours than this to miss.
 pub const MAX_ABSENCE_HOURS: f64 = 1000.0;
 
-const KIND_REASON: &str = "not an attempt kind (expected 正常考试, 补考, 补考一, 补考二, 毕业前补考, 清考, 重修, 重修补考 or 缓考)";
+pub(crate) const KIND_REASON: &str = "not an attempt kind (expected 正常考试, 补考, 补考一, 补考二, 毕业前补考, 清考, 重修, 重修补考 or 缓考)";
 
 /// 成绩性质 / 考试性质 as import.md lists them: the kind and its sitting number.
 fn attempt_kind(raw: &str) -> Option<(AttemptKind, u8)> {
