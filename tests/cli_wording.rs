@@ -429,6 +429,17 @@ fn help_names_each_commands_own_term_in_both_languages() {
         assert!(!log.contains("--term"), "log takes no term: {log}");
         let add = s.ok(lang, &["exempt", "add", "--help"]);
         assert!(add.contains(term), "{add}");
+        // clap's own frame speaks the language too: usage line, headings, the help flag.
+        let frame = ["用法：", "选项", "参数", "显示帮助"];
+        let english = ["Usage:", "Options:", "Arguments:", "Print help"];
+        let (want, not) = if lang == "zh" {
+            (frame, english)
+        } else {
+            (english, frame)
+        };
+        for (w, n) in want.iter().zip(not) {
+            assert!(add.contains(w) && !add.contains(n), "{lang}: {add}");
+        }
     }
     // exempt add needs its term.
     s.e.cmd()

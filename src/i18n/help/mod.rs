@@ -124,6 +124,9 @@ fn translate(mut cmd: Command, path: &str, lang: Lang, globals: &[clap::Arg]) ->
             }
         }
     }
+    if lang == Lang::Zh {
+        cmd = chinese_frame(cmd, path.is_empty());
+    }
     let subs: Vec<String> = cmd
         .get_subcommands()
         .map(|s| s.get_name().to_string())
@@ -131,6 +134,41 @@ fn translate(mut cmd: Command, path: &str, lang: Lang, globals: &[clap::Arg]) ->
     for name in subs {
         let sub_path = key(path, Some(&name));
         cmd = cmd.mut_subcommand(name, |s| translate(s, &sub_path, lang, globals));
+    }
+    cmd
+}
+
+/// clap's own words around the texts, in Chinese: the usage line, the headings and the
+/// `--help`/`--version` flags (clap's usage errors stay English).
+fn chinese_frame(mut cmd: Command, root: bool) -> Command {
+    use clap::{Arg, ArgAction};
+    cmd = cmd
+        .help_template("{before-help}{about-with-newline}\n用法：{usage}\n\n{all-args}{after-help}")
+        .subcommand_help_heading("命令")
+        .disable_help_flag(true)
+        .arg(
+            Arg::new("help")
+                .short('h')
+                .long("help")
+                .action(ArgAction::Help)
+                .help("显示帮助"),
+        );
+    if root {
+        cmd = cmd.disable_version_flag(true).arg(
+            Arg::new("version")
+                .short('V')
+                .long("version")
+                .action(ArgAction::Version)
+                .help("显示版本"),
+        );
+    }
+    let ids: Vec<(clap::Id, bool)> = cmd
+        .get_arguments()
+        .map(|a| (a.get_id().clone(), a.is_positional()))
+        .collect();
+    for (id, positional) in ids {
+        let heading = if positional { "参数" } else { "选项" };
+        cmd = cmd.mut_arg(id, |a| a.help_heading(heading));
     }
     cmd
 }
