@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use yujing::synth::{
+use yujing_synth::{
     Encoding, GradeLayout, bench_spec, write_grades_csv_streaming, write_students_csv,
 };
 

@@ -11,7 +11,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use yujing::synth::{
+use yujing_synth::{
     Encoding, GradeLayout, bench_spec, write_grades_csv_streaming, write_students_csv,
 };
 

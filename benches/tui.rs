@@ -118,7 +118,7 @@ fn snapshot(students: usize) -> Snapshot {
     let today = NaiveDate::from_ymd_opt(2025, 6, 20).expect("date");
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let entries: Vec<RosterEntry> = (0..students).map(|i| entry(i, &mut rng, today)).collect();
-    let (policy, _) = yujing::policy::resolve("hljjz").expect("preset");
+    let (policy, _) = yujing::policy_file::resolve("hljjz").expect("preset");
     Snapshot {
         policy: Some(policy),
         term: Some(TERM),

@@ -5,23 +5,22 @@
 //! tier with reasons (pure), [`schedule`] turns obligations and contacts into due/overdue
 //! (pure), and the views — [`cli`] subcommands and the [`tui`] — read from there.
 
+#![deny(clippy::unwrap_used)]
+
 pub mod analysis;
 pub mod app;
 pub mod cells;
 pub mod cli;
 pub mod db;
-pub mod followup;
 pub mod i18n;
 pub mod import;
-pub mod ingest;
 pub mod locale;
 pub mod model;
+pub mod os;
 pub mod outfile;
 pub mod paper;
 pub mod policy;
 pub mod policy_file;
-pub mod roster;
 pub mod schedule;
-pub mod synth;
 pub mod text;
 pub mod tui;

@@ -92,7 +92,7 @@ impl OutFile {
             Some(p) if !p.as_os_str().is_empty() => p,
             _ => Path::new("."),
         };
-        let tmp = crate::app::access::as_user(|| {
+        let tmp = crate::os::as_user(|| {
             tempfile::Builder::new()
                 .prefix(".yujing-")
                 .suffix(".part")

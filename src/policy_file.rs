@@ -11,7 +11,8 @@ use crate::policy::{Policy, preset_text};
 pub fn read(path: &Path) -> Result<String, PolicyError> {
     let name = path.display().to_string();
     let io = |e| PolicyError::Io(name.clone(), e);
-    let file = std::fs::File::open(path).map_err(io)?;
+    // A file the user names is opened with the user's rights only (server set-up).
+    let file = crate::os::as_user(|| std::fs::File::open(path)).map_err(io)?;
     let mut bytes = Vec::new();
     // One byte past the limit tells a file over it without reading all of a huge one.
     file.take(MAX_POLICY_BYTES as u64 + 1)

@@ -72,6 +72,13 @@ impl Env {
         let out = self.cmd().args(args).assert().success();
         String::from_utf8(out.get_output().stdout.clone()).unwrap()
     }
+    /// Runs `log …` and returns the new contact's id (from `--format json`).
+    fn logged(&self, args: &[&str]) -> String {
+        let mut a = args.to_vec();
+        a.extend(["--format", "json"]);
+        let v: serde_json::Value = serde_json::from_str(&self.ok(&a)).unwrap();
+        v["contact_id"].to_string()
+    }
     fn refused(&self, args: &[&str]) -> String {
         let before = self.state();
         let out = self.cmd().args(args).assert().code(1);
@@ -130,7 +137,7 @@ fn set(ids: &[&str]) -> BTreeSet<String> {
 }
 
 fn me() -> String {
-    yujing::app::access::real_login()
+    yujing::os::real_login()
 }
 
 #[test]
@@ -173,7 +180,6 @@ fn each_role_sees_exactly_its_students_in_every_reader() {
         ("lead", set(&[B4, OLD])),
         ("help", set(&[A2])),
         ("psy", set(&[B4])),
-        ("reg", set(&[])),
     ];
     for (who, want) in expect {
         assert_eq!(e.evaluate_ids(who), want, "evaluate --as {who}");
@@ -323,7 +329,9 @@ fn writes_need_the_role_and_the_student_in_scope() {
     e.refused(&[
         "--as", "lead", "user", "add", "x", "--name", "X", "--role", "admin",
     ]);
-    e.refused(&["--as", "couns", "issue", "--term", TERM, "--yes"]);
+    // Issuing is for counsellors, leaders and admins, not class teachers.
+    let msg = e.refused(&["--as", "teach", "issue", "--term", TERM, "--yes"]);
+    assert!(msg.contains("may not issue"), "{msg}");
     // --as is for admins only: an admin acting as a counsellor may not go further.
     let msg = e.refused(&["--as", "couns", "user", "list"]);
     assert!(msg.contains("admin"), "{msg}");
@@ -397,8 +405,28 @@ fn every_kind_of_write_leaves_an_audit_line_that_cannot_be_changed() {
         .success();
     e.ok(&["archive", "--cohort", "2015"]);
     e.ok(&["purge", "--cohort", "2015", "--yes"]);
+    let first = e.logged(&["log", A1, "--kind", "talk"]);
+    e.ok(&["log", A1, "--kind", "talk", "--corrects", first.trim()]);
+    e.ok(&["--term", TERM, "notices", "approve", "--student", A1]);
+    e.ok(&["course", "clear", A1, "C100", "--reason", "培养方案调整"]);
+    e.ok(&["course", "restore", A1, "C100"]);
+    e.ok(&["--term", TERM, "confirm", A1]);
+    let copy = e.dir.path().join("copy.db");
+    e.cmd().arg("backup").arg(&copy).assert().success();
+    e.cmd()
+        .args(["restore", "--yes"])
+        .arg(&copy)
+        .assert()
+        .success();
     let want = [
         "user.claim-admin",
+        "contact.correct",
+        "notices.approve",
+        "course.clear",
+        "course.restore",
+        "confirm",
+        "backup",
+        "restore",
         "import",
         "policy.use",
         "user.add",
@@ -538,4 +566,500 @@ fn an_archived_cohort_is_read_only_and_for_admins_only_and_purge_asks() {
         audit.contains("purged 1 students of cohort 2015"),
         "{audit}"
     );
+}
+
+/// The students of the term's warnings still in force.
+fn warned(e: &Env) -> BTreeSet<String> {
+    let conn = e.sql();
+    let mut st = conn
+        .prepare(
+            "SELECT s.student_id FROM warnings w JOIN students s ON s.id = w.student \
+             WHERE w.withdrawn_on IS NULL AND w.tier <> ''",
+        )
+        .unwrap();
+    st.query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+#[test]
+fn a_counsellor_issues_and_withdraws_for_their_classes_only() {
+    let e = Env::new();
+    let out = e.ok(&[
+        "--as",
+        "couns",
+        "issue",
+        "--term",
+        TERM,
+        "--date",
+        "2025-03-03",
+        "--yes",
+    ]);
+    assert!(out.contains("issued 2 warnings"), "{out}");
+    assert!(out.contains("3 students outside your scope"), "{out}");
+    assert_eq!(warned(&e), set(&[A1, A2]));
+    // The leader issues for the college; what the counsellor did is not redone.
+    let out = e.ok(&[
+        "--as",
+        "lead",
+        "issue",
+        "--term",
+        TERM,
+        "--date",
+        "2025-03-03",
+        "--yes",
+    ]);
+    assert!(out.contains("issued 2 warnings"), "{out}");
+    assert_eq!(warned(&e), set(&[A1, A2, B4, OLD]));
+    // Withdrawing: a student of another class is refused by name, nothing written.
+    let msg = e.refused(&[
+        "--as",
+        "couns",
+        "--term",
+        TERM,
+        "issue",
+        "withdraw",
+        "--student",
+        B4,
+        "--reason",
+        "x",
+        "--yes",
+    ]);
+    assert!(msg.contains(B4) && msg.contains("not in scope"), "{msg}");
+    // Without --student: the counsellor's students only, the others are left as they are.
+    let out = e.ok(&[
+        "--as", "couns", "--term", TERM, "issue", "withdraw", "--reason", "x", "--yes",
+    ]);
+    assert!(out.contains("withdrew 2"), "{out}");
+    assert!(out.contains("2 students outside your scope"), "{out}");
+    assert_eq!(warned(&e), set(&[B4, OLD]));
+    // The admin's issue covers everyone left.
+    e.ok(&["issue", "--term", TERM, "--date", "2025-03-04", "--yes"]);
+    assert_eq!(warned(&e), set(&[A1, A2, A3, B4, OLD]));
+}
+
+#[test]
+fn every_other_reader_shows_each_role_exactly_its_students() {
+    let e = Env::new();
+    e.ok(&["issue", "--term", TERM, "--date", "2025-03-03", "--yes"]);
+    let all = [A1, A2, A3, B4, OLD];
+    for id in all {
+        e.ok(&[
+            "schedule",
+            "add",
+            id,
+            "--kind",
+            "talk",
+            "--every",
+            "weekly",
+            "--from",
+            "2025-03-10",
+        ]);
+        e.ok(&["--term", TERM, "exempt", "add", id, "--reason", "leave"]);
+    }
+    let expect = [
+        ("couns", set(&[A1, A2])),
+        ("teach", set(&[A3])),
+        ("lead", set(&[B4, OLD])),
+        ("help", set(&[A2])),
+        ("psy", set(&[B4])),
+        ("reg", set(&[])),
+    ];
+    let same = |what: &str, who: &str, out: &str, want: &BTreeSet<String>| {
+        for id in all {
+            assert_eq!(
+                out.contains(id),
+                want.contains(id),
+                "{what} --as {who}: {id}\n{out}"
+            );
+        }
+    };
+    for (who, want) in &expect {
+        let run = |args: &[&str]| {
+            let mut a = vec!["--as", who];
+            a.extend_from_slice(args);
+            e.ok(&a)
+        };
+        same("schedule list", who, &run(&["schedule", "list"]), want);
+        same("exempt list", who, &run(&["exempt", "list"]), want);
+        same(
+            "notices list",
+            who,
+            &run(&["--term", TERM, "notices", "list", "--format", "json"]),
+            want,
+        );
+        same(
+            "evaluate --compare",
+            who,
+            &run(&["evaluate", "--compare", "qzu", "--format", "json"]),
+            want,
+        );
+        let cov: Value = serde_json::from_str(&run(&[
+            "coverage", "--month", "2025-03", "--format", "json",
+        ]))
+        .unwrap();
+        let counted: u64 = cov["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|l| l["role"] == "counsellor")
+            .map(|l| l["students"].as_u64().unwrap())
+            .sum();
+        assert_eq!(counted as usize, want.len(), "coverage --as {who}: {cov}");
+        let out = e.dir.path().join(format!("{who}-summary.csv"));
+        e.cmd()
+            .args(["--as", who, "--term", TERM, "export", "summary", "--out"])
+            .arg(&out)
+            .assert()
+            .success();
+        same(
+            "export summary",
+            who,
+            &std::fs::read_to_string(&out).unwrap(),
+            want,
+        );
+        // Naming a student outside the scope is refused, without their data.
+        for id in all.iter().filter(|id| !want.contains(**id)) {
+            let mut a = vec!["--as", who, "--term", TERM, "notices", "show", id];
+            let msg = e.refused(&a);
+            assert!(
+                msg.contains("not in scope"),
+                "notices show --as {who}: {msg}"
+            );
+            a = vec!["--as", who, "schedule", "list", id];
+            e.refused(&a);
+            let doc = e.dir.path().join(format!("{who}-{id}.docx"));
+            let msg = e
+                .cmd()
+                .args(["--as", who, "--term", TERM, "plan", id, "--out"])
+                .arg(&doc)
+                .assert()
+                .code(1)
+                .get_output()
+                .stderr
+                .clone();
+            assert!(String::from_utf8(msg).unwrap().contains("not in scope"));
+            assert!(!doc.exists());
+        }
+    }
+    // The audit: a leader reads the lines of the college's students (and their own), no others.
+    let audit = e.json(&["--as", "lead", "audit", "--format", "json"]);
+    let students: BTreeSet<String> = audit
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r["student"].as_str().map(str::to_string))
+        .collect();
+    assert_eq!(students, set(&[B4, OLD]));
+}
+
+#[test]
+fn the_registrar_lists_ids_and_names_only_and_may_only_import() {
+    let e = Env::new();
+    e.ok(&["issue", "--term", TERM, "--date", "2025-03-03", "--yes"]);
+    e.ok(&["log", A1, "--kind", "talk", "--note", "谈话"]);
+    let rows = e.json(&["--as", "reg", "evaluate", "--format", "json"]);
+    assert_eq!(ids(&rows, "student_id"), set(&[A1, A2, A3, B4, OLD]));
+    for r in rows.as_array().unwrap() {
+        let keys: BTreeSet<String> = r.as_object().unwrap().keys().cloned().collect();
+        assert_eq!(keys, set(&["student_id", "name"]), "{r}");
+    }
+    let table = e.ok(&["--as", "reg", "evaluate", "--format", "csv"]);
+    assert!(table.contains("赵一") && !table.contains("yellow") && !table.contains("C100"));
+    // No contacts, no agenda, no archived cohort.
+    assert!(
+        e.json(&["--as", "reg", "contacts", "--format", "json"])
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    e.ok(&["archive", "--cohort", "2015"]);
+    let rows = e.json(&["--as", "reg", "evaluate", "--format", "json"]);
+    assert!(!ids(&rows, "student_id").contains(OLD));
+    e.refused(&[
+        "--as",
+        "reg",
+        "schedule",
+        "add",
+        A1,
+        "--kind",
+        "talk",
+        "--every",
+        "weekly",
+        "--from",
+        "2025-03-10",
+    ]);
+    e.refused(&[
+        "--as", "reg", "--term", TERM, "issue", "withdraw", "--reason", "x", "--yes",
+    ]);
+}
+
+fn audit_rows(e: &Env, action: &str) -> Vec<Value> {
+    e.json(&["audit", "--format", "json"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["action"] == action)
+        .cloned()
+        .collect()
+}
+
+fn audit_json(r: &Value, key: &str) -> Value {
+    serde_json::from_str(r[key].as_str().unwrap()).unwrap()
+}
+
+#[test]
+fn audit_lines_carry_before_and_after_and_commit_with_their_write() {
+    let e = Env::new();
+    // import: what file, which dataset, and the counts, from the import's own transaction.
+    let i = audit_json(&audit_rows(&e, "import")[0], "after");
+    assert_eq!(
+        (i["dataset"].as_str(), i["new"].as_u64()),
+        (Some("students"), Some(5))
+    );
+    assert!(i["file"].as_str().unwrap().ends_with("students.csv"), "{i}");
+    // policy use: the old id and the new.
+    e.ok(&["policy", "use", "qzu"]);
+    let p = audit_rows(&e, "policy.use").pop().unwrap();
+    assert_eq!(audit_json(&p, "before")["policy"], "hljjz");
+    assert_eq!(audit_json(&p, "after")["policy"], "qzu");
+    e.ok(&["policy", "use", "hljjz"]);
+    // issue: counts and the students of each change.
+    e.ok(&["issue", "--term", TERM, "--date", "2025-03-03", "--yes"]);
+    let i = audit_json(&audit_rows(&e, "issue")[0], "after");
+    assert_eq!(i["warnings"], 5, "{i}");
+    assert_eq!(i["students"]["new"].as_array().unwrap().len(), 5, "{i}");
+    // contact and correction: ids, never the text.
+    let id = e.logged(&["log", A1, "--kind", "talk", "--note", SECRET]);
+    let id: i64 = id.trim().parse().unwrap();
+    e.ok(&[
+        "log",
+        A1,
+        "--kind",
+        "talk",
+        "--note",
+        "更正",
+        "--corrects",
+        &id.to_string(),
+    ]);
+    let c = audit_rows(&e, "contact.correct").pop().unwrap();
+    assert_eq!(audit_json(&c, "before")["contact"], id);
+    assert_eq!(c["student"], A1);
+    assert!(!e.ok(&["audit"]).contains(SECRET));
+    // schedule add and cancel.
+    let s: Value = serde_json::from_str(&e.ok(&[
+        "schedule",
+        "add",
+        A1,
+        "--kind",
+        "talk",
+        "--every",
+        "weekly",
+        "--from",
+        "2025-03-10",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    e.ok(&["schedule", "cancel", &s["schedule_id"].to_string()]);
+    let x = audit_rows(&e, "schedule.cancel").pop().unwrap();
+    assert_eq!(audit_json(&x, "before")["cancelled_at"], Value::Null);
+    assert!(audit_json(&x, "after")["cancelled_at"].is_string());
+    assert_eq!(x["student"], A1);
+    // exemption add and lift.
+    e.ok(&["--term", TERM, "exempt", "add", A2, "--reason", "leave"]);
+    let ex = e.count("SELECT max(id) FROM exemptions").to_string();
+    e.ok(&["exempt", "lift", &ex]);
+    let add = audit_json(&audit_rows(&e, "exempt.add")[0], "after");
+    assert!(add["obligations_ended"].as_u64().unwrap() > 0, "{add}");
+    assert_eq!(audit_rows(&e, "exempt.lift")[0]["student"], A2);
+    // notice approval, withdrawal, export: what and how many.
+    e.ok(&["--term", TERM, "notices", "approve", "--student", A3]);
+    let n = audit_json(&audit_rows(&e, "notices.approve")[0], "after");
+    assert_eq!(n["notices"], 1, "{n}");
+    e.ok(&[
+        "--term",
+        TERM,
+        "issue",
+        "withdraw",
+        "--student",
+        A3,
+        "--reason",
+        "mistake",
+        "--yes",
+    ]);
+    let w = audit_rows(&e, "withdraw").pop().unwrap();
+    assert_eq!(audit_json(&w, "before")["warnings"][0]["student"], A3);
+    assert_eq!(audit_json(&w, "after")["withdrawn"], 1);
+    let out = e.dir.path().join("s.csv");
+    e.cmd()
+        .args(["--term", TERM, "export", "summary", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let x = audit_json(&audit_rows(&e, "export").pop().unwrap(), "after");
+    assert_eq!(
+        (x["what"].as_str(), x["students"].as_u64()),
+        (Some("summary"), Some(5))
+    );
+    // A write that fails leaves no line.
+    let before = e.count("SELECT count(*) FROM audit");
+    e.refused(&["schedule", "cancel", "99999"]);
+    e.refused(&["exempt", "lift", "99999"]);
+    e.refused(&["log", A1, "--kind", "talk", "--corrects", "99999"]);
+    assert_eq!(e.count("SELECT count(*) FROM audit"), before);
+    // And a line that cannot be written takes its write with it: one transaction.
+    e.sql()
+        .execute_batch(
+            "CREATE TRIGGER no_audit BEFORE INSERT ON audit BEGIN SELECT RAISE(ABORT, 'audit full'); END;",
+        )
+        .unwrap();
+    let contacts = e.count("SELECT count(*) FROM contacts");
+    e.cmd().args(["log", A2, "--kind", "talk"]).assert().code(1);
+    e.cmd()
+        .args([
+            "schedule",
+            "add",
+            A2,
+            "--kind",
+            "talk",
+            "--every",
+            "weekly",
+            "--from",
+            "2025-03-10",
+        ])
+        .assert()
+        .code(1);
+    assert_eq!(e.count("SELECT count(*) FROM contacts"), contacts);
+    assert_eq!(
+        e.count("SELECT count(*) FROM schedules WHERE source = 'manual' AND cancelled_at IS NULL"),
+        0
+    );
+}
+
+#[test]
+fn psych_writes_only_confidential_notes_and_a_helper_corrects_only_their_own() {
+    let e = Env::new();
+    // psych: the flagged student, confidential only.
+    let msg = e.refused(&["--as", "psy", "log", B4, "--kind", "talk", "--note", "n"]);
+    assert!(msg.contains("confidential"), "{msg}");
+    let id = e.logged(&[
+        "--as",
+        "psy",
+        "log",
+        B4,
+        "--kind",
+        "talk",
+        "--confidential",
+        "--note",
+        SECRET,
+    ]);
+    // Marked in the contact's own write, and its audit line says so (not the text).
+    let line = audit_rows(&e, "contact").pop().unwrap();
+    assert_eq!(audit_json(&line, "after")["confidential"], true);
+    assert!(!line["after"].as_str().unwrap().contains(SECRET));
+    e.ok(&[
+        "--as",
+        "psy",
+        "log",
+        B4,
+        "--kind",
+        "talk",
+        "--note",
+        "更正",
+        "--corrects",
+        id.trim(),
+    ]);
+    let plain = e.logged(&["log", B4, "--kind", "talk", "--note", "普通"]);
+    e.refused(&[
+        "--as",
+        "psy",
+        "log",
+        B4,
+        "--kind",
+        "talk",
+        "--corrects",
+        plain.trim(),
+    ]);
+    e.refused(&["--as", "psy", "log", A1, "--kind", "talk", "--confidential"]);
+    // helper: the assigned student only; corrects what they wrote, not a colleague's entry.
+    let mine = e.logged(&["--as", "help", "log", A2, "--kind", "talk", "--note", "a"]);
+    e.ok(&[
+        "--as",
+        "help",
+        "log",
+        A2,
+        "--kind",
+        "talk",
+        "--note",
+        "b",
+        "--corrects",
+        mine.trim(),
+    ]);
+    let theirs = e.logged(&["log", A2, "--kind", "talk", "--note", "c"]);
+    e.sql()
+        .execute(
+            "UPDATE contacts SET author = 'colleague' WHERE id = ?1",
+            [theirs.trim()],
+        )
+        .unwrap();
+    let msg = e.refused(&[
+        "--as",
+        "help",
+        "log",
+        A2,
+        "--kind",
+        "talk",
+        "--corrects",
+        theirs.trim(),
+    ]);
+    assert!(msg.contains("themselves"), "{msg}");
+    e.refused(&["--as", "help", "log", A1, "--kind", "talk"]);
+    e.refused(&[
+        "--as",
+        "help",
+        "schedule",
+        "add",
+        A2,
+        "--kind",
+        "talk",
+        "--every",
+        "weekly",
+        "--from",
+        "2025-03-10",
+    ]);
+}
+
+#[test]
+fn notices_are_approved_by_leaders_within_their_college() {
+    let e = Env::new();
+    e.ok(&["issue", "--term", TERM, "--date", "2025-03-03", "--yes"]);
+    let approve = |who: &str, more: &[&str]| {
+        let mut a = vec!["--as", who, "--term", TERM, "notices", "approve"];
+        a.extend_from_slice(more);
+        a.into_iter().map(String::from).collect::<Vec<_>>()
+    };
+    let run = |args: Vec<String>| {
+        let a: Vec<&str> = args.iter().map(String::as_str).collect();
+        e.refused(&a)
+    };
+    let msg = run(approve("lead", &["--class", "甲2301"]));
+    assert!(msg.contains("not in scope"), "{msg}");
+    let msg = run(approve("lead", &[]));
+    assert!(msg.contains("--class or --student"), "{msg}");
+    let msg = run(approve("couns", &["--student", A1]));
+    assert!(msg.contains("may not approve"), "{msg}");
+    let args = approve("lead", &["--class", "乙2301"]);
+    let a: Vec<&str> = args.iter().map(String::as_str).collect();
+    e.ok(&a);
+    let approved: BTreeSet<String> = e
+        .json(&["--term", TERM, "notices", "list", "--format", "json"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["state"] != "draft")
+        .map(|n| n["student_id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(approved, set(&[B4]));
 }

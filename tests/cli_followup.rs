@@ -205,7 +205,7 @@ fn weekly_overdue_then_met_by_a_logged_talk() {
             Some("both"),
             Some("phone"),
             // The author is the real uid's login, not the $USER the test sets.
-            Some(yujing::app::access::real_login().as_str())
+            Some(yujing::os::real_login().as_str())
         )
     );
     assert_eq!(c["summary"], "谈了补考安排");

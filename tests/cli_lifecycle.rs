@@ -422,7 +422,10 @@ fn issue_refusals_and_the_question_without_a_terminal() {
 
 #[test]
 fn withdrawal_marks_history_ends_obligations_and_allows_reissue() {
-    let e = Env::issued_t1_and_t2();
+    let e = Env::new();
+    e.issue(T1, "2025-03-03");
+    let after_t1 = [UP, SAME, DOWN].map(|s| e.open_obligations(s));
+    e.issue(T2, "2025-09-08");
     let withdraw = |more: &[&str]| -> Vec<String> {
         ["issue", "withdraw", "--term", T2]
             .iter()
@@ -457,10 +460,14 @@ fn withdrawal_marks_history_ends_obligations_and_allows_reissue() {
         ]),
     );
     assert!(out.contains("withdrew 3"), "{out}");
-    for s in [UP, SAME, DOWN] {
-        assert!(e.open_obligations(s).is_empty(), "{s}");
-        assert!(e.ended(s, "withdrawn") > 0, "{s}");
+    // T1's warning holds again, with its obligations as they were; what T2 began ends.
+    for (s, t1) in [UP, SAME, DOWN].iter().zip(&after_t1) {
+        assert_eq!(&e.open_obligations(s), t1, "{s}");
     }
+    for s in [UP, DOWN] {
+        assert!(e.ended(s, "withdrawn") > 0, "{s}: T2's parent contact ends");
+    }
+    assert_eq!(e.ended(SAME, "withdrawn"), 0, "T2 began nothing for {SAME}");
     assert!(!e.open_obligations(NEW).is_empty(), "not named: untouched");
     // The term-end analysis of T2 reads the withdrawals from the lifecycle: those warnings
     // are `withdrawn`, the one still in force is judged as usual.
@@ -498,6 +505,68 @@ fn withdrawal_marks_history_ends_obligations_and_allows_reissue() {
     );
     let out = e.issue(T2, "2025-09-12");
     assert!(out.contains("issued"), "{out}");
+}
+
+#[test]
+fn withdrawing_t2_brings_back_the_t1_obligations_it_ended() {
+    let e = Env::new();
+    e.issue(T1, "2025-03-03");
+    let t1 = [LIFTED, DOWN].map(|s| e.open_obligations(s));
+    e.issue(T2, "2025-09-08");
+    // T2 froze them on its issue day: the lifted student's all, the down student's archive.
+    assert!(e.ended(LIFTED, "lifted") > 0 && e.ended(DOWN, "down") > 0);
+    let weekly_overdue = |today: &str| {
+        items(&e.agenda(today), "overdue", LIFTED)
+            .iter()
+            .any(|i| i["role"] == "class-teacher" && i["cadence"] == "weekly")
+    };
+    assert!(!weekly_overdue("2025-10-20"));
+    let out = e.ok(
+        "2025-10-01",
+        &[
+            "issue",
+            "withdraw",
+            "--term",
+            T2,
+            "--student",
+            LIFTED,
+            "--student",
+            DOWN,
+            "--reason",
+            "wrong grades file",
+            "--yes",
+        ],
+    );
+    assert!(out.contains("reopened"), "{out}");
+    for (s, before) in [LIFTED, DOWN].iter().zip(&t1) {
+        assert_eq!(
+            &e.open_obligations(s),
+            before,
+            "{s}: T1's obligations run again"
+        );
+    }
+    assert_eq!(e.ended(LIFTED, "lifted"), 0);
+    assert_eq!(e.ended(DOWN, "down"), 0);
+    // The notice of the change T2 owed ends with it.
+    assert!(e.ended(LIFTED, "withdrawn") > 0);
+    // The weekly talk of T1 is due again: nobody talked to the student since.
+    assert!(weekly_overdue("2025-10-20"));
+    // Withdrawing T1 too leaves nothing open.
+    e.ok(
+        "2025-10-02",
+        &[
+            "issue",
+            "withdraw",
+            "--term",
+            T1,
+            "--student",
+            LIFTED,
+            "--reason",
+            "x",
+            "--yes",
+        ],
+    );
+    assert!(e.open_obligations(LIFTED).is_empty());
 }
 
 #[test]
@@ -582,8 +651,7 @@ fn contact_exemption_and_term_refusals_write_nothing() {
     let before = e.state();
     let msg = refused(talk(SAME, DAY, &["--corrects", &id]));
     assert!(
-        msg.contains(&yujing::app::access::real_login())
-            && msg.contains(&format!("--corrects {fixed}")),
+        msg.contains(&yujing::os::real_login()) && msg.contains(&format!("--corrects {fixed}")),
         "{msg}"
     );
     assert!(!msg.contains("cannot read"), "{msg}");

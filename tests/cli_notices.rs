@@ -151,10 +151,7 @@ fn approval_numbers_drafts_per_term_and_college_and_numbers_stay() {
     let red = Env::notice(&list, RED, "approved");
     assert_eq!(red["number"], "2024-2-生科-0001");
     // The approver is the real account, never the $USER a shell can set.
-    assert_eq!(
-        red["approved_by"],
-        yujing::app::access::real_login().as_str()
-    );
+    assert_eq!(red["approved_by"], yujing::os::real_login().as_str());
     assert!(
         red["approved_at"]
             .as_str()

@@ -214,3 +214,57 @@ fn the_migration_keeps_old_grades_and_marks_them() {
     );
     assert_eq!(s["tier"], "level1", "{s}");
 }
+
+#[test]
+fn a_reading_command_reads_an_old_file_without_changing_it() {
+    // Reading commands never write: on a file an earlier yujing wrote they read an upgraded
+    // private copy, say so, and leave the file (perhaps a colleague's) exactly as it was.
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("old.db");
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute_batch(include_str!("../fixtures/cli/schema_v4.sql"))
+        .unwrap();
+    drop(conn);
+    let e = Env { dir };
+    std::fs::rename(&db, e.db()).unwrap();
+    let before = std::fs::read(e.db()).unwrap();
+    let version = |e: &Env| -> i64 {
+        rusqlite::Connection::open(e.db())
+            .unwrap()
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap()
+    };
+    let (out, err) = e.ok2(&[
+        "evaluate",
+        "--policy",
+        "hntou",
+        "--term",
+        "2024-2025-1",
+        "--format",
+        "json",
+        "--lang",
+        "en",
+    ]);
+    assert!(
+        err.contains("schema version 4") && err.contains("admin upgrade"),
+        "{err}"
+    );
+    let all: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let s = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["student_id"] == "2022000001")
+        .unwrap();
+    assert_eq!(s["tier"], "level1", "{s}");
+    assert_eq!(version(&e), 4);
+    assert_eq!(
+        std::fs::read(e.db()).unwrap(),
+        before,
+        "a reading command wrote the file"
+    );
+    e.ok2(&["admin", "upgrade"]);
+    assert!(version(&e) > 4);
+    let (_, err) = e.ok2(&["evaluate", "--policy", "hntou", "--term", "2024-2025-1"]);
+    assert!(!err.contains("admin upgrade"), "{err}");
+}

@@ -7,7 +7,8 @@ use std::path::PathBuf;
 
 use assert_cmd::Command;
 use yujing::db::Db;
-use yujing::policy::{evaluate, resolve};
+use yujing::policy::evaluate;
+use yujing::policy_file::resolve;
 
 /// Archetype → "hljjz qzu lut-life hntou" tiers for 2024-2025-2 as policies.md reads them
 /// (`-` none, `*` carried, `+status`), one entry per scripted behaviour.
@@ -119,7 +120,7 @@ fn every_archetype_gets_the_tiers_it_was_written_for() {
         .map(|p| resolve(p).unwrap().0)
         .collect();
     let mut got: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-    for (id, name) in yujing::synth::demo_archetypes() {
+    for (id, name) in yujing_synth::demo_archetypes() {
         let f = facts.iter().find(|f| f.student_id == id).unwrap();
         let tiers: Vec<String> = policies
             .iter()

@@ -7,8 +7,8 @@ use std::path::Path;
 use common::dump;
 
 use proptest::prelude::*;
+use yujing::app::ingest::{Request, import_file};
 use yujing::import::{Dataset, FileError, ReadOptions, Row, read_all};
-use yujing::ingest::{Request, import_file};
 
 const DATASETS: [Dataset; 5] = [
     Dataset::Students,

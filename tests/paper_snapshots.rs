@@ -2,10 +2,11 @@
 //! forms, every field filled, and never a confidential reason.
 
 use chrono::{NaiveDate, NaiveDateTime};
-use yujing::followup::{Channel, Contact, With};
+use yujing::model::{Channel, Contact, With};
+use yujing::model::{ContactKind, Role};
 use yujing::model::{Student, Term};
 use yujing::paper::{self, Set, Subject, Warning, template};
-use yujing::policy::{ContactKind, CourseOutcome, CourseRef, Reason, Role, Threshold, Value};
+use yujing::policy::{CourseOutcome, CourseRef, Reason, Threshold, Value};
 
 fn student() -> Student {
     Student {
@@ -80,7 +81,7 @@ fn outcome(
 
 /// The most severe tier of the preset, with two failed courses and a psychological flag.
 fn render_all(policy_id: &str) -> String {
-    let (policy, _) = yujing::policy::resolve(policy_id).unwrap();
+    let (policy, _) = yujing::policy_file::resolve(policy_id).unwrap();
     let tier = policy.tiers.last().unwrap().id.clone();
     let courses = vec![
         course("C101", "高等数学", 4.0, "45"),
@@ -193,7 +194,7 @@ fn hntou_forms() {
 #[test]
 fn every_builtin_template_uses_known_fields_only() {
     for id in ["hljjz", "qzu", "lut-life", "hntou"] {
-        let (policy, _) = yujing::policy::resolve(id).unwrap();
+        let (policy, _) = yujing::policy_file::resolve(id).unwrap();
         for (key, text) in paper::builtin(id).unwrap() {
             paper::check_key(key, &policy).unwrap();
             template::check(key, text).unwrap();

@@ -5,7 +5,8 @@ use yujing::model::{
     Assessment, Attempt, AttemptKind, FitnessRecord, Flag, FlagKind, Mark, Nature, StudentFacts,
     Term,
 };
-use yujing::policy::{Evaluation, Policy, Value, evaluate, resolve};
+use yujing::policy::{Evaluation, Policy, Value, evaluate};
+use yujing::policy_file::resolve;
 
 const T: &str = "2024-2025-2";
 const P: &str = "2024-2025-1";

@@ -5,7 +5,8 @@ use proptest::prelude::*;
 use yujing::model::{
     Assessment, Attempt, AttemptKind, FitnessRecord, Mark, Nature, StudentFacts, Term,
 };
-use yujing::policy::{PRESETS, Policy, evaluate, resolve};
+use yujing::policy::{PRESETS, Policy, evaluate};
+use yujing::policy_file::resolve;
 
 const TERMS: [Term; 4] = [
     Term { year: 2023, n: 1 },

@@ -3,11 +3,11 @@
 
 use std::path::Path;
 
+use yujing::app::assess::{assess, assess_cached};
+use yujing::app::ingest::{Request, import_file};
 use yujing::db::Db;
 use yujing::import::Dataset;
-use yujing::ingest::{Request, import_file};
-use yujing::policy::resolve;
-use yujing::roster::{assess, assess_cached};
+use yujing::policy_file::resolve;
 
 fn sample(name: &str) -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -32,7 +32,7 @@ fn cohort() -> Db {
 /// (student id, tier, tier index, status) for every student.
 type Tiers = Vec<(String, Option<String>, Option<usize>, Vec<String>)>;
 
-fn tiers(r: &yujing::roster::Roster) -> Tiers {
+fn tiers(r: &yujing::app::assess::Roster) -> Tiers {
     r.rows
         .iter()
         .map(|(s, e)| {

@@ -3,7 +3,8 @@
 
 use chrono::NaiveDate;
 use proptest::prelude::*;
-use yujing::schedule::{Cadence, ScheduleSpec, Status, periods, status};
+use yujing::model::Cadence;
+use yujing::schedule::{ScheduleSpec, Status, periods, status};
 
 fn d(s: &str) -> NaiveDate {
     s.parse().unwrap()

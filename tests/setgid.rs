@@ -1,6 +1,7 @@
 //! The server set-up with throwaway accounts (CI runs as root): yujing installed setgid to its
 //! own group, the database in a 2770 folder of that group. A user cannot read the file with
-//! sqlite3 but can through yujing, which ignores `--db`; an export lands owned by the user.
+//! sqlite3 but can through yujing, which ignores `--db` and opens the files it reads for the
+//! user with the user's rights; an export lands owned by the user.
 
 use std::path::Path;
 use std::process::Command;
@@ -124,6 +125,18 @@ fn setgid_install_makes_yujing_the_only_door() {
         !direct.status.success(),
         "sqlite3 read the database directly"
     );
+    // Nor through a file yujing reads for the user: a policy, an import, a theme is opened
+    // with the user's own rights, so naming the database there is a permission error and
+    // never an error message quoting its bytes.
+    for args in [
+        &["--policy", &s(&db), "evaluate"][..],
+        &["import", "students", &s(&db)],
+    ] {
+        let o = yj(true, args);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(!o.status.success(), "{args:?} read the database: {err}");
+        assert!(err.contains("ermission denied"), "{args:?}: {err}");
+    }
     // An export is the user's own file, not the group's.
     let probe = out.join("probe.xlsx");
     ok(yj(

@@ -10,7 +10,7 @@ use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use rusqlite::Connection;
-use yujing::synth::{
+use yujing_synth::{
     CohortSpec, Encoding, GradeLayout, bench_spec, write_grades_csv_streaming, write_students_csv,
 };
 

@@ -7,9 +7,10 @@ use std::path::{Path, PathBuf};
 
 use calamine::{Data, Reader, Xlsx, open_workbook};
 use yujing::model::{Assessment, Attempt, AttemptKind, FlagKind, Mark, Nature, Student, Term};
-use yujing::synth::{
-    self, Cohort, CohortSpec, Encoding, GradeLayout, demo_archetypes, demo_spec, generate,
-    generate_into, write_all,
+use yujing_synth as synth;
+use yujing_synth::{
+    Cohort, CohortSpec, Encoding, GradeLayout, demo_archetypes, demo_spec, generate, generate_into,
+    write_all,
 };
 
 fn small_spec(seed: u64) -> CohortSpec {
@@ -348,9 +349,6 @@ fn streaming_writer_writes_the_same_file_as_the_cohort_writer() {
 fn committed_demo_fixtures_match_the_generator() {
     let fixtures = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/demo");
     let c = generate(&demo_spec());
-    if std::env::var_os("YUJING_REGEN_FIXTURES").is_some_and(|v| v == "1") {
-        write_all(&c, &fixtures).unwrap();
-    }
     let fresh = tempfile::tempdir().unwrap();
     write_all(&c, fresh.path()).unwrap();
     let mut files: Vec<_> = std::fs::read_dir(fresh.path())
@@ -361,11 +359,13 @@ fn committed_demo_fixtures_match_the_generator() {
     assert_eq!(files.len(), 8);
     for f in files {
         let committed = std::fs::read(fixtures.join(&f)).unwrap_or_else(|e| {
-            panic!("fixtures/demo/{f:?}: {e} (regenerate with YUJING_REGEN_FIXTURES=1)")
+            panic!(
+                "fixtures/demo/{f:?}: {e} (regenerate with `cargo run -p yujing-synth -- fixtures`)"
+            )
         });
         assert!(
             committed == std::fs::read(fresh.path().join(&f)).unwrap(),
-            "fixtures/demo/{f:?} differs from the generator: regenerate with YUJING_REGEN_FIXTURES=1"
+            "fixtures/demo/{f:?} differs from the generator: regenerate with `cargo run -p yujing-synth -- fixtures`"
         );
     }
 }

@@ -724,9 +724,9 @@ fn student_page_scrolls_to_the_contact_log_newest_first() {
 
 // ---- Follow-up: forms, agenda, overdue marks, exemptions ----
 
-use yujing::followup::{Schedule, Source};
-use yujing::policy::{ContactKind, Role};
-use yujing::schedule::Cadence;
+use yujing::model::Cadence;
+use yujing::model::{ContactKind, Role};
+use yujing::model::{Schedule, Source};
 use yujing::tui::WriteOp;
 use yujing::tui::forms::field::FieldId;
 

@@ -9,9 +9,9 @@ use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
 use super::{Kept, Obligations, judged, share};
-use crate::followup::{Calendar, Contact, Schedule};
 use crate::model::Student;
-use crate::policy::{ContactKind, Role};
+use crate::model::{Calendar, Contact, Schedule};
+use crate::model::{ContactKind, Role};
 
 /// The `meta` key holding the required monthly share, as a fraction.
 pub const REQUIRED_KEY: &str = "coverage_required_share";

@@ -6,7 +6,7 @@
 //! later term, or T's warning withdrawn — that record is the outcome; before the later term
 //! is issued it is worked out from the later term's evaluation by the same rules.
 //!
-//! Pure: [`crate::app::report`] reads what [`analyse`] needs from the database.
+//! Pure: [`crate::analysis::report`] reads what [`analyse`] needs from the database.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -14,11 +14,13 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::{Change, Kept, OUTCOMES, Obligations, classify, judged};
-use crate::app::lifecycle::Standing;
-use crate::db::{IssuedWarning, WarningRecord};
-use crate::followup::{Calendar, Contact, Schedule};
+use crate::db::WarningRecord;
+use crate::model::ContactKind;
+use crate::model::IssuedWarning;
+use crate::model::Standing;
+use crate::model::{Calendar, Contact, Schedule};
 use crate::model::{Student, Term};
-use crate::policy::{ContactKind, Evaluation, Policy};
+use crate::policy::{Evaluation, Policy};
 
 /// One warned student's outcome.
 #[derive(Debug, Clone, Serialize)]

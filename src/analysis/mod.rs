@@ -6,19 +6,23 @@
 pub mod coverage;
 pub mod effect;
 pub mod notices;
+pub mod report;
 pub mod xlsx;
 
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::followup::{Calendar, Contact, Schedule, schedule_status};
+use crate::model::{Calendar, Contact, Schedule};
+
 use crate::policy::Evaluation;
 use crate::schedule::Status;
+use crate::schedule::agenda::schedule_status;
 
+use crate::app::lifecycle::change_of;
 /// What became of a warning: the lifecycle's change ids, one enum for issue output, report
 /// JSON and this analysis.
-pub use crate::app::lifecycle::Change;
-use crate::app::lifecycle::{Standing, change_of};
+pub use crate::model::Change;
+use crate::model::Standing;
 
 /// The outcomes a warning of term T can have at T+1, in the order reports show them.
 /// (`New` describes a student warned only at T+1, so it is not among them.)
@@ -37,7 +41,7 @@ pub const OUTCOMES: [Change; 8] = [
 /// issue to read it from: the rules `issue` applies (exemption, then a status outcome newly
 /// reached, then the tier). A student with no evaluation is warned by nothing: lifted.
 pub fn classify(issued: &Standing, now: Option<&Evaluation>, exempt: bool) -> Change {
-    let later = now.map(Standing::of).unwrap_or_default();
+    let later = now.map(crate::app::lifecycle::standing).unwrap_or_default();
     change_of(Some(issued), &later, exempt).unwrap_or(Change::Lifted)
 }
 
@@ -194,18 +198,18 @@ mod tests {
         let mut sc = Schedule {
             id: 1,
             student_id: "1".into(),
-            kind: crate::policy::ContactKind::Talk,
+            kind: crate::model::ContactKind::Talk,
             role: None,
-            cadence: crate::schedule::Cadence::Weekly,
+            cadence: crate::model::Cadence::Weekly,
             from: d("2025-09-01"),
             until: None,
-            source: crate::followup::Source::Policy,
+            source: crate::model::Source::Policy,
             note: String::new(),
             ended: None,
         };
         let cal = Calendar::default();
         let at_end = judged(&sc, &[], &cal, d("2025-09-29"));
-        sc.ended = Some(crate::followup::Ending {
+        sc.ended = Some(crate::model::Ending {
             on: d("2025-09-29"),
             change: Change::Lifted,
         });

@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 
 use crate::db::Db;
+use crate::model::ContactKind;
 use crate::model::Term;
-use crate::policy::ContactKind;
 
 /// What is known of one student's notice for a term.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

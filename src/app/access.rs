@@ -7,11 +7,11 @@
 //! there it is a courtesy, not a protection.
 
 use std::collections::HashSet;
-use std::ffi::CStr;
 
 use anyhow::bail;
 
 use crate::db::{AuditEntry, Db, UserRow};
+use crate::os::real_login;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
 pub enum Role {
@@ -56,29 +56,6 @@ impl Role {
     }
 }
 
-/// The login of a uid from the password database; None when it has no entry.
-pub fn login_of(uid: libc::uid_t) -> Option<String> {
-    let mut buf = vec![0 as libc::c_char; 16 * 1024];
-    // SAFETY: passwd is plain data; getpwuid_r writes into it and `buf` only, and `result`
-    // is either NULL or points at `pwd`, whose strings live in `buf`, read before both drop.
-    unsafe {
-        let mut pwd: libc::passwd = std::mem::zeroed();
-        let mut result: *mut libc::passwd = std::ptr::null_mut();
-        let rc = libc::getpwuid_r(uid, &mut pwd, buf.as_mut_ptr(), buf.len(), &mut result);
-        if rc != 0 || result.is_null() || pwd.pw_name.is_null() {
-            return None;
-        }
-        Some(CStr::from_ptr(pwd.pw_name).to_string_lossy().into_owned())
-    }
-}
-
-/// The real user running yujing: the login of the real uid, or `uid N` when it has none.
-pub fn real_login() -> String {
-    // SAFETY: getuid has no preconditions and cannot fail.
-    let uid = unsafe { libc::getuid() };
-    login_of(uid).unwrap_or_else(|| format!("uid {uid}"))
-}
-
 /// Whoever a command runs for: the real account, or with `--as` the user an admin looks
 /// through.
 #[derive(Debug, Clone)]
@@ -101,6 +78,14 @@ impl Actor {
 
     pub fn has(&self, r: Role) -> bool {
         self.roles.contains(&r)
+    }
+
+    /// Whom the database audits this actor's writes as.
+    pub fn auditor(&self) -> crate::db::Auditor {
+        crate::db::Auditor {
+            login: self.real_login().to_string(),
+            as_login: self.real.as_ref().map(|_| self.user.login.clone()),
+        }
     }
 
     /// An audit entry for this actor: real login first, the `--as` user beside it.
@@ -168,9 +153,18 @@ pub struct Scope {
     /// Students whose confidential items' text this reader may see.
     confidential: HashSet<String>,
     all_confidential: bool,
+    /// The registrar's reading of "nothing personal beyond ids and names": the roster's ids
+    /// and names (archived cohorts aside), and nothing else anywhere.
+    names: Option<Vec<(String, String)>>,
 }
 
 impl Scope {
+    /// For a registrar: every current student's (id, name), the one thing it may list;
+    /// None for every other role.
+    pub fn names_only(&self) -> Option<&[(String, String)]> {
+        self.names.as_deref()
+    }
+
     pub fn sees(&self, student_id: &str) -> bool {
         self.all || self.ids.contains(student_id)
     }
@@ -188,7 +182,23 @@ impl Scope {
             ids: HashSet::new(),
             confidential: HashSet::new(),
             all_confidential: true,
+            names: None,
         }
+    }
+
+    /// Refuses a reader who names a student outside their scope, without saying more about
+    /// that student than the id they typed.
+    pub fn require(&self, student_id: &str, lang: crate::locale::Lang) -> anyhow::Result<()> {
+        if self.sees(student_id) {
+            return Ok(());
+        }
+        bail!(
+            "{}",
+            lang.pick(
+                &format!("学生 {student_id} 不在你的范围内"),
+                &format!("student {student_id} is not in scope")
+            )
+        )
     }
 
     /// Keeps only the rows of visible students.
@@ -202,7 +212,8 @@ impl Scope {
 /// The one function that turns a user's roles and assignments into the students it sees:
 /// admin all (archived cohorts included); leader its colleges; counsellor and class teacher
 /// their classes; helper its students; psych the students with a psychological flag;
-/// registrar none. Archived cohorts are for admins only.
+/// registrar none (only the ids and names, through [`Scope::names_only`]). Archived cohorts
+/// are for admins only.
 pub fn scope(db: &Db, actor: &Actor) -> anyhow::Result<Scope> {
     if actor.has(Role::Admin) {
         return Ok(Scope::everything());
@@ -214,6 +225,28 @@ pub fn scope(db: &Db, actor: &Actor) -> anyhow::Result<Scope> {
         HashSet::new()
     };
     let archived = db.archived_cohorts()?;
+    let sighted = [
+        Role::Leader,
+        Role::Counsellor,
+        Role::ClassTeacher,
+        Role::Helper,
+        Role::Psych,
+    ];
+    if actor.has(Role::Registrar) && !sighted.iter().any(|r| actor.has(*r)) {
+        let names = db
+            .students()?
+            .into_iter()
+            .filter(|s| !archived.contains(&s.cohort))
+            .map(|s| (s.student_id, s.name))
+            .collect();
+        return Ok(Scope {
+            all: false,
+            ids: HashSet::new(),
+            confidential: HashSet::new(),
+            all_confidential: false,
+            names: Some(names),
+        });
+    }
     let by_class = actor.has(Role::Counsellor) || actor.has(Role::ClassTeacher);
     let mut ids = HashSet::new();
     let mut confidential = HashSet::new();
@@ -240,6 +273,7 @@ pub fn scope(db: &Db, actor: &Actor) -> anyhow::Result<Scope> {
         ids,
         confidential,
         all_confidential: false,
+        names: None,
     })
 }
 
@@ -251,6 +285,8 @@ pub enum Need {
     Schedule,
     Issue,
     Exempt,
+    /// Approving warning notices.
+    Approve,
     /// `policy use`, term dates, users, archive, purge.
     Admin,
 }
@@ -262,8 +298,9 @@ impl Need {
             Need::Import => &[Admin, Registrar],
             Need::Contact => &[Admin, Counsellor, ClassTeacher, Helper, Psych],
             Need::Schedule => &[Admin, Counsellor, ClassTeacher],
-            Need::Issue => &[Admin, Leader],
+            Need::Issue => &[Admin, Leader, Counsellor],
             Need::Exempt => &[Admin, Leader, Counsellor],
+            Need::Approve => &[Admin, Leader],
             Need::Admin => &[Admin],
         }
     }
@@ -275,6 +312,7 @@ impl Need {
             Need::Schedule => "change schedules",
             Need::Issue => "issue or withdraw warnings",
             Need::Exempt => "change exemptions",
+            Need::Approve => "approve notices",
             Need::Admin => "do this (admin only)",
         }
     }
@@ -308,59 +346,72 @@ pub fn permit(db: &Db, actor: &Actor, need: Need, student: Option<&str>) -> anyh
     Ok(())
 }
 
+/// The narrower rights of psych and helpers on contacts, checked after [`permit`]: psych
+/// logs and corrects only confidential notes (its scope is already the flagged students);
+/// a helper corrects only the contacts it wrote itself. A second role that may log
+/// contacts anyway (counsellor, class teacher, admin) lifts the limit.
+pub fn permit_contact(
+    db: &Db,
+    actor: &Actor,
+    confidential: bool,
+    corrects: Option<i64>,
+    lang: crate::locale::Lang,
+) -> anyhow::Result<()> {
+    if [Role::Admin, Role::Counsellor, Role::ClassTeacher]
+        .iter()
+        .any(|r| actor.has(*r))
+    {
+        return Ok(());
+    }
+    let old = match corrects {
+        Some(id) => db.contacts(None, true)?.into_iter().find(|c| c.id == id),
+        None => None,
+    };
+    if actor.has(Role::Psych) && !actor.has(Role::Helper) {
+        let ok = match (&old, corrects) {
+            (Some(c), _) => db.contact_confidential(c.id)?,
+            (None, Some(_)) => true, // no such contact: the command says so itself
+            (None, None) => confidential,
+        };
+        if !ok {
+            bail!(
+                "{}",
+                lang.pick(
+                    &format!(
+                        "{} 为心理角色：只能记录或更正保密记录（加 --confidential）",
+                        actor.login()
+                    ),
+                    &format!(
+                        "{} (psych) may log or correct confidential notes only (add --confidential)",
+                        actor.login()
+                    )
+                )
+            );
+        }
+    }
+    if actor.has(Role::Helper)
+        && !actor.has(Role::Psych)
+        && let Some(c) = &old
+        && c.author != actor.real_login()
+    {
+        bail!(
+            "{}",
+            lang.pick(
+                &format!("{}（助理）只能更正自己记录的谈话", actor.login()),
+                &format!(
+                    "{} (helper) may correct only contacts they logged themselves",
+                    actor.login()
+                )
+            )
+        );
+    }
+    Ok(())
+}
+
 /// What a reader without the right sees in place of a confidential item's text.
 pub fn confidential_placeholder(lang: crate::locale::Lang) -> String {
     lang.pick("（保密记录）", "(a confidential item)")
         .to_string()
-}
-
-/// The system config of the server set-up; it alone names the database when yujing runs
-/// setgid.
-pub const SYSTEM_CONFIG: &str = "/etc/yujing/config.toml";
-
-/// Whether yujing runs setgid to its group (effective group not the real one): the server
-/// set-up, where yujing is the only door to the data.
-pub fn setgid() -> bool {
-    // SAFETY: getegid and getgid have no preconditions and cannot fail.
-    unsafe { libc::getegid() != libc::getgid() }
-}
-
-#[derive(serde::Deserialize)]
-struct SystemConfig {
-    database: std::path::PathBuf,
-}
-
-/// Under the server set-up, the database named by [`SYSTEM_CONFIG`]; `--db` and
-/// `$YUJING_DB` are ignored there, or a user could point the group's rights at any file.
-/// None for personal use.
-pub fn system_database() -> anyhow::Result<Option<std::path::PathBuf>> {
-    if !setgid() {
-        return Ok(None);
-    }
-    let text = std::fs::read_to_string(SYSTEM_CONFIG)
-        .map_err(|e| anyhow::anyhow!("{SYSTEM_CONFIG}: {e} (yujing runs setgid and needs it)"))?;
-    let c: SystemConfig =
-        toml::from_str(&text).map_err(|e| anyhow::anyhow!("{SYSTEM_CONFIG}: {e}"))?;
-    Ok(Some(c.database))
-}
-
-/// Runs `f` with the effective group dropped to the real one, so a file it creates (an
-/// export, a backup) belongs to the user and not to yujing's group. A no-op outside the
-/// server set-up.
-pub fn as_user<T>(f: impl FnOnce() -> std::io::Result<T>) -> std::io::Result<T> {
-    if !setgid() {
-        return f();
-    }
-    // SAFETY: plain syscalls on ids; the saved set-group-id lets the effective group back.
-    let (egid, rgid) = unsafe { (libc::getegid(), libc::getgid()) };
-    if unsafe { libc::setegid(rgid) } != 0 {
-        return Err(std::io::Error::last_os_error());
-    }
-    let r = f();
-    if unsafe { libc::setegid(egid) } != 0 {
-        return Err(std::io::Error::last_os_error());
-    }
-    r
 }
 
 /// The metric that stands in for a psychological flag before a reader who may not know of it.

@@ -2,8 +2,8 @@
 
 use chrono::NaiveDateTime;
 
-use crate::followup::Contact;
 use crate::locale::Lang;
+use crate::model::Contact;
 
 /// The longest free text a contact field takes, in characters.
 pub const TEXT_LIMIT: usize = 10_000;

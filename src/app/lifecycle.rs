@@ -13,114 +13,29 @@
 //! Manual schedules (`schedule add`, agreed next talks) are never touched: only policy
 //! obligations are read into a [`Snapshot`].
 
-use std::collections::{HashMap, HashSet};
-use std::fmt;
-use std::str::FromStr;
+use std::collections::HashSet;
 
 use chrono::{NaiveDate, NaiveDateTime};
-use serde::{Deserialize, Serialize};
 
-use crate::db::{Db, IssuedWarning};
-use crate::followup::{Schedule, Source};
+use anyhow::bail;
+
+use crate::app::access::Scope;
+use crate::db::Db;
 use crate::locale::Lang;
-use crate::model::{Student, Term};
-use crate::policy::{ContactKind, Evaluation, Policy};
-use crate::schedule::Cadence;
+use crate::model::Cadence;
+use crate::model::ContactKind;
+use crate::model::{
+    Change, Snapshot, Standing, Student, StudentPlan, Term, Withdrawal, Withdrawn, Written,
+};
+use crate::model::{Schedule, Source};
+use crate::policy::{Evaluation, Policy};
 
-/// How a student's warning changed from one issue to the next (or what ended it). The ids
-/// are the same everywhere: issue output, report JSON, the term-end analysis.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Change {
-    New,
-    Up,
-    Down,
-    Same,
-    Lifted,
-    RepeatYear,
-    Dismissal,
-    Exempt,
-    Withdrawn,
-}
-
-impl Change {
-    pub const ALL: [Change; 9] = [
-        Change::New,
-        Change::Up,
-        Change::Down,
-        Change::Same,
-        Change::Lifted,
-        Change::RepeatYear,
-        Change::Dismissal,
-        Change::Exempt,
-        Change::Withdrawn,
-    ];
-
-    pub fn id(self) -> &'static str {
-        match self {
-            Change::New => "new",
-            Change::Up => "up",
-            Change::Down => "down",
-            Change::Same => "same",
-            Change::Lifted => "lifted",
-            Change::RepeatYear => "repeat_year",
-            Change::Dismissal => "dismissal",
-            Change::Exempt => "exempt",
-            Change::Withdrawn => "withdrawn",
-        }
-    }
-
-    pub fn label(self, lang: Lang) -> &'static str {
-        match self {
-            Change::New => lang.pick("新预警", "new"),
-            Change::Up => lang.pick("升级", "up"),
-            Change::Down => lang.pick("降级", "down"),
-            Change::Same => lang.pick("维持", "same"),
-            Change::Lifted => lang.pick("解除", "lifted"),
-            Change::RepeatYear => lang.pick("留级", "repeat year"),
-            Change::Dismissal => lang.pick("退学", "dismissal"),
-            Change::Exempt => lang.pick("免予", "exempt"),
-            Change::Withdrawn => lang.pick("撤回", "withdrawn"),
-        }
-    }
-}
-
-impl fmt::Display for Change {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.id())
-    }
-}
-
-impl FromStr for Change {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Change, String> {
-        Change::ALL
-            .into_iter()
-            .find(|c| c.id() == s)
-            .ok_or_else(|| format!("'{s}' is not a change id"))
-    }
-}
-
-/// A student's warning as issued or as evaluated: tier id (empty: not warned), its severity
-/// and the status outcomes (留级, 退学).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Standing {
-    pub tier: String,
-    pub severity: u32,
-    pub status: Vec<String>,
-}
-
-impl Standing {
-    pub fn of(e: &Evaluation) -> Standing {
-        Standing {
-            tier: e.tier.clone().unwrap_or_default(),
-            severity: e.severity,
-            status: e.status.clone(),
-        }
-    }
-
-    fn warned(&self) -> bool {
-        !self.tier.is_empty() || !self.status.is_empty()
+/// A student's standing as the engine evaluated it.
+pub fn standing(e: &Evaluation) -> Standing {
+    Standing {
+        tier: e.tier.clone().unwrap_or_default(),
+        severity: e.severity,
+        status: e.status.clone(),
     }
 }
 
@@ -159,42 +74,9 @@ pub fn change_of(prev: Option<&Standing>, next: &Standing, exempt: bool) -> Opti
     })
 }
 
-/// The warning a student holds: their latest issued warning that was not withdrawn.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Held {
-    pub warning_id: i64,
-    pub term: Term,
-    pub standing: Standing,
-}
-
-/// What an issue decides from: the warnings held and the open policy obligations, read in
-/// one transaction.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Snapshot {
-    pub held: HashMap<String, Held>,
-    /// Policy obligations neither cancelled nor ended, by student.
-    pub open: HashMap<String, Vec<Schedule>>,
-}
-
-/// What one issue does for one student.
-#[derive(Debug, Clone, PartialEq)]
-pub struct StudentPlan {
-    pub student_id: String,
-    pub name: String,
-    pub change: Change,
-    /// Tier held before (empty: none).
-    pub from_tier: String,
-    pub warning: IssuedWarning,
-    /// Open obligations that end on the issue date.
-    pub end: Vec<i64>,
-    /// Open obligations that continue under the new warning.
-    pub keep: Vec<i64>,
-    pub create: Vec<Schedule>,
-}
-
 /// Who an obligation is: a repeating talk of the same kind, role, cadence and wording is the
 /// same obligation in the old tier and the new one, so it continues instead of doubling.
-fn key(s: &Schedule) -> (ContactKind, Option<crate::policy::Role>, Cadence, &str) {
+fn key(s: &Schedule) -> (ContactKind, Option<crate::model::Role>, Cadence, &str) {
     (s.kind, s.role, s.cadence, s.note.as_str())
 }
 
@@ -206,13 +88,29 @@ pub struct IssueInput<'a> {
     pub exempt: &'a HashSet<String>,
     pub on: NaiveDate,
     pub lang: Lang,
+    /// Whose warnings this issue writes: the others are left to those in charge of them.
+    pub scope: &'a Scope,
 }
 
-/// The per-student plans of an issue, by student id. Empty when nothing would change.
+/// The per-student plans of an issue for the students in scope, by student id. Empty when
+/// nothing would change.
 pub fn plan(input: &IssueInput<'_>, snap: &Snapshot) -> anyhow::Result<Vec<StudentPlan>> {
+    plan_where(input, snap, |id| input.scope.sees(id))
+}
+
+/// How many students outside the scope an issue would change: left to those in charge.
+pub fn left_to_others(input: &IssueInput<'_>, snap: &Snapshot) -> anyhow::Result<usize> {
+    Ok(plan_where(input, snap, |id| !input.scope.sees(id))?.len())
+}
+
+fn plan_where(
+    input: &IssueInput<'_>,
+    snap: &Snapshot,
+    keep: impl Fn(&str) -> bool,
+) -> anyhow::Result<Vec<StudentPlan>> {
     let mut out = Vec::new();
-    for (s, e) in input.rows {
-        let next = Standing::of(e);
+    for (s, e) in input.rows.iter().filter(|(s, _)| keep(&s.student_id)) {
+        let next = standing(e);
         let held = snap.held.get(&s.student_id);
         if held.is_some_and(|h| h.term == input.term && h.standing == next) {
             continue; // already issued as it stands: a second run writes nothing
@@ -224,7 +122,7 @@ pub fn plan(input: &IssueInput<'_>, snap: &Snapshot) -> anyhow::Result<Vec<Stude
         let open = snap.open.get(&s.student_id).map_or(&[][..], Vec::as_slice);
         // The policy's obligations as an issue records them (delivery and receipt clocks
         // wait for the notice's approval).
-        let issue = crate::roster::issue_of(input.policy, e, input.on, input.lang)?;
+        let issue = crate::app::assess::issue_of(input.policy, e, input.on, input.lang)?;
         let desired = issue.schedules;
         let mut p = StudentPlan {
             student_id: s.student_id.clone(),
@@ -307,16 +205,6 @@ pub fn by_change(plans: &[StudentPlan]) -> Vec<(Change, Vec<&StudentPlan>)> {
         .collect()
 }
 
-/// What a finished issue wrote.
-#[derive(Debug, Default, PartialEq, Eq)]
-pub struct Written {
-    pub warnings: usize,
-    pub created: usize,
-    pub ended: usize,
-    /// The warning row written for each student, for scripts (`issue --format json`).
-    pub warning_ids: Vec<(String, i64)>,
-}
-
 /// The answer to "write this?": yes, or no (nothing is written).
 pub enum Answer {
     Yes,
@@ -325,8 +213,10 @@ pub enum Answer {
 
 /// How an issue run ended.
 pub enum Outcome {
-    /// Nothing would change.
-    Nothing,
+    /// Nothing would change for the students in scope; `others` would change outside it.
+    Nothing {
+        others: usize,
+    },
     Declined,
     Done(Vec<StudentPlan>, Written),
 }
@@ -344,17 +234,20 @@ pub fn issue(
     yes: bool,
     ask: &mut dyn FnMut(&[StudentPlan], bool) -> anyhow::Result<Answer>,
 ) -> anyhow::Result<Outcome> {
-    let mut shown = plan(input, &db.lifecycle_snapshot()?)?;
+    let first = db.lifecycle_snapshot()?;
+    let others = left_to_others(input, &first)?;
+    let mut shown = plan(input, &first)?;
     let mut again = false;
     loop {
         if shown.is_empty() {
-            return Ok(Outcome::Nothing);
+            return Ok(Outcome::Nothing { others });
         }
         if let Answer::No = ask(&shown, again)? {
             return Ok(Outcome::Declined);
         }
         let tx = db.begin_lifecycle()?;
-        let seen = plan(input, &tx.snapshot()?)?;
+        let snap = tx.snapshot()?;
+        let seen = plan(input, &snap)?;
         if seen != shown && !yes {
             drop(tx);
             shown = seen;
@@ -362,31 +255,175 @@ pub fn issue(
             continue;
         }
         if seen.is_empty() {
-            return Ok(Outcome::Nothing);
+            return Ok(Outcome::Nothing { others });
         }
-        let written = tx.apply(&seen, by, now)?;
+        let mut written = tx.apply(&seen, input.term, by, now)?;
+        written.left_to_others = left_to_others(input, &snap)?;
         tx.commit()?;
         return Ok(Outcome::Done(seen, written));
     }
 }
 
-/// A withdrawal: the term's warnings (or some students' of them) marked withdrawn with the
-/// date and reason, their open obligations ended.
-pub struct Withdrawal<'a> {
-    pub term: Term,
-    /// Empty: every student warned for the term.
-    pub students: &'a [String],
-    pub reason: &'a str,
+/// What `issue` is asked for, before anything is read.
+pub struct IssueRequest<'a> {
+    pub policy: Option<&'a str>,
+    pub term: Option<&'a str>,
     pub on: NaiveDate,
-    pub by: &'a str,
+    pub today: NaiveDate,
+    /// Issue a term earlier than the newest issued.
+    pub force: bool,
+    pub lang: Lang,
 }
 
-/// What a withdrawal would touch (read now) or touched (under the lock).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Withdrawn {
-    /// (student id, tier) of each warning withdrawn.
-    pub warnings: Vec<(String, String)>,
-    pub ended: usize,
+/// An issue ready to plan: the roster assessed, the exemptions in force on the issue day,
+/// and the last day of the term when it has not ended yet.
+pub struct Prepared {
+    pub roster: crate::app::assess::Roster,
+    pub exempt: HashSet<String>,
+    pub unfinished: Option<NaiveDate>,
+}
+
+impl Prepared {
+    pub fn input<'a>(&'a self, on: NaiveDate, lang: Lang, scope: &'a Scope) -> IssueInput<'a> {
+        IssueInput {
+            policy: &self.roster.policy,
+            term: self.roster.term,
+            rows: &self.roster.rows,
+            exempt: &self.exempt,
+            on,
+            lang,
+            scope,
+        }
+    }
+}
+
+/// Checks that the term may be issued (it has regular results; it is not older than the
+/// newest issued unless forced) and reads what the plans are made from. The CLI and the TUI
+/// share it so both refuse the same things.
+pub fn prepare_issue(db: &Db, req: &IssueRequest<'_>) -> anyhow::Result<Prepared> {
+    let lang = req.lang;
+    let policy = crate::app::assess::resolve_policy(db, req.policy)?;
+    let term = crate::app::assess::resolve_term(db, req.term)?;
+    if !db.has_regular_results(term)? {
+        bail!(
+            "{}",
+            lang.pick(
+                &format!(
+                    "{term} 没有任何正考成绩，不能下发预警：先导入该学期成绩（yujing import grades 文件）"
+                ),
+                &format!(
+                    "{term} has no regular-sitting results recorded: nothing to issue; import its grades first (yujing import grades FILE)"
+                )
+            )
+        );
+    }
+    if let Some(newest) = db.newest_issued_term()?
+        && newest > term
+        && !req.force
+    {
+        bail!(
+            "{}",
+            lang.pick(
+                &format!(
+                    "{term} 早于已下发的最新学期 {newest}：下发会取代现行预警。撤回 {newest} 请用 yujing issue withdraw --term {newest} --reason …；确要重新下发历史学期请加 --force"
+                ),
+                &format!(
+                    "{term} is earlier than {newest}, the newest term issued: issuing it would replace the warnings in force. To withdraw {newest}'s issue use `yujing issue withdraw --term {newest} --reason …`; to re-issue history deliberately add --force"
+                )
+            )
+        );
+    }
+    let (cal, _) = crate::app::agenda::calendar(db, req.today)?;
+    let unfinished = cal
+        .terms
+        .iter()
+        .find(|(t, _, _)| *t == term)
+        .map(|(_, _, end)| *end)
+        .filter(|end| *end > req.today);
+    let roster = crate::app::assess::assess(db, policy, term)?;
+    let exempt = db
+        .exemptions()?
+        .into_iter()
+        .filter(|e| e.term == term && e.active(req.on))
+        .map(|e| e.student_id)
+        .collect();
+    Ok(Prepared {
+        roster,
+        exempt,
+        unfinished,
+    })
+}
+
+/// The students a withdrawal names, checked: each known, in the withdrawer's scope and
+/// holding a warning of the term. With none named, every student in scope warned for the
+/// term. Returns the preview (students named explicitly, so the write under the lock keeps
+/// to the scope) and how many warned students of the term it leaves to others.
+pub fn prepare_withdrawal(
+    db: &Db,
+    term: Term,
+    named: &[String],
+    scope: &Scope,
+    lang: Lang,
+) -> anyhow::Result<(Vec<String>, Withdrawn, usize)> {
+    for s in named {
+        if db.student(s)?.is_none() {
+            bail!(
+                "{}",
+                lang.pick(
+                    &format!("未知学号 '{s}'（不在学生名册中）"),
+                    &format!("unknown student id '{s}' (not in the student roster)")
+                )
+            );
+        }
+        if !scope.sees(s) {
+            bail!(
+                "{}",
+                lang.pick(
+                    &format!("学生 {s} 不在你的范围内：不能撤回其预警，未写入任何内容"),
+                    &format!("student {s} is not in scope: you may not withdraw their warning; nothing written")
+                )
+            );
+        }
+    }
+    let all = db.withdrawal_preview(term, named)?;
+    if let Some(missing) = named
+        .iter()
+        .find(|s| !all.warnings.iter().any(|(w, _)| w == *s))
+    {
+        bail!(
+            "{}",
+            lang.pick(
+                &format!("学生 {missing} 在 {term} 没有未撤回的预警：未写入任何内容"),
+                &format!("student {missing} holds no warning for {term} that is not withdrawn: nothing written")
+            )
+        );
+    }
+    let (mine, others): (Vec<_>, Vec<_>) =
+        all.warnings.into_iter().partition(|(s, _)| scope.sees(s));
+    if mine.is_empty() {
+        bail!(
+            "{}",
+            lang.pick(
+                &format!("{term} 没有（你范围内的）未撤回预警：无可撤回"),
+                &format!("no warnings issued for {term} (in your scope) that are not withdrawn already: nothing to withdraw")
+            )
+        );
+    }
+    let students = mine.iter().map(|(s, _)| s.clone()).collect();
+    let preview = Withdrawn {
+        warnings: mine,
+        ..Withdrawn::default()
+    };
+    Ok((students, preview, others.len()))
+}
+
+/// Withdraws under the write lock what [`prepare_withdrawal`] previewed (re-read there), in
+/// one transaction with its audit line.
+pub fn withdraw(db: &mut Db, w: &Withdrawal<'_>) -> anyhow::Result<Withdrawn> {
+    let tx = db.begin_lifecycle()?;
+    let done = tx.withdraw(w)?;
+    tx.commit()?;
+    Ok(done)
 }
 
 /// Student ids from repeatable `--student` values that may hold comma lists.

@@ -1,7 +1,10 @@
 //! Use cases: what a command means, between the views (cli, tui) and the database. A view
-//! asks and prints; the use case decides what to write; `db` only stores.
+//! asks and prints; the use case decides what to read and write; `db` only stores.
 
 pub mod access;
+pub mod agenda;
+pub mod assess;
 pub mod contact;
+pub mod ingest;
 pub mod lifecycle;
-pub mod report;
+pub mod notices;

@@ -212,11 +212,19 @@ pub fn audit(ctx: &Ctx, a: AuditArgs) -> anyhow::Result<ExitCode> {
     if !actor.has(Role::Admin) && !actor.has(Role::Leader) {
         bail!("{}: the audit is for admins and leaders", actor.login());
     }
-    let rows = db.audit(&AuditFilter {
+    let mut rows = db.audit(&AuditFilter {
         student: a.student,
         login: a.user,
         since: a.since.map(|d| d.format("%Y-%m-%d").to_string()),
     })?;
+    // A leader reads the lines about their college's students, and their own.
+    if !actor.has(Role::Admin) {
+        let scope = access::scope(&db, &actor)?;
+        rows.retain(|r| match &r.student {
+            Some(s) => scope.sees(s),
+            None => r.login == actor.login() || r.as_login.as_deref() == Some(actor.login()),
+        });
+    }
     print(
         ctx,
         a.format,
@@ -337,81 +345,242 @@ pub fn purge(ctx: &Ctx, a: CohortArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// A write command's permission and what its audit line says.
+/// A write command's permission, and for the commands whose write has no transaction of
+/// its own to carry it (imports' summary, backups, exports), what their audit line says.
 pub struct Gate {
     actor: Actor,
     action: &'static str,
     student: Option<String>,
     after: String,
+    /// The command's own transaction writes its audit line (with the values before and
+    /// after), so a write and its line commit or roll back together.
+    in_tx: bool,
 }
 
 /// Checks, before a write command runs, that the actor may do it; None for commands that
 /// write nothing or gate themselves (`user`, `archive`, `purge`).
 pub fn gate(ctx: &Ctx, cmd: &Command) -> anyhow::Result<Option<Gate>> {
-    use super::{exempt, issue, policy, schedule, term};
-    let (need, action, student): (Option<Need>, &'static str, Option<&str>) = match cmd {
+    use super::{
+        course, coverage, exempt, issue, nature, notices, policy, schedule, template, term,
+    };
+    // The student a change by number touches, looked up once the database is open.
+    enum Of<'a> {
+        None,
+        Student(&'a str),
+        Schedule(i64),
+        Exemption(i64),
+        Class(&'a str),
+        Everyone,
+    }
+    let (need, action, of, in_tx): (Option<Need>, &'static str, Of, bool) = match cmd {
         // A dry run writes nothing and never takes the write lock.
         Command::Import(a) if a.dry_run => return Ok(None),
-        Command::Import(_) => (Some(Need::Import), "import", None),
-        Command::Restore(_) => (Some(Need::Admin), "restore", None),
-        Command::Backup(_) => (None, "backup", None),
-        Command::Log(a) => (Some(Need::Contact), "contact", Some(&a.student_id)),
-        Command::Schedule(schedule::Cmd::Add { student_id, .. }) => {
-            (Some(Need::Schedule), "schedule.add", Some(student_id))
-        }
-        Command::Schedule(schedule::Cmd::Cancel { .. }) => {
-            (Some(Need::Schedule), "schedule.cancel", None)
-        }
-        Command::Term(term::Cmd::Set { .. }) => (Some(Need::Admin), "term.set", None),
+        Command::Import(_) => (Some(Need::Import), "import", Of::None, true),
+        Command::Restore(_) => (Some(Need::Admin), "restore", Of::None, true),
+        Command::Backup(_) => (Some(Need::Admin), "backup", Of::None, false),
+        Command::Log(a) => (
+            Some(Need::Contact),
+            "contact",
+            Of::Student(&a.student_id),
+            true,
+        ),
+        Command::Schedule(schedule::Cmd::Add { student_id, .. }) => (
+            Some(Need::Schedule),
+            "schedule.add",
+            Of::Student(student_id),
+            true,
+        ),
+        Command::Schedule(schedule::Cmd::Cancel { id }) => (
+            Some(Need::Schedule),
+            "schedule.cancel",
+            Of::Schedule(*id),
+            true,
+        ),
+        Command::Term(term::Cmd::Set { .. }) => (Some(Need::Admin), "term.set", Of::None, true),
         Command::Issue(issue::Args {
             cmd: Some(issue::Cmd::Withdraw { .. }),
             ..
-        }) => (Some(Need::Issue), "withdraw", None),
-        Command::Issue(_) => (Some(Need::Issue), "issue", None),
-        Command::Exempt(exempt::Cmd::Add { student_id, .. }) => {
-            (Some(Need::Exempt), "exempt.add", Some(student_id))
+        }) => (Some(Need::Issue), "withdraw", Of::None, true),
+        Command::Issue(_) => (Some(Need::Issue), "issue", Of::None, true),
+        Command::Exempt(exempt::Cmd::Add { student_id, .. }) => (
+            Some(Need::Exempt),
+            "exempt.add",
+            Of::Student(student_id),
+            true,
+        ),
+        Command::Exempt(exempt::Cmd::Lift { id }) => {
+            (Some(Need::Exempt), "exempt.lift", Of::Exemption(*id), true)
         }
-        Command::Exempt(exempt::Cmd::Lift { .. }) => (Some(Need::Exempt), "exempt.lift", None),
-        Command::Policy(policy::Cmd::Use { .. }) => (Some(Need::Admin), "policy.use", None),
+        Command::Notices(notices::Args {
+            cmd: Some(notices::Cmd::Approve { class, student }),
+            ..
+        }) => {
+            let of = match (student, class) {
+                (Some(s), _) => Of::Student(s),
+                (None, Some(c)) => Of::Class(c),
+                (None, None) => Of::Everyone,
+            };
+            (Some(Need::Approve), "notices.approve", of, true)
+        }
+        Command::Policy(policy::Cmd::Use { .. }) => {
+            (Some(Need::Admin), "policy.use", Of::None, true)
+        }
+        // Writes without a transaction of their own to carry the line: audited once done.
+        // Clearing a course changes a tier as an exemption does, so the same roles may.
+        Command::Course(course::Cmd::Clear { student, .. }) => (
+            Some(Need::Exempt),
+            "course.clear",
+            Of::Student(student),
+            false,
+        ),
+        Command::Course(course::Cmd::Restore { student, .. }) => (
+            Some(Need::Exempt),
+            "course.restore",
+            Of::Student(student),
+            false,
+        ),
+        Command::Confirm(a) => (
+            Some(Need::Contact),
+            "confirm",
+            Of::Student(&a.student_id),
+            false,
+        ),
+        Command::Nature(nature::Cmd::Map { .. }) => {
+            (Some(Need::Admin), "nature.map", Of::None, false)
+        }
+        Command::Template(template::Cmd::Import { .. }) => {
+            (Some(Need::Admin), "template.import", Of::None, false)
+        }
+        Command::Notices(notices::Args {
+            cmd: Some(notices::Cmd::Short { .. } | notices::Cmd::Days { .. }),
+            ..
+        }) => (Some(Need::Admin), "notices.settings", Of::None, false),
+        Command::Coverage(coverage::Args {
+            set_required: Some(_),
+            ..
+        }) => (Some(Need::Admin), "coverage.required", Of::None, false),
         // Exports write no record, but what left the system and for whom is audited.
-        Command::Export(_) => (None, "export", None),
+        Command::Export(_) | Command::Record(_) | Command::Plan(_) => {
+            (None, "export", Of::None, false)
+        }
+        Command::Notices(notices::Args {
+            cmd: None,
+            out: Some(_),
+            ..
+        }) => (None, "export", Of::None, false),
         _ => return Ok(None),
     };
     // Reading commands never create a database nor take the write lock to be checked.
-    let db = if matches!(cmd, Command::Export(_) | Command::Backup(_)) {
+    let db = if matches!(
+        cmd,
+        Command::Export(_) | Command::Backup(_) | Command::Record(_) | Command::Plan(_)
+    ) {
         ctx.open_db_read()?
     } else {
         ctx.open_db()?
     };
     let actor = ctx.actor(&db)?;
+    let student = match of {
+        Of::None => None,
+        Of::Student(s) => Some(s.to_string()),
+        Of::Schedule(id) => db
+            .schedules(None)?
+            .into_iter()
+            .find(|s| s.id == id)
+            .map(|s| s.student_id),
+        Of::Exemption(id) => db
+            .exemptions()?
+            .into_iter()
+            .find(|e| e.id == id)
+            .map(|e| e.student_id),
+        Of::Class(c) => {
+            let scope = access::scope(&db, &actor)?;
+            if let Some(s) = db
+                .students()?
+                .into_iter()
+                .find(|s| s.class == c && !scope.sees(&s.student_id))
+            {
+                let (who, id) = (actor.login(), &s.student_id);
+                bail!(
+                    "{}",
+                    ctx.lang.pick(
+                        &format!("{who} 不能批准 {c} 班的通知书（{id} 不在其范围内）"),
+                        &format!(
+                            "{who} may not approve the notices of class {c} ({id} is not in scope)"
+                        )
+                    )
+                );
+            }
+            None
+        }
+        Of::Everyone if !actor.has(Role::Admin) => {
+            let who = actor.login();
+            bail!(
+                "{}",
+                ctx.lang.pick(
+                    &format!("{who}：请用 --class 或 --student 批准你范围内学生的通知书"),
+                    &format!(
+                        "{who}: approve the notices of your students with --class or --student"
+                    )
+                )
+            )
+        }
+        Of::Everyone => None,
+    };
     if let Some(need) = need {
-        access::permit(&db, &actor, need, student)?;
+        access::permit(&db, &actor, need, student.as_deref())?;
+    }
+    if let Command::Log(l) = cmd {
+        access::permit_contact(&db, &actor, l.confidential, l.corrects, ctx.lang)?;
     }
     Ok(Some(Gate {
         actor,
         action,
-        student: student.map(str::to_string),
+        student,
         after: audit_text(cmd),
+        in_tx,
     }))
 }
 
-/// The command as run, for the audit; a contact's own text stays in its table (it may be
-/// confidential, and the audit is read by leaders too).
+/// The command as run, for the audit of commands without a transaction of their own.
 fn audit_text(cmd: &Command) -> String {
-    let text = match cmd {
-        Command::Log(a) => format!("contact kind {}", a.kind),
-        other => format!("{other:?}"),
-    };
-    crate::text::sanitize(&text).into_owned()
+    crate::text::sanitize(&format!("{cmd:?}")).into_owned()
 }
 
-/// Appends the audit line of a write that went through.
+/// Appends the audit line of a write that went through, unless its own transaction did.
 pub fn record(ctx: &Ctx, g: &Gate) -> anyhow::Result<()> {
+    if g.in_tx {
+        return Ok(());
+    }
+    let after = match g.action {
+        "export" => export_summary().unwrap_or_else(|| g.after.clone()),
+        _ => g.after.clone(),
+    };
     let db = ctx.open_db()?;
     db.audit_append(&crate::db::AuditEntry {
         student: g.student.as_deref(),
-        after: &g.after,
+        after: &after,
         ..g.actor.entry(g.action)
     })?;
     Ok(())
+}
+
+static EXPORTED: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+
+/// What an export wrote and for how many students, for its audit line (JSON).
+pub fn exported(what: &str, students: usize, out: &std::path::Path) {
+    if let Ok(mut e) = EXPORTED.lock() {
+        *e = Some(
+            serde_json::json!({
+                "what": what,
+                "students": students,
+                "out": out.display().to_string(),
+            })
+            .to_string(),
+        );
+    }
+}
+
+fn export_summary() -> Option<String> {
+    EXPORTED.lock().ok().and_then(|mut e| e.take())
 }

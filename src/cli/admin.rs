@@ -66,7 +66,10 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<ExitCode> {
             );
         }
         Cmd::Upgrade => {
-            drop(Db::open(path)?);
+            // Like any first write, the upgrade records its account as admin when the file
+            // predates users, so that reading commands keep working afterwards.
+            let mut db = Db::open(path)?;
+            crate::app::access::claim_if_unowned(&mut db);
             println!(
                 "{}: {} {}",
                 path.display(),

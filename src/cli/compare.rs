@@ -9,11 +9,11 @@ use std::process::ExitCode;
 use serde::Serialize;
 
 use crate::analysis::{Change, compare_tiers};
+use crate::app::assess::{assess, resolve_policy, resolve_term};
 use crate::locale::Lang;
 use crate::model::Student;
 use crate::policy::explain::reason_summary;
 use crate::policy::{Evaluation, Policy, Reason};
-use crate::roster::{assess, resolve_policy, resolve_term};
 
 use super::{Ctx, Format, output};
 
@@ -109,10 +109,20 @@ pub fn run(ctx: &Ctx, b_arg: &str, format: Format) -> anyhow::Result<ExitCode> {
     );
     let db = ctx.open_db()?;
     let pa = resolve_policy(&db, ctx.policy.as_deref())?;
-    let pb = crate::policy::resolve(b_arg)?.0;
+    let pb = crate::policy_file::resolve(b_arg)?.0;
     let term = resolve_term(&db, ctx.term.as_deref())?;
-    let ra = assess(&db, pa, term)?;
-    let rb = assess(&db, pb, term)?;
+    let mut ra = assess(&db, pa, term)?;
+    let mut rb = assess(&db, pb, term)?;
+    // Both rosters list the same students in the same order, and keep them paired.
+    let scope = ctx.scope(&db)?;
+    for r in [&mut ra, &mut rb] {
+        scope.retain(&mut r.rows, |(s, _)| &s.student_id);
+        for (s, e) in &mut r.rows {
+            if !scope.reads_confidential(&s.student_id) {
+                crate::app::access::mask_psych(e);
+            }
+        }
+    }
     let name_a = ctx.policy.as_deref().unwrap_or(&ra.policy.id);
     let lang = ctx.lang;
     let mut w = WhatIf {

@@ -3,7 +3,7 @@
 
 use std::process::ExitCode;
 
-use crate::followup::login;
+use crate::os::real_login as login;
 
 use super::Ctx;
 
@@ -14,7 +14,7 @@ pub struct Args {
 
 pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
     let mut db = ctx.open_db()?;
-    let term = crate::roster::resolve_term(&db, ctx.term.as_deref())?;
+    let term = crate::app::assess::resolve_term(&db, ctx.term.as_deref())?;
     let id = a.student_id.trim();
     let new = db.confirm_entry(id, term, &login(), super::log::now(ctx))?;
     println!(

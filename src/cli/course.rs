@@ -49,7 +49,7 @@ pub fn run(ctx: &Ctx, c: Cmd) -> anyhow::Result<ExitCode> {
                 )
             );
             let mut db = ctx.open_db()?;
-            match db.clear_course(&student, &code, reason, &crate::followup::login(), &now())? {
+            match db.clear_course(&student, &code, reason, &crate::os::real_login(), &now())? {
                 Ok(id) => println!(
                     "{}",
                     match lang {
@@ -65,7 +65,7 @@ pub fn run(ctx: &Ctx, c: Cmd) -> anyhow::Result<ExitCode> {
         }
         Cmd::Restore { student, code } => {
             let mut db = ctx.open_db()?;
-            match db.restore_course(&student, &code, &crate::followup::login(), &now())? {
+            match db.restore_course(&student, &code, &crate::os::real_login(), &now())? {
                 Some(id) => println!(
                     "{}",
                     match lang {
@@ -86,8 +86,13 @@ pub fn run(ctx: &Ctx, c: Cmd) -> anyhow::Result<ExitCode> {
         }
         Cmd::List { student } => {
             let db = ctx.open_db()?;
-            let rows: Vec<Vec<String>> = db
-                .course_clears(student.as_deref())?
+            let scope = ctx.scope(&db)?;
+            if let Some(s) = &student {
+                scope.require(s, lang)?;
+            }
+            let mut clears = db.course_clears(student.as_deref())?;
+            scope.retain(&mut clears, |c| &c.student_id);
+            let rows: Vec<Vec<String>> = clears
                 .into_iter()
                 .map(|c| {
                     vec![

@@ -63,15 +63,22 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
         },
     };
     let as_of = month.1.min(ctx.today);
-    let (calendar, _) = crate::roster::calendar(&db, ctx.today)?;
+    let (calendar, _) = crate::app::agenda::calendar(&db, ctx.today)?;
+    let scope = ctx.scope(&db)?;
+    let mut students = db.students()?;
+    scope.retain(&mut students, |s| &s.student_id);
+    let mut contacts = db.contacts(None, false)?;
+    scope.retain(&mut contacts, |c| &c.student_id);
+    let mut schedules = db.schedules(None)?;
+    scope.retain(&mut schedules, |s| &s.student_id);
     let c = coverage(&Inputs {
         month,
         today: ctx.today,
         required,
-        students: &db.students()?,
+        students: &students,
         warned: &warned_on(&db, as_of)?,
-        contacts: &db.contacts(None, false)?,
-        schedules: &db.schedules(None)?,
+        contacts: &contacts,
+        schedules: &schedules,
         calendar: &calendar,
     });
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());

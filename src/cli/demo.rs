@@ -11,9 +11,10 @@ use anyhow::Context;
 use chrono::{Datelike, Days, NaiveDate};
 
 use crate::db::{Db, Issue};
-use crate::followup::{Channel, Contact, With};
 use crate::import::Dataset;
-use crate::policy::{ContactKind, Policy, Role};
+use crate::model::{Channel, Contact, With};
+use crate::model::{ContactKind, Role};
+use crate::policy::Policy;
 
 use super::Ctx;
 
@@ -115,21 +116,21 @@ pub fn build(
     for (name, kind, bytes) in FILES {
         let file = dir.path().join(name);
         std::fs::write(&file, bytes)?;
-        let req = crate::ingest::Request {
+        let req = crate::app::ingest::Request {
             lang: Some(lang),
             ..Default::default()
         };
-        let out = crate::ingest::import_file(&mut db, &file, *kind, &req)?;
+        let out = crate::app::ingest::import_file(&mut db, &file, *kind, &req)?;
         anyhow::ensure!(
             out.written && out.bad.is_empty(),
             "bundled demo file {name} did not import cleanly: {:?}",
             out.bad.first().map(ToString::to_string)
         );
     }
-    let (p, text) = crate::policy::resolve(policy)?;
+    let (p, text) = crate::policy_file::resolve(policy)?;
     db.set_policy(&p.id, &text)?;
     follow_ups(&mut db, p, today, lang)?;
-    crate::roster::warm_cache(&mut db);
+    crate::app::assess::warm_cache(&mut db);
     Ok(())
 }
 
@@ -142,19 +143,19 @@ fn follow_ups(
     today: NaiveDate,
     lang: crate::locale::Lang,
 ) -> anyhow::Result<()> {
-    let term = crate::roster::resolve_term(db, None)?;
+    let term = crate::app::assess::resolve_term(db, None)?;
     // Issued on the 1st: the month's talks are still open, the weeks' are not all met.
     let issued_on = match today.with_day(1) {
         Some(first) if today.day() >= 8 => first,
         _ => today - Days::new(14),
     };
     let since = u64::try_from((today - issued_on).num_days()).unwrap_or(0);
-    let roster = crate::roster::assess(db, policy, term)?;
+    let roster = crate::app::assess::assess(db, policy, term)?;
     let issues: Vec<Issue> = roster
         .rows
         .iter()
         .filter(|(_, e)| e.tier.is_some())
-        .map(|(_, e)| crate::roster::issue_of(&roster.policy, e, issued_on, lang))
+        .map(|(_, e)| crate::app::assess::issue_of(&roster.policy, e, issued_on, lang))
         .collect::<anyhow::Result<_>>()?;
     let at = |days_ago: u64, hour: u32| {
         (today - Days::new(days_ago))

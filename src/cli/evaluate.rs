@@ -5,10 +5,10 @@ use std::process::ExitCode;
 
 use serde::Serialize;
 
+use crate::app::assess::{Roster, assess, resolve_policy, resolve_term};
 use crate::locale::Lang;
 use crate::policy::explain::{reason_line, reason_summary};
 use crate::policy::{Evaluation, Policy, Reason};
-use crate::roster::{Roster, assess, resolve_policy, resolve_term};
 
 use super::{Ctx, Format, output};
 
@@ -80,10 +80,13 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
         return super::compare::run(ctx, b, a.format);
     }
     let db = ctx.open_db_read()?;
+    let scope = ctx.scope(&db)?;
+    if let Some(names) = scope.names_only() {
+        return write_names(names, a.format, ctx.lang);
+    }
     let policy = resolve_policy(&db, ctx.policy.as_deref())?;
     let term = resolve_term(&db, ctx.term.as_deref())?;
     let mut roster = assess(&db, policy, term)?;
-    let scope = ctx.scope(&db)?;
     scope.retain(&mut roster.rows, |(s, _)| &s.student_id);
     for (s, e) in &mut roster.rows {
         if !scope.reads_confidential(&s.student_id) {
@@ -96,6 +99,30 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
         Format::Json => write_json(&mut out, &roster, ctx.lang)?,
         Format::Csv => write_csv(&mut out, &roster, ctx.lang)?,
         Format::Table => write_table(&mut out, &roster, ctx.lang, a.all, a.verbose)?,
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The registrar's roster: ids and names only, no tier, reason or contact.
+fn write_names(names: &[(String, String)], format: Format, lang: Lang) -> anyhow::Result<ExitCode> {
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let h = output::header(lang, &[("学号", "id"), ("姓名", "name")]);
+    let rows: Vec<Vec<String>> = names
+        .iter()
+        .map(|(id, name)| vec![id.clone(), crate::text::sanitize(name).into_owned()])
+        .collect();
+    match format {
+        Format::Json => {
+            let v: Vec<_> = names
+                .iter()
+                .map(|(id, name)| serde_json::json!({ "student_id": id, "name": name }))
+                .collect();
+            serde_json::to_writer_pretty(&mut out, &v)?;
+            writeln!(out)?;
+        }
+        Format::Csv => output::csv(&mut out, &h, &rows)?,
+        Format::Table => output::table(&mut out, &h, &rows)?,
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)

@@ -5,9 +5,10 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 
-use crate::followup::{ExemptReason, Exemption, login};
 use crate::i18n::{self, Msg};
 use crate::model::Term;
+use crate::model::{ExemptReason, Exemption};
+use crate::os::real_login as login;
 use crate::schedule::parse_date_input;
 
 use super::log::now;
@@ -48,7 +49,7 @@ pub fn run(ctx: &Ctx, c: Cmd) -> anyhow::Result<ExitCode> {
         } => {
             let term: Term = match &ctx.term {
                 Some(t) => t.parse()?,
-                None => crate::roster::resolve_term(&db, None)?,
+                None => crate::app::assess::resolve_term(&db, None)?,
             };
             let ids: Vec<&str> = ExemptReason::ALL.iter().map(|r| r.id()).collect();
             let reason_kind: ExemptReason = super::log::one_of("--reason", &reason, &ids, lang)?;
@@ -74,8 +75,8 @@ pub fn run(ctx: &Ctx, c: Cmd) -> anyhow::Result<ExitCode> {
                     )
                 );
             }
-            let policy = crate::roster::resolve_policy(&db, ctx.policy.as_deref())?;
-            let roster = crate::roster::assess(&db, policy, term)?;
+            let policy = crate::app::assess::resolve_policy(&db, ctx.policy.as_deref())?;
+            let roster = crate::app::assess::assess(&db, policy, term)?;
             let name = match roster.rows.iter().find(|(s, _)| s.student_id == student_id) {
                 None => bail!("{}", Msg::NotInRoster.fill(lang, &[("id", &student_id)])),
                 Some((_, e)) if e.tier.is_none() && e.status.is_empty() => bail!(
@@ -126,8 +127,10 @@ pub fn run(ctx: &Ctx, c: Cmd) -> anyhow::Result<ExitCode> {
             }
         }
         Cmd::List => {
+            let mut exemptions = db.exemptions()?;
+            ctx.scope(&db)?.retain(&mut exemptions, |e| &e.student_id);
             let mut rows: Vec<Vec<String>> = Vec::new();
-            for e in db.exemptions()? {
+            for e in exemptions {
                 let name = db
                     .student(&e.student_id)?
                     .map(|s| s.name)

@@ -10,9 +10,9 @@ use std::process::ExitCode;
 use anyhow::Context;
 use rust_xlsxwriter::{Format, Workbook, Worksheet};
 
+use crate::app::assess::{Roster, assess, resolve_policy, resolve_term};
 use crate::locale::Lang;
 use crate::policy::explain::reason_summary;
-use crate::roster::{Roster, assess, resolve_policy, resolve_term};
 
 use super::Ctx;
 
@@ -355,6 +355,7 @@ fn workbook(ctx: &Ctx, a: &Args) -> anyhow::Result<ExitCode> {
     let written = out.finish()?;
     crate::cells::warn_cut(&book.cut, lang);
     let n = rows.len();
+    super::access::exported("workbook", n, &written);
     println!(
         "{}",
         lang.pick(

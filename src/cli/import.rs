@@ -5,8 +5,8 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use crate::app::ingest::{Outcome, Request, import_file};
 use crate::import::{Dataset, ReadOptions};
-use crate::ingest::{Outcome, Request, import_file};
 use crate::locale::Lang;
 
 use super::Ctx;
@@ -69,10 +69,21 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
     } = import_file(&mut db, &a.file, a.kind, &req)?;
     for e in &bad {
         // A bad row's message echoes the cell: sanitised so the file cannot drive the terminal.
+        let reason = match lang {
+            Lang::Zh => super::errors::row_reason_zh(&e.reason),
+            Lang::En => None,
+        };
+        let e = match reason {
+            Some(reason) => &crate::import::RowError {
+                reason,
+                ..e.clone()
+            },
+            None => e,
+        };
         eprintln!("{}", crate::text::sanitize(&e.line(lang)));
     }
     if written && tally.new + tally.changed > 0 {
-        crate::roster::warm_cache(&mut db);
+        crate::app::assess::warm_cache(&mut db);
     }
     let file = a.file.display();
     if notes.empty_results > 0 {
@@ -177,7 +188,7 @@ fn grade_notes(db: &crate::db::Db, notes: &crate::import::ReadNotes, lang: Lang)
             Lang::En => format!("{n} makeup rows have no sitting of their course at or before their term: each is kept as a sitting of its own term"),
         });
     }
-    let Ok(policy) = crate::roster::resolve_policy(db, None) else {
+    let Ok(policy) = crate::app::assess::resolve_policy(db, None) else {
         return out;
     };
     let (nature_rules, assessment_rules) = policy.course_filters_used();

@@ -3,19 +3,17 @@
 //! and the follow-up obligations that begin, continue or end (`app::lifecycle`).
 //! `yujing issue withdraw --term T [--student ID] --reason TEXT` withdraws a mistaken issue.
 
-use std::collections::HashSet;
 use std::io::Write;
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 
-use crate::app::lifecycle::{
-    self, Answer, Change, IssueInput, Outcome, StudentPlan, Withdrawal, student_list,
-};
-use crate::followup::login;
+use crate::app::lifecycle::{self, Answer, IssueRequest, Outcome, student_list};
 use crate::i18n::Msg;
 use crate::locale::Lang;
 use crate::model::Term;
+use crate::model::{Change, StudentPlan, Withdrawal, Written};
+use crate::os::real_login as login;
 use crate::policy::Policy;
 use crate::schedule::parse_date_input;
 use crate::text::sanitize;
@@ -115,7 +113,7 @@ fn issue_json(
     policy: &str,
     on: chrono::NaiveDate,
     plans: &[StudentPlan],
-    w: &lifecycle::Written,
+    w: &Written,
 ) -> serde_json::Value {
     let warning_id = |s: &str| {
         w.warning_ids
@@ -147,6 +145,7 @@ fn issue_json(
         "lifted": plans.iter().filter(|p| p.change == Change::Lifted).count(),
         "schedules_created": w.created,
         "schedules_ended": w.ended,
+        "left_to_others": w.left_to_others,
         "changes": changes,
     })
 }
@@ -154,63 +153,24 @@ fn issue_json(
 fn issue(ctx: &Ctx, a: &Args) -> anyhow::Result<ExitCode> {
     let lang = ctx.lang;
     let mut db = ctx.open_db()?;
-    let policy = crate::roster::resolve_policy(&db, ctx.policy.as_deref())?;
-    let term = crate::roster::resolve_term(&db, ctx.term.as_deref())?;
+    let scope = ctx.scope(&db)?;
     let on = match &a.date {
         Some(d) => parse_date_input(d, ctx.today).with_context(|| format!("--date '{d}'"))?,
         None => ctx.today,
     };
-    if !db.has_regular_results(term)? {
-        bail!(
-            "{}",
-            lang.pick(
-                &format!(
-                    "{term} 没有任何正考成绩，不能下发预警：先导入该学期成绩（yujing import grades 文件）"
-                ),
-                &format!(
-                    "{term} has no regular-sitting results recorded: nothing to issue; import its grades first (yujing import grades FILE)"
-                )
-            )
-        );
-    }
-    if let Some(newest) = db.newest_issued_term()?
-        && newest > term
-        && !a.force
-    {
-        bail!(
-            "{}",
-            lang.pick(
-                &format!(
-                    "{term} 早于已下发的最新学期 {newest}：下发会取代现行预警。撤回 {newest} 请用 yujing issue withdraw --term {newest} --reason …；确要重新下发历史学期请加 --force"
-                ),
-                &format!(
-                    "{term} is earlier than {newest}, the newest term issued: issuing it would replace the warnings in force. To withdraw {newest}'s issue use `yujing issue withdraw --term {newest} --reason …`; to re-issue history deliberately add --force"
-                )
-            )
-        );
-    }
-    let (cal, _) = crate::roster::calendar(&db, ctx.today)?;
-    let unfinished = cal
-        .terms
-        .iter()
-        .find(|(t, _, _)| *t == term)
-        .map(|(_, _, end)| *end)
-        .filter(|end| *end > ctx.today);
-    let roster = crate::roster::assess(&db, policy, term)?;
-    let exempt: HashSet<String> = db
-        .exemptions()?
-        .into_iter()
-        .filter(|e| e.term == term && e.active(on))
-        .map(|e| e.student_id)
-        .collect();
-    let input = IssueInput {
-        policy: &roster.policy,
-        term,
-        rows: &roster.rows,
-        exempt: &exempt,
-        on,
-        lang,
-    };
+    let prepared = lifecycle::prepare_issue(
+        &db,
+        &IssueRequest {
+            policy: ctx.policy.as_deref(),
+            term: ctx.term.as_deref(),
+            on,
+            today: ctx.today,
+            force: a.force,
+            lang,
+        },
+    )?;
+    let (roster, unfinished, term) = (&prepared.roster, prepared.unfinished, prepared.roster.term);
+    let input = prepared.input(on, lang, &scope);
     let json = a.format == ListFormat::Json;
     // With --format json standard output carries the one object; the preview goes to stderr.
     let say = move || -> Box<dyn Write> {
@@ -263,13 +223,17 @@ fn issue(ctx: &Ctx, a: &Args) -> anyhow::Result<ExitCode> {
         })
     };
     match lifecycle::issue(&mut db, &input, &login(), now(ctx), a.yes, &mut ask)? {
-        Outcome::Nothing => {
+        Outcome::Nothing { others } => {
             if json {
-                let w = lifecycle::Written::default();
+                let w = Written {
+                    left_to_others: others,
+                    ..Written::default()
+                };
                 println!("{}", issue_json(term, &roster.policy.id, on, &[], &w));
             } else {
                 let term = term.to_string();
                 println!("{}", Msg::IssueNothing.fill(lang, &[("term", &term)]));
+                print_left_to_others(others, lang);
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -296,8 +260,24 @@ fn issue(ctx: &Ctx, a: &Args) -> anyhow::Result<ExitCode> {
                     )
                 )
             );
+            print_left_to_others(w.left_to_others, lang);
             Ok(ExitCode::SUCCESS)
         }
+    }
+}
+
+/// An issue or withdrawal by someone with a part of the school says what it left alone.
+fn print_left_to_others(others: usize, lang: Lang) {
+    if others > 0 {
+        println!(
+            "{}",
+            lang.pick(
+                &format!("另有 {others} 名学生不在你的范围内，留给其负责人处理"),
+                &format!(
+                    "{others} students outside your scope were left to those in charge of them"
+                )
+            )
+        );
     }
 }
 
@@ -312,23 +292,9 @@ fn withdraw(ctx: &Ctx, students: &[String], reason: &str, yes: bool) -> anyhow::
         bail!("--reason is empty: say why the issue is withdrawn");
     }
     let mut db = ctx.open_db()?;
-    for s in students {
-        if db.student(s)?.is_none() {
-            bail!("unknown student id '{s}' (not in the student roster)");
-        }
-    }
-    let preview = db.withdrawal_preview(term, students)?;
-    if let Some(missing) = students
-        .iter()
-        .find(|s| !preview.warnings.iter().any(|(w, _)| w == *s))
-    {
-        bail!(
-            "student {missing} holds no warning for {term} that is not withdrawn: nothing written"
-        );
-    }
-    if preview.warnings.is_empty() {
-        bail!("no warnings issued for {term} that are not withdrawn already: nothing to withdraw");
-    }
+    let scope = ctx.scope(&db)?;
+    let (students, preview, others) =
+        lifecycle::prepare_withdrawal(&db, term, students, &scope, lang)?;
     println!(
         "{}",
         lang.pick(
@@ -344,29 +310,33 @@ fn withdraw(ctx: &Ctx, students: &[String], reason: &str, yes: bool) -> anyhow::
         return Ok(ExitCode::FAILURE);
     }
     let by = login();
-    let tx = db.begin_lifecycle()?;
-    let done = tx.withdraw(&Withdrawal {
-        term,
-        students,
-        reason,
-        on: ctx.today,
-        by: &by,
-    })?;
-    tx.commit()?;
+    let done = lifecycle::withdraw(
+        &mut db,
+        &Withdrawal {
+            term,
+            students: &students,
+            reason,
+            on: ctx.today,
+            by: &by,
+        },
+    )?;
     println!(
         "{}",
         lang.pick(
             &format!(
-                "{term}：撤回 {} 条预警，结束 {} 项跟进日程",
+                "{term}：撤回 {} 条预警，结束 {} 项跟进日程，恢复 {} 项此前的跟进日程",
                 done.warnings.len(),
-                done.ended
+                done.ended,
+                done.reopened
             ),
             &format!(
-                "{term}: withdrew {} warnings, ended {} follow-up schedules",
+                "{term}: withdrew {} warnings, ended {} follow-up schedules, reopened {} earlier ones",
                 done.warnings.len(),
-                done.ended
+                done.ended,
+                done.reopened
             )
         )
     );
+    print_left_to_others(others, lang);
     Ok(ExitCode::SUCCESS)
 }

@@ -16,7 +16,7 @@ pub fn config_dir() -> Option<PathBuf> {
 
 /// `~/.config/yujing/config.toml`: `theme = "light"`, `mouse = true` and the `[triage]` weights.
 #[derive(Debug, Default, serde::Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 struct Config {
     theme: Option<String>,
     mouse: bool,
@@ -28,13 +28,18 @@ fn config() -> Config {
     let Some(path) = config_dir().map(|d| d.join("config.toml")) else {
         return Config::default();
     };
-    let Ok(text) = std::fs::read_to_string(&path) else {
+    let Ok(text) = crate::os::as_user(|| std::fs::read_to_string(&path)) else {
         return Config::default();
     };
-    toml::from_str(&text).unwrap_or_else(|e| {
+    parse_config(&text).unwrap_or_else(|e| {
         eprintln!("yujing: {}: {e}", path.display());
         Config::default()
     })
+}
+
+/// A misspelt key (`mosue = true`) is an error, not a setting silently ignored.
+fn parse_config(text: &str) -> Result<Config, toml::de::Error> {
+    toml::from_str(text)
 }
 
 pub fn run_tui(ctx: &Ctx) -> anyhow::Result<ExitCode> {
@@ -65,4 +70,23 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<ExitCode> {
         anyhow::bail!(problem);
     }
     run_tui(ctx)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_config;
+
+    #[test]
+    fn config_keys_are_checked() {
+        let c = parse_config("theme = \"light\"\nmouse = true\n[triage]\ntier = 5\n").unwrap();
+        assert_eq!(c.theme.as_deref(), Some("light"));
+        assert!(c.mouse);
+        assert_eq!(c.triage.tier, 5);
+        let e = parse_config("mosue = true\n").unwrap_err().to_string();
+        assert!(e.contains("mosue"), "{e}");
+        let e = parse_config("[triage]\ntier = 5\noverdue = 1\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("overdue"), "{e}");
+    }
 }

@@ -6,9 +6,11 @@ use anyhow::{Context, bail};
 use chrono::NaiveDateTime;
 
 use crate::db::Correction;
-use crate::followup::{Channel, Contact, With, login, next_talk_schedule};
 use crate::i18n::{self, Lang, Msg};
-use crate::policy::{ContactKind, Role};
+use crate::model::{Channel, Contact, With};
+use crate::model::{ContactKind, Role};
+use crate::os::real_login as login;
+use crate::schedule::agenda::next_talk_schedule;
 use crate::schedule::{parse_date_input, parse_datetime_input};
 
 use super::{Ctx, ListFormat};
@@ -156,7 +158,14 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
     let Some(student) = db.student(&c.student_id)? else {
         bail!("{}", Msg::NotInRoster.fill(lang, &[("id", &c.student_id)]));
     };
-    let note = crate::followup::next_talk_note(lang);
+    // A correction of a confidential contact stays confidential.
+    let confidential = a.confidential
+        || a.corrects
+            .map(|old| db.contact_confidential(old))
+            .transpose()?
+            .unwrap_or(false);
+    db.write_confidential(confidential);
+    let note = crate::schedule::agenda::next_talk_note(lang);
     let next_schedule = next_talk_schedule(&c, note);
     let (id, next) = match a.corrects {
         Some(_) if a.notice.is_some() => bail!("{}", Msg::NoticeWithCorrects.text(lang)),
@@ -165,13 +174,6 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
             super::notices::log_contact(&mut db, &c, next_schedule.as_ref(), a.notice.as_deref())?
         }
     };
-    // A correction of a confidential contact stays confidential.
-    if a.confidential
-        || a.corrects
-            .is_some_and(|old| db.contact_confidential(old).unwrap_or(true))
-    {
-        db.mark_confidential(id)?;
-    }
     let next_talk = next.zip(next_talk);
     if a.format == ListFormat::Json {
         let out = serde_json::json!({
@@ -213,7 +215,7 @@ fn correct(
     db: &mut crate::db::Db,
     old: i64,
     c: &Contact,
-    next: Option<&crate::followup::Schedule>,
+    next: Option<&crate::model::Schedule>,
     lang: i18n::Lang,
 ) -> anyhow::Result<(i64, Option<i64>)> {
     let old_s = old.to_string();

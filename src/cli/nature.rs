@@ -79,7 +79,7 @@ pub fn run(ctx: &Ctx, c: Cmd) -> anyhow::Result<ExitCode> {
                 )
             );
             let mut db = ctx.open_db()?;
-            let by = crate::followup::login();
+            let by = crate::os::real_login();
             let at = chrono::Local::now().format("%Y-%m-%dT%H:%M:%S").to_string();
             db.map_nature(&value, &class, &by, &at)?;
             println!(

@@ -8,10 +8,10 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 
+use crate::app::notices::{self as store, Paper, current, days_key, notice_document, paper};
 use crate::db::{Db, NoticeRow};
 use crate::locale::Lang;
 use crate::outfile::{self, OutFile, Rules};
-use crate::paper::store::{self, Paper, current, days_key, notice_document, paper};
 use crate::paper::{self, State, Subject, template::Block};
 
 use super::{Ctx, ListFormat};
@@ -113,7 +113,7 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
             if deliver == 0 || receipt == 0 {
                 bail!("--deliver and --receipt must be at least 1 day");
             }
-            let policy = crate::roster::resolve_policy(&db, ctx.policy.as_deref())?;
+            let policy = crate::app::assess::resolve_policy(&db, ctx.policy.as_deref())?;
             db.set_meta(&days_key(&policy.id), &format!("{deliver},{receipt}"))?;
             println!("{}: {deliver} / {receipt}", policy.id);
             return Ok(ExitCode::SUCCESS);
@@ -127,6 +127,7 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
         Some(Cmd::Approve { class, student }) => approve(ctx, &mut db, &p, class, student),
         Some(Cmd::List { format }) => list(ctx, &db, &p, format),
         Some(Cmd::Show { student_id }) => {
+            ctx.scope(&db)?.require(&student_id, ctx.lang)?;
             let n = current(&db, &p, &student_id)?;
             let blocks = notice_document(&db, &p, &n, ctx.today)?;
             print!("{}", paper::template::to_text(&blocks));
@@ -193,7 +194,8 @@ struct Listed<'a> {
 }
 
 fn list(ctx: &Ctx, db: &Db, p: &Paper, format: ListFormat) -> anyhow::Result<ExitCode> {
-    let notices = db.notices(p.term)?;
+    let mut notices = db.notices(p.term)?;
+    ctx.scope(db)?.retain(&mut notices, |n| &n.student_id);
     let confirmed: std::collections::HashSet<String> =
         db.confirmations(p.term)?.into_iter().map(|c| c.0).collect();
     let listed: Vec<Listed<'_>> = notices
@@ -273,7 +275,9 @@ pub fn write_document(
         force: out.force,
         database: Some(&ctx.db_path),
     };
-    println!("{}", write_docx(&out.out, rules, &blocks)?.display());
+    let written = write_docx(&out.out, rules, &blocks)?;
+    super::access::exported(name, 1, &written);
+    println!("{}", written.display());
     Ok(ExitCode::SUCCESS)
 }
 
@@ -287,7 +291,12 @@ fn print(ctx: &Ctx, db: &Db, p: &Paper, a: &Args, dir: &Path) -> anyhow::Result<
     if !dir.is_dir() {
         bail!("{}: not a folder", dir.display());
     }
-    let all = db.notices(p.term)?;
+    let scope = ctx.scope(db)?;
+    if let Some(s) = &a.student {
+        scope.require(s, ctx.lang)?;
+    }
+    let mut all = db.notices(p.term)?;
+    scope.retain(&mut all, |n| &n.student_id);
     let chosen: Vec<&NoticeRow> = all
         .iter()
         .filter(|n| a.class.as_deref().is_none_or(|c| n.class == c))
@@ -361,6 +370,7 @@ fn print(ctx: &Ctx, db: &Db, p: &Paper, a: &Args, dir: &Path) -> anyhow::Result<
         address_list(db, &approved, &list_path, rules)?;
         println!("{}", list_path.display());
     }
+    super::access::exported("notices", approved.len(), dir);
     eprintln!(
         "{}",
         ctx.lang.pick(
@@ -432,12 +442,12 @@ fn address_list(
 /// contact by SMS, phone or e-mail stands in for a receipt that never came.
 pub fn log_contact(
     db: &mut Db,
-    c: &crate::followup::Contact,
-    next: Option<&crate::followup::Schedule>,
+    c: &crate::model::Contact,
+    next: Option<&crate::model::Schedule>,
     notice: Option<&str>,
 ) -> anyhow::Result<(i64, Option<i64>)> {
-    use crate::followup::Channel;
-    use crate::policy::ContactKind;
+    use crate::model::Channel;
+    use crate::model::ContactKind;
     let posted = db.policy()?.is_some_and(|(id, _)| paper::posted(&id));
     let other_receipt = posted
         && c.kind == ContactKind::ParentContact

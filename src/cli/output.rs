@@ -69,7 +69,7 @@ pub fn csv(out: &mut impl Write, header: &[&str], rows: &[Vec<String>]) -> anyho
 /// An error as one line in `lang`: its causes joined by `: `, each said once (a cause whose
 /// text the line already holds, such as an I/O error a reader quoted in its own message, is
 /// skipped). Under zh a typed error user input reaches is said in Chinese
-/// ([`crate::i18n::errors`]).
+/// ([`super::errors`]).
 pub fn error_line(e: &anyhow::Error, lang: Lang) -> String {
     let mut said = String::new();
     let mut out = String::new();
@@ -80,7 +80,7 @@ pub fn error_line(e: &anyhow::Error, lang: Lang) -> String {
         }
         said.push_str(&s);
         let text = match lang {
-            Lang::Zh => crate::i18n::errors::zh(cause).unwrap_or(s),
+            Lang::Zh => super::errors::zh(cause).unwrap_or(s),
             Lang::En => s,
         };
         if !out.is_empty() {

@@ -16,15 +16,16 @@ pub struct Args {
 
 pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
     let db = ctx.open_db()?;
-    let p = crate::paper::store::paper(&db, ctx.policy.as_deref(), ctx.term.as_deref())?;
+    let p = crate::app::notices::paper(&db, ctx.policy.as_deref(), ctx.term.as_deref())?;
     let id = a.student_id.trim();
+    ctx.scope(&db)?.require(id, ctx.lang)?;
     let wid = db.latest_warning_id(id, p.term)?.with_context(|| {
         format!(
             "{id} has no issued warning for {} (`yujing issue --term {}` first)",
             p.term, p.term
         )
     })?;
-    let l = crate::paper::store::load(&db, &p.policy, id, wid)?;
+    let l = crate::app::notices::load(&db, &p.policy, id, wid)?;
     let s = l.subject(&p.policy, None, ctx.today, None);
     super::notices::write_document(ctx, &p, "plan", &s, &a.out)
 }

@@ -83,7 +83,7 @@ pub fn run(ctx: &Ctx, c: Cmd) -> anyhow::Result<ExitCode> {
             let (p, text) = resolve(&id_or_file)?;
             let mut db = ctx.open_db()?;
             db.set_policy(&p.id, &text)?;
-            crate::roster::warm_cache(&mut db);
+            crate::app::assess::warm_cache(&mut db);
             println!(
                 "{}",
                 lang.pick(

@@ -3,7 +3,7 @@
 //! dismissal, exempt, withdrawn: the lifecycle's change ids), how their obligations were kept
 //! (on time, late, missed, and the periods missed while they were active) and how many talks
 //! were logged, by tier, counsellor and class. The counting is in
-//! [`crate::analysis::effect`], what it reads in [`crate::app::report`]; this file reads the
+//! [`crate::analysis::effect`], what it reads in [`crate::analysis::report`]; this file reads the
 //! arguments and prints.
 
 use std::io::Write;
@@ -13,8 +13,8 @@ use std::process::ExitCode;
 use anyhow::Context;
 
 use crate::analysis::effect::{Analysis, Group, group_header, group_values, sections, tier_name};
+use crate::analysis::report::against_term;
 use crate::analysis::{Change, OUTCOMES, share};
-use crate::app::report::against_term;
 use crate::locale::Lang;
 use crate::model::Term;
 use crate::outfile::OutFile;
@@ -57,12 +57,12 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
         .map(|p| ctx.out_rules(p, a.force))
         .transpose()?;
     let db = ctx.open_db_read()?;
-    let term: Term = crate::roster::resolve_term(&db, ctx.term.as_deref())?;
+    let term: Term = crate::app::assess::resolve_term(&db, ctx.term.as_deref())?;
     let against = against_term(&db, term, a.against.as_deref())?;
-    let policy = crate::roster::resolve_policy(&db, ctx.policy.as_deref())?;
+    let policy = crate::app::assess::resolve_policy(&db, ctx.policy.as_deref())?;
     let scope = ctx.scope(&db)?;
     let analysis =
-        crate::app::report::load(&db, policy.clone(), term, against, ctx.today, Some(&scope))?;
+        crate::analysis::report::load(&db, policy.clone(), term, against, ctx.today, Some(&scope))?;
     let lang = ctx.lang;
     let (Some(path), Some(rules)) = (&a.out, rules) else {
         let mut out = std::io::BufWriter::new(std::io::stdout().lock());
@@ -93,7 +93,7 @@ fn render(
     lang: Lang,
 ) -> anyhow::Result<()> {
     if format == ReportFormat::Json {
-        let labelled = crate::app::report::labelled_json(a, p, lang)?;
+        let labelled = crate::analysis::report::labelled_json(a, p, lang)?;
         serde_json::to_writer_pretty(&mut *out, &labelled)?;
         writeln!(out)?;
         return Ok(());

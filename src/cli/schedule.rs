@@ -5,9 +5,11 @@ use std::process::ExitCode;
 use anyhow::{Context, bail};
 
 use crate::db::Db;
-use crate::followup::{Schedule, Source, login};
 use crate::i18n::{self, Msg};
-use crate::schedule::{Cadence, parse_date_input};
+use crate::model::Cadence;
+use crate::model::{Schedule, Source};
+use crate::os::real_login as login;
+use crate::schedule::parse_date_input;
 
 use super::log::{now, parse_kind, parse_role};
 use super::{Ctx, ListFormat, output};
@@ -143,8 +145,14 @@ pub fn run(ctx: &Ctx, c: Cmd) -> anyhow::Result<ExitCode> {
             {
                 bail!("{}", Msg::UnknownStudent.fill(lang, &[("id", id)]));
             }
+            let scope = ctx.scope(&db)?;
+            if let Some(id) = &student_id {
+                scope.require(id, lang)?;
+            }
             let mut rows: Vec<Vec<String>> = Vec::new();
-            for s in db.schedules(student_id.as_deref())? {
+            let mut schedules = db.schedules(student_id.as_deref())?;
+            scope.retain(&mut schedules, |s| &s.student_id);
+            for s in schedules {
                 let name = db
                     .student(&s.student_id)?
                     .map(|x| x.name)

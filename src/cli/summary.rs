@@ -11,12 +11,12 @@ use anyhow::{Context, bail};
 use rust_xlsxwriter::{Format, Workbook};
 
 use crate::analysis::notices::{NoticeState, notice_states};
+use crate::app::assess::{assess, resolve_policy, resolve_term};
 use crate::locale::Lang;
 use crate::model::Student;
 use crate::outfile::OutFile;
 use crate::policy::explain::{num, reason_summary};
 use crate::policy::{Evaluation, Policy};
-use crate::roster::{assess, resolve_policy, resolve_term};
 
 use super::{Ctx, output};
 
@@ -274,15 +274,16 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
                 .any(|x| [&x.id, &x.zh, &x.en].iter().any(|v| v.as_str() == t)),
             "--tier '{t}': policy {} has no such tier (tiers: {})",
             policy.id,
-            policy
-                .tiers
-                .iter()
-                .map(|x| x.id.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
+            policy.tier_list()
         );
     }
-    let roster = assess(&db, policy, term)?;
+    let mut roster = assess(&db, policy, term)?;
+    ctx.scope(&db)?
+        .retain(&mut roster.rows, |(s, _)| &s.student_id);
+    // Confidential conditions never leave the system, whoever exports.
+    for (_, e) in &mut roster.rows {
+        crate::app::access::mask_psych(e);
+    }
     let notices: HashMap<String, NoticeState> = notice_states(&db, term)?;
     let none = NoticeState::default();
     let p = &roster.policy;
@@ -326,6 +327,7 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
     let written = out
         .finish()
         .with_context(|| format!("writing {}", a.out.display()))?;
+    super::access::exported("summary", rows.len(), &written);
     println!(
         "{}",
         ctx.lang.pick(

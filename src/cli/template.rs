@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 
-use crate::followup::login;
+use crate::os::real_login as login;
 use crate::outfile::{self, Rules};
 use crate::paper::{self, Set, template};
 
@@ -45,7 +45,8 @@ fn fields_help() -> String {
 
 /// A text file as a Windows editor may save it: UTF-8 (with or without BOM), else GB18030.
 fn read_text(path: &Path) -> anyhow::Result<String> {
-    let bytes = std::fs::read(path).with_context(|| format!("{}", path.display()))?;
+    let bytes = crate::os::as_user(|| std::fs::read(path))
+        .with_context(|| format!("{}", path.display()))?;
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     match std::str::from_utf8(bytes) {
         Ok(s) => Ok(s.replace("\r\n", "\n")),
@@ -71,7 +72,7 @@ pub fn run(ctx: &Ctx, c: Cmd) -> anyhow::Result<ExitCode> {
                     Set::new(id, Vec::new())
                 }
                 None => {
-                    let policy = crate::roster::resolve_policy(&db, ctx.policy.as_deref())?;
+                    let policy = crate::app::assess::resolve_policy(&db, ctx.policy.as_deref())?;
                     Set::new(&policy.id, db.school_templates(&policy.id)?)
                 }
             };
@@ -98,7 +99,7 @@ pub fn run(ctx: &Ctx, c: Cmd) -> anyhow::Result<ExitCode> {
         }
         Cmd::Import { dir } => {
             let mut db = ctx.open_db()?;
-            let policy = crate::roster::resolve_policy(&db, ctx.policy.as_deref())?;
+            let policy = crate::app::assess::resolve_policy(&db, ctx.policy.as_deref())?;
             let mut items = Vec::new();
             let mut entries: Vec<PathBuf> = std::fs::read_dir(&dir)
                 .with_context(|| format!("{}", dir.display()))?

@@ -46,7 +46,7 @@ pub fn run(ctx: &Ctx, c: Cmd) -> anyhow::Result<ExitCode> {
             println!("{t}: {s} – {e}");
         }
         Cmd::List => {
-            let (cal, known) = crate::roster::calendar(&db, ctx.today)?;
+            let (cal, known) = crate::app::agenda::calendar(&db, ctx.today)?;
             for (t, a, b) in &cal.terms {
                 let stored = known.iter().any(|(k, s)| k == t && *s);
                 let mark = if stored {

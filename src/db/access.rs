@@ -6,6 +6,7 @@ use std::collections::HashSet;
 
 use rusqlite::{OptionalExtension, params};
 
+use super::audit::{AuditEntry, AuditFilter, AuditRow, Auditor, append, now};
 use super::{Db, DbError};
 
 /// A yujing user as stored: the roles and the assignments that make its scope.
@@ -19,39 +20,6 @@ pub struct UserRow {
     pub colleges: Vec<String>,
 }
 
-/// One audit line.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct AuditRow {
-    pub id: i64,
-    pub at: String,
-    pub login: String,
-    pub as_login: Option<String>,
-    pub action: String,
-    pub student: Option<String>,
-    pub before: String,
-    pub after: String,
-}
-
-/// What to append: `login` is the real account, `as_login` whom it acted as.
-#[derive(Debug, Clone, Default)]
-pub struct AuditEntry<'a> {
-    pub login: &'a str,
-    pub as_login: Option<&'a str>,
-    pub action: &'a str,
-    pub student: Option<&'a str>,
-    pub before: &'a str,
-    pub after: &'a str,
-}
-
-/// Which audit lines to list.
-#[derive(Debug, Clone, Default)]
-pub struct AuditFilter {
-    pub student: Option<String>,
-    pub login: Option<String>,
-    /// `YYYY-MM-DD`: lines on or after this day.
-    pub since: Option<String>,
-}
-
 fn list(json: &str) -> Result<Vec<String>, DbError> {
     serde_json::from_str(json).map_err(|e| DbError::Corrupt(format!("user list '{json}': {e}")))
 }
@@ -60,31 +28,16 @@ fn json(v: &[String]) -> String {
     serde_json::to_string(v).unwrap_or_else(|_| "[]".to_string())
 }
 
-fn now() -> String {
-    chrono::Local::now()
-        .naive_local()
-        .format("%Y-%m-%d %H:%M:%S")
-        .to_string()
-}
-
-fn append(conn: &rusqlite::Connection, e: &AuditEntry) -> rusqlite::Result<()> {
-    conn.execute(
-        "INSERT INTO audit (at, login, as_login, action, student, before, after)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![
-            now(),
-            e.login,
-            e.as_login,
-            e.action,
-            e.student,
-            e.before,
-            e.after
-        ],
-    )?;
-    Ok(())
-}
-
 impl Db {
+    /// Names whom this connection's later writes are audited as.
+    pub fn set_auditor(&mut self, a: Auditor) {
+        self.auditor = Some(a);
+    }
+
+    pub fn auditor(&self) -> Option<&Auditor> {
+        self.auditor.as_ref()
+    }
+
     pub fn users(&self) -> Result<Vec<UserRow>, DbError> {
         let mut st = self.conn.prepare(
             "SELECT login, name, roles, classes, students, colleges FROM users ORDER BY login",
@@ -351,11 +304,11 @@ impl Db {
         Ok(ids)
     }
 
-    /// Marks a stored contact confidential.
-    pub fn mark_confidential(&mut self, id: i64) -> Result<(), DbError> {
-        self.conn
-            .execute("UPDATE contacts SET confidential = 1 WHERE id = ?1", [id])?;
-        Ok(())
+    /// Makes the contacts this connection writes from now on confidential (`log
+    /// --confidential`, or a correction of a confidential contact): marked in the same row
+    /// and transaction as the contact itself.
+    pub fn write_confidential(&mut self, on: bool) {
+        self.confidential = on;
     }
 
     /// Whether the contact with this id is marked confidential.

@@ -4,7 +4,7 @@
 
 use rusqlite::{OptionalExtension, TransactionBehavior};
 
-use super::facts::Scope;
+use super::scan::Scope;
 use super::{Db, DbError, settings, students};
 use crate::model::Clearance;
 

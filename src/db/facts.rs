@@ -3,52 +3,11 @@
 //! Evaluating 50,000 students must take well under a second, so nothing here queries per
 //! student: each table is scanned once in key order and rows are dealt out by `students.id`.
 
-use rusqlite::{Connection, Row};
+use rusqlite::Connection;
 
+use super::scan::Scope;
 use super::{Db, DbError, grades, records, students};
 use crate::model::{StudentFacts, Term};
-
-/// Which students a scan covers.
-#[derive(Debug, Clone, Copy)]
-pub(super) enum Scope {
-    All,
-    /// One student, by students.id.
-    One(i64),
-    /// Students whose students.id is in this inclusive range.
-    Range(i64, i64),
-}
-
-/// Runs `{select} WHERE term <= upto [AND student = id] ORDER BY {order}` and hands each row,
-/// mapped, to `sink` with its student (the first selected column). No `upto` reads every term.
-pub(super) fn scan<T>(
-    conn: &Connection,
-    select: &str,
-    order: &str,
-    scope: Scope,
-    upto: Option<Term>,
-    mut map: impl FnMut(&Row<'_>) -> Result<T, DbError>,
-    mut sink: impl FnMut(i64, T),
-) -> Result<(), DbError> {
-    let upto = upto.map_or(i64::MAX, Term::key);
-    let filter = match scope {
-        Scope::All => "",
-        Scope::One(_) => " AND student = ?2",
-        Scope::Range(..) => " AND student BETWEEN ?2 AND ?3",
-    };
-    let mut stmt = conn.prepare_cached(&format!(
-        "{select} WHERE term <= ?1{filter} ORDER BY {order}"
-    ))?;
-    let mut rows = match scope {
-        Scope::All => stmt.query([upto])?,
-        Scope::One(id) => stmt.query([upto, id])?,
-        Scope::Range(lo, hi) => stmt.query([upto, lo, hi])?,
-    };
-    while let Some(r) = rows.next()? {
-        let student: i64 = r.get(0)?;
-        sink(student, map(r)?);
-    }
-    Ok(())
-}
 
 impl Db {
     /// Facts up to and including `upto` for every student on the roster (those without any

@@ -15,7 +15,7 @@ use std::sync::LazyLock;
 
 use rusqlite::{Connection, Row};
 
-use super::facts::{Scope, scan};
+use super::scan::{Scope, scan};
 use super::tx::Upsert;
 use super::{Change, Db, DbError, ImportTx, term_of};
 use crate::model::{Assessment, Attempt, AttemptKind, Mark, Nature, Term};

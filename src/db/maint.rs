@@ -274,6 +274,15 @@ fn swap_in(conn: &mut Connection, source: &Path) -> anyhow::Result<u64> {
     // Views keyed on these counters (the TUI, the evaluation cache) must see a change.
     settings::bump_last_change(&tx)?;
     settings::bump_facts_change(&tx)?;
+    // The restored content's first line after its own history says where it came from.
+    super::audit::audit_write(
+        &tx,
+        None,
+        "restore",
+        None,
+        &serde_json::Value::Null,
+        &serde_json::json!({ "from": source.display().to_string(), "rows": rows }),
+    )?;
     tx.commit()?;
     Ok(rows)
 }

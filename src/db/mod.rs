@@ -13,28 +13,36 @@ use std::path::{Path, PathBuf};
 use crate::model::Term;
 
 mod access;
+mod audit;
 mod cache;
 mod clears;
+mod contacts;
+mod exemptions;
 mod facts;
-mod followup;
 mod grades;
 pub mod lock;
 mod maint;
 mod migrations;
 mod paper;
 mod records;
+mod scan;
+mod schedules;
 mod settings;
 pub mod share;
 mod students;
 mod tx;
+mod values;
+mod warnings;
 
-pub use access::{AuditEntry, AuditFilter, AuditRow, UserRow};
+pub use access::UserRow;
+pub use audit::{AuditEntry, AuditFilter, AuditRow, Auditor};
 pub use clears::{ClearRecord, NatureValue};
-pub use followup::{Correction, Issue, IssuedWarning, LifeTx, WarningRecord};
+pub use contacts::Correction;
 pub use maint::{CheckReport, Restored, backup, check, restore};
 pub use migrations::LATEST as SCHEMA_VERSION;
 pub use paper::{Approval, NoticeRow};
 pub use tx::{Change, ImportTx};
+pub use warnings::{Issue, LifeTx, WarningRecord};
 
 /// Environment variable naming the database file when `--db` is not given.
 pub const DB_ENV: &str = "YUJING_DB";
@@ -66,14 +74,6 @@ pub enum DbError {
         supported: i64,
     },
     #[error(
-        "{path}: database schema version {found} is older than this yujing's ({supported}); run `yujing admin upgrade` (or any command that writes) once to upgrade it"
-    )]
-    Outdated {
-        path: PathBuf,
-        found: i64,
-        supported: i64,
-    },
-    #[error(
         "{0}: no database here (nothing was created; check --db or $YUJING_DB, or import a file to start one)"
     )]
     Missing(PathBuf),
@@ -96,6 +96,11 @@ pub struct Db {
     conn: Connection,
     /// The file, when there is one (not for in-memory databases).
     path: Option<PathBuf>,
+    /// Whom this connection's writes are audited as (see [`Db::set_auditor`]).
+    auditor: Option<Auditor>,
+    /// Whether the contacts this connection writes are confidential (see
+    /// [`Db::write_confidential`]).
+    confidential: bool,
 }
 
 impl Db {
@@ -141,15 +146,48 @@ impl Db {
         let conn = read_only(path)?;
         let found = migrations::refuse_newer(&conn, path)?;
         if found < migrations::LATEST {
-            return Err(DbError::Outdated {
-                path: path.to_path_buf(),
-                found,
-                supported: migrations::LATEST,
-            });
+            return Db::upgraded_copy(&conn, path, found);
         }
         Ok(Db {
             conn,
             path: Some(path.to_path_buf()),
+            auditor: None,
+            confidential: false,
+        })
+    }
+
+    /// A reading command on a file an older yujing wrote: the command reads a private copy,
+    /// upgraded in memory, so that it neither refuses nor writes the file (which may be a
+    /// colleague's, or open in their TUI). Says once that the file itself is still old.
+    fn upgraded_copy(live: &Connection, path: &Path, found: i64) -> Result<Db, DbError> {
+        let open_err = |source| DbError::Open {
+            path: path.to_path_buf(),
+            source,
+        };
+        let mut copy = Connection::open("").map_err(open_err)?;
+        configure(&copy).map_err(open_err)?;
+        maint::copy_all(live, &mut copy).map_err(open_err)?;
+        migrations::migrate(&mut copy, path)?;
+        eprintln!(
+            "yujing: {}",
+            crate::locale::Lang::current().pick(
+                &format!(
+                    "{}：数据库结构为旧版本 {found}（当前 {}），本次读取的是升级后的副本；运行 `yujing admin upgrade` 升级文件本身",
+                    path.display(),
+                    migrations::LATEST
+                ),
+                &format!(
+                    "{}: schema version {found} (this yujing: {}); reading an upgraded copy. Run `yujing admin upgrade` to upgrade the file itself",
+                    path.display(),
+                    migrations::LATEST
+                ),
+            )
+        );
+        Ok(Db {
+            conn: copy,
+            path: None,
+            auditor: None,
+            confidential: false,
         })
     }
 
@@ -173,6 +211,8 @@ impl Db {
         Ok(Db {
             conn: scratch,
             path: None,
+            auditor: None,
+            confidential: false,
         })
     }
 
@@ -193,7 +233,12 @@ impl Db {
     fn finish_open(mut conn: Connection, path: &Path) -> Result<Db, DbError> {
         migrations::migrate(&mut conn, path)?;
         let path = (path != Path::new(":memory:")).then(|| path.to_path_buf());
-        Ok(Db { conn, path })
+        Ok(Db {
+            conn,
+            path,
+            auditor: None,
+            confidential: false,
+        })
     }
 
     /// The database file; None for an in-memory database.

@@ -5,13 +5,16 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, TransactionBehavior};
 
-use super::followup::{insert_contact, insert_schedule, student_rowid};
+use super::contacts::insert_contact;
+use super::schedules::insert_schedule;
 use super::settings::bump_last_change;
+use super::values::student_rowid;
 use super::{Db, DbError, term_of};
-use crate::followup::{Contact, Schedule, Source};
+use crate::model::ContactKind;
 use crate::model::Term;
+use crate::model::{Contact, Schedule, Source};
 use crate::paper::{Ending, State, Warning, default_short, number};
-use crate::policy::{ContactKind, Reason};
+use crate::policy::Reason;
 
 const STAMP: &str = "%Y-%m-%dT%H:%M:%S";
 
@@ -293,6 +296,19 @@ impl Db {
         }
         if !ids.is_empty() {
             bump_last_change(&tx)?;
+            super::audit::audit_write(
+                &tx,
+                self.auditor.as_ref(),
+                "notices.approve",
+                student,
+                &serde_json::json!({ "term": term.to_string(), "state": "draft" }),
+                &serde_json::json!({
+                    "term": term.to_string(),
+                    "state": "approved",
+                    "notices": ids.len(),
+                    "students": drafts.iter().map(|d| d.student_id.as_str()).collect::<Vec<_>>(),
+                }),
+            )?;
         }
         tx.commit()?;
         let all = self.notices(term)?;
@@ -350,7 +366,7 @@ impl Db {
                 "notice {num} is {state}: only an approved notice is delivered or answered"
             )));
         }
-        let id = insert_contact(&tx, c)?;
+        let id = insert_contact(&tx, c, self.confidential)?;
         let sid = next
             .map(|s| insert_schedule(&tx, s, None, &c.author, c.created_at))
             .transpose()?;
@@ -378,6 +394,16 @@ impl Db {
             }
         }
         bump_last_change(&tx)?;
+        let mut after = super::contacts::audit_json(id, c, sid, self.confidential);
+        after["notice"] = serde_json::json!(notice.as_ref().map(|n| n.1.as_str()));
+        super::audit::audit_write(
+            &tx,
+            self.auditor.as_ref(),
+            "contact",
+            Some(&c.student_id),
+            &serde_json::Value::Null,
+            &after,
+        )?;
         tx.commit()?;
         Ok((id, sid, notice.map(|n| n.1)))
     }

@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 
 use rusqlite::Connection;
 
-use super::facts::{Scope, scan};
+use super::scan::{Scope, scan};
 use super::tx::Upsert;
 use super::{Change, DbError, ImportTx, term_of};
 use crate::model::{FitnessRecord, Flag, FlagKind, Term};

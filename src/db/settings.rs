@@ -94,9 +94,18 @@ impl Db {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let old = get(&tx, POLICY_ID)?;
         set(&tx, POLICY_ID, id)?;
         set(&tx, POLICY_TOML, toml_text)?;
         bump_last_change(&tx)?;
+        super::audit::audit_write(
+            &tx,
+            self.auditor.as_ref(),
+            "policy.use",
+            None,
+            &serde_json::json!({ "policy": old }),
+            &serde_json::json!({ "policy": id }),
+        )?;
         tx.commit()?;
         Ok(())
     }
@@ -123,12 +132,29 @@ impl Db {
             start.format(DATE_FORMAT).to_string(),
             end.format(DATE_FORMAT).to_string(),
         );
-        self.conn
-            .prepare_cached(
-                "INSERT INTO term_dates (term, start, end) VALUES (?1, ?2, ?3) \
-                 ON CONFLICT (term) DO UPDATE SET start = ?2, end = ?3",
-            )?
-            .execute((term.key(), s, e))?;
+        let before = self.term_dates(term)?.map(|(s, e)| {
+            serde_json::json!({
+                "start": s.format(DATE_FORMAT).to_string(),
+                "end": e.format(DATE_FORMAT).to_string(),
+            })
+        });
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.prepare_cached(
+            "INSERT INTO term_dates (term, start, end) VALUES (?1, ?2, ?3) \
+             ON CONFLICT (term) DO UPDATE SET start = ?2, end = ?3",
+        )?
+        .execute((term.key(), &s, &e))?;
+        super::audit::audit_write(
+            &tx,
+            self.auditor.as_ref(),
+            "term.set",
+            None,
+            &serde_json::json!({ "term": term.to_string(), "dates": before }),
+            &serde_json::json!({ "term": term.to_string(), "dates": { "start": s, "end": e } }),
+        )?;
+        tx.commit()?;
         Ok(())
     }
 }

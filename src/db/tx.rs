@@ -29,6 +29,8 @@ pub struct ImportTx<'a> {
     /// Whether grades changed: the default assessed term is worked out again, and an
     /// earlier version's warning to re-import grades is lifted.
     pub(super) grades_written: bool,
+    /// Whom the import's summary line in the audit names.
+    pub(super) auditor: Option<super::Auditor>,
 }
 
 impl Db {
@@ -56,6 +58,7 @@ impl Db {
             grade_terms,
             wrote: false,
             grades_written: false,
+            auditor: self.auditor.clone(),
         })
     }
 }
@@ -67,6 +70,20 @@ fn collect_pairs(tx: &Transaction<'_>, sql: &str) -> Result<HashMap<String, i64>
 }
 
 impl ImportTx<'_> {
+    /// Commits with the import's summary (`after`, JSON) as its audit line, written in this
+    /// same transaction.
+    pub fn commit_audited(self, after: &serde_json::Value) -> Result<(), DbError> {
+        super::audit::audit_write(
+            &self.tx,
+            self.auditor.as_ref(),
+            "import",
+            None,
+            &serde_json::Value::Null,
+            after,
+        )?;
+        self.commit()
+    }
+
     /// Commits every upsert and, if anything was written, bumps the `last_change` counter.
     pub fn commit(self) -> Result<(), DbError> {
         if self.wrote {

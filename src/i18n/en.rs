@@ -1,6 +1,6 @@
 //! The English catalogue, with the English words for the enums (whose ids are the JSON values).
 
-use crate::policy::{ContactKind, Role};
+use crate::model::{ContactKind, Role};
 
 use super::Msg;
 

@@ -7,13 +7,12 @@
 //! clap's own usage errors.
 
 mod en;
-pub mod errors;
 pub mod help;
 mod zh;
 
-use crate::followup::Schedule;
-use crate::policy::{ContactKind, Role};
-use crate::schedule::Cadence;
+use crate::model::Cadence;
+use crate::model::Schedule;
+use crate::model::{ContactKind, Role};
 
 pub use crate::locale::Lang;
 
@@ -171,7 +170,7 @@ pub fn label_json(v: &mut serde_json::Value, lang: Lang) {
 }
 
 fn label_of(field: &str, id: &str, lang: Lang) -> Option<String> {
-    use crate::followup::{Channel, With};
+    use crate::model::{Channel, With};
     match field {
         "kind" => ContactKind::parse(id).map(|k| kind(lang, k).to_string()),
         "role" => Role::parse(id).map(|r| role(lang, r).to_string()),

@@ -57,8 +57,8 @@ pub struct RowError {
 const ECHO_CHARS: usize = 80;
 
 impl RowError {
-    /// `FILE:LINE: column NAME: value 'V': reason` in `lang` (the reason in Chinese where
-    /// [`crate::i18n::errors::row_reason_zh`] knows it).
+    /// `FILE:LINE: column NAME: value 'V': reason` with the words around the reason in `lang`
+    /// (the caller puts the reason itself into the language).
     pub fn line(&self, lang: crate::locale::Lang) -> String {
         use crate::text::sanitize;
         // File content is echoed sanitised: an escape sequence in a cell must not reach the
@@ -73,11 +73,7 @@ impl RowError {
         let reason = sanitize(&self.reason);
         match lang {
             crate::locale::Lang::En => format!("{at}: column {column}: value '{shown}': {reason}"),
-            crate::locale::Lang::Zh => {
-                let reason = crate::i18n::errors::row_reason_zh(&reason)
-                    .map_or(reason, std::borrow::Cow::Owned);
-                format!("{at}：列 {column}：值 '{shown}'：{reason}")
-            }
+            crate::locale::Lang::Zh => format!("{at}：列 {column}：值 '{shown}'：{reason}"),
         }
     }
 }

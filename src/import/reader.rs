@@ -158,7 +158,8 @@ fn open_plain(path: &Path, dataset: Dataset, opts: &ReadOptions) -> Result<FileR
         file: file.clone(),
         source,
     };
-    let mut f = File::open(path).map_err(io_err)?;
+    // The file is opened with the user's rights only, never yujing's group (server set-up).
+    let mut f = crate::os::as_user(|| File::open(path)).map_err(io_err)?;
     let total = f.metadata().map_err(io_err)?.len();
     let prefix = read_prefix(&mut f).map_err(io_err)?;
 

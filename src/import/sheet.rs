@@ -70,8 +70,9 @@ pub fn open(
     if zip {
         check_unzipped(path)?;
     }
-    let book =
-        calamine::open_workbook_auto(path).map_err(|e| format!("not a readable workbook: {e}"))?;
+    let book = crate::os::as_user(|| Ok(calamine::open_workbook_auto(path)))
+        .map_err(|e| e.to_string())?
+        .map_err(|e| format!("not a readable workbook: {e}"))?;
     let names = book.sheet_names();
     let name = match &opts.sheet {
         Some(want) => names
@@ -101,7 +102,7 @@ fn check_unzipped(path: &Path) -> Result<(), String> {
             MAX_UNZIPPED_BYTES >> 30
         )
     };
-    let file = File::open(path).map_err(|e| e.to_string())?;
+    let file = crate::os::as_user(|| File::open(path)).map_err(|e| e.to_string())?;
     let mut zip = zip::ZipArchive::new(BufReader::new(file))
         .map_err(|e| format!("not a readable workbook: {e}"))?;
     let stated = (0..zip.len())

@@ -1,9 +1,9 @@
 //! Paper: the notices, parent copies with receipt stubs, talk records and study plans the
 //! regulations ask for, in each seed's own forms. Facts in, laid-out documents out; the database
-//! keeps the notices' states and the school's templates (`db/paper.rs`), and [`store`] joins them.
+//! keeps the notices' states and the school's templates (`db/paper.rs`), and [`crate::app::notices`] joins them.
 
 pub mod docx;
-pub mod store;
+
 pub mod template;
 
 use std::collections::BTreeMap;
@@ -11,10 +11,11 @@ use std::collections::BTreeMap;
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
-use crate::followup::Contact;
 use crate::locale::Lang;
+use crate::model::Contact;
+use crate::model::ContactKind;
 use crate::model::{Student, StudentFacts, Term};
-use crate::policy::{ContactKind, CourseOutcome, Policy, Reason, explain};
+use crate::policy::{CourseOutcome, Policy, Reason, explain};
 use template::{Block, Fields, Value};
 
 /// The template names of a set; `NAME.TIER` (e.g. `notice.red`) overrides `NAME` for one tier.
@@ -112,12 +113,7 @@ pub fn check_key(key: &str, policy: &Policy) -> Result<(), String> {
         return Err(format!(
             "'{key}': '{t}' is not a tier of policy {} (tiers: {})",
             policy.id,
-            policy
-                .tiers
-                .iter()
-                .map(|x| x.id.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
+            policy.tier_list()
         ));
     }
     Ok(())

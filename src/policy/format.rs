@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Assessment, Nature};
+use crate::model::{Assessment, ContactKind, Nature, Role};
 
 fn default_pass_mark() -> f64 {
     60.0
@@ -176,6 +176,15 @@ pub struct Condition {
 }
 
 impl Policy {
+    /// The tier ids, least severe first, for messages that list what may be chosen.
+    pub fn tier_list(&self) -> String {
+        self.tiers
+            .iter()
+            .map(|t| t.id.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
     /// Every text field with its key, and whether it may hold line breaks (notes and
     /// descriptions may; names and ids are shown on one line).
     pub fn texts(&self) -> Vec<(&'static str, &str, bool)> {
@@ -316,106 +325,6 @@ impl NatureName {
                 | (NatureName::Elective, Nature::Elective)
                 | (NatureName::GeneralElective, Nature::GeneralElective)
         )
-    }
-}
-
-/// Who carries out a follow-up (the seeds' 班主任, 辅导员, 团委书记 …).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Role {
-    ClassTeacher,
-    Counsellor,
-    LeagueSecretary,
-    DeputySecretary,
-    Helper,
-    Psych,
-    Leader,
-}
-
-impl Role {
-    pub const ALL: [Role; 7] = [
-        Role::ClassTeacher,
-        Role::Counsellor,
-        Role::LeagueSecretary,
-        Role::DeputySecretary,
-        Role::Helper,
-        Role::Psych,
-        Role::Leader,
-    ];
-    pub fn id(self) -> &'static str {
-        match self {
-            Role::ClassTeacher => "class-teacher",
-            Role::Counsellor => "counsellor",
-            Role::LeagueSecretary => "league-secretary",
-            Role::DeputySecretary => "deputy-secretary",
-            Role::Helper => "helper",
-            Role::Psych => "psych",
-            Role::Leader => "leader",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.id() == s.trim())
-    }
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            Role::ClassTeacher => "班主任",
-            Role::Counsellor => "辅导员",
-            Role::LeagueSecretary => "团委书记",
-            Role::DeputySecretary => "副书记",
-            Role::Helper => "帮扶联系人",
-            Role::Psych => "心理咨询师",
-            Role::Leader => "学院领导",
-        }
-    }
-}
-
-/// What a contact or an obligation is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ContactKind {
-    Talk,
-    ParentContact,
-    NoticeDelivered,
-    ReceiptReturned,
-    StudyPlan,
-    Tutoring,
-    Other,
-}
-
-impl ContactKind {
-    pub const ALL: [ContactKind; 7] = [
-        ContactKind::Talk,
-        ContactKind::ParentContact,
-        ContactKind::NoticeDelivered,
-        ContactKind::ReceiptReturned,
-        ContactKind::StudyPlan,
-        ContactKind::Tutoring,
-        ContactKind::Other,
-    ];
-    pub fn id(self) -> &'static str {
-        match self {
-            ContactKind::Talk => "talk",
-            ContactKind::ParentContact => "parent-contact",
-            ContactKind::NoticeDelivered => "notice-delivered",
-            ContactKind::ReceiptReturned => "receipt-returned",
-            ContactKind::StudyPlan => "study-plan",
-            ContactKind::Tutoring => "tutoring",
-            ContactKind::Other => "other",
-        }
-    }
-    pub fn parse(s: &str) -> Option<ContactKind> {
-        ContactKind::ALL.into_iter().find(|k| k.id() == s.trim())
-    }
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            ContactKind::Talk => "谈话",
-            ContactKind::ParentContact => "联系家长",
-            ContactKind::NoticeDelivered => "送达通知书",
-            ContactKind::ReceiptReturned => "收回回执",
-            ContactKind::StudyPlan => "学习计划",
-            ContactKind::Tutoring => "学业辅导",
-            ContactKind::Other => "其他",
-        }
     }
 }
 

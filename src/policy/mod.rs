@@ -4,10 +4,11 @@ pub mod engine;
 pub mod explain;
 pub mod format;
 pub mod metrics;
+pub mod obligations;
 pub mod presets;
 
 pub use engine::{evaluate, evaluate_all};
-pub use format::{Condition, ContactKind, FollowUp, Op, Policy, Role, Threshold, Tier};
+pub use format::{Condition, FollowUp, Op, Policy, Threshold, Tier};
 pub use metrics::{CourseOutcome, course_outcomes};
 
 use serde::{Deserialize, Serialize};
@@ -144,7 +145,6 @@ pub struct Evaluation {
 
 pub use presets::{PRESETS, PolicyError, preset_text};
 // Reading a policy file lives at the edge (`policy_file`); the name stays here for callers.
-pub use crate::policy_file::resolve;
 
 impl Evaluation {
     /// No tier, no status, no reasons: a student nothing was found against.

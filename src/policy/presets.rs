@@ -246,7 +246,7 @@ fn validate(p: &Policy, text: &str) -> Result<(), Problem> {
                 format!("follow-up names unknown tier '{bad}'"),
             ));
         }
-        if let Err(e) = f.cadence.parse::<crate::schedule::Cadence>() {
+        if let Err(e) = f.cadence.parse::<crate::model::Cadence>() {
             return Err((format!("\"{}\"", f.cadence), e.to_string()));
         }
         if let Some(m) = &f.when_metric

@@ -12,7 +12,8 @@
 use chrono::NaiveDate;
 
 use super::periods::{Grid, TermDues, days_between, shift};
-use super::{Cadence, ScheduleSpec, Status};
+use super::{ScheduleSpec, Status};
+use crate::model::Cadence;
 
 /// The state of `spec` on `today`, given the dates of the contacts that match it (same
 /// student, kind and, when the schedule names one, role: matching is the caller's job).

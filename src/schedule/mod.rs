@@ -9,14 +9,15 @@
 //! * [`parse_date_input`], [`parse_datetime_input`] — what the date fields of forms and CLI
 //!   flags accept; [`default_term_dates`] — term dates when none are configured.
 
-mod cadence;
+pub mod agenda;
 mod dates;
 mod due;
 mod periods;
 
 use chrono::NaiveDate;
 
-pub use cadence::{Cadence, CadenceParseError};
+use crate::model::Cadence;
+
 pub use dates::{DateInputError, default_term_dates, parse_date_input, parse_datetime_input};
 pub use due::status;
 pub use periods::periods;

@@ -6,7 +6,8 @@
 
 use chrono::{Datelike, NaiveDate, TimeDelta};
 
-use super::{Cadence, ScheduleSpec};
+use super::ScheduleSpec;
+use crate::model::Cadence;
 
 /// `d` moved by `days`, clamped to chrono's representable range.
 pub(crate) fn shift(d: NaiveDate, days: i64) -> NaiveDate {

@@ -8,11 +8,13 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use chrono::{NaiveDate, NaiveDateTime};
 
-use crate::followup::{Calendar, Contact, Schedule, schedule_status};
+use crate::model::{Calendar, Contact, Schedule};
+
 use crate::locale::Lang;
 use crate::model::{Student, Term};
 use crate::policy::{CourseOutcome, Evaluation, Policy};
 use crate::schedule::Status;
+use crate::schedule::agenda::schedule_status;
 use crate::text::sanitize_in_place;
 
 /// One roster row.
@@ -178,7 +180,7 @@ pub fn clock_on(today: NaiveDate) -> NaiveDateTime {
     }
 }
 
-pub use crate::followup::next_talk_note;
+pub use crate::schedule::agenda::next_talk_note;
 
 /// Where the TUI's data comes from. Called off the draw path, from a loader thread.
 /// The term-end analysis and the policy that names its tiers.
@@ -398,7 +400,9 @@ impl FakeSource {
                 let mut c = c.clone();
                 c.id = id;
                 d.contacts.push(c.clone());
-                if let Some(s) = crate::followup::next_talk_schedule(&c, next_talk_note(Lang::Zh)) {
+                if let Some(s) =
+                    crate::schedule::agenda::next_talk_schedule(&c, next_talk_note(Lang::Zh))
+                {
                     d.snapshot.schedules.push(view(s));
                 }
                 let entry = &mut d.snapshot.entries[row];

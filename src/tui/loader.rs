@@ -213,8 +213,8 @@ mod tests {
 
     #[test]
     fn a_write_is_answered_after_the_reload_it_causes() {
-        use crate::followup::{Channel, Contact, With};
-        use crate::policy::ContactKind;
+        use crate::model::ContactKind;
+        use crate::model::{Channel, Contact, With};
         use crate::tui::data::RosterEntry;
 
         let at = NaiveDate::from_ymd_opt(2025, 3, 1)

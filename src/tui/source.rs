@@ -1,5 +1,5 @@
 //! The SQLite-backed [`DataSource`]: the database read through the engine, on the loader
-//! thread. Knows no SQL itself; it asks [`crate::db`] and [`crate::roster`].
+//! thread. Knows no SQL itself; it asks [`crate::db`] and [`crate::app::assess`].
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -42,7 +42,7 @@ impl DbSource {
         let db = Db::open(path)?;
         // Fail now, before the terminal is taken over, when --policy names nothing.
         if let Some(p) = &policy_arg {
-            crate::policy::resolve(p)?;
+            crate::policy_file::resolve(p)?;
         }
         Ok(DbSource {
             db: RefCell::new(db),
@@ -62,26 +62,18 @@ impl DbSource {
         }
     }
 
-    /// The permission check and audit line of a write from the TUI.
+    /// The permission check of a write from the TUI; the write's own transaction then
+    /// audits it as this actor.
     fn permit(&self, need: Need, student: &str) -> anyhow::Result<()> {
         if let Some(a) = &self.actor {
             access::permit(&self.db.borrow(), a, need, Some(student))?;
-        }
-        Ok(())
-    }
-
-    fn audit(&self, action: &str, student: &str) -> anyhow::Result<()> {
-        if let Some(a) = &self.actor {
-            self.db.borrow().audit_append(&crate::db::AuditEntry {
-                student: Some(student),
-                ..a.entry(action)
-            })?;
+            self.db.borrow_mut().set_auditor(a.auditor());
         }
         Ok(())
     }
 
     fn policy(&self) -> Option<Policy> {
-        crate::roster::resolve_policy(&self.db.borrow(), self.policy_arg.as_deref()).ok()
+        crate::app::assess::resolve_policy(&self.db.borrow(), self.policy_arg.as_deref()).ok()
     }
 
     fn term(&self) -> anyhow::Result<Option<Term>> {
@@ -111,8 +103,8 @@ impl DbSource {
             .filter(|s| !exempt.contains_key(&s.student_id))
             .collect();
         let contacts = self.db.borrow().contacts(None, false)?;
-        let (cal, _) = crate::roster::calendar(&self.db.borrow(), self.today)?;
-        let marks = crate::followup::most_urgent(&schedules, &contacts, &cal, self.today)
+        let (cal, _) = crate::app::agenda::calendar(&self.db.borrow(), self.today)?;
+        let marks = crate::schedule::agenda::most_urgent(&schedules, &contacts, &cal, self.today)
             .into_iter()
             .filter_map(|(id, (s, st))| {
                 let label = crate::i18n::obligation(lang, &s);
@@ -126,7 +118,7 @@ impl DbSource {
                 ))
             })
             .collect();
-        let views = crate::followup::statuses(&schedules, &contacts, &cal, self.today)
+        let views = crate::schedule::agenda::statuses(&schedules, &contacts, &cal, self.today)
             .into_iter()
             .zip(schedules)
             .map(|(status, schedule)| ScheduleView { schedule, status })
@@ -167,7 +159,8 @@ impl DataSource for DbSource {
                 triage: self.triage,
             });
         };
-        let mut roster = crate::roster::assess_cached(&mut self.db.borrow_mut(), policy, term)?;
+        let mut roster =
+            crate::app::assess::assess_cached(&mut self.db.borrow_mut(), policy, term)?;
         let scope = self.scope()?;
         scope.retain(&mut roster.rows, |(s, _)| &s.student_id);
         for (s, e) in &mut roster.rows {
@@ -208,7 +201,7 @@ impl DataSource for DbSource {
             return Ok(None);
         };
         let db = self.db.borrow();
-        let a = crate::app::report::latest(&db, policy.clone(), self.today)?;
+        let a = crate::analysis::report::latest(&db, policy.clone(), self.today)?;
         Ok(a.map(|a| (a, policy)))
     }
 
@@ -273,12 +266,12 @@ impl DataSource for DbSource {
             })
             .collect();
         // The notice preview is extra: a policy without templates leaves the page as it was.
-        let notice = crate::paper::store::paper(
+        let notice = crate::app::notices::paper(
             &self.db.borrow(),
             self.policy_arg.as_deref(),
             Some(&term.to_string()),
         )
-        .and_then(|p| crate::paper::store::preview(&self.db.borrow(), &p, id, self.today))
+        .and_then(|p| crate::app::notices::preview(&self.db.borrow(), &p, id, self.today))
         .unwrap_or(None);
         let confirmed = self
             .db
@@ -305,31 +298,34 @@ impl DataSource for DbSource {
                 crate::app::contact::check(c, true, clock_on(self.today), self.lang)
                     .map_err(anyhow::Error::msg)?;
                 self.permit(Need::Contact, &c.student_id)?;
-                let next = crate::followup::next_talk_schedule(c, next_talk_note(self.lang));
-                let id = self.db.get_mut().log_contact(c, next.as_ref())?.0;
-                self.audit("contact", &c.student_id)?;
-                Ok(id)
+                // The form has no confidential switch yet: psych may not log through it.
+                if let Some(a) = &self.actor {
+                    access::permit_contact(&self.db.borrow(), a, false, None, self.lang)?;
+                }
+                let next =
+                    crate::schedule::agenda::next_talk_schedule(c, next_talk_note(self.lang));
+                Ok(self.db.get_mut().log_contact(c, next.as_ref())?.0)
             }
             WriteOp::ApproveNotice(id) => {
+                self.permit(Need::Approve, id)?;
                 let term = self.term()?.map(|t| t.to_string());
                 let db = self.db.get_mut();
                 let p =
-                    crate::paper::store::paper(db, self.policy_arg.as_deref(), term.as_deref())?;
+                    crate::app::notices::paper(db, self.policy_arg.as_deref(), term.as_deref())?;
                 // Drafts are made on demand; make this one before naming what is missing.
                 db.sync_notices(p.term, clock_on(self.today))?;
-                crate::paper::store::current(db, &p, id)?;
+                crate::app::notices::current(db, &p, id)?;
                 let done =
-                    crate::paper::store::approve(db, &p, None, Some(id), clock_on(self.today))?;
+                    crate::app::notices::approve(db, &p, None, Some(id), clock_on(self.today))?;
                 Ok(done.first().map_or(0, |n| n.id))
             }
             WriteOp::AddSchedule(s) => {
                 self.permit(Need::Schedule, &s.student_id)?;
-                let by = crate::followup::login();
+                let by = crate::os::real_login();
                 let id = self
                     .db
                     .get_mut()
                     .add_schedule(s, &by, clock_on(self.today))?;
-                self.audit("schedule.add", &s.student_id)?;
                 Ok(id)
             }
         }

@@ -340,7 +340,7 @@ fn user_text(name: &str, user_dir: Option<&Path>) -> Result<Option<String>, Them
     if !path.is_file() {
         return Ok(None);
     }
-    std::fs::read_to_string(&path)
+    crate::os::as_user(|| std::fs::read_to_string(&path))
         .map(Some)
         .map_err(|source| ThemeError::Read {
             name: name.to_string(),

@@ -4,8 +4,10 @@
 
 use chrono::NaiveDateTime;
 
-use crate::followup::{Channel, Contact, With, login};
-use crate::policy::{ContactKind, Role};
+use crate::model::{Channel, Contact, With};
+
+use crate::model::{ContactKind, Role};
+use crate::os::real_login as login;
 
 use super::super::data::{RosterEntry, ScheduleView, WriteOp};
 use super::super::i18n::{Lang, Msg};

@@ -560,7 +560,7 @@ mod tests {
         let Some(WriteOp::AddSchedule(s)) = f.validate() else {
             panic!("valid");
         };
-        assert_eq!(s.cadence, crate::schedule::Cadence::Term(2));
+        assert_eq!(s.cadence, crate::model::Cadence::Term(2));
         assert_eq!(s.from, NaiveDate::from_ymd_opt(2025, 6, 23).unwrap());
         assert_eq!(s.until, NaiveDate::from_ymd_opt(2025, 7, 20));
     }

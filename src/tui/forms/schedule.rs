@@ -3,9 +3,9 @@
 
 use chrono::NaiveDate;
 
-use crate::followup::{Schedule, Source};
-use crate::policy::ContactKind;
-use crate::schedule::Cadence;
+use crate::model::Cadence;
+use crate::model::ContactKind;
+use crate::model::{Schedule, Source};
 
 use super::super::data::{RosterEntry, WriteOp};
 use super::super::i18n::{Lang, Msg};

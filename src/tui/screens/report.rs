@@ -258,7 +258,7 @@ mod tests {
 
     #[test]
     fn draws_both_charts_with_their_groups() {
-        let policy = crate::policy::resolve("hntou").unwrap().0;
+        let policy = crate::policy_file::resolve("hntou").unwrap().0;
         let a = Analysis {
             term: "2024-2025-1".into(),
             against: "2024-2025-2".into(),

@@ -586,8 +586,8 @@ fn issued_mark(w: &crate::db::WarningRecord, l: crate::locale::Lang) -> String {
 #[cfg(test)]
 mod issued_tests {
     use super::*;
-    use crate::app::lifecycle::Change;
     use crate::locale::Lang;
+    use crate::model::Change;
 
     #[test]
     fn an_issue_shows_its_change_and_its_withdrawal() {

@@ -13,7 +13,7 @@ pub enum Cadence {
     Monthly,
     /// Once in every N consecutive days counted from the schedule's start.
     Days(u32),
-    /// At least K times in the term, spread evenly (see [`super::status`]).
+    /// At least K times in the term, spread evenly (see [`crate::schedule::status`]).
     Term(u32),
     /// Once, within N days of the schedule's start.
     Once(u32),

@@ -1,15 +1,16 @@
 //! The term-end report (帮扶效果分析) as a use case: what it reads from the database, the
 //! terms it compares, and the labels a script gets beside the ids. The classification itself
 //! is pure, in [`crate::analysis::effect`] (no SQL there); `cli/report.rs` reads the
-//! arguments and prints.
+//! arguments and prints. (It sits in `analysis`, above `app`, whose assessment it uses.)
 
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
 
 use crate::analysis::effect::{Analysis, Inputs, analyse, recorded, tier_name};
-use crate::db::{Db, IssuedWarning};
+use crate::db::Db;
 use crate::locale::Lang;
+use crate::model::IssuedWarning;
 use crate::model::{Student, Term};
 use crate::policy::{Evaluation, Policy};
 
@@ -44,14 +45,14 @@ pub fn load(
     if let Some(scope) = scope {
         scope.retain(&mut issued, |w| &w.student_id);
     }
-    let roster = crate::roster::assess(db, policy, against)?;
+    let roster = crate::app::assess::assess(db, policy, against)?;
     let now: HashMap<String, Evaluation> = roster
         .rows
         .iter()
         .map(|(s, e)| (s.student_id.clone(), e.clone()))
         .collect();
     let students: Vec<Student> = roster.rows.into_iter().map(|(s, _)| s).collect();
-    let (calendar, _) = crate::roster::calendar(db, today)?;
+    let (calendar, _) = crate::app::agenda::calendar(db, today)?;
     Ok(analyse(&Inputs {
         policy: &roster.policy,
         term,
@@ -61,7 +62,7 @@ pub fn load(
         issued: &issued,
         recorded: &recorded,
         now: &now,
-        exempt: &crate::roster::exempt_today(db, today)?,
+        exempt: &crate::app::agenda::exempt_today(db, today)?,
         contacts: &db.contacts(None, false)?,
         schedules: &db.schedules(None)?,
         calendar: &calendar,

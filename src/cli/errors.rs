@@ -6,10 +6,11 @@
 use std::error::Error;
 
 use crate::db::DbError;
+use crate::model::CadenceParseError;
 use crate::model::TermParseError;
 use crate::outfile::OutFileError;
 use crate::policy::presets::PolicyError;
-use crate::schedule::{CadenceParseError, DateInputError};
+use crate::schedule::DateInputError;
 
 /// `cause` in Chinese, when it is one of the errors above; None leaves its own text.
 pub fn zh(cause: &(dyn Error + 'static)) -> Option<String> {
@@ -141,7 +142,7 @@ mod tests {
     #[test]
     fn user_input_errors_read_in_chinese() {
         let term = "2024".parse::<crate::model::Term>().unwrap_err();
-        let cadence = "often".parse::<crate::schedule::Cadence>().unwrap_err();
+        let cadence = "often".parse::<crate::model::Cadence>().unwrap_err();
         let cases: Vec<Box<dyn Error + 'static>> = vec![
             Box::new(term),
             Box::new(DateInputError::Unrecognised("soon".into())),

@@ -7,9 +7,7 @@ use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::Path;
 
-use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook, Worksheet, XlsxError};
-
-use crate::model::{Attempt, AttemptKind, Mark, Nature, Student, Term};
+use yujing::model::{Attempt, AttemptKind, Mark, Nature, Student, Term};
 
 use super::curriculum::{
     PREFIX_COMMON, PREFIX_ELECTIVE, PREFIX_GENERAL, PREFIX_MAJOR, PREFIX_PRACTICAL,
@@ -35,7 +33,7 @@ pub enum GradeLayout {
     ZfLong,
 }
 
-const LONG_HEADER: &[&str] = &[
+pub(super) const LONG_HEADER: &[&str] = &[
     "学号",
     "姓名",
     "学年",
@@ -79,7 +77,7 @@ const STUDENT_HEADER: &[&str] = &[
     "家庭地址",
 ];
 /// The GBK roster of the samples: class first, and the other spelling of the address header.
-const STUDENT_HEADER_REGISTRAR: &[&str] = &[
+pub(super) const STUDENT_HEADER_REGISTRAR: &[&str] = &[
     "班级",
     "学号",
     "姓名",
@@ -93,7 +91,7 @@ const STUDENT_HEADER_REGISTRAR: &[&str] = &[
     "辅导员",
     "家庭住址",
 ];
-const STUDENT_XLSX_HEADER: &[&str] = &[
+pub(super) const STUDENT_XLSX_HEADER: &[&str] = &[
     "学号",
     "姓名",
     "学院",
@@ -111,8 +109,8 @@ const FITNESS_HEADER: &[&str] = &["学号", "学年", "学期", "体测成绩", 
 const FLAG_HEADER: &[&str] = &["学号", "学年", "学期", "类型", "说明"];
 
 /// Title rows above the header, as registrar exports print them.
-const GRADES_TITLE: &str = "某某大学学生成绩表";
-const STUDENTS_TITLE: &str = "某某大学学生名单（导出时间 2025-03-01）";
+pub(super) const GRADES_TITLE: &str = "某某大学学生成绩表";
+pub(super) const STUDENTS_TITLE: &str = "某某大学学生名单（导出时间 2025-03-01）";
 
 /// A CSV sink: quotes where needed, ends lines with LF, encodes on the way out.
 struct CsvOut<W: Write> {
@@ -250,12 +248,12 @@ fn num(v: f64) -> String {
     }
 }
 
-fn year_of(t: Term) -> String {
+pub(super) fn year_of(t: Term) -> String {
     format!("{}-{}", t.year, t.year + 1)
 }
 
 /// 成绩性质 as 正方 prints it.
-fn kind_label(k: AttemptKind) -> &'static str {
+pub(super) fn kind_label(k: AttemptKind) -> &'static str {
     match k {
         AttemptKind::Regular => "正常考试",
         AttemptKind::Makeup => "补考",
@@ -267,7 +265,7 @@ fn kind_label(k: AttemptKind) -> &'static str {
 
 /// The registrar's spelling of 课程性质. It varies by course (stably, from the code) so that
 /// imports exercise normalisation (专业必修课, 公共必修, 公选课 …).
-fn nature_spelling(a: &Attempt) -> &str {
+pub(super) fn nature_spelling(a: &Attempt) -> &str {
     let pick = a
         .course_code
         .bytes()
@@ -402,14 +400,14 @@ impl<W: Write> GradeRowWriter<W> {
     }
 }
 
-fn roster(c: &Cohort) -> HashMap<&str, &Student> {
+pub(super) fn roster(c: &Cohort) -> HashMap<&str, &Student> {
     c.students
         .iter()
         .map(|s| (s.student_id.as_str(), s))
         .collect()
 }
 
-fn unknown_student(id: &str) -> io::Error {
+pub(super) fn unknown_student(id: &str) -> io::Error {
     io::Error::new(
         io::ErrorKind::InvalidInput,
         format!("attempt of a student not in the cohort: {id}"),
@@ -464,7 +462,7 @@ pub fn write_grades_csv_streaming(
     Ok((cohort, rows))
 }
 
-fn student_fields<'a>(s: &'a Student, header: &[&str]) -> Vec<&'a str> {
+pub(super) fn student_fields<'a>(s: &'a Student, header: &[&str]) -> Vec<&'a str> {
     header
         .iter()
         .map(|h| match *h {
@@ -485,7 +483,12 @@ fn student_fields<'a>(s: &'a Student, header: &[&str]) -> Vec<&'a str> {
         .collect()
 }
 
-fn write_students(c: &Cohort, path: &Path, enc: Encoding, header: &[&str]) -> io::Result<()> {
+pub(super) fn write_students(
+    c: &Cohort,
+    path: &Path,
+    enc: Encoding,
+    header: &[&str],
+) -> io::Result<()> {
     let mut out = create(path, enc)?;
     out.row(header.iter().copied())?;
     for s in &c.students {
@@ -546,112 +549,6 @@ pub fn write_flags_csv(c: &Cohort, path: &Path) -> io::Result<()> {
         ])?;
     }
     out.finish().map(drop)
-}
-
-fn xlsx_err(e: XlsxError) -> io::Error {
-    io::Error::other(e)
-}
-
-/// A workbook whose bytes depend only on its content: a fixed creation time (and
-/// rust_xlsxwriter's fixed zip timestamps) keep committed fixtures stable.
-fn stable_workbook() -> Result<Workbook, XlsxError> {
-    let mut wb = Workbook::new();
-    let created = ExcelDateTime::from_ymd(2025, 3, 1)?;
-    wb.set_properties(&DocProperties::new().set_creation_datetime(&created));
-    Ok(wb)
-}
-
-fn write_header(ws: &mut Worksheet, row: u32, header: &[&str]) -> Result<(), XlsxError> {
-    for (col, h) in header.iter().enumerate() {
-        ws.write_string(row, col as u16, *h)?;
-    }
-    Ok(())
-}
-
-/// Grades as an XLSX sheet 成绩, long layout, numbers stored as numbers; with `title_row`
-/// a title line "某某大学学生成绩表" sits above the header.
-pub fn write_grades_xlsx(c: &Cohort, path: &Path, title_row: bool) -> io::Result<()> {
-    let students = roster(c);
-    let mut wb = stable_workbook().map_err(xlsx_err)?;
-    let ws = wb.add_worksheet();
-    ws.set_name("成绩").map_err(xlsx_err)?;
-    let mut row = 0u32;
-    if title_row {
-        ws.write_string(row, 0, GRADES_TITLE).map_err(xlsx_err)?;
-        row += 1;
-    }
-    write_header(ws, row, LONG_HEADER).map_err(xlsx_err)?;
-    for (id, a) in &c.attempts {
-        row += 1;
-        let s = students
-            .get(id.as_str())
-            .ok_or_else(|| unknown_student(id))?;
-        write_grade_cells(ws, row, s, a).map_err(xlsx_err)?;
-    }
-    wb.save(path).map_err(xlsx_err)
-}
-
-fn write_grade_cells(
-    ws: &mut Worksheet,
-    row: u32,
-    s: &Student,
-    a: &Attempt,
-) -> Result<(), XlsxError> {
-    ws.write_string(row, 0, &s.student_id)?;
-    ws.write_string(row, 1, &s.name)?;
-    ws.write_string(row, 2, year_of(a.term))?;
-    ws.write_number(row, 3, a.term.n)?;
-    ws.write_string(row, 4, a.course_code.as_ref())?;
-    ws.write_string(row, 5, a.course_name.as_ref())?;
-    ws.write_string(row, 6, nature_spelling(a))?;
-    ws.write_string(row, 7, a.assessment.map_or("", |x| x.label_zh()))?;
-    ws.write_number(row, 8, a.credits)?;
-    match a.mark {
-        Mark::Score(v) => ws.write_number(row, 9, v)?,
-        _ => ws.write_string(row, 9, a.result.as_ref())?,
-    };
-    ws.write_string(row, 10, kind_label(a.kind))?;
-    Ok(())
-}
-
-/// The roster as XLSX: sheet 学生名单, a title row above the header.
-pub fn write_students_xlsx(c: &Cohort, path: &Path) -> io::Result<()> {
-    let mut wb = stable_workbook().map_err(xlsx_err)?;
-    let ws = wb.add_worksheet();
-    ws.set_name("学生名单").map_err(xlsx_err)?;
-    ws.write_string(0, 0, STUDENTS_TITLE).map_err(xlsx_err)?;
-    write_header(ws, 1, STUDENT_XLSX_HEADER).map_err(xlsx_err)?;
-    for (i, s) in c.students.iter().enumerate() {
-        for (col, v) in student_fields(s, STUDENT_XLSX_HEADER)
-            .into_iter()
-            .enumerate()
-        {
-            ws.write_string(i as u32 + 2, col as u16, v)
-                .map_err(xlsx_err)?;
-        }
-    }
-    wb.save(path).map_err(xlsx_err)
-}
-
-/// The demo file set `yujing demo` imports, written into `dir` (created if missing):
-/// students.csv (UTF-8), students.gbk.csv (GBK, registrar column order), grades.csv (long,
-/// UTF-8), grades.gbk.csv (正方 long, GBK), grades.xlsx (title row), absences.csv,
-/// fitness.csv, flags.csv.
-pub fn write_all(c: &Cohort, dir: &Path) -> io::Result<()> {
-    std::fs::create_dir_all(dir)?;
-    write_students_csv(c, &dir.join("students.csv"), Encoding::Utf8)?;
-    write_students(
-        c,
-        &dir.join("students.gbk.csv"),
-        Encoding::Gbk,
-        STUDENT_HEADER_REGISTRAR,
-    )?;
-    write_grades_long_csv(c, &dir.join("grades.csv"), Encoding::Utf8)?;
-    write_grades_zf_long_gbk(c, &dir.join("grades.gbk.csv"))?;
-    write_grades_xlsx(c, &dir.join("grades.xlsx"), true)?;
-    write_absences_csv(c, &dir.join("absences.csv"))?;
-    write_fitness_csv(c, &dir.join("fitness.csv"))?;
-    write_flags_csv(c, &dir.join("flags.csv"))
 }
 
 #[cfg(test)]

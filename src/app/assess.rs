@@ -5,7 +5,8 @@ use anyhow::{Context, bail};
 
 use crate::db::Db;
 use crate::model::{Student, Term};
-use crate::policy::{Evaluation, Policy, resolve};
+use crate::policy::{Evaluation, Policy};
+use crate::policy_file::resolve;
 
 pub struct Roster {
     pub policy: Policy,
@@ -174,7 +175,7 @@ pub fn issue_of(
     lang: crate::locale::Lang,
 ) -> anyhow::Result<crate::db::Issue> {
     Ok(crate::db::Issue {
-        warning: crate::db::IssuedWarning {
+        warning: crate::model::IssuedWarning {
             student_id: e.student_id.clone(),
             term: e.term,
             policy_id: policy.id.clone(),
@@ -187,7 +188,7 @@ pub fn issue_of(
         // Delivery and receipt clocks start when the notice is approved, not at issue — for a
         // policy yujing prints notices for; a policy of the school's own without built-in
         // forms keeps its own clocks from the issue.
-        schedules: crate::followup::obligations(policy, e, on, lang)
+        schedules: crate::policy::obligations::obligations(policy, e, on, lang)
             .into_iter()
             .filter(|s| {
                 crate::paper::builtin(&policy.id).is_none()
@@ -195,55 +196,4 @@ pub fn issue_of(
             })
             .collect(),
     })
-}
-
-/// Term dates: the recorded ones, and the defaults (marked `false`) for nearby terms with none.
-pub fn calendar(
-    db: &Db,
-    today: chrono::NaiveDate,
-) -> anyhow::Result<(crate::followup::Calendar, Vec<(Term, bool)>)> {
-    use chrono::Datelike;
-    let stored = db.all_term_dates()?;
-    let mut terms = stored.clone();
-    let mut known: Vec<(Term, bool)> = stored.iter().map(|(t, _, _)| (*t, true)).collect();
-    let first = u16::try_from(today.year() - 3).unwrap_or(2000);
-    for year in first..=first + 4 {
-        for n in 1..=2 {
-            let t = Term { year, n };
-            if !stored.iter().any(|(s, _, _)| *s == t) {
-                let (a, b) = crate::schedule::default_term_dates(t);
-                terms.push((t, a, b));
-                known.push((t, false));
-            }
-        }
-    }
-    terms.sort_by_key(|(_, a, _)| *a);
-    known.sort();
-    Ok((crate::followup::Calendar { terms }, known))
-}
-
-/// Students with an exemption in force today.
-pub fn exempt_today(
-    db: &Db,
-    today: chrono::NaiveDate,
-) -> anyhow::Result<std::collections::HashSet<String>> {
-    Ok(db
-        .exemptions()?
-        .into_iter()
-        .filter(|e| e.active(today))
-        .map(|e| e.student_id)
-        .collect())
-}
-
-/// The agenda of every schedule of students not exempt today.
-pub fn agenda(db: &Db, today: chrono::NaiveDate) -> anyhow::Result<crate::followup::Agenda> {
-    let exempt = exempt_today(db, today)?;
-    let schedules: Vec<_> = db
-        .schedules(None)?
-        .into_iter()
-        .filter(|s| !exempt.contains(&s.student_id))
-        .collect();
-    let contacts = db.contacts(None, false)?;
-    let (cal, _) = calendar(db, today)?;
-    Ok(crate::followup::agenda(&schedules, &contacts, &cal, today))
 }

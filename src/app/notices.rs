@@ -5,10 +5,10 @@
 use anyhow::{Context, bail};
 use chrono::{NaiveDate, NaiveDateTime};
 
-use super::{Set, State, Subject, Warning, template::Block};
 use crate::db::{Approval, Db, NoticeRow};
-use crate::followup::login;
 use crate::model::{Student, StudentFacts, Term};
+use crate::os::real_login as login;
+use crate::paper::{Set, State, Subject, Warning, template::Block};
 use crate::policy::{CourseOutcome, Policy};
 
 /// Days until delivery and receipt are overdue when the policy sets none (7 and 14).
@@ -36,8 +36,8 @@ pub struct Paper {
 }
 
 pub fn paper(db: &Db, policy: Option<&str>, term: Option<&str>) -> anyhow::Result<Paper> {
-    let policy = crate::roster::resolve_policy(db, policy)?;
-    let term = crate::roster::resolve_term(db, term)?;
+    let policy = super::assess::resolve_policy(db, policy)?;
+    let term = super::assess::resolve_term(db, term)?;
     let set = Set::new(&policy.id, db.school_templates(&policy.id)?);
     if set.is_empty() {
         bail!(
@@ -81,7 +81,7 @@ impl Loaded {
         policy: &'a Policy,
         number: Option<&'a str>,
         date: NaiveDate,
-        contact: Option<&'a crate::followup::Contact>,
+        contact: Option<&'a crate::model::Contact>,
     ) -> Subject<'a> {
         Subject {
             student: &self.student,
@@ -97,11 +97,11 @@ impl Loaded {
 }
 
 /// The latest talk with the student in the notice's term, for the copy posted to the parents.
-fn latest_talk(db: &Db, student_id: &str) -> anyhow::Result<Option<crate::followup::Contact>> {
+fn latest_talk(db: &Db, student_id: &str) -> anyhow::Result<Option<crate::model::Contact>> {
     Ok(db
         .contacts(Some(student_id), false)?
         .into_iter()
-        .find(|c| c.kind == crate::policy::ContactKind::Talk))
+        .find(|c| c.kind == crate::model::ContactKind::Talk))
 }
 
 fn approved_on(n: &NoticeRow, today: NaiveDate) -> NaiveDate {
@@ -120,7 +120,7 @@ pub fn notice_document(
     today: NaiveDate,
 ) -> anyhow::Result<Vec<Block>> {
     let l = load(db, &p.policy, &n.student_id, n.warning_id)?;
-    let talk = if super::posted(&p.policy.id) {
+    let talk = if crate::paper::posted(&p.policy.id) {
         latest_talk(db, &n.student_id)?
     } else {
         None
@@ -131,7 +131,7 @@ pub fn notice_document(
         approved_on(n, today),
         talk.as_ref(),
     );
-    Ok(super::notice_blocks(&p.set, &s))
+    Ok(crate::paper::notice_blocks(&p.set, &s))
 }
 
 /// A student's current notice (draft or approved) for the term.
@@ -156,7 +156,7 @@ pub fn approve(
     now: NaiveDateTime,
 ) -> anyhow::Result<Vec<NoticeRow>> {
     let (deliver_days, receipt_days) = notice_days(db, &p.policy.id)?;
-    let receipt = |tier: &str| super::has_receipt(&p.set, tier);
+    let receipt = |tier: &str| crate::paper::has_receipt(&p.set, tier);
     let by = login();
     Ok(db.approve_notices(
         p.term,
@@ -194,8 +194,8 @@ pub fn preview(
             if l.warning.tier.is_empty() {
                 return Ok(None);
             }
-            super::notice_blocks(&p.set, &l.subject(&p.policy, None, today, None))
+            crate::paper::notice_blocks(&p.set, &l.subject(&p.policy, None, today, None))
         }
     };
-    Ok(Some(super::template::to_text(&blocks)))
+    Ok(Some(crate::paper::template::to_text(&blocks)))
 }

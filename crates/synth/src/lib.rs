@@ -10,14 +10,16 @@ mod curriculum;
 mod names;
 mod rng;
 mod writers;
+mod xlsx;
 
 pub use writers::{
-    Encoding, GradeLayout, GradeRowWriter, write_absences_csv, write_all, write_fitness_csv,
-    write_flags_csv, write_grades_csv_streaming, write_grades_long_csv, write_grades_xlsx,
-    write_grades_zf_long_gbk, write_students_csv, write_students_xlsx,
+    Encoding, GradeLayout, GradeRowWriter, write_absences_csv, write_fitness_csv, write_flags_csv,
+    write_grades_csv_streaming, write_grades_long_csv, write_grades_zf_long_gbk,
+    write_students_csv,
 };
+pub use xlsx::{write_grades_xlsx, write_students_xlsx};
 
-use crate::model::{Assessment, Attempt, AttemptKind, FitnessRecord, Flag, Mark, Student, Term};
+use yujing::model::{Assessment, Attempt, AttemptKind, FitnessRecord, Flag, Mark, Student, Term};
 
 use archetypes::{Archetype, Event};
 use curriculum::Course;
@@ -515,4 +517,24 @@ mod results {
             _ => score(rng.range(28, 59)),
         }
     }
+}
+/// The demo file set `yujing demo` imports, written into `dir` (created if missing):
+/// students.csv (UTF-8), students.gbk.csv (GBK, registrar column order), grades.csv (long,
+/// UTF-8), grades.gbk.csv (正方 long, GBK), grades.xlsx (title row), absences.csv,
+/// fitness.csv, flags.csv.
+pub fn write_all(c: &Cohort, dir: &std::path::Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    write_students_csv(c, &dir.join("students.csv"), Encoding::Utf8)?;
+    writers::write_students(
+        c,
+        &dir.join("students.gbk.csv"),
+        Encoding::Gbk,
+        writers::STUDENT_HEADER_REGISTRAR,
+    )?;
+    write_grades_long_csv(c, &dir.join("grades.csv"), Encoding::Utf8)?;
+    write_grades_zf_long_gbk(c, &dir.join("grades.gbk.csv"))?;
+    write_grades_xlsx(c, &dir.join("grades.xlsx"), true)?;
+    write_absences_csv(c, &dir.join("absences.csv"))?;
+    write_fitness_csv(c, &dir.join("fitness.csv"))?;
+    write_flags_csv(c, &dir.join("flags.csv"))
 }

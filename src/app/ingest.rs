@@ -183,7 +183,14 @@ pub fn import_file(
     tally.bad = bad.len();
     let written = !req.dry_run && (bad.is_empty() || req.skip_bad);
     if written {
-        tx.commit()?;
+        tx.commit_audited(&serde_json::json!({
+            "file": path.display().to_string(),
+            "dataset": format!("{dataset:?}").to_lowercase(),
+            "new": tally.new,
+            "changed": tally.changed,
+            "unchanged": tally.unchanged,
+            "skipped": tally.bad,
+        }))?;
     }
     Ok(Outcome {
         tally,

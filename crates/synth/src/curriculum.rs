@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use crate::model::{Assessment, Nature};
+use yujing::model::{Assessment, Nature};
 
 use super::names::{COMMON_COURSEWORK, COMMON_REQUIRED, GENERAL_ELECTIVES, MAJORS, PRACTICALS};
 

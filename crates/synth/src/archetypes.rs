@@ -6,7 +6,7 @@
 //! Terms are counted back from T (`back: 0` is T, `1` is T-1 …). Slots refer to the fixed
 //! curriculum layout in `curriculum.rs`; the constants below spell out their credits.
 
-use crate::model::FlagKind;
+use yujing::model::FlagKind;
 
 // Curriculum slots (see curriculum::SLOTS): kind and credits.
 /// Required exam course, 4 credits.
