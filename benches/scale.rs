@@ -12,7 +12,8 @@
 //! (student, term, course, kind): what SQLite alone needs before any reading or checking.
 //!
 //! On the `bench` database it then times `policy use` (which warms the evaluation cache), the
-//! TUI's first frame, and `evaluate` under every preset with the cache cold and warm. Each step reports wall time and peak resident memory (from wait4).
+//! TUI's first frame, and `evaluate` under every preset with the cache cold and warm. Then `export workbook` (warned students, then all).
+//! Each step reports wall time and peak resident memory (from wait4).
 //! Files are written by a child process (this binary with `--write`): a child's peak RSS
 //! starts at its parent's, so the measuring process stays small.
 
@@ -270,6 +271,21 @@ fn bench(students: usize) {
                 e.peak_mb
             );
         }
+    }
+    // The workbook's sheets are written in constant-memory mode: its peak stays near the
+    // evaluation's however many rows the sheets hold (target: 150 MB at 50,000 students).
+    for (what, extra) in [("warned", &[][..]), ("--all", &["--all"][..])] {
+        let book = dir.path().join("book.xlsx");
+        let e = run(yujing(&db)
+            .args(["export", "workbook", "--force", "--out"])
+            .arg(&book)
+            .args(extra));
+        let mb = std::fs::metadata(&book).map_or(0.0, |m| m.len() as f64 / 1e6);
+        println!(
+            "| yujing export workbook {what} ({mb:.0} MB xlsx) | {:.2} s | {:.0} MB |",
+            e.wall.as_secs_f64(),
+            e.peak_mb
+        );
     }
 }
 

@@ -72,6 +72,13 @@ impl Env {
         let out = self.cmd().args(args).assert().success();
         String::from_utf8(out.get_output().stdout.clone()).unwrap()
     }
+    /// Runs `log …` and returns the new contact's id (from `--format json`).
+    fn logged(&self, args: &[&str]) -> String {
+        let mut a = args.to_vec();
+        a.extend(["--format", "json"]);
+        let v: serde_json::Value = serde_json::from_str(&self.ok(&a)).unwrap();
+        v["contact_id"].to_string()
+    }
     fn refused(&self, args: &[&str]) -> String {
         let before = self.state();
         let out = self.cmd().args(args).assert().code(1);
@@ -398,7 +405,7 @@ fn every_kind_of_write_leaves_an_audit_line_that_cannot_be_changed() {
         .success();
     e.ok(&["archive", "--cohort", "2015"]);
     e.ok(&["purge", "--cohort", "2015", "--yes"]);
-    let first = e.ok(&["log", A1, "--kind", "talk"]);
+    let first = e.logged(&["log", A1, "--kind", "talk"]);
     e.ok(&["log", A1, "--kind", "talk", "--corrects", first.trim()]);
     e.ok(&["--term", TERM, "notices", "approve", "--student", A1]);
     e.ok(&["course", "clear", A1, "C100", "--reason", "培养方案调整"]);
@@ -824,7 +831,7 @@ fn audit_lines_carry_before_and_after_and_commit_with_their_write() {
     assert_eq!(i["warnings"], 5, "{i}");
     assert_eq!(i["students"]["new"].as_array().unwrap().len(), 5, "{i}");
     // contact and correction: ids, never the text.
-    let id = e.ok(&["log", A1, "--kind", "talk", "--note", SECRET]);
+    let id = e.logged(&["log", A1, "--kind", "talk", "--note", SECRET]);
     let id: i64 = id.trim().parse().unwrap();
     e.ok(&[
         "log",
@@ -937,7 +944,7 @@ fn psych_writes_only_confidential_notes_and_a_helper_corrects_only_their_own() {
     // psych: the flagged student, confidential only.
     let msg = e.refused(&["--as", "psy", "log", B4, "--kind", "talk", "--note", "n"]);
     assert!(msg.contains("confidential"), "{msg}");
-    let id = e.ok(&[
+    let id = e.logged(&[
         "--as",
         "psy",
         "log",
@@ -964,7 +971,7 @@ fn psych_writes_only_confidential_notes_and_a_helper_corrects_only_their_own() {
         "--corrects",
         id.trim(),
     ]);
-    let plain = e.ok(&["log", B4, "--kind", "talk", "--note", "普通"]);
+    let plain = e.logged(&["log", B4, "--kind", "talk", "--note", "普通"]);
     e.refused(&[
         "--as",
         "psy",
@@ -977,7 +984,7 @@ fn psych_writes_only_confidential_notes_and_a_helper_corrects_only_their_own() {
     ]);
     e.refused(&["--as", "psy", "log", A1, "--kind", "talk", "--confidential"]);
     // helper: the assigned student only; corrects what they wrote, not a colleague's entry.
-    let mine = e.ok(&["--as", "help", "log", A2, "--kind", "talk", "--note", "a"]);
+    let mine = e.logged(&["--as", "help", "log", A2, "--kind", "talk", "--note", "a"]);
     e.ok(&[
         "--as",
         "help",
@@ -990,7 +997,7 @@ fn psych_writes_only_confidential_notes_and_a_helper_corrects_only_their_own() {
         "--corrects",
         mine.trim(),
     ]);
-    let theirs = e.ok(&["log", A2, "--kind", "talk", "--note", "c"]);
+    let theirs = e.logged(&["log", A2, "--kind", "talk", "--note", "c"]);
     e.sql()
         .execute(
             "UPDATE contacts SET author = 'colleague' WHERE id = ?1",

@@ -286,8 +286,12 @@ fn a_correction_keeps_the_earlier_version() {
             "2025-09-02",
             "--note",
             "first",
+            "--format",
+            "json",
         ],
     );
+    let id: Value = serde_json::from_str(&id).unwrap();
+    let id = id["contact_id"].to_string();
     e.ok(
         "2025-09-02",
         &[
@@ -300,7 +304,7 @@ fn a_correction_keeps_the_earlier_version() {
             "--note",
             "fixed",
             "--corrects",
-            id.trim(),
+            &id,
         ],
     );
     let now = e.contacts(&[S]);

@@ -625,7 +625,14 @@ fn contact_exemption_and_term_refusals_write_nothing() {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         e.ok(DAY, &args).trim().to_string()
     };
-    let id = ok(talk(SAME, DAY, &[]));
+    // The new contact's id, as `log --format json` gives it to scripts.
+    let logged = |more: &[&str]| -> String {
+        let mut args = talk(SAME, DAY, more);
+        args.extend(["--format", "json"].map(String::from));
+        let v: serde_json::Value = serde_json::from_str(&ok(args)).unwrap();
+        v["contact_id"].to_string()
+    };
+    let id = logged(&[]);
     let before = e.state();
     // After today, by date; with a time, after now.
     let msg = refused(talk(SAME, "2025-03-06", &[]));
@@ -640,7 +647,7 @@ fn contact_exemption_and_term_refusals_write_nothing() {
     assert!(msg.contains(SAME) && msg.contains(UP), "{msg}");
     assert_eq!(e.state(), before);
     // A correction of a contact already corrected: who, when, which id now.
-    let fixed = ok(talk(SAME, DAY, &["--note", "fixed", "--corrects", &id]));
+    let fixed = logged(&["--note", "fixed", "--corrects", &id]);
     let before = e.state();
     let msg = refused(talk(SAME, DAY, &["--corrects", &id]));
     assert!(

@@ -490,13 +490,17 @@ fn talk_record_and_study_plan_documents() {
             "约定每周答疑",
             "--date",
             "2025-03-04T10:00",
+            "--format",
+            "json",
         ],
     );
+    let cid: Value = serde_json::from_str(&cid).unwrap();
+    let cid = cid["contact_id"].to_string();
     let dir = e.dir.path();
     let rec = dir.join("rec.docx");
     e.ok(
         "2025-03-05",
-        &["record", cid.trim(), "--out", &rec.display().to_string()],
+        &["record", &cid, "--out", &rec.display().to_string()],
     );
     let xml = document_xml(&rec);
     for s in [

@@ -5,6 +5,8 @@
 //! Where the lifecycle recorded the outcome — the change stored on the warning issued for the
 //! later term, or T's warning withdrawn — that record is the outcome; before the later term
 //! is issued it is worked out from the later term's evaluation by the same rules.
+//!
+//! Pure: [`crate::analysis::report`] reads what [`analyse`] needs from the database.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -12,7 +14,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::{Change, Kept, OUTCOMES, Obligations, classify, judged};
-use crate::db::{Db, WarningRecord};
+use crate::db::WarningRecord;
 use crate::model::ContactKind;
 use crate::model::IssuedWarning;
 use crate::model::Standing;
@@ -275,82 +277,6 @@ pub fn analyse(i: &Inputs) -> Analysis {
     }
 }
 
-/// Reads what [`analyse`] needs and runs it.
-pub fn load(
-    db: &Db,
-    policy: Policy,
-    term: Term,
-    against: Term,
-    today: NaiveDate,
-    scope: Option<&crate::app::access::Scope>,
-) -> anyhow::Result<Analysis> {
-    let (recorded, withdrawn) = recorded(&db.all_warning_history()?, term, against);
-    let mut issued = db.issued_warnings(term)?;
-    issued.extend(withdrawn.into_iter().map(|(student_id, w)| IssuedWarning {
-        student_id,
-        term,
-        policy_id: String::new(),
-        tier: w.tier,
-        severity: 0,
-        status: Vec::new(),
-        reasons_json: String::new(),
-        issued_on: w.issued_on,
-    }));
-    issued.sort_by(|a, b| a.student_id.cmp(&b.student_id));
-    anyhow::ensure!(
-        !issued.is_empty(),
-        "no warnings were issued for {term}: `yujing issue --term {term}` first"
-    );
-    // A reader counts only the students they see (their classes, their college …): one who
-    // sees none of the warned students gets an empty analysis, not an error.
-    if let Some(scope) = scope {
-        scope.retain(&mut issued, |w| &w.student_id);
-    }
-    let roster = crate::app::assess::assess(db, policy, against)?;
-    let now: HashMap<String, Evaluation> = roster
-        .rows
-        .iter()
-        .map(|(s, e)| (s.student_id.clone(), e.clone()))
-        .collect();
-    let students: Vec<Student> = roster.rows.into_iter().map(|(s, _)| s).collect();
-    let (calendar, _) = crate::app::agenda::calendar(db, today)?;
-    Ok(analyse(&Inputs {
-        policy: &roster.policy,
-        term,
-        against,
-        today,
-        students: &students,
-        issued: &issued,
-        recorded: &recorded,
-        now: &now,
-        exempt: &crate::app::agenda::exempt_today(db, today)?,
-        contacts: &db.contacts(None, false)?,
-        schedules: &db.schedules(None)?,
-        calendar: &calendar,
-    }))
-}
-
-/// The term to compare with: `--against`, else the first term after T holding grades.
-pub fn against_term(db: &Db, term: Term, arg: Option<&str>) -> anyhow::Result<Term> {
-    use anyhow::Context;
-    match arg {
-        Some(t) => {
-            let t: Term = t.parse()?;
-            anyhow::ensure!(t > term, "--against {t}: must be a term after {term}");
-            Ok(t)
-        }
-        None => db
-            .terms_with_grades()?
-            .into_iter()
-            .find(|t| *t > term)
-            .with_context(|| {
-                format!(
-                    "no grades after {term} yet: import the next term's grades, or pass --against TERM"
-                )
-            }),
-    }
-}
-
 /// The columns of a group's figures after its name, for every format.
 pub fn group_header(lang: crate::locale::Lang) -> Vec<&'static str> {
     let mut h = vec![lang.pick("预警人数", "warned")];
@@ -388,25 +314,6 @@ pub fn tier_name<'p>(policy: &'p Policy, id: &'p str, lang: crate::locale::Lang)
         .iter()
         .find(|t| t.id == id)
         .map_or(id, |t| lang.pick(&t.zh, &t.en))
-}
-
-/// The newest analysis there is: the latest term with warnings issued and grades after it,
-/// against the first term after it with grades. None before there is one.
-pub fn latest(db: &Db, policy: Policy, today: NaiveDate) -> anyhow::Result<Option<Analysis>> {
-    let terms = db.terms_with_grades()?;
-    for (k, term) in terms.iter().enumerate().rev() {
-        let Some(&against) = terms.get(k + 1) else {
-            continue;
-        };
-        if db
-            .issued_warnings(*term)?
-            .iter()
-            .any(|w| !w.tier.is_empty())
-        {
-            return load(db, policy, *term, against, today, None).map(Some);
-        }
-    }
-    Ok(None)
 }
 
 /// Which breakdown a [`Section`] is.

@@ -6,6 +6,7 @@
 pub mod coverage;
 pub mod effect;
 pub mod notices;
+pub mod report;
 pub mod xlsx;
 
 use chrono::NaiveDate;

@@ -32,7 +32,11 @@ pub fn resolve_policy(db: &Db, arg: Option<&str>) -> anyhow::Result<Policy> {
             &format!("policy '{id}' stored in the database"),
         )?),
         None => bail!(
-            "the database has no policy yet: choose one with `yujing policy use ID` (presets: hljjz, qzu, lut-life, hntou) or pass --policy"
+            "{}",
+            crate::locale::Lang::current().pick(
+                "数据库还没有选定预警政策：用 `yujing policy use 编号` 选一个（内置政策：hljjz、qzu、lut-life、hntou），或加 --policy",
+                "the database has no policy yet: choose one with `yujing policy use ID` (presets: hljjz, qzu, lut-life, hntou) or pass --policy"
+            )
         ),
     }
 }

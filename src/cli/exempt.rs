@@ -5,14 +5,14 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 
-use crate::model::{ExemptReason, Exemption};
-
+use crate::i18n::{self, Msg};
 use crate::model::Term;
+use crate::model::{ExemptReason, Exemption};
 use crate::os::real_login as login;
 use crate::schedule::parse_date_input;
 
 use super::log::now;
-use super::{Ctx, output};
+use super::{Ctx, ListFormat, output};
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Cmd {
@@ -26,6 +26,9 @@ pub enum Cmd {
         note: Option<String>,
         #[arg(long)]
         until: Option<String>,
+        /// table: a sentence saying what was added; json: {"exemption_id", "student_id", "term"}.
+        #[arg(long, value_enum, default_value = "table")]
+        format: ListFormat,
     },
     List,
     Lift {
@@ -42,15 +45,14 @@ pub fn run(ctx: &Ctx, c: Cmd) -> anyhow::Result<ExitCode> {
             reason,
             note,
             until,
+            format,
         } => {
             let term: Term = match &ctx.term {
                 Some(t) => t.parse()?,
                 None => crate::app::assess::resolve_term(&db, None)?,
             };
-            let reason_kind: ExemptReason = reason
-                .parse()
-                .map_err(anyhow::Error::msg)
-                .context("--reason")?;
+            let ids: Vec<&str> = ExemptReason::ALL.iter().map(|r| r.id()).collect();
+            let reason_kind: ExemptReason = super::log::one_of("--reason", &reason, &ids, lang)?;
             let until = until
                 .map(|u| parse_date_input(&u, ctx.today).with_context(|| format!("--until '{u}'")))
                 .transpose()?;
@@ -61,21 +63,35 @@ pub fn run(ctx: &Ctx, c: Cmd) -> anyhow::Result<ExitCode> {
                 .find(|x| x.student_id == student_id && x.term == term && x.active(ctx.today))
             {
                 bail!(
-                    "student {student_id} is already exempt for {term} (exemption {}, by {}): nothing written",
-                    dup.id,
-                    crate::text::sanitize(&dup.by)
+                    "{}",
+                    Msg::AlreadyExempt.fill(
+                        lang,
+                        &[
+                            ("student", &student_id),
+                            ("term", &term.to_string()),
+                            ("id", &dup.id.to_string()),
+                            ("by", &crate::text::sanitize(&dup.by)),
+                        ]
+                    )
                 );
             }
             let policy = crate::app::assess::resolve_policy(&db, ctx.policy.as_deref())?;
             let roster = crate::app::assess::assess(&db, policy, term)?;
-            match roster.rows.iter().find(|(s, _)| s.student_id == student_id) {
-                None => bail!("unknown student id '{student_id}' (not in the student roster)"),
+            let name = match roster.rows.iter().find(|(s, _)| s.student_id == student_id) {
+                None => bail!("{}", Msg::NotInRoster.fill(lang, &[("id", &student_id)])),
                 Some((_, e)) if e.tier.is_none() && e.status.is_empty() => bail!(
-                    "student {student_id} is not warned for {term} (policy {}): there is nothing to exempt; nothing written",
-                    roster.policy.id
+                    "{}",
+                    Msg::NotWarned.fill(
+                        lang,
+                        &[
+                            ("student", &student_id),
+                            ("term", &term.to_string()),
+                            ("policy", &roster.policy.id),
+                        ]
+                    )
                 ),
-                Some(_) => {}
-            }
+                Some((s, _)) => s.name.clone(),
+            };
             let e = Exemption {
                 id: 0,
                 student_id,
@@ -87,36 +103,61 @@ pub fn run(ctx: &Ctx, c: Cmd) -> anyhow::Result<ExitCode> {
                 created_at: now(ctx),
                 lifted_at: None,
             };
-            println!("{}", db.add_exemption(&e)?);
+            let id = db.add_exemption(&e)?;
+            if format == ListFormat::Json {
+                let out = serde_json::json!({
+                    "exemption_id": id,
+                    "student_id": e.student_id,
+                    "term": e.term.to_string(),
+                });
+                println!("{out}");
+            } else {
+                println!(
+                    "{}",
+                    Msg::ExemptAdded.fill(
+                        lang,
+                        &[
+                            ("student", &i18n::student(&name, &e.student_id)),
+                            ("term", &e.term.to_string()),
+                            ("id", &id.to_string()),
+                            ("reason", e.reason_kind.label(lang)),
+                        ]
+                    )
+                );
+            }
         }
         Cmd::List => {
             let mut exemptions = db.exemptions()?;
             ctx.scope(&db)?.retain(&mut exemptions, |e| &e.student_id);
-            let rows: Vec<Vec<String>> = exemptions
-                .into_iter()
-                .map(|e| {
-                    vec![
-                        e.id.to_string(),
-                        e.student_id.clone(),
-                        e.term.to_string(),
-                        e.reason_kind.label(lang).to_string(),
-                        crate::text::sanitize(&e.reason).into_owned(),
-                        e.by.clone(),
-                        e.until.map(|d| d.to_string()).unwrap_or_default(),
-                        if e.active(ctx.today) {
-                            lang.pick("有效", "active")
-                        } else {
-                            lang.pick("已解除", "lifted")
-                        }
-                        .to_string(),
-                    ]
-                })
-                .collect();
+            let mut rows: Vec<Vec<String>> = Vec::new();
+            for e in exemptions {
+                let name = db
+                    .student(&e.student_id)?
+                    .map(|s| s.name)
+                    .unwrap_or_default();
+                rows.push(vec![
+                    e.id.to_string(),
+                    e.student_id.clone(),
+                    crate::text::sanitize(&name).into_owned(),
+                    e.term.to_string(),
+                    e.reason_kind.label(lang).to_string(),
+                    crate::text::sanitize(&e.reason).into_owned(),
+                    e.by.clone(),
+                    e.until.map(|d| d.to_string()).unwrap_or_default(),
+                    if e.active(ctx.today) {
+                        lang.pick("有效", "active")
+                    } else {
+                        lang.pick("已解除", "lifted")
+                    }
+                    .to_string(),
+                ]);
+            }
             let header = output::header(
                 lang,
                 &[
                     ("编号", "id"),
                     ("学号", "student"),
+                    ("姓名", "name"),
                     ("学期", "term"),
                     ("原因", "reason"),
                     ("说明", "note"),
@@ -128,9 +169,29 @@ pub fn run(ctx: &Ctx, c: Cmd) -> anyhow::Result<ExitCode> {
             output::table(&mut std::io::stdout().lock(), &header, &rows)?;
         }
         Cmd::Lift { id } => {
-            if !db.lift_exemption(id, now(ctx))? {
-                bail!("no exemption {id} in force");
-            }
+            let found = db.exemptions()?.into_iter().find(|e| e.id == id);
+            let lifted = found.is_some() && db.lift_exemption(id, now(ctx))?;
+            let Some(e) = found.filter(|_| lifted) else {
+                bail!(
+                    "{}",
+                    Msg::NoExemptionInForce.fill(lang, &[("id", &id.to_string())])
+                );
+            };
+            let name = db
+                .student(&e.student_id)?
+                .map(|s| s.name)
+                .unwrap_or_default();
+            println!(
+                "{}",
+                Msg::ExemptLifted.fill(
+                    lang,
+                    &[
+                        ("student", &i18n::student(&name, &e.student_id)),
+                        ("term", &e.term.to_string()),
+                        ("id", &id.to_string()),
+                    ]
+                )
+            );
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -94,7 +94,12 @@ impl Book {
         widths: &[f64],
     ) -> anyhow::Result<Cells<'_>> {
         let lang = self.lang;
-        let ws = self.wb.add_worksheet().set_name(lang.pick(zh, en))?;
+        // Rows go to a temporary file as they are written: 50,000 students' reasons and
+        // contacts would otherwise be held in memory until the save.
+        let ws = self
+            .wb
+            .add_worksheet_with_constant_memory()?
+            .set_name(lang.pick(zh, en))?;
         for (c, ((zh, en), w)) in cols.iter().zip(widths).enumerate() {
             let c = u16::try_from(c)?;
             ws.write_string_with_format(0, c, lang.pick(zh, en), &self.bold)?;
@@ -296,8 +301,8 @@ fn contacts_sheet(
             &[
                 &c.at.format("%Y-%m-%d %H:%M").to_string(),
                 &c.student_id,
-                lang.pick(c.kind.label_zh(), c.kind.id()),
-                c.role.map_or("", |r| lang.pick(r.label_zh(), r.id())),
+                crate::i18n::kind(lang, c.kind),
+                c.role.map_or("", |r| crate::i18n::role(lang, r)),
                 c.with_whom.label(lang),
                 c.channel.label(lang),
                 &c.place,

@@ -3,22 +3,24 @@
 //! and the follow-up obligations that begin, continue or end (`app::lifecycle`).
 //! `yujing issue withdraw --term T [--student ID] --reason TEXT` withdraws a mistaken issue.
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 
 use crate::app::lifecycle::{self, Answer, IssueRequest, Outcome, student_list};
+use crate::i18n::Msg;
 use crate::locale::Lang;
 use crate::model::Term;
-use crate::model::{Change, StudentPlan, Withdrawal};
+use crate::model::{Change, StudentPlan, Withdrawal, Written};
 use crate::os::real_login as login;
 use crate::policy::Policy;
 use crate::schedule::parse_date_input;
 use crate::text::sanitize;
 
-use super::Ctx;
 use super::log::now;
 use super::prompt::confirm;
+use super::{Ctx, ListFormat};
 
 #[derive(Debug, clap::Args)]
 #[command(args_conflicts_with_subcommands = true)]
@@ -34,6 +36,10 @@ pub struct Args {
     /// Issue a term earlier than the newest one issued (re-issuing history deliberately).
     #[arg(long)]
     pub force: bool,
+    /// table: what is issued, in words; json: one object with the counts and, by change id,
+    /// the students and their new warning ids (the preview then goes to standard error).
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: ListFormat,
 }
 
 #[derive(Debug, clap::Subcommand)]
@@ -72,19 +78,76 @@ fn tier_label(policy: &Policy, tier: &str, lang: Lang) -> String {
 }
 
 /// The changes by id, with counts and the students of each.
-fn print_plans(policy: &Policy, plans: &[StudentPlan], lang: Lang) {
+fn print_plans(
+    out: &mut dyn Write,
+    policy: &Policy,
+    plans: &[StudentPlan],
+    lang: Lang,
+) -> std::io::Result<()> {
     for (change, ps) in lifecycle::by_change(plans) {
-        println!("  {} {} ({}):", change.id(), ps.len(), change.label(lang));
+        writeln!(
+            out,
+            "  {} {} ({}):",
+            change.id(),
+            ps.len(),
+            change.label(lang)
+        )?;
         for p in ps {
-            println!(
+            writeln!(
+                out,
                 "    {} {}: {} → {}",
                 p.student_id,
                 sanitize(&p.name),
                 tier_label(policy, &p.from_tier, lang),
                 tier_label(policy, &p.warning.tier, lang)
-            );
+            )?;
         }
     }
+    Ok(())
+}
+
+/// What an issue wrote, for scripts: the counts, and by change id each student with the id of
+/// the warning row written for them.
+fn issue_json(
+    term: Term,
+    policy: &str,
+    on: chrono::NaiveDate,
+    plans: &[StudentPlan],
+    w: &Written,
+) -> serde_json::Value {
+    let warning_id = |s: &str| {
+        w.warning_ids
+            .iter()
+            .find(|(id, _)| id == s)
+            .map(|(_, wid)| *wid)
+    };
+    let changes: serde_json::Map<String, serde_json::Value> = lifecycle::by_change(plans)
+        .into_iter()
+        .map(|(change, ps)| {
+            let students = ps
+                .iter()
+                .map(|p| {
+                    serde_json::json!({
+                        "student_id": p.student_id,
+                        "warning_id": warning_id(&p.student_id),
+                        "tier": p.warning.tier,
+                    })
+                })
+                .collect();
+            (change.id().to_string(), serde_json::Value::Array(students))
+        })
+        .collect();
+    serde_json::json!({
+        "term": term.to_string(),
+        "policy": policy,
+        "issued_on": on.to_string(),
+        "warnings": w.warnings,
+        "lifted": plans.iter().filter(|p| p.change == Change::Lifted).count(),
+        "schedules_created": w.created,
+        "schedules_ended": w.ended,
+        "left_to_others": w.left_to_others,
+        "changes": changes,
+    })
 }
 
 fn issue(ctx: &Ctx, a: &Args) -> anyhow::Result<ExitCode> {
@@ -108,27 +171,40 @@ fn issue(ctx: &Ctx, a: &Args) -> anyhow::Result<ExitCode> {
     )?;
     let (roster, unfinished, term) = (&prepared.roster, prepared.unfinished, prepared.roster.term);
     let input = prepared.input(on, lang, &scope);
+    let json = a.format == ListFormat::Json;
+    // With --format json standard output carries the one object; the preview goes to stderr.
+    let say = move || -> Box<dyn Write> {
+        if json {
+            Box::new(std::io::stderr())
+        } else {
+            Box::new(std::io::stdout())
+        }
+    };
     let mut ask = |plans: &[StudentPlan], again: bool| -> anyhow::Result<Answer> {
+        let mut out = say();
         if again {
-            println!(
+            writeln!(
+                out,
                 "{}",
                 lang.pick(
                     "询问期间预警已被他人改动，现在的变化是：",
                     "the warnings changed while you were asked; the changes are now:"
                 )
-            );
+            )?;
         } else {
-            println!(
+            writeln!(
+                out,
                 "{}",
                 lang.pick(
                     &format!("{term} 预警下发（策略 {}，{on}）：", roster.policy.id),
                     &format!("{term} issue (policy {}, {on}):", roster.policy.id)
                 )
-            );
+            )?;
         }
-        print_plans(&roster.policy, plans, lang);
+        print_plans(&mut out, &roster.policy, plans, lang)?;
         if let Some(end) = unfinished {
-            println!(
+            writeln!(
+                out,
                 "{}",
                 lang.pick(
                     &format!("注意：{term} 尚未结束（最后一天 {end}），成绩可能还会变化"),
@@ -136,8 +212,9 @@ fn issue(ctx: &Ctx, a: &Args) -> anyhow::Result<ExitCode> {
                         "note: {term} has not ended (last day {end}); its results may still change"
                     )
                 )
-            );
+            )?;
         }
+        out.flush()?;
         let q = lang.pick("下发？", "Issue?");
         Ok(if confirm(lang, q, a.yes)? {
             Answer::Yes
@@ -147,19 +224,26 @@ fn issue(ctx: &Ctx, a: &Args) -> anyhow::Result<ExitCode> {
     };
     match lifecycle::issue(&mut db, &input, &login(), now(ctx), a.yes, &mut ask)? {
         Outcome::Nothing { others } => {
-            println!(
-                "{}",
-                lang.pick(
-                    &format!("{term} 的预警没有变化，无需下发"),
-                    &format!("{term}: warnings unchanged since they were issued; nothing to do")
-                )
-            );
-            print_left_to_others(others, lang);
+            if json {
+                let w = Written {
+                    left_to_others: others,
+                    ..Written::default()
+                };
+                println!("{}", issue_json(term, &roster.policy.id, on, &[], &w));
+            } else {
+                let term = term.to_string();
+                println!("{}", Msg::IssueNothing.fill(lang, &[("term", &term)]));
+                print_left_to_others(others, lang);
+            }
             Ok(ExitCode::SUCCESS)
         }
         Outcome::Declined => {
             eprintln!("{}", lang.pick("未下发", "not issued"));
             Ok(ExitCode::FAILURE)
+        }
+        Outcome::Done(plans, w) if json => {
+            println!("{}", issue_json(term, &roster.policy.id, on, &plans, &w));
+            Ok(ExitCode::SUCCESS)
         }
         Outcome::Done(plans, w) => {
             let lifted = plans.iter().filter(|p| p.change == Change::Lifted).count();
@@ -200,7 +284,7 @@ fn print_left_to_others(others: usize, lang: Lang) {
 fn withdraw(ctx: &Ctx, students: &[String], reason: &str, yes: bool) -> anyhow::Result<ExitCode> {
     let lang = ctx.lang;
     let Some(term) = ctx.term.as_deref() else {
-        bail!("issue withdraw needs --term YYYY-YYYY-N");
+        bail!("{}", Msg::WithdrawNeedsTerm.text(lang));
     };
     let term: Term = term.parse()?;
     let reason = reason.trim();

@@ -6,13 +6,14 @@ use anyhow::{Context, bail};
 use chrono::NaiveDateTime;
 
 use crate::db::Correction;
+use crate::i18n::{self, Lang, Msg};
 use crate::model::{Channel, Contact, With};
 use crate::model::{ContactKind, Role};
 use crate::os::real_login as login;
 use crate::schedule::agenda::next_talk_schedule;
 use crate::schedule::{parse_date_input, parse_datetime_input};
 
-use super::Ctx;
+use super::{Ctx, ListFormat};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -38,6 +39,7 @@ pub struct Args {
     /// What was said (summary).
     #[arg(long)]
     pub note: Option<String>,
+    /// Where it happened (学工办, 宿舍, phone …).
     #[arg(long)]
     pub place: Option<String>,
     /// The student's situation and attitude.
@@ -56,27 +58,42 @@ pub struct Args {
     /// student's latest approved notice).
     #[arg(long, value_name = "NUMBER")]
     pub notice: Option<String>,
+    /// table: a sentence saying what was logged; json: {"contact_id", "student_id", …}.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: ListFormat,
 }
 
 pub fn parse_kind(s: &str) -> anyhow::Result<ContactKind> {
     ContactKind::parse(s).with_context(|| {
-        format!(
-            "unknown kind '{s}' (kinds: {})",
-            ContactKind::ALL.map(ContactKind::id).join(", ")
-        )
+        let ids = ContactKind::ALL.map(ContactKind::id).join(", ");
+        Msg::UnknownKind.fill(Lang::current(), &[("value", s), ("ids", &ids)])
     })
 }
 
 pub fn parse_role(s: Option<&str>) -> anyhow::Result<Option<Role>> {
     s.map(|s| {
         Role::parse(s).with_context(|| {
-            format!(
-                "unknown role '{s}' (roles: {})",
-                Role::ALL.map(Role::id).join(", ")
-            )
+            let ids = Role::ALL.map(Role::id).join(", ");
+            Msg::UnknownRole.fill(Lang::current(), &[("value", s), ("ids", &ids)])
         })
     })
     .transpose()
+}
+
+/// `value` of option `opt` as one of the words `T` parses, or an error naming them all.
+pub fn one_of<T: std::str::FromStr>(
+    opt: &str,
+    value: &str,
+    ids: &[&str],
+    lang: Lang,
+) -> anyhow::Result<T> {
+    value.parse().map_err(|_| {
+        let ids = ids.join(", ");
+        anyhow::anyhow!(
+            "{}",
+            Msg::NotOneOf.fill(lang, &[("opt", opt), ("value", value), ("ids", &ids)])
+        )
+    })
 }
 
 pub fn now(ctx: &Ctx) -> NaiveDateTime {
@@ -91,16 +108,10 @@ pub fn now(ctx: &Ctx) -> NaiveDateTime {
 pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
     let kind = parse_kind(&a.kind)?;
     let role = parse_role(a.role.as_deref())?;
-    let with_whom: With = a
-        .with_whom
-        .parse()
-        .map_err(anyhow::Error::msg)
-        .context("--with")?;
-    let channel: Channel = a
-        .channel
-        .parse()
-        .map_err(anyhow::Error::msg)
-        .context("--channel")?;
+    let with_ids: Vec<&str> = With::ALL.iter().map(|w| w.id()).collect();
+    let with_whom: With = one_of("--with", &a.with_whom, &with_ids, ctx.lang)?;
+    let channel_ids: Vec<&str> = Channel::ALL.iter().map(|c| c.id()).collect();
+    let channel: Channel = one_of("--channel", &a.channel, &channel_ids, ctx.lang)?;
     let now = now(ctx);
     let at = match &a.date {
         Some(d) => parse_datetime_input(d, now).with_context(|| format!("--date '{d}'"))?,
@@ -114,7 +125,11 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
     if let Some(n) = next_talk
         && n <= at.date()
     {
-        bail!("--next {n} must be after the contact's date {}", at.date());
+        let (n, d) = (n.to_string(), at.date().to_string());
+        bail!(
+            "{}",
+            Msg::NextNotAfter.fill(ctx.lang, &[("next", &n), ("date", &d)])
+        );
     }
     let c = Contact {
         id: 0,
@@ -138,7 +153,11 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
         .as_deref()
         .is_none_or(|d| d.contains(':') || d.trim().eq_ignore_ascii_case("now"));
     crate::app::contact::check(&c, has_time, now, ctx.lang).map_err(anyhow::Error::msg)?;
+    let lang = ctx.lang;
     let mut db = ctx.open_db()?;
+    let Some(student) = db.student(&c.student_id)? else {
+        bail!("{}", Msg::NotInRoster.fill(lang, &[("id", &c.student_id)]));
+    };
     // A correction of a confidential contact stays confidential.
     let confidential = a.confidential
         || a.corrects
@@ -146,41 +165,91 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
             .transpose()?
             .unwrap_or(false);
     db.write_confidential(confidential);
-    let note = crate::schedule::agenda::next_talk_note(ctx.lang);
+    let note = crate::schedule::agenda::next_talk_note(lang);
     let next_schedule = next_talk_schedule(&c, note);
     let (id, next) = match a.corrects {
-        Some(_) if a.notice.is_some() => bail!("--notice cannot go with --corrects"),
-        Some(old) => match db.correct_contact(old, &c, next_schedule.as_ref())? {
-            Correction::Done { id, next } => (id, next),
-            Correction::Missing => bail!("--corrects {old}: there is no contact {old}"),
-            Correction::OtherStudent { student } => bail!(
-                "--corrects {old}: contact {old} is student {student}'s, not {}'s; nothing written",
-                c.student_id
-            ),
-            Correction::AlreadyCorrected {
-                by_id,
-                author,
-                at,
-                latest,
-            } => bail!(
-                "--corrects {old}: contact {old} was already corrected by {} on {} (contact {by_id}); to correct it now, use --corrects {latest}",
-                crate::text::sanitize(&author),
-                at.format("%Y-%m-%d %H:%M")
-            ),
-        },
+        Some(_) if a.notice.is_some() => bail!("{}", Msg::NoticeWithCorrects.text(lang)),
+        Some(old) => correct(&mut db, old, &c, next_schedule.as_ref(), lang)?,
         None => {
             super::notices::log_contact(&mut db, &c, next_schedule.as_ref(), a.notice.as_deref())?
         }
     };
-    println!("{id}");
-    if let (Some(sid), Some(n)) = (next, next_talk) {
-        eprintln!(
+    let next_talk = next.zip(next_talk);
+    if a.format == ListFormat::Json {
+        let out = serde_json::json!({
+            "contact_id": id,
+            "student_id": c.student_id,
+            "corrects": a.corrects,
+            "next_schedule_id": next_talk.map(|(sid, _)| sid),
+        });
+        println!("{out}");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let (id_s, who, what) = (
+        id.to_string(),
+        i18n::student(&student.name, &c.student_id),
+        i18n::kind(lang, c.kind),
+    );
+    let mut values = vec![("id", id_s.as_str()), ("student", &who), ("kind", what)];
+    let old = a.corrects.map(|o| o.to_string());
+    let msg = match &old {
+        Some(old) => {
+            values.push(("old", old));
+            Msg::ContactCorrected
+        }
+        None => Msg::ContactLogged,
+    };
+    println!("{}", msg.fill(lang, &values));
+    if let Some((sid, n)) = next_talk {
+        let (sid, n) = (sid.to_string(), n.to_string());
+        println!(
             "{}",
-            ctx.lang.pick(
-                &format!("已安排 {n} 的谈话（日程 {sid}）"),
-                &format!("next talk scheduled for {n} (schedule {sid})")
-            )
+            Msg::NextTalkScheduled.fill(lang, &[("date", &n), ("id", &sid)])
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Writes `c` as the new version of contact `old`, or says in `lang` why not.
+fn correct(
+    db: &mut crate::db::Db,
+    old: i64,
+    c: &Contact,
+    next: Option<&crate::model::Schedule>,
+    lang: i18n::Lang,
+) -> anyhow::Result<(i64, Option<i64>)> {
+    let old_s = old.to_string();
+    match db.correct_contact(old, c, next)? {
+        Correction::Done { id, next } => Ok((id, next)),
+        Correction::Missing => bail!("{}", Msg::NoContact.fill(lang, &[("id", &old_s)])),
+        Correction::OtherStudent { student } => bail!(
+            "{}",
+            Msg::ContactOtherStudent.fill(
+                lang,
+                &[
+                    ("id", &old_s),
+                    ("other", &student),
+                    ("student", &c.student_id)
+                ]
+            )
+        ),
+        Correction::AlreadyCorrected {
+            by_id,
+            author,
+            at,
+            latest,
+        } => bail!(
+            "{}",
+            Msg::ContactAlreadyCorrected.fill(
+                lang,
+                &[
+                    ("id", &old_s),
+                    ("author", &crate::text::sanitize(&author)),
+                    ("at", &at.format("%Y-%m-%d %H:%M").to_string()),
+                    ("by_id", &by_id.to_string()),
+                    ("latest", &latest.to_string()),
+                ]
+            )
+        ),
+    }
 }

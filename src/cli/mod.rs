@@ -10,6 +10,7 @@ mod contacts;
 mod course;
 mod coverage;
 mod demo;
+mod errors;
 mod evaluate;
 mod exempt;
 mod export;
@@ -292,7 +293,7 @@ pub fn main() -> ExitCode {
     let db_path = match crate::os::system_database() {
         Ok(Some(p)) => p,
         Ok(None) => crate::db::resolve_path(cli.db.as_deref()),
-        Err(e) => return fail(e),
+        Err(e) => return fail(e, cli.lang.unwrap_or(help_lang)),
     };
     let ctx = Ctx {
         db_path,
@@ -306,7 +307,7 @@ pub fn main() -> ExitCode {
         as_login: cli.as_login,
     };
     let gate = match cli.command.as_ref().map(|c| access::gate(&ctx, c)) {
-        Some(Err(e)) => return fail(e),
+        Some(Err(e)) => return fail(e, ctx.lang),
         Some(Ok(g)) => g,
         None => None,
     };
@@ -364,14 +365,20 @@ pub fn main() -> ExitCode {
                 && let Some(g) = &gate
                 && let Err(e) = access::record(&ctx, g)
             {
-                return fail(e.context("the change was made but its audit line was not written"));
+                return fail(
+                    e.context(ctx.lang.pick(
+                        "已改动，但审计记录没有写入",
+                        "the change was made but its audit line was not written",
+                    )),
+                    ctx.lang,
+                );
             }
             code
         }
         Err(e) if terminal::is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             let waited = gave_up_waiting(&e);
-            let code = fail(e);
+            let code = fail(e, ctx.lang);
             if waited {
                 eprintln!(
                     "yujing: {}",
@@ -392,8 +399,11 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn fail(e: anyhow::Error) -> ExitCode {
+fn fail(e: anyhow::Error, lang: Lang) -> ExitCode {
     // Errors may echo file content (a header, a value): sanitised like the TUI.
-    eprintln!("yujing: {}", crate::text::sanitize(&output::error_line(&e)));
+    eprintln!(
+        "yujing: {}",
+        crate::text::sanitize(&output::error_line(&e, lang))
+    );
     ExitCode::FAILURE
 }

@@ -66,19 +66,27 @@ pub fn csv(out: &mut impl Write, header: &[&str], rows: &[Vec<String>]) -> anyho
     Ok(())
 }
 
-/// An error as one line: its causes joined by `: `, each said once (a cause whose text the
-/// line already holds, such as an I/O error a reader quoted in its own message, is skipped).
-pub fn error_line(e: &anyhow::Error) -> String {
+/// An error as one line in `lang`: its causes joined by `: `, each said once (a cause whose
+/// text the line already holds, such as an I/O error a reader quoted in its own message, is
+/// skipped). Under zh a typed error user input reaches is said in Chinese
+/// ([`super::errors`]).
+pub fn error_line(e: &anyhow::Error, lang: Lang) -> String {
+    let mut said = String::new();
     let mut out = String::new();
     for cause in e.chain() {
         let s = cause.to_string();
-        if out.contains(&s) {
+        if said.contains(&s) {
             continue;
         }
+        said.push_str(&s);
+        let text = match lang {
+            Lang::Zh => super::errors::zh(cause).unwrap_or(s),
+            Lang::En => s,
+        };
         if !out.is_empty() {
-            out.push_str(": ");
+            out.push_str(lang.pick("：", ": "));
         }
-        out.push_str(&s);
+        out.push_str(&text);
     }
     out
 }
@@ -91,9 +99,16 @@ mod tests {
     fn an_error_says_each_cause_once() {
         let io = std::io::Error::new(std::io::ErrorKind::NotFound, "No such file or directory");
         let e = anyhow::Error::new(io).context("x.csv: No such file or directory");
-        assert_eq!(error_line(&e), "x.csv: No such file or directory");
+        assert_eq!(error_line(&e, Lang::En), "x.csv: No such file or directory");
         let e = anyhow::anyhow!("not a date").context("--from 'soon'");
-        assert_eq!(error_line(&e), "--from 'soon': not a date");
+        assert_eq!(error_line(&e, Lang::En), "--from 'soon': not a date");
+        let e = anyhow::Error::new(crate::schedule::DateInputError::Unrecognised("soon".into()))
+            .context("--from 'soon'");
+        assert!(
+            error_line(&e, Lang::Zh).starts_with("--from 'soon'：不是日期：'soon'"),
+            "{}",
+            error_line(&e, Lang::Zh)
+        );
     }
 
     #[test]

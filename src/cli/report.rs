@@ -3,7 +3,8 @@
 //! dismissal, exempt, withdrawn: the lifecycle's change ids), how their obligations were kept
 //! (on time, late, missed, and the periods missed while they were active) and how many talks
 //! were logged, by tier, counsellor and class. The counting is in
-//! [`crate::analysis::effect`]; this file reads the arguments and prints.
+//! [`crate::analysis::effect`], what it reads in [`crate::analysis::report`]; this file reads the
+//! arguments and prints.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -11,9 +12,8 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 
-use crate::analysis::effect::{
-    Analysis, Group, against_term, group_header, group_values, sections, tier_name,
-};
+use crate::analysis::effect::{Analysis, Group, group_header, group_values, sections, tier_name};
+use crate::analysis::report::against_term;
 use crate::analysis::{Change, OUTCOMES, share};
 use crate::locale::Lang;
 use crate::model::Term;
@@ -62,7 +62,7 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
     let policy = crate::app::assess::resolve_policy(&db, ctx.policy.as_deref())?;
     let scope = ctx.scope(&db)?;
     let analysis =
-        crate::analysis::effect::load(&db, policy.clone(), term, against, ctx.today, Some(&scope))?;
+        crate::analysis::report::load(&db, policy.clone(), term, against, ctx.today, Some(&scope))?;
     let lang = ctx.lang;
     let (Some(path), Some(rules)) = (&a.out, rules) else {
         let mut out = std::io::BufWriter::new(std::io::stdout().lock());
@@ -93,7 +93,8 @@ fn render(
     lang: Lang,
 ) -> anyhow::Result<()> {
     if format == ReportFormat::Json {
-        serde_json::to_writer_pretty(&mut *out, a)?;
+        let labelled = crate::analysis::report::labelled_json(a, p, lang)?;
+        serde_json::to_writer_pretty(&mut *out, &labelled)?;
         writeln!(out)?;
         return Ok(());
     }
@@ -154,6 +155,7 @@ fn write_table(out: &mut impl Write, a: &Analysis, p: &Policy, lang: Lang) -> an
         lang,
         &[
             ("学号", "student"),
+            ("姓名", "name"),
             ("班级", "class"),
             ("下发", "issued"),
             ("现在", "now"),
@@ -171,6 +173,7 @@ fn write_table(out: &mut impl Write, a: &Analysis, p: &Policy, lang: Lang) -> an
         .map(|s| {
             vec![
                 s.student_id.clone(),
+                crate::text::sanitize(&s.name).into_owned(),
                 crate::text::sanitize(&s.class).into_owned(),
                 tier_name(p, &s.tier, lang).to_string(),
                 s.now

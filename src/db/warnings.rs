@@ -346,6 +346,7 @@ impl LifeTx<'_> {
         for p in plans {
             let wid = insert_warning(&self.tx, &p.warning, Some(p.change), now)?;
             w.warnings += usize::from(!p.warning.tier.is_empty());
+            w.warning_ids.push((p.student_id.clone(), wid));
             for id in &p.end {
                 w.ended += self.end_schedule(*id, p.warning.issued_on, p.change)?;
             }

@@ -34,6 +34,35 @@ pub fn text(m: Msg) -> &'static str {
         Msg::NoScheduleInForce => "没有生效中的日程 #{id}（用 schedule list 查看）",
         Msg::UntilBeforeFrom => "--until 早于 --from",
         Msg::ExemptNeedsTerm => "exempt add 须写 --term（免于跟进的学期，如 --term 2024-2025-2）",
+        Msg::ContactLogged => "已记录 {student} 的{kind} #{id}",
+        Msg::ContactCorrected => "已更正 {student} 的{kind} #{old}：新版本 #{id}",
+        Msg::NextTalkScheduled => "已安排 {date} 的谈话（日程 #{id}）",
+        Msg::NoContact => "--corrects {id}：没有编号为 {id} 的谈话记录",
+        Msg::ContactOtherStudent => {
+            "--corrects {id}：谈话记录 {id} 属于学生 {other}，不是 {student}；未写入任何内容"
+        }
+        Msg::ContactAlreadyCorrected => {
+            "--corrects {id}：谈话记录 {id} 已由 {author} 于 {at} 更正（记录 {by_id}）；如要现在更正，请用 --corrects {latest}"
+        }
+        Msg::NoticeWithCorrects => "--notice 不能与 --corrects 同用",
+        Msg::ExemptAdded => "已为 {student} 办理 {term} 免于跟进 #{id}（{reason}）",
+        Msg::ExemptLifted => "已撤销 {student} 在 {term} 的免于跟进 #{id}",
+        Msg::NoExemptionInForce => "没有生效中的免于跟进 #{id}（用 exempt list 查看）",
+        Msg::AlreadyExempt => {
+            "学生 {student} 在 {term} 已免于跟进（#{id}，{by} 办理）：未写入任何内容"
+        }
+        Msg::NotWarned => {
+            "学生 {student} 在 {term} 没有预警（政策 {policy}），无须免于跟进：未写入任何内容"
+        }
+        Msg::NotInRoster => "没有学号为 {id} 的学生（不在学生名单中）",
+        Msg::IssueNothing => "{term} 的预警没有变化，无需下发",
+        Msg::NotOneOf => "{opt}：'{value}' 不是以下之一：{ids}",
+        Msg::UnknownKind => "未知的类型 '{value}'（类型：{ids}）",
+        Msg::UnknownRole => "未知的身份 '{value}'（身份：{ids}）",
+        Msg::NextNotAfter => "--next {next} 须晚于这次联系的日期 {date}",
+        Msg::WithdrawNeedsTerm => {
+            "issue withdraw 须写 --term（要撤回的学期，如 --term 2024-2025-2）"
+        }
         Msg::DemoNotDemo => {
             "{path}：文件已存在且不是演示数据库；demo 只写入新文件或它以前建的演示数据库（换一个 --db，或不写 --db 使用数据目录里的演示数据库）"
         }

@@ -157,6 +157,8 @@ pub struct Written {
     pub ended: usize,
     /// Students outside the issuer's scope whose warnings would change: not written.
     pub left_to_others: usize,
+    /// The warning row written for each student, for scripts (`issue --format json`).
+    pub warning_ids: Vec<(String, i64)>,
 }
 
 /// A withdrawal: the term's warnings (or some students' of them) marked withdrawn with the

@@ -199,7 +199,7 @@ impl DataSource for DbSource {
             return Ok(None);
         };
         let db = self.db.borrow();
-        let a = crate::analysis::effect::latest(&db, policy.clone(), self.today)?;
+        let a = crate::analysis::report::latest(&db, policy.clone(), self.today)?;
         Ok(a.map(|a| (a, policy)))
     }
 

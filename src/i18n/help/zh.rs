@@ -1,192 +1,7 @@
-//! `--help` in the chosen language. Most English texts are the doc comments on the clap
-//! structs (they stay next to the code they describe); [`EN`] adds what a doc comment cannot
-//! say (a global option's meaning under each command: `evaluate --term` is the term
-//! evaluated, not the TUI's) and fills the gaps. The Chinese texts are all in [`ZH`]. Both are
-//! keyed by the command path and the option (`schedule add --from`, `import FILE`). `main`
-//! reads `--lang` from the arguments before clap parses them and swaps the texts in.
-
-use clap::Command;
-
-use super::Lang;
-
-/// English texts the doc comments lack or cannot give (a global option per command).
-const EN: &[(&str, &str)] = &[
-    (
-        "--term",
-        "The TUI's assessed term (YYYY-YYYY-N, e.g. 2024-2025-2; default: the newest term with grades)",
-    ),
-    (
-        "--policy",
-        "The TUI's policy: a preset id or a policy file (default: the database's)",
-    ),
-    (
-        "evaluate --term",
-        "Term to evaluate (YYYY-YYYY-N, e.g. 2024-2025-2; default: the newest term with grades)",
-    ),
-    (
-        "evaluate --policy",
-        "Policy to evaluate with: a preset id or a policy file (default: the database's)",
-    ),
-    (
-        "evaluate --format",
-        "table (aligned), json (for scripts) or csv (for Excel)",
-    ),
-    (
-        "export --term",
-        "Term to export (YYYY-YYYY-N, e.g. 2024-2025-2; default: the newest term with grades)",
-    ),
-    (
-        "export --policy",
-        "Policy to evaluate with: a preset id or a policy file (default: the database's)",
-    ),
-    (
-        "issue --term",
-        "Term whose warnings are recorded (YYYY-YYYY-N, e.g. 2024-2025-2; default: the newest term with grades)",
-    ),
-    (
-        "issue --policy",
-        "Policy to evaluate with: a preset id or a policy file (default: the database's)",
-    ),
-    (
-        "issue --date",
-        "Issue date, obligations run from it (default: today): YYYY-MM-DD, or today, yesterday, +3d, -2d, mon … sun, 周一 … 周日",
-    ),
-    (
-        "report --term",
-        "Term whose warned students are followed (YYYY-YYYY-N, e.g. 2024-2025-2; default: the newest term with grades)",
-    ),
-    (
-        "report --policy",
-        "Policy to evaluate with: a preset id or a policy file (default: the database's)",
-    ),
-    ("report --format", "table (aligned) or json (for scripts)"),
-    (
-        "exempt add --term",
-        "Term of the exemption (YYYY-YYYY-N, e.g. 2024-2025-2); required",
-    ),
-    ("exempt add STUDENT_ID", "The student's id (学号)"),
-    (
-        "exempt add --note",
-        "Why, in words (kept with the exemption)",
-    ),
-    (
-        "exempt add --until",
-        "Last day of the exemption (default: the end of the term): YYYY-MM-DD, or today, +30d, +4w, fri, 周五 …",
-    ),
-    ("exempt list", "List the exemptions, with their ids"),
-    (
-        "exempt lift",
-        "Lift an exemption: the student's follow-ups are due again",
-    ),
-    (
-        "exempt lift ID",
-        "The exemption's number, as `exempt list` shows it",
-    ),
-    (
-        "import FILE",
-        "The registrar's export: CSV or TSV (UTF-8, GBK or GB18030, detected), XLSX or XLS",
-    ),
-    ("log STUDENT_ID", "The student's id (学号)"),
-    (
-        "log --date",
-        "When it happened (default: now): YYYY-MM-DD or YYYY-MM-DD HH:MM, or now, today, yesterday, -2d, and a time after a word (yesterday 16:00)",
-    ),
-    ("log --place", "Where it happened (学工办, 宿舍, phone …)"),
-    (
-        "log --next",
-        "Next talk, scheduled as a once-off talk due that day: YYYY-MM-DD, or tomorrow, +7d, +1w, mon … sun, 周一 … 周日 (counted from the contact's day)",
-    ),
-    (
-        "contacts STUDENT_ID",
-        "Only this student's (default: everyone's)",
-    ),
-    ("contacts --format", "table (aligned) or json (for scripts)"),
-    ("agenda --format", "table (aligned) or json (for scripts)"),
-    (
-        "policy show ID",
-        "A preset id (hljjz, qzu, lut-life, hntou)",
-    ),
-    ("policy check FILE", "The policy file (TOML) to check"),
-    (
-        "policy use ID_OR_FILE",
-        "A preset id, or a policy file (TOML)",
-    ),
-    ("term set TERM", "The term (YYYY-YYYY-N, e.g. 2024-2025-2)"),
-    (
-        "term set --start",
-        "First day of the term: YYYY-MM-DD, or today, +3d, mon … sun, 周一 … 周日",
-    ),
-    (
-        "term set --end",
-        "Last day of the term: YYYY-MM-DD, or today, +3d, mon … sun, 周一 … 周日",
-    ),
-    (
-        "--today",
-        "Fixes \"today\" for the whole program (YYYY-MM-DD; also $YUJING_TODAY)",
-    ),
-    ("course restore STUDENT", "Student id (学号)"),
-    ("course restore CODE", "Course code (课程代码)"),
-    (
-        "course list STUDENT",
-        "Only this student's (default: everyone's)",
-    ),
-    ("coverage --format", "table (aligned) or json (for scripts)"),
-    ("notices approve --class", "Only this class's drafts"),
-    (
-        "notices approve --student",
-        "Only this student's draft (repeatable, or a comma list)",
-    ),
-    (
-        "notices list --format",
-        "table (aligned) or json (for scripts)",
-    ),
-    ("notices show STUDENT_ID", "Student id (学号)"),
-    ("notices short COLLEGE", "The college (学院) as imported"),
-    (
-        "notices short SHORT",
-        "Its short name in notice numbers (e.g. 生科)",
-    ),
-    (
-        "notices days --deliver",
-        "Days from approval until an undelivered notice is overdue (default 7)",
-    ),
-    (
-        "notices days --receipt",
-        "Days from approval until a missing parent receipt is overdue (default 14)",
-    ),
-    (
-        "record CONTACT_ID",
-        "The contact's id (as `log` and `contacts` print it)",
-    ),
-    ("record --out", "The .docx file to write"),
-    ("plan STUDENT_ID", "Student id (学号)"),
-    ("plan --out", "The .docx file to write"),
-    ("confirm STUDENT_ID", "Student id (学号)"),
-    (
-        "template export DIR",
-        "Folder to write the templates into (must exist)",
-    ),
-    ("template export --force", "Replace existing files"),
-    (
-        "template import DIR",
-        "Folder holding the NAME.txt templates",
-    ),
-    ("user add LOGIN", "The account's login name on this server"),
-    ("user add --name", "The person's name (as shown to others)"),
-    ("user edit LOGIN", "The account's login name on this server"),
-    ("user edit --name", "The person's name (as shown to others)"),
-    (
-        "user list --format",
-        "table (aligned) or json (for scripts)",
-    ),
-    ("user remove LOGIN", "The account's login name"),
-    ("audit --student", "Only lines about this student"),
-    ("audit --user", "Only lines by this login"),
-    ("audit --format", "table (aligned) or json (for scripts)"),
-];
+//! The Chinese help: the `about` of every command and the `help` of every option.
 
 /// Chinese `about` of every command and `help` of every option.
-const ZH: &[(&str, &str)] = &[
+pub const ZH: &[(&str, &str)] = &[
     ("", "学业预警 — 辅导员用的学业预警工具"),
     (
         "--db",
@@ -690,288 +505,52 @@ const ZH: &[(&str, &str)] = &[
     ("purge", "保存期满后删除已归档年级的个人数据"),
     ("purge --cohort", "年级（与学生名单的年级列一致，如 2019）"),
     ("purge --yes", "不询问直接执行（没有终端时必须加）"),
+    (
+        "exempt add --policy",
+        "判断是否预警所用的政策：内置政策编号或政策文件（默认：数据库当前的政策）",
+    ),
+    (
+        "exempt add --format",
+        "table：一句话说明办理了什么；json：{\"exemption_id\", \"student_id\", \"term\"}",
+    ),
+    (
+        "log --format",
+        "table：一句话说明记录了什么；json：{\"contact_id\", \"student_id\", …}",
+    ),
+    (
+        "issue --format",
+        "table：用文字说明下发了什么；json：一个对象，含各项数目，以及按变化编号列出的学生和新预警编号（预览改写到标准错误）",
+    ),
+    (
+        "notices --term",
+        "通知书所属的学期（YYYY-YYYY-N，如 2024-2025-2；默认：有成绩的最新学期）",
+    ),
+    (
+        "notices --policy",
+        "使用其通知书规则和模板的政策：内置政策编号或政策文件（默认：数据库当前的政策）",
+    ),
+    (
+        "record --term",
+        "表格所填的学期（YYYY-YYYY-N，如 2024-2025-2；默认：有成绩的最新学期）",
+    ),
+    (
+        "record --policy",
+        "使用其谈话记录表的政策：内置政策编号或政策文件（默认：数据库当前的政策）",
+    ),
+    (
+        "plan --term",
+        "学习计划所对应预警的学期（YYYY-YYYY-N，如 2024-2025-2；默认：有成绩的最新学期）",
+    ),
+    (
+        "plan --policy",
+        "使用其学习计划表的政策：内置政策编号或政策文件（默认：数据库当前的政策）",
+    ),
+    (
+        "confirm --term",
+        "预警名单条目所属的学期（YYYY-YYYY-N，如 2024-2025-2；默认：有成绩的最新学期）",
+    ),
+    (
+        "template --policy",
+        "导出或替换其模板的政策：内置政策编号或政策文件（默认：数据库当前的政策）",
+    ),
 ];
-
-/// The key of a command (`schedule add`) or of one of its arguments (`schedule add --from`).
-fn key(path: &str, arg: Option<&str>) -> String {
-    match (path.is_empty(), arg) {
-        (true, None) => String::new(),
-        (true, Some(a)) => a.to_string(),
-        (false, None) => path.to_string(),
-        (false, Some(a)) => format!("{path} {a}"),
-    }
-}
-
-fn arg_key(a: &clap::Arg) -> String {
-    match a.get_long() {
-        Some(long) => format!("--{long}"),
-        None => a
-            .get_value_names()
-            .and_then(|v| v.first())
-            .map_or_else(|| a.get_id().to_string().to_uppercase(), |n| n.to_string()),
-    }
-}
-
-fn lookup(table: &[(&str, &'static str)], k: &str) -> Option<&'static str> {
-    table.iter().find(|(key, _)| *key == k).map(|(_, t)| *t)
-}
-
-fn table(lang: Lang) -> &'static [(&'static str, &'static str)] {
-    match lang {
-        Lang::Zh => ZH,
-        Lang::En => EN,
-    }
-}
-
-/// `cmd` with its texts in `lang`. Done before clap builds the command (a built command's
-/// options cannot be changed safely): a global option with a text of its own under some
-/// command (`evaluate --term`) is declared again there, global still, with that text.
-pub fn localise(cmd: Command, lang: Lang) -> Command {
-    let globals: Vec<clap::Arg> = cmd
-        .get_arguments()
-        .filter(|a| a.is_global_set())
-        .cloned()
-        .collect();
-    translate(cmd, "", lang, &globals)
-}
-
-fn translate(mut cmd: Command, path: &str, lang: Lang, globals: &[clap::Arg]) -> Command {
-    let table = table(lang);
-    if let Some(t) = lookup(table, &key(path, None)) {
-        cmd = cmd.about(t).long_about(None);
-    }
-    let texts: Vec<(clap::Id, &'static str)> = cmd
-        .get_arguments()
-        .filter_map(|a| {
-            Some((
-                a.get_id().clone(),
-                lookup(table, &key(path, Some(&arg_key(a))))?,
-            ))
-        })
-        .collect();
-    for (id, t) in texts {
-        cmd = cmd.mut_arg(id, |a| a.help(t).long_help(None));
-    }
-    if !path.is_empty() {
-        for g in globals {
-            let own = cmd.get_arguments().any(|a| a.get_id() == g.get_id());
-            if let Some(t) = lookup(table, &key(path, Some(&arg_key(g)))).filter(|_| !own) {
-                cmd = cmd.arg(g.clone().help(t).long_help(None));
-            }
-        }
-    }
-    let subs: Vec<String> = cmd
-        .get_subcommands()
-        .map(|s| s.get_name().to_string())
-        .collect();
-    for name in subs {
-        let sub_path = key(path, Some(&name));
-        cmd = cmd.mut_subcommand(name, |s| translate(s, &sub_path, lang, globals));
-    }
-    cmd
-}
-
-/// The language `--lang` asks for on this command line, read before clap parses it (so that
-/// `--help` can already speak it).
-pub fn lang_in_args(args: &[std::ffi::OsString]) -> Option<Lang> {
-    let mut it = args.iter().map(|a| a.to_string_lossy());
-    while let Some(a) = it.next() {
-        if a == "--" {
-            break;
-        }
-        if let Some(v) = a.strip_prefix("--lang=") {
-            return Lang::parse(v);
-        }
-        if a == "--lang" {
-            return it.next().and_then(|v| Lang::parse(&v));
-        }
-    }
-    None
-}
-
-/// Options and commands whose help is empty in `lang` once localised, as (key, English).
-pub fn missing(cmd: Command, lang: Lang) -> Vec<(String, String)> {
-    let built = |lang| {
-        let mut c = localise(cmd.clone(), lang);
-        c.build();
-        keys(&c)
-    };
-    let english: std::collections::HashMap<String, String> = built(Lang::En).into_iter().collect();
-    built(lang)
-        .into_iter()
-        .filter(|(k, t)| {
-            // A Chinese text holds Chinese and is not the English one (which may quote a
-            // Chinese word, as `nature`'s does).
-            let untranslated = lang == Lang::Zh && (!has_han(t) || english.get(k) == Some(t));
-            t.trim().is_empty() || untranslated
-        })
-        .map(|(k, _)| {
-            let en = english.get(&k).cloned().unwrap_or_default();
-            (k, en)
-        })
-        .collect()
-}
-
-fn has_han(s: &str) -> bool {
-    s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
-}
-
-/// Every command and option of a built command with its help text.
-fn keys(cmd: &Command) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    collect(cmd, "", &mut out);
-    out
-}
-
-fn collect(cmd: &Command, path: &str, out: &mut Vec<(String, String)>) {
-    let text =
-        |s: Option<&clap::builder::StyledStr>| s.map(ToString::to_string).unwrap_or_default();
-    out.push((key(path, None), text(cmd.get_about())));
-    for a in cmd.get_arguments() {
-        if a.is_hide_set() || matches!(a.get_id().as_str(), "help" | "version") {
-            continue;
-        }
-        out.push((key(path, Some(&arg_key(a))), text(a.get_help())));
-    }
-    for s in cmd.get_subcommands() {
-        if s.get_name() == "help" {
-            continue;
-        }
-        collect(s, &key(path, Some(s.get_name())), out);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use clap::CommandFactory;
-
-    use super::*;
-
-    /// Every command and option has help in both languages; a missing one fails here, listed
-    /// ready to add to the table (key, then the English it translates).
-    #[test]
-    fn every_command_and_option_has_help_in_both_languages() {
-        let mut report = Vec::new();
-        for lang in [Lang::En, Lang::Zh] {
-            let missing = missing(crate::cli::Cli::command(), lang);
-            if !missing.is_empty() {
-                report.push(format!("no {lang:?} help for:"));
-                report.extend(
-                    missing
-                        .iter()
-                        .map(|(k, en)| format!("    ({k:?}, \"\"), // {en}")),
-                );
-            }
-        }
-        assert!(report.is_empty(), "{}", report.join("\n"));
-    }
-
-    #[test]
-    fn each_command_describes_its_own_term() {
-        let mut cmd = localise(crate::cli::Cli::command(), Lang::En);
-        cmd.build();
-        let term = |path: &[&str]| {
-            let mut c = &cmd;
-            for p in path {
-                c = c.find_subcommand(p).expect("subcommand");
-            }
-            c.get_arguments()
-                .find(|a| a.get_id() == "term")
-                .and_then(|a| a.get_help())
-                .map(ToString::to_string)
-                .unwrap_or_default()
-        };
-        assert!(term(&[]).starts_with("The TUI's"));
-        assert!(term(&["evaluate"]).starts_with("Term to evaluate"));
-        assert!(term(&["issue"]).starts_with("Term whose warnings"));
-        assert!(term(&["exempt", "add"]).contains("required"));
-        for path in [
-            &["evaluate"][..],
-            &["issue"],
-            &["report"],
-            &["exempt", "add"],
-        ] {
-            assert!(!term(path).contains("TUI"), "{path:?}: {}", term(path));
-        }
-    }
-
-    #[test]
-    fn help_follows_the_language_and_dates_name_their_words() {
-        let zh = localise(crate::cli::Cli::command(), Lang::Zh);
-        let add = zh
-            .find_subcommand("schedule")
-            .and_then(|s| s.find_subcommand("add"))
-            .expect("schedule add");
-        assert_eq!(
-            add.get_about().map(ToString::to_string).as_deref(),
-            Some("添加一个日程并说明添加了什么（--format json：输出编号）")
-        );
-        let mut en = localise(crate::cli::Cli::command(), Lang::En);
-        en.build();
-        for (k, t) in keys(&en) {
-            let dated = ["--date", "--from", "--until", "--next", "--start", "--end"];
-            if dated.iter().any(|d| k.ends_with(d)) {
-                let words = t.contains("today") || t.contains("+7d");
-                assert!(t.contains("YYYY-MM-DD") && words, "{k}: {t}");
-            }
-        }
-    }
-
-    #[test]
-    fn lang_is_read_before_clap_parses() {
-        let args = |v: &[&str]| v.iter().map(std::ffi::OsString::from).collect::<Vec<_>>();
-        assert_eq!(
-            lang_in_args(&args(&["yujing", "--lang", "zh", "--help"])),
-            Some(Lang::Zh)
-        );
-        assert_eq!(
-            lang_in_args(&args(&["yujing", "log", "--lang=en"])),
-            Some(Lang::En)
-        );
-        assert_eq!(lang_in_args(&args(&["yujing", "--", "--lang", "zh"])), None);
-        assert_eq!(lang_in_args(&args(&["yujing", "agenda"])), None);
-    }
-}
-
-#[cfg(test)]
-mod parsing {
-    use clap::{CommandFactory, FromArgMatches};
-
-    use super::*;
-    use crate::cli::Cli;
-
-    fn parse(lang: Lang, args: &[&str]) -> Result<Cli, clap::error::ErrorKind> {
-        localise(Cli::command(), lang)
-            .try_get_matches_from(args)
-            .and_then(|m| Cli::from_arg_matches(&m))
-            .map_err(|e| e.kind())
-    }
-
-    /// Declaring `--term` again under a command changes its help, not where its value goes.
-    #[test]
-    fn a_localised_command_line_parses_as_the_plain_one() {
-        for lang in [Lang::Zh, Lang::En] {
-            let term = |args: &[&str]| parse(lang, args).ok().and_then(|c| c.term);
-            assert_eq!(
-                term(&["yujing", "evaluate", "--term", "2024-2025-1"]).as_deref(),
-                Some("2024-2025-1")
-            );
-            assert_eq!(
-                term(&["yujing", "--term", "2024-2025-2", "issue"]).as_deref(),
-                Some("2024-2025-2")
-            );
-            assert_eq!(
-                term(&["yujing", "--term", "2024-2025-2"]).as_deref(),
-                Some("2024-2025-2")
-            );
-            assert_eq!(
-                parse(lang, &["yujing", "schedule", "add", "--help"]).err(),
-                Some(clap::error::ErrorKind::DisplayHelp)
-            );
-            let db = parse(lang, &["yujing", "agenda", "--db", "x.db"])
-                .ok()
-                .and_then(|c| c.db);
-            assert_eq!(db, Some(std::path::PathBuf::from("x.db")));
-        }
-    }
-}

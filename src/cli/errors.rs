@@ -1,0 +1,98 @@
+//! The Chinese words for the typed errors that user input reaches (a term, a date, a cadence,
+//! a preset, an output file, a student id). The modules that raise them stay free of any
+//! language (the engine and the cadence module are pure); the CLI's last line swaps the text
+//! in here, so under `--lang zh` an error reads in Chinese whichever module it came from.
+
+use std::error::Error;
+
+use crate::db::DbError;
+use crate::model::CadenceParseError;
+use crate::model::TermParseError;
+use crate::outfile::OutFileError;
+use crate::policy::presets::PolicyError;
+use crate::schedule::DateInputError;
+
+/// `cause` in Chinese, when it is one of the errors above; None leaves its own text.
+pub fn zh(cause: &(dyn Error + 'static)) -> Option<String> {
+    if let Some(TermParseError(v)) = cause.downcast_ref() {
+        return Some(format!(
+            "不是学期：'{v}'（应为 YYYY-YYYY-N，如 2024-2025-1）"
+        ));
+    }
+    if let Some(e) = cause.downcast_ref::<DateInputError>() {
+        return Some(match e {
+            DateInputError::Empty => "没有写日期".to_string(),
+            DateInputError::Unrecognised(v) => format!(
+                "不是日期：'{v}'（可写 2025-09-03、today、yesterday、+3d、-2d、+1w、mon … sun、周一 … 周日）"
+            ),
+            DateInputError::NoSuchDate { input, reason } => {
+                format!("没有这一天：'{input}'（{reason}）")
+            }
+            DateInputError::OutOfRange(v) => format!("日期超出范围：'{v}'"),
+            DateInputError::BadTime { input } => {
+                format!("不是时间：'{input}'（应为 HH:MM，如 14:30）")
+            }
+        });
+    }
+    if let Some(e) = cause.downcast_ref::<CadenceParseError>() {
+        return Some(match e {
+            CadenceParseError::Unknown(v) => format!(
+                "不是频次：'{v}'（应为 weekly 每周、monthly 每月、days:N、term:K 或 once:N）"
+            ),
+            CadenceParseError::BadNumber { input, reason } => {
+                format!("频次 '{input}' 中的数字有误：{reason}")
+            }
+        });
+    }
+    if let Some(PolicyError::NotFound(v)) = cause.downcast_ref() {
+        return Some(format!(
+            "没有名为 '{v}' 的内置政策，也没有这个文件（内置政策：hljjz、qzu、lut-life、hntou）"
+        ));
+    }
+    if let Some(e) = cause.downcast_ref::<OutFileError>() {
+        return match e {
+            OutFileError::NoFolder(p) => Some(format!("{}：文件夹不存在", p.display())),
+            OutFileError::Exists(p) => {
+                Some(format!("{}：文件已存在（加 --force 才替换）", p.display()))
+            }
+            OutFileError::NotRegular(p) => Some(format!("{}：不是普通文件，不写入", p.display())),
+            OutFileError::IsDatabase(p) => {
+                Some(format!("{}：这是正在使用的数据库，不写入", p.display()))
+            }
+            OutFileError::Io(..) => None,
+        };
+    }
+    if let Some(DbError::UnknownStudent(id)) = cause.downcast_ref() {
+        return Some(format!(
+            "没有学号为 {id} 的学生（不在学生名单中；请先导入学生名单）"
+        ));
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn user_input_errors_read_in_chinese() {
+        let term = "2024".parse::<crate::model::Term>().unwrap_err();
+        let cadence = "often".parse::<crate::model::Cadence>().unwrap_err();
+        let cases: Vec<Box<dyn Error + 'static>> = vec![
+            Box::new(term),
+            Box::new(DateInputError::Unrecognised("soon".into())),
+            Box::new(cadence),
+            Box::new(PolicyError::NotFound("nope".into())),
+            Box::new(OutFileError::NoFolder("/x/y".into())),
+            Box::new(DbError::UnknownStudent("9".into())),
+        ];
+        for c in &cases {
+            let zh = zh(c.as_ref()).unwrap_or_else(|| panic!("no Chinese for {c}"));
+            assert!(
+                zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+                "{zh}"
+            );
+        }
+        assert_eq!(zh(&std::fmt::Error), None);
+    }
+}
