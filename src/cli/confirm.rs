@@ -16,7 +16,7 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
     let mut db = ctx.open_db()?;
     let term = crate::app::assess::resolve_term(&db, ctx.term.as_deref())?;
     let id = a.student_id.trim();
-    let new = db.confirm_entry(id, term, &login(), super::log::now(ctx))?;
+    let new = db.confirm_entry(id, term, &login(), ctx.now())?;
     println!(
         "{}",
         match (new, ctx.lang) {

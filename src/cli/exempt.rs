@@ -11,7 +11,6 @@ use crate::model::{ExemptReason, Exemption};
 use crate::os::real_login as login;
 use crate::schedule::parse_date_input;
 
-use super::log::now;
 use super::{Ctx, ListFormat, output};
 
 #[derive(Debug, clap::Subcommand)]
@@ -100,7 +99,7 @@ pub fn run(ctx: &Ctx, c: Cmd) -> anyhow::Result<ExitCode> {
                 reason: note.unwrap_or_default(),
                 by: login(),
                 until,
-                created_at: now(ctx),
+                created_at: ctx.now(),
                 lifted_at: None,
             };
             let id = db.add_exemption(&e)?;
@@ -170,7 +169,7 @@ pub fn run(ctx: &Ctx, c: Cmd) -> anyhow::Result<ExitCode> {
         }
         Cmd::Lift { id } => {
             let found = db.exemptions()?.into_iter().find(|e| e.id == id);
-            let lifted = found.is_some() && db.lift_exemption(id, now(ctx))?;
+            let lifted = found.is_some() && db.lift_exemption(id, ctx.now())?;
             let Some(e) = found.filter(|_| lifted) else {
                 bail!(
                     "{}",

@@ -18,7 +18,6 @@ use crate::policy::Policy;
 use crate::schedule::parse_date_input;
 use crate::text::sanitize;
 
-use super::log::now;
 use super::prompt::confirm;
 use super::{Ctx, ListFormat};
 
@@ -222,7 +221,7 @@ fn issue(ctx: &Ctx, a: &Args) -> anyhow::Result<ExitCode> {
             Answer::No
         })
     };
-    match lifecycle::issue(&mut db, &input, &login(), now(ctx), a.yes, &mut ask)? {
+    match lifecycle::issue(&mut db, &input, &login(), ctx.now(), a.yes, &mut ask)? {
         Outcome::Nothing { others } => {
             if json {
                 let w = Written {

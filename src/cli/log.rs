@@ -3,7 +3,6 @@
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
-use chrono::NaiveDateTime;
 
 use crate::db::Correction;
 use crate::i18n::{self, Lang, Msg};
@@ -96,15 +95,6 @@ pub fn one_of<T: std::str::FromStr>(
     })
 }
 
-pub fn now(ctx: &Ctx) -> NaiveDateTime {
-    let clock = chrono::Local::now().naive_local();
-    if clock.date() == ctx.today {
-        clock
-    } else {
-        ctx.today.and_time(clock.time())
-    }
-}
-
 pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
     let kind = parse_kind(&a.kind)?;
     let role = parse_role(a.role.as_deref())?;
@@ -112,7 +102,7 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
     let with_whom: With = one_of("--with", &a.with_whom, &with_ids, ctx.lang)?;
     let channel_ids: Vec<&str> = Channel::ALL.iter().map(|c| c.id()).collect();
     let channel: Channel = one_of("--channel", &a.channel, &channel_ids, ctx.lang)?;
-    let now = now(ctx);
+    let now = ctx.now();
     let at = match &a.date {
         Some(d) => parse_datetime_input(d, now).with_context(|| format!("--date '{d}'"))?,
         None => now,

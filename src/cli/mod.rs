@@ -195,6 +195,17 @@ pub struct Ctx {
 
 impl Ctx {
     /// Opens the database; the first account to open it becomes its admin.
+    /// The time a write records: the clock's, on `--today`'s date when one is given (so a
+    /// test or a catch-up entry dated in the past reads as that day).
+    pub fn now(&self) -> chrono::NaiveDateTime {
+        let clock = chrono::Local::now().naive_local();
+        if clock.date() == self.today {
+            clock
+        } else {
+            self.today.and_time(clock.time())
+        }
+    }
+
     pub fn open_db(&self) -> anyhow::Result<Db> {
         let mut db = Db::open(&self.db_path)?;
         crate::app::access::claim_if_unowned(&mut db);

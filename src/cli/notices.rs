@@ -121,7 +121,7 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
         _ => {}
     }
     let p = paper(&db, ctx.policy.as_deref(), ctx.term.as_deref())?;
-    let now = super::log::now(ctx);
+    let now = ctx.now();
     db.sync_notices(p.term, now)?;
     match a.cmd {
         Some(Cmd::Approve { class, student }) => approve(ctx, &mut db, &p, class, student),
@@ -158,13 +158,7 @@ fn approve(
     {
         bail!("class '{c}' has no notices for {}", p.term);
     }
-    let done = store::approve(
-        db,
-        p,
-        class.as_deref(),
-        student.as_deref(),
-        super::log::now(ctx),
-    )?;
+    let done = store::approve(db, p, class.as_deref(), student.as_deref(), ctx.now())?;
     for n in &done {
         println!(
             "{}  {}  {}  {}",

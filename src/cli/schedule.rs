@@ -11,7 +11,7 @@ use crate::model::{Schedule, Source};
 use crate::os::real_login as login;
 use crate::schedule::parse_date_input;
 
-use super::log::{now, parse_kind, parse_role};
+use super::log::{parse_kind, parse_role};
 use super::{Ctx, ListFormat, output};
 
 #[derive(Debug, clap::Subcommand)]
@@ -128,7 +128,7 @@ pub fn run(ctx: &Ctx, c: Cmd) -> anyhow::Result<ExitCode> {
                 note: note.unwrap_or_default(),
                 ended: None,
             };
-            let id = db.add_schedule(&s, &login(), now(ctx))?;
+            let id = db.add_schedule(&s, &login(), ctx.now())?;
             if format == ListFormat::Json {
                 let out = serde_json::json!({ "schedule_id": id, "student_id": s.student_id });
                 println!("{out}");
@@ -196,7 +196,7 @@ pub fn run(ctx: &Ctx, c: Cmd) -> anyhow::Result<ExitCode> {
         }
         Cmd::Cancel { id } => {
             let found = db.schedules(None)?.into_iter().find(|s| s.id == id);
-            let cancelled = found.is_some() && db.cancel_schedule(id, now(ctx))?;
+            let cancelled = found.is_some() && db.cancel_schedule(id, ctx.now())?;
             let Some(s) = found.filter(|_| cancelled) else {
                 bail!(
                     "{}",

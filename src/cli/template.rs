@@ -125,7 +125,7 @@ pub fn run(ctx: &Ctx, c: Cmd) -> anyhow::Result<ExitCode> {
                     dir.display()
                 );
             }
-            db.replace_templates(&policy.id, &items, &login(), super::log::now(ctx))?;
+            db.replace_templates(&policy.id, &items, &login(), ctx.now())?;
             println!(
                 "{}",
                 ctx.lang.pick(

@@ -30,6 +30,7 @@ mod schedules;
 mod settings;
 pub mod share;
 mod students;
+mod terms;
 mod tx;
 mod values;
 mod warnings;

@@ -175,7 +175,7 @@ impl ImportTx<'_> {
             cache::facts_changed(&self.tx, who)?;
         }
         if self.grades_written {
-            super::grades::store_default_term(&self.tx)?;
+            super::terms::store_default_term(&self.tx)?;
             self.tx
                 .execute("DELETE FROM meta WHERE key = 'reimport_grades'", [])?;
         }

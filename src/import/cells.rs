@@ -25,6 +25,8 @@ impl Bad {
     }
 }
 
+/// A text cell longer than this (in characters) is a bad row.
+pub const MAX_CELL_CHARS: usize = 1_000;
 /// No course is worth more credits than this; more is a slip of the registrar's keyboard.
 pub const MAX_CREDITS: f64 = 30.0;
 /// No term has more class hours than this to miss.

@@ -4,14 +4,11 @@
 use csv::StringRecord;
 
 use super::Dataset;
-use super::cells::Bad;
+use super::cells::{Bad, MAX_CELL_CHARS};
 use super::dupes::reads;
 use super::headers::{Field, field_of};
 use super::reasons::Why;
 use crate::locale::Lang;
-
-/// A text cell longer than this (in characters) is a bad row.
-pub const MAX_CELL_CHARS: usize = 1_000;
 
 /// (index, header) of the header's columns that `dataset` reads.
 pub fn read_columns(dataset: Dataset, header: &StringRecord) -> Vec<(usize, String)> {

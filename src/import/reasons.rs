@@ -32,8 +32,7 @@ pub enum Why {
 
 impl Why {
     pub fn text(self, lang: Lang) -> String {
-        use super::cells::{MAX_ABSENCE_HOURS, MAX_CREDITS};
-        use super::limits::MAX_CELL_CHARS;
+        use super::cells::{MAX_ABSENCE_HOURS, MAX_CELL_CHARS, MAX_CREDITS};
         use Why::*;
         let fixed = |zh: &str, en: &str| lang.pick(zh, en).to_string();
         match self {
