@@ -314,6 +314,12 @@ fn writes_need_the_role_and_the_student_in_scope() {
         "--as", "teach", "--term", TERM, "exempt", "add", A3, "--reason", "leave",
     ]);
     assert!(msg.contains("may not change exemptions"), "{msg}");
+    let msg = e.refused(&[
+        "--lang", "zh", "--as", "teach", "--term", TERM, "exempt", "add", A3, "--reason", "leave",
+    ]);
+    assert!(msg.contains("无权修改免于跟进"), "{msg}");
+    let msg = e.refused(&["--lang", "zh", "--as", "help", "log", A1, "--kind", "talk"]);
+    assert!(msg.contains("不在你的范围内"), "{msg}");
     e.ok(&["--as", "help", "log", A2, "--kind", "talk"]);
     e.refused(&["--as", "help", "log", A1, "--kind", "talk"]);
     // The registrar imports and nothing else; only admins choose the policy or add users.
@@ -1029,6 +1035,65 @@ fn psych_writes_only_confidential_notes_and_a_helper_corrects_only_their_own() {
         "--from",
         "2025-03-10",
     ]);
+    // The TUI's log form: its 保密 switch is what --confidential is to `log`.
+    use yujing::tui::model::{DataSource, WriteOp};
+    let db = yujing::db::Db::open(&e.db()).unwrap();
+    let mut src = yujing::tui::db_source::DbSource::open(
+        &e.db(),
+        None,
+        None,
+        chrono::NaiveDate::from_ymd_opt(2025, 3, 10).unwrap(),
+        yujing::locale::Lang::Zh,
+    )
+    .unwrap();
+    src.actor = Some(yujing::app::access::actor(&db, Some("psy")).unwrap());
+    let contact = |note: &str| yujing::model::Contact {
+        id: 0,
+        student_id: B4.into(),
+        at: chrono::NaiveDate::from_ymd_opt(2025, 3, 10)
+            .unwrap()
+            .and_hms_opt(9, 0, 0)
+            .unwrap(),
+        author: "psy".into(),
+        role: None,
+        with_whom: yujing::model::With::Student,
+        channel: yujing::model::Channel::FaceToFace,
+        kind: yujing::model::ContactKind::Talk,
+        place: String::new(),
+        summary: note.into(),
+        situation: String::new(),
+        actions: String::new(),
+        next_talk: None,
+        created_at: chrono::NaiveDate::from_ymd_opt(2025, 3, 10)
+            .unwrap()
+            .and_hms_opt(9, 0, 0)
+            .unwrap(),
+        superseded_by: None,
+    };
+    let refused = src
+        .write(&WriteOp::LogContact {
+            contact: contact("open"),
+            confidential: false,
+        })
+        .unwrap_err()
+        .to_string();
+    assert!(refused.contains("保密"), "{refused}");
+    let id = src
+        .write(&WriteOp::LogContact {
+            contact: contact(SECRET),
+            confidential: true,
+        })
+        .unwrap();
+    assert!(db.contact_confidential(id).unwrap());
+    // The next write through the same source is not confidential unless asked again.
+    src.actor = None;
+    let plain = src
+        .write(&WriteOp::LogContact {
+            contact: contact("plain"),
+            confidential: false,
+        })
+        .unwrap();
+    assert!(!db.contact_confidential(plain).unwrap());
 }
 
 #[test]

@@ -323,15 +323,15 @@ impl Need {
         }
     }
 
-    fn what(self) -> &'static str {
+    fn what(self, lang: crate::locale::Lang) -> &'static str {
         match self {
-            Need::Import => "import",
-            Need::Contact => "log contacts",
-            Need::Schedule => "change schedules",
-            Need::Issue => "issue or withdraw warnings",
-            Need::Exempt => "change exemptions",
-            Need::Approve => "approve notices",
-            Need::Admin => "do this (admin only)",
+            Need::Import => lang.pick("导入", "import"),
+            Need::Contact => lang.pick("记录联系", "log contacts"),
+            Need::Schedule => lang.pick("修改谈话安排", "change schedules"),
+            Need::Issue => lang.pick("下发或撤回预警", "issue or withdraw warnings"),
+            Need::Exempt => lang.pick("修改免于跟进", "change exemptions"),
+            Need::Approve => lang.pick("审批通知书", "approve notices"),
+            Need::Admin => lang.pick("执行此操作（仅管理员）", "do this (admin only)"),
         }
     }
 }
@@ -339,25 +339,39 @@ impl Need {
 /// The one permission check before a write: the role, and for a student's record that the
 /// student is in the actor's scope and not archived.
 pub fn permit(db: &Db, actor: &Actor, need: Need, student: Option<&str>) -> anyhow::Result<()> {
+    let lang = crate::locale::Lang::current();
     if !need.roles().iter().any(|r| actor.has(*r)) {
         let roles: Vec<_> = actor.roles.iter().map(|r| r.id()).collect();
+        let (who, what, roles) = (actor.login(), need.what(lang), roles.join(", "));
         bail!(
-            "{} may not {} (roles: {})",
-            actor.login(),
-            need.what(),
-            roles.join(", ")
+            "{}",
+            lang.pick(
+                &format!("{who} 无权{what}（角色：{roles}）"),
+                &format!("{who} may not {what} (roles: {roles})"),
+            )
         );
     }
     if let Some(id) = student {
         if let Some(s) = db.student(id)?
             && db.archived_cohorts()?.contains(&s.cohort)
         {
-            bail!("{id} belongs to archived cohort {}: read-only", s.cohort);
+            let cohort = &s.cohort;
+            bail!(
+                "{}",
+                lang.pick(
+                    &format!("{id} 属于已归档的 {cohort} 级：只读"),
+                    &format!("{id} belongs to archived cohort {cohort}: read-only"),
+                )
+            );
         }
         if !scope(db, actor)?.sees(id) {
+            let who = actor.login();
             bail!(
-                "{} may not change records of {id} (not in scope)",
-                actor.login()
+                "{}",
+                lang.pick(
+                    &format!("{who} 无权修改 {id} 的记录（不在你的范围内）"),
+                    &format!("{who} may not change records of {id} (not in scope)"),
+                )
             );
         }
     }

@@ -293,18 +293,25 @@ impl DataSource for DbSource {
 
     fn write(&mut self, op: &WriteOp) -> anyhow::Result<i64> {
         match op {
-            WriteOp::LogContact(c) => {
+            WriteOp::LogContact {
+                contact: c,
+                confidential,
+            } => {
                 // The same refusals as `yujing log`: nothing after now, no text over the limit.
                 crate::app::contact::check(c, true, clock_on(self.today), self.lang)
                     .map_err(anyhow::Error::msg)?;
                 self.permit(Need::Contact, &c.student_id)?;
-                // The form has no confidential switch yet: psych may not log through it.
+                // Psych may log confidential notes only, as with `yujing log --confidential`.
                 if let Some(a) = &self.actor {
-                    access::permit_contact(&self.db.borrow(), a, false, None, self.lang)?;
+                    access::permit_contact(&self.db.borrow(), a, *confidential, None, self.lang)?;
                 }
                 let next =
                     crate::schedule::agenda::next_talk_schedule(c, next_talk_note(self.lang));
-                Ok(self.db.get_mut().log_contact(c, next.as_ref())?.0)
+                let db = self.db.get_mut();
+                db.write_confidential(*confidential);
+                let written = db.log_contact(c, next.as_ref());
+                db.write_confidential(false);
+                Ok(written?.0)
             }
             WriteOp::ApproveNotice(id) => {
                 self.permit(Need::Approve, id)?;

@@ -102,7 +102,7 @@ impl FakeSource {
             }
         };
         match op {
-            WriteOp::LogContact(c) => {
+            WriteOp::LogContact { contact: c, .. } => {
                 let mut c = c.clone();
                 c.id = id;
                 d.contacts.push(c.clone());

@@ -82,6 +82,7 @@ messages! {
     Cleared => "已通过", "cleared";
     Pending => "待定", "pending";
     Yes => "是", "yes";
+    No => "否", "no";
     HelpTitle => "按键", "Keys";
     HelpClose => "按 Esc 或 ? 关闭", "Esc or ? closes";
     HelpMoreBelow => "▼ 还有 {} 行 PgDn/j", "▼ {} more PgDn/j";
@@ -118,6 +119,7 @@ messages! {
     FieldSituation => "情况与态度", "Situation";
     FieldActions => "约定措施", "Actions";
     FieldNextTalk => "下次谈话", "Next talk";
+    FieldConfidential => "保密", "Confidential";
     FieldCadence => "频次", "Cadence";
     FieldFrom => "开始", "From";
     FieldUntil => "结束", "Until";

@@ -251,7 +251,10 @@ mod tests {
         req_tx
             .send(Request::Write {
                 id: 7,
-                op: WriteOp::LogContact(contact("S1")),
+                op: WriteOp::LogContact {
+                    contact: contact("S1"),
+                    confidential: false,
+                },
             })
             .unwrap();
         assert_eq!(
@@ -265,7 +268,10 @@ mod tests {
         req_tx
             .send(Request::Write {
                 id: 8,
-                op: WriteOp::LogContact(contact("nobody")),
+                op: WriteOp::LogContact {
+                    contact: contact("nobody"),
+                    confidential: false,
+                },
             })
             .unwrap();
         let answer = loop {

@@ -146,8 +146,12 @@ pub struct StudentDetail {
 /// A change the user asked for; written by the loader thread, which owns the source.
 #[derive(Debug, Clone, PartialEq)]
 pub enum WriteOp {
-    /// A contact; its `next_talk`, if any, also schedules that once-off talk.
-    LogContact(Contact),
+    /// A contact; its `next_talk`, if any, also schedules that once-off talk. A confidential
+    /// one shows its text only to the student's counsellor, psych and admin.
+    LogContact {
+        contact: Contact,
+        confidential: bool,
+    },
     AddSchedule(Schedule),
     /// Approve the student's notice (`n` twice on the student page).
     ApproveNotice(String),
@@ -156,7 +160,7 @@ pub enum WriteOp {
 impl WriteOp {
     pub fn student_id(&self) -> &str {
         match self {
-            WriteOp::LogContact(c) => &c.student_id,
+            WriteOp::LogContact { contact, .. } => &contact.student_id,
             WriteOp::AddSchedule(s) => &s.student_id,
             WriteOp::ApproveNotice(id) => id,
         }

@@ -56,7 +56,7 @@ fn logging_from_the_agenda_meets_the_schedule_and_it_leaves_overdue() {
         app.notice().map(|n| n.text.as_str()),
         Some("已保存联系记录")
     );
-    let Some(WriteOp::LogContact(c)) = source.writes().last().cloned() else {
+    let Some(WriteOp::LogContact { contact: c, .. }) = source.writes().last().cloned() else {
         panic!("a contact was written");
     };
     assert_eq!(

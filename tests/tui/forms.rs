@@ -165,13 +165,14 @@ fn the_note_wraps_inside_the_box_and_keeps_its_start_in_sight() {
         assert!(screen.contains("学生承认上学期"), "{screen}");
         assert!(screen.contains("次。"), "{screen}");
     }
-    // Fields take the box's width: a place typed in full is shown in full.
+    // Fields take the box's width (not the ~30 columns they once had): a place typed in full
+    // is shown in full.
     let mut app = followup_app(&source, Lang::En);
     press(&mut app, KeyCode::Char('l'));
     for _ in 0..5 {
         press(&mut app, KeyCode::Tab);
     }
-    let place = "Student affairs office, building 3, room 302, second floor east";
+    let place = "Student affairs office, building 3, room 302, 2nd floor";
     type_text(&mut app, place);
     assert!(render(&mut app, 80, 24).contains(place));
 }

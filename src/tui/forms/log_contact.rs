@@ -29,6 +29,14 @@ pub fn role_at(i: usize) -> Option<Role> {
     i.checked_sub(1).and_then(|i| Role::ALL.get(i).copied())
 }
 
+/// 否/是: the confidential switch, off unless chosen.
+fn yes_no(lang: Lang) -> Vec<String> {
+    vec![
+        Msg::No.text(lang).to_string(),
+        Msg::Yes.text(lang).to_string(),
+    ]
+}
+
 pub fn kind_options(lang: Lang) -> Vec<String> {
     ContactKind::ALL
         .iter()
@@ -88,6 +96,7 @@ impl LogForm {
             Field::area(FieldId::Summary, ""),
             Field::area(FieldId::Situation, ""),
             Field::area(FieldId::Actions, ""),
+            Field::choice(FieldId::Confidential, yes_no(lang), 0),
             Field::text(FieldId::NextTalk, ""),
         ];
         let form = LogForm {
@@ -122,24 +131,28 @@ impl LogForm {
             return None;
         }
         let text = |id| value(fields, id).to_string();
-        Some(WriteOp::LogContact(Contact {
-            id: 0,
-            student_id: self.student_id.clone(),
-            at: at?,
-            author: login(),
-            role: role_at(index(fields, FieldId::Role)),
-            with_whom: With::ALL.get(index(fields, FieldId::With)).copied()?,
-            channel: Channel::ALL.get(index(fields, FieldId::Channel)).copied()?,
-            kind: ContactKind::ALL
-                .get(index(fields, FieldId::Kind))
-                .copied()?,
-            place: text(FieldId::Place),
-            summary: text(FieldId::Summary),
-            situation: text(FieldId::Situation),
-            actions: text(FieldId::Actions),
-            next_talk: next,
-            created_at: self.now,
-            superseded_by: None,
-        }))
+        let confidential = index(fields, FieldId::Confidential) == 1;
+        Some(WriteOp::LogContact {
+            contact: Contact {
+                id: 0,
+                student_id: self.student_id.clone(),
+                at: at?,
+                author: login(),
+                role: role_at(index(fields, FieldId::Role)),
+                with_whom: With::ALL.get(index(fields, FieldId::With)).copied()?,
+                channel: Channel::ALL.get(index(fields, FieldId::Channel)).copied()?,
+                kind: ContactKind::ALL
+                    .get(index(fields, FieldId::Kind))
+                    .copied()?,
+                place: text(FieldId::Place),
+                summary: text(FieldId::Summary),
+                situation: text(FieldId::Situation),
+                actions: text(FieldId::Actions),
+                next_talk: next,
+                created_at: self.now,
+                superseded_by: None,
+            },
+            confidential,
+        })
     }
 }

@@ -496,7 +496,7 @@ mod tests {
     #[test]
     fn a_fresh_contact_form_is_valid_and_dated_now() {
         let mut f = FormScreen::log(&entry(), None, now(), Lang::En);
-        let Some(WriteOp::LogContact(c)) = f.validate() else {
+        let Some(WriteOp::LogContact { contact: c, .. }) = f.validate() else {
             panic!("valid as opened");
         };
         assert_eq!(
@@ -531,12 +531,12 @@ mod tests {
         // Relative dates count from the contact's day, not today.
         set(&mut f, FieldId::At, "2025-06-10 15:00");
         set(&mut f, FieldId::NextTalk, "+7d");
-        let Some(WriteOp::LogContact(c)) = f.validate() else {
+        let Some(WriteOp::LogContact { contact: c, .. }) = f.validate() else {
             panic!("valid");
         };
         assert_eq!(c.next_talk, NaiveDate::from_ymd_opt(2025, 6, 17));
         match f.update(Action::Save) {
-            Outcome::Write(WriteOp::LogContact(saved)) => assert_eq!(saved, c),
+            Outcome::Write(WriteOp::LogContact { contact: saved, .. }) => assert_eq!(saved, c),
             _ => panic!("saves when valid"),
         }
     }
