@@ -151,6 +151,40 @@ fn every_archetype_gets_the_tiers_it_was_written_for() {
 }
 
 #[test]
+fn every_command_works_on_the_demo_not_only_the_tui() {
+    // Whoever builds the demo is its admin: reading commands must not refuse them as "not a
+    // yujing user" (the TUI claims the database on opening; `demo --no-open` never opens it).
+    let (home, path) = demo_db();
+    let run = |args: &[&str]| {
+        let out = Command::cargo_bin("yujing")
+            .unwrap()
+            .env("XDG_CACHE_HOME", home.path())
+            .env("LANG", "C.UTF-8")
+            .arg("--db")
+            .arg(&path)
+            .args(args)
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        String::from_utf8(out).unwrap()
+    };
+    let all: Vec<serde_json::Value> =
+        serde_json::from_str(&run(&["evaluate", "--format", "json"])).unwrap();
+    let warned: Vec<&str> = all
+        .iter()
+        .filter(|e| !e["tier"].is_null())
+        .map(|e| e["student_id"].as_str().unwrap())
+        .collect();
+    assert!(warned.len() >= 12, "{} warned", warned.len());
+    let agenda: serde_json::Value =
+        serde_json::from_str(&run(&["agenda", "--format", "json"])).unwrap();
+    assert!(agenda["overdue"].is_array(), "{agenda}");
+    assert!(run(&["contacts", warned[0]]).contains(warned[0]));
+}
+
+#[test]
 fn the_demo_shows_every_tier_of_every_preset_and_a_quiet_majority() {
     let (_home, path) = demo_db();
     let db = Db::open(&path).unwrap();

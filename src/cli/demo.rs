@@ -113,6 +113,9 @@ pub fn build(
     let mut db = Db::open(path)?;
     // Marked first: a build that fails half-way leaves a file the next run may replace.
     db.set_meta(DEMO_MARK, "1")?;
+    // Whoever builds the demo is its admin, as with any database they create: every command
+    // (not only the TUI, which claims it on opening) then works on it.
+    crate::app::access::claim_if_unowned(&mut db);
     for (name, kind, bytes) in FILES {
         let file = dir.path().join(name);
         std::fs::write(&file, bytes)?;
