@@ -77,10 +77,7 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
         if !items.is_empty() {
             let mut rows = Vec::with_capacity(items.len());
             for i in items {
-                let name = db
-                    .student(&i.student_id)?
-                    .map(|s| s.name)
-                    .unwrap_or_default();
+                let name = db.student_name(&i.student_id)?;
                 rows.push(row(i, &name, lang));
             }
             output::table(&mut out, &header, &rows)?;

@@ -65,10 +65,7 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
     let lang = ctx.lang;
     let mut rows: Vec<Vec<String>> = Vec::with_capacity(contacts.len());
     for c in &contacts {
-        let name = db
-            .student(&c.student_id)?
-            .map(|s| s.name)
-            .unwrap_or_default();
+        let name = db.student_name(&c.student_id)?;
         rows.push(vec![
             c.id.to_string(),
             c.at.format("%Y-%m-%d %H:%M").to_string(),

@@ -130,10 +130,7 @@ pub fn run(ctx: &Ctx, c: Cmd) -> anyhow::Result<ExitCode> {
             ctx.scope(&db)?.retain(&mut exemptions, |e| &e.student_id);
             let mut rows: Vec<Vec<String>> = Vec::new();
             for e in exemptions {
-                let name = db
-                    .student(&e.student_id)?
-                    .map(|s| s.name)
-                    .unwrap_or_default();
+                let name = db.student_name(&e.student_id)?;
                 rows.push(vec![
                     e.id.to_string(),
                     e.student_id.clone(),
@@ -176,10 +173,7 @@ pub fn run(ctx: &Ctx, c: Cmd) -> anyhow::Result<ExitCode> {
                     Msg::NoExemptionInForce.fill(lang, &[("id", &id.to_string())])
                 );
             };
-            let name = db
-                .student(&e.student_id)?
-                .map(|s| s.name)
-                .unwrap_or_default();
+            let name = db.student_name(&e.student_id)?;
             println!(
                 "{}",
                 Msg::ExemptLifted.fill(

@@ -66,10 +66,7 @@ fn say(
     s: &Schedule,
     extra: &[(&str, &str)],
 ) -> anyhow::Result<()> {
-    let name = db
-        .student(&s.student_id)?
-        .map(|x| x.name)
-        .unwrap_or_default();
+    let name = db.student_name(&s.student_id)?;
     let (id, student, what) = (
         id.to_string(),
         i18n::student(&name, &s.student_id),
@@ -153,10 +150,7 @@ pub fn run(ctx: &Ctx, c: Cmd) -> anyhow::Result<ExitCode> {
             let mut schedules = db.schedules(student_id.as_deref())?;
             scope.retain(&mut schedules, |s| &s.student_id);
             for s in schedules {
-                let name = db
-                    .student(&s.student_id)?
-                    .map(|x| x.name)
-                    .unwrap_or_default();
+                let name = db.student_name(&s.student_id)?;
                 rows.push(vec![
                     s.id.to_string(),
                     s.student_id.clone(),

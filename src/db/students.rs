@@ -136,6 +136,15 @@ impl Db {
         Ok(stmt.query_row([student_id], from_row).optional()?)
     }
 
+    /// The student's name for a line that shows it beside the id; empty for an id the roster
+    /// does not hold (a list keeps its row rather than failing).
+    pub fn student_name(&self, student_id: &str) -> Result<String, DbError> {
+        Ok(self
+            .student(student_id)?
+            .map(|s| s.name)
+            .unwrap_or_default())
+    }
+
     pub fn student_count(&self) -> Result<usize, DbError> {
         let n: i64 = self
             .conn
