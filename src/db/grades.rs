@@ -16,7 +16,7 @@ use std::sync::LazyLock;
 use rusqlite::{Connection, Row};
 
 use super::scan::{Scope, scan};
-use super::tx::Upsert;
+use super::tx::{FastMap, Upsert};
 use super::{Change, DbError, ImportTx, term_of};
 use crate::model::{Assessment, Attempt, AttemptKind, Mark, Nature, Term};
 
@@ -193,9 +193,14 @@ fn course_table(conn: &Connection) -> Result<CourseTable, DbError> {
 
 /// Classifies stored nature values: the school's mapping first, then import.md's rules.
 /// A cohort has a few dozen distinct values, so each is classified once.
+/// A stored nature spelling, shared, and the class it reads as.
+type Classified = (Arc<str>, Option<Nature>);
+
 pub(super) struct Natures {
     map: HashMap<String, String>,
-    seen: HashMap<String, (Arc<str>, Option<Nature>)>,
+    /// Keyed by the stored bytes: a row's nature is then looked up without checking its UTF-8
+    /// again (a cohort stores a few dozen spellings over two million rows).
+    seen: FastMap<Box<[u8]>, Classified>,
 }
 
 impl Natures {
@@ -206,21 +211,23 @@ impl Natures {
             .collect::<Result<_, _>>()?;
         Ok(Natures {
             map,
-            seen: HashMap::new(),
+            seen: FastMap::default(),
         })
     }
 
-    fn classify(&mut self, raw: &str) -> (Arc<str>, Option<Nature>) {
+    fn classify(&mut self, raw: &[u8]) -> Result<Classified, DbError> {
         if let Some(v) = self.seen.get(raw) {
-            return v.clone();
+            return Ok(v.clone());
         }
-        let nature = match self.map.get(raw) {
-            Some(class) => Nature::from_class(class, raw),
-            None => Nature::normalise(raw),
+        let text = std::str::from_utf8(raw)
+            .map_err(|_| DbError::Corrupt("a course nature that is not UTF-8".into()))?;
+        let nature = match self.map.get(text) {
+            Some(class) => Nature::from_class(class, text),
+            None => Nature::normalise(text),
         };
-        let v = (Arc::<str>::from(raw), nature);
-        self.seen.insert(raw.to_string(), v.clone());
-        v
+        let v = (Arc::<str>::from(text), nature);
+        self.seen.insert(raw.into(), v.clone());
+        Ok(v)
     }
 }
 
@@ -234,15 +241,18 @@ pub(super) fn read_attempts(
 ) -> Result<(), DbError> {
     let courses = course_table(conn)?;
     let mut natures = Natures::load(conn)?;
-    // A cohort writes a few hundred distinct results ("85", "及格" …): share them.
-    let mut results: HashMap<String, Arc<str>> = HashMap::new();
+    // A cohort writes a few hundred distinct results ("85", "及格" …): share them, looked up
+    // by their bytes so that only a new one has its UTF-8 checked.
+    let mut results: FastMap<Box<[u8]>, Arc<str>> = FastMap::default();
     let attempt = |r: &Row<'_>| -> Result<Attempt, DbError> {
-        let text = r.get_ref(10)?.as_str().map_err(rusqlite::Error::from)?;
-        let result = match results.get(text) {
+        let bytes = r.get_ref(10)?.as_bytes().map_err(rusqlite::Error::from)?;
+        let result = match results.get(bytes) {
             Some(shared) => shared.clone(),
             None => {
+                let text = std::str::from_utf8(bytes)
+                    .map_err(|_| DbError::Corrupt("a result that is not UTF-8".into()))?;
                 let shared: Arc<str> = text.into();
-                results.insert(text.to_string(), shared.clone());
+                results.insert(bytes.into(), shared.clone());
                 shared
             }
         };
@@ -255,11 +265,11 @@ pub(super) fn read_attempts(
         let kind = r.get(3)?;
         let (nature_raw, nature) = match r
             .get_ref(7)?
-            .as_str_or_null()
+            .as_bytes_or_null()
             .map_err(rusqlite::Error::from)?
         {
             Some(raw) => {
-                let (raw, n) = natures.classify(raw);
+                let (raw, n) = natures.classify(raw)?;
                 (Some(raw), n)
             }
             None => (None, None),
