@@ -247,6 +247,12 @@ fn errors_say_what_the_user_did_wrong_in_the_chosen_language() {
         );
         expect(
             lang,
+            &["log", id, "--kind", "talk", "--date", "2025-02-30"],
+            "没有这一天：'2025-02-30'（2025-02 只有 28 天）",
+            "no such date: '2025-02-30' (2025-02 has 28 days)",
+        );
+        expect(
+            lang,
             &["--term", "2024", "evaluate"],
             "不是学期：'2024'",
             "not a term: '2024'",

@@ -25,8 +25,8 @@ pub fn zh(cause: &(dyn Error + 'static)) -> Option<String> {
             DateInputError::Unrecognised(v) => format!(
                 "不是日期：'{v}'（可写 2025-09-03、today、yesterday、+3d、-2d、+1w、mon … sun、周一 … 周日）"
             ),
-            DateInputError::NoSuchDate { input, reason } => {
-                format!("没有这一天：'{input}'（{reason}）")
+            DateInputError::NoSuchDate { input, why } => {
+                format!("没有这一天：'{input}'（{}）", why.zh())
             }
             DateInputError::OutOfRange(v) => format!("日期超出范围：'{v}'"),
             DateInputError::BadTime { input } => {

@@ -21,12 +21,39 @@ pub enum DateInputError {
         "not a date: '{0}' (try 2025-09-03, today, yesterday, +3d, -2d, +1w, mon … sun, 周一 … 周日)"
     )]
     Unrecognised(String),
-    #[error("no such date: '{input}' ({reason})")]
-    NoSuchDate { input: String, reason: String },
+    #[error("no such date: '{input}' ({why})")]
+    NoSuchDate { input: String, why: NoSuchDay },
     #[error("date out of range: '{0}'")]
     OutOfRange(String),
     #[error("not a time: '{input}' (expected HH:MM, e.g. 14:30)")]
     BadTime { input: String },
+}
+
+/// Why a date that looks like one does not exist; the CLI words it in either language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NoSuchDay {
+    Month(u32),
+    Day { year: i32, month: u32, days: u32 },
+}
+
+impl std::fmt::Display for NoSuchDay {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NoSuchDay::Month(m) => write!(f, "month {m} is not between 1 and 12"),
+            NoSuchDay::Day { year, month, days } => {
+                write!(f, "{year}-{month:02} has {days} days")
+            }
+        }
+    }
+}
+
+impl NoSuchDay {
+    pub fn zh(&self) -> String {
+        match self {
+            NoSuchDay::Month(m) => format!("月份 {m} 不在 1 到 12 之间"),
+            NoSuchDay::Day { year, month, days } => format!("{year}-{month:02} 只有 {days} 天"),
+        }
+    }
 }
 
 /// Parses a date typed by a user, relative words counted from `today`.
@@ -139,18 +166,22 @@ fn calendar_date(input: &str) -> Result<NaiveDate, DateInputError> {
     if y.len() != 4 {
         return Err(unrecognised());
     }
-    let no_such = |reason: String| DateInputError::NoSuchDate {
+    let no_such = |why: NoSuchDay| DateInputError::NoSuchDate {
         input: input.to_string(),
-        reason,
+        why,
     };
     if !(1..=12).contains(&month) {
-        return Err(no_such(format!("month {month} is not between 1 and 12")));
+        return Err(no_such(NoSuchDay::Month(month)));
     }
     // Four digits always fit i32, and every month 1..=12 has a first day.
     let year = i32::try_from(year).map_err(|_| unrecognised())?;
     let month_len = days_in_month(year, month);
     if !(1..=month_len).contains(&day) {
-        return Err(no_such(format!("{year}-{month:02} has {month_len} days")));
+        return Err(no_such(NoSuchDay::Day {
+            year,
+            month,
+            days: month_len,
+        }));
     }
     NaiveDate::from_ymd_opt(year, month, day).ok_or_else(unrecognised)
 }
