@@ -453,3 +453,30 @@ fn help_names_each_commands_own_term_in_both_languages() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn an_obligations_note_reads_in_the_readers_language_whoever_issued_it() {
+    // The warnings were issued under an English locale; a Chinese reader still reads the
+    // policy's follow-up in Chinese, in the schedule list and the agenda alike.
+    let s = setup();
+    let id = s.warned.0.as_str();
+    let policy = yujing::policy_file::resolve("hntou").unwrap().0;
+    let en =
+        s.e.ok(&["--today", LATER, "--lang", "en", "schedule", "list", id]);
+    let zh =
+        s.e.ok(&["--today", LATER, "--lang", "zh", "schedule", "list", id]);
+    let agenda_zh = s.e.ok(&["--today", LATER, "--lang", "zh", "agenda"]);
+    let shown: Vec<_> = policy
+        .followups
+        .iter()
+        .filter(|f| en.contains(f.en.as_str()))
+        .collect();
+    assert!(!shown.is_empty(), "no follow-up of hntou in:\n{en}");
+    for f in shown {
+        assert!(
+            zh.contains(f.zh.as_str()) && !zh.contains(f.en.as_str()),
+            "{zh}"
+        );
+        assert!(!agenda_zh.contains(f.en.as_str()), "{agenda_zh}");
+    }
+}

@@ -4,7 +4,8 @@
 use std::collections::HashMap;
 
 use crate::db::Db;
-use crate::model::{Calendar, Contact, Schedule, Term};
+use crate::locale::Lang;
+use crate::model::{Calendar, Contact, Schedule, Source, Term};
 use crate::schedule::Status;
 use crate::schedule::agenda as judge;
 
@@ -67,13 +68,14 @@ pub struct Followups {
 }
 
 impl Followups {
-    pub fn read(db: &Db, today: chrono::NaiveDate) -> anyhow::Result<Followups> {
+    pub fn read(db: &Db, today: chrono::NaiveDate, lang: Lang) -> anyhow::Result<Followups> {
         let exempt = active_exemptions(db, today)?;
-        let schedules = db
+        let mut schedules: Vec<Schedule> = db
             .schedules(None)?
             .into_iter()
             .filter(|s| !exempt.iter().any(|e| e.student_id == s.student_id))
             .collect();
+        localise_notes(db, &mut schedules, lang);
         Ok(Followups {
             today,
             cal: calendar(db, today)?.0,
@@ -99,6 +101,42 @@ impl Followups {
 }
 
 /// The agenda of every schedule of students not exempt today.
-pub fn agenda(db: &Db, today: chrono::NaiveDate) -> anyhow::Result<crate::model::Agenda> {
-    Ok(Followups::read(db, today)?.agenda())
+pub fn agenda(
+    db: &Db,
+    today: chrono::NaiveDate,
+    lang: Lang,
+) -> anyhow::Result<crate::model::Agenda> {
+    Ok(Followups::read(db, today, lang)?.agenda())
+}
+
+/// A policy obligation's note is written in the language of whoever issued the warning; a
+/// reader sees it in their own when it is one of a known policy's follow-ups (the presets' or
+/// the database's policy). Other notes are a person's words and stay as written.
+pub fn localise_notes(db: &Db, schedules: &mut [Schedule], lang: Lang) {
+    if !schedules.iter().any(|s| s.source == Source::Policy) {
+        return;
+    }
+    let mut words: HashMap<String, String> = HashMap::new();
+    let mut learn = |p: &crate::policy::Policy| {
+        for f in &p.followups {
+            let said = lang.pick(&f.zh, &f.en).to_string();
+            words.insert(f.zh.clone(), said.clone());
+            words.insert(f.en.clone(), said);
+        }
+    };
+    for (id, text) in crate::policy::PRESETS {
+        if let Ok(p) = crate::policy::presets::parse(text, id) {
+            learn(&p);
+        }
+    }
+    if let Ok(Some((id, text))) = db.policy()
+        && let Ok(p) = crate::policy::presets::parse(&text, &id)
+    {
+        learn(&p);
+    }
+    for s in schedules.iter_mut().filter(|s| s.source == Source::Policy) {
+        if let Some(said) = words.get(&s.note) {
+            s.note.clone_from(said);
+        }
+    }
 }

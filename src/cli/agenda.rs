@@ -35,7 +35,7 @@ fn row(i: &AgendaItem, name: &str, lang: Lang) -> Vec<String> {
 
 pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
     let db = ctx.open_db_read()?;
-    let mut agenda = crate::app::agenda::agenda(&db, ctx.today)?;
+    let mut agenda = crate::app::agenda::agenda(&db, ctx.today, ctx.lang)?;
     let scope = ctx.scope(&db)?;
     for list in [
         &mut agenda.overdue,

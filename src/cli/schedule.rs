@@ -149,6 +149,7 @@ pub fn run(ctx: &Ctx, c: Cmd) -> anyhow::Result<ExitCode> {
             let mut rows: Vec<Vec<String>> = Vec::new();
             let mut schedules = db.schedules(student_id.as_deref())?;
             scope.retain(&mut schedules, |s| &s.student_id);
+            crate::app::agenda::localise_notes(&db, &mut schedules, lang);
             for s in schedules {
                 let name = db.student_name(&s.student_id)?;
                 rows.push(vec![

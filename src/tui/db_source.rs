@@ -98,7 +98,7 @@ impl DbSource {
     /// their state, and each student's most urgent one as a roster mark.
     fn followups(&self) -> anyhow::Result<FollowupViews> {
         let lang = self.lang;
-        let f = Followups::read(&self.db.borrow(), self.today)?;
+        let f = Followups::read(&self.db.borrow(), self.today, self.lang)?;
         let marks = f
             .most_urgent()
             .into_iter()
