@@ -102,6 +102,12 @@ fn several_nature_columns_the_summary_and_a_schools_mapping() {
     let out = e.ok(&["import", "grades", &f]);
     assert!(out.contains("专业核心课 → none"), "{out}");
     assert!(out.contains("思政通识必修课 → required"), "{out}");
+    // The classes are words of the run's language.
+    let zh = e.ok(&["--lang", "zh", "import", "grades", &f]);
+    assert!(
+        zh.contains("专业核心课 → 未归类") && zh.contains("思政通识必修课 → 必修"),
+        "{zh}"
+    );
     assert!(
         out.contains("nature map"),
         "the summary says how to map: {out}"

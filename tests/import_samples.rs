@@ -482,6 +482,22 @@ fn a_student_file_is_not_a_grades_file() {
         message.contains("this looks like a students file, not a grades file"),
         "{message}"
     );
+    assert!(
+        !message.contains("这像是"),
+        "one language at a time: {message}"
+    );
+    let zh = ReadOptions {
+        lang: yujing::locale::Lang::Zh,
+        ..ReadOptions::default()
+    };
+    let err = read_all(&fixture("samples", "fitness.csv"), Dataset::Absences, &zh).err();
+    let Some(FileError::Format { message, .. }) = err else {
+        panic!("{err:?}")
+    };
+    assert!(
+        message.contains("这像是体测文件，不是旷课文件") && !message.contains("looks like"),
+        "{message}"
+    );
 }
 
 #[test]

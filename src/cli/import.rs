@@ -151,7 +151,10 @@ fn grade_notes(db: &crate::db::Db, notes: &crate::import::ReadNotes, lang: Lang)
             .natures
             .iter()
             .map(|(raw, n)| {
-                let class = n.as_ref().map_or("none", |n| n.class_id());
+                let class = match n {
+                    Some(crate::model::Nature::Other(_)) | None => lang.pick("未归类", "none"),
+                    Some(n) => lang.pick(n.label_zh(), n.class_id()),
+                };
                 format!("{} → {}", crate::text::sanitize(raw), class)
             })
             .collect();

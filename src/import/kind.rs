@@ -3,6 +3,7 @@
 
 use super::Dataset;
 use super::headers::{Columns, Field, HeaderSearch};
+use crate::locale::Lang;
 
 const OTHERS: [Dataset; 4] = [
     Dataset::Grades,
@@ -90,23 +91,34 @@ impl KindGuess {
     }
 }
 
-/// The refusal, with the command to run instead.
-pub fn wrong_kind(asked: Dataset, is: Dataset, file: &str) -> String {
+/// The refusal, with the command to run instead, in the language of the run.
+pub fn wrong_kind(asked: Dataset, is: Dataset, file: &str, lang: Lang) -> String {
     let quoted = if file.contains([' ', '\'', '"']) {
         format!("'{}'", file.replace('\'', r"'\''"))
     } else {
         file.to_string()
     };
-    format!(
-        "这像是{}文件，不是{}文件，未导入任何数据；请运行 yujing import {} {quoted} \
-         (this looks like a {} file, not a {} file: nothing imported; run `yujing import {} {quoted}`)",
-        name_zh(is),
-        name_zh(asked),
-        name(is),
-        name(is),
-        name(asked),
-        name(is),
-    )
+    let (is_en, asked_en) = (name(is), name(asked));
+    match lang {
+        Lang::Zh => format!(
+            "这像是{}文件，不是{}文件，未导入任何数据；请运行 yujing import {is_en} {quoted}",
+            name_zh(is),
+            name_zh(asked),
+        ),
+        Lang::En => format!(
+            "this looks like {} {is_en} file, not {} {asked_en} file: nothing imported; run `yujing import {is_en} {quoted}`",
+            article(is_en),
+            article(asked_en),
+        ),
+    }
+}
+
+fn article(word: &str) -> &'static str {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
 }
 
 #[cfg(test)]
@@ -143,10 +155,14 @@ mod tests {
         let mut g = KindGuess::default();
         g.offer(&["学号", "成绩"]);
         assert_eq!(g.guess(Dataset::Grades), None);
-        let msg = wrong_kind(Dataset::Students, Dataset::Grades, "my file.csv");
+        let msg = wrong_kind(Dataset::Students, Dataset::Grades, "my file.csv", Lang::En);
         assert!(
             msg.contains("run `yujing import grades 'my file.csv'`"),
             "{msg}"
         );
+        let msg = wrong_kind(Dataset::Grades, Dataset::Absences, "a.csv", Lang::En);
+        assert!(msg.contains("an absences file, not a grades file"), "{msg}");
+        let msg = wrong_kind(Dataset::Students, Dataset::Grades, "a.csv", Lang::Zh);
+        assert!(msg.contains("请运行 yujing import grades a.csv"), "{msg}");
     }
 }

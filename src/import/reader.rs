@@ -191,13 +191,14 @@ fn open_plain(path: &Path, dataset: Dataset, opts: &ReadOptions) -> Result<FileR
     };
 
     let mut record = StringRecord::new();
+    // Set first: the header search can already refuse the file (a file of another kind).
+    source.set_lang(opts.lang);
     let (header_line, cols) = find_header(&mut source, &mut record, dataset, &file)?;
     source.expect_fields(record.len());
     let read_cols = super::limits::read_columns(dataset, &record);
     let id_header = cols.header(super::headers::Field::StudentId).to_string();
     let mut parser = RowParser::new(dataset, cols);
     parser.set_lang(opts.lang);
-    source.set_lang(opts.lang);
     let notes = ReadNotes {
         encoding,
         id_header,
@@ -250,7 +251,12 @@ fn find_header(
         let cells: Vec<&str> = record.iter().collect();
         if let Some(cols) = search.offer(&cells) {
             if let Some(other) = super::kind::looks_like_other(dataset, &cells) {
-                return Err(format(super::kind::wrong_kind(dataset, other, file)));
+                return Err(format(super::kind::wrong_kind(
+                    dataset,
+                    other,
+                    file,
+                    source.lang(),
+                )));
             }
             if let Some((text, a, b)) = super::dupes::duplicate_header(dataset, &cells) {
                 return Err(format(format!(
@@ -264,7 +270,12 @@ fn find_header(
         kinds.offer(&cells);
     }
     if let Some(other) = kinds.guess(dataset) {
-        return Err(format(super::kind::wrong_kind(dataset, other, file)));
+        return Err(format(super::kind::wrong_kind(
+            dataset,
+            other,
+            file,
+            source.lang(),
+        )));
     }
     let no = search.failure();
     Err(FileError::MissingColumn {
