@@ -308,6 +308,33 @@ fn errors_say_what_the_user_did_wrong_in_the_chosen_language() {
             "not warned",
         );
     }
+    // A file without the columns, a header twice, or no file at all: said in the language asked for.
+    let nocol = s.e.file("nocol.csv", "学号,姓名\n1,张三\n".as_bytes());
+    let dup = s.e.file(
+        "dup.csv",
+        "学号,学年学期,课程代码,学分,成绩,成绩\n1,2024-2025-1,C,1,50,60\n".as_bytes(),
+    );
+    let missing = s.e.dir.path().join("none.csv").display().to_string();
+    for lang in ["zh", "en"] {
+        expect(
+            lang,
+            &["import", "grades", &nocol],
+            "缺少必需的列 学年学期",
+            "missing required column 学年学期",
+        );
+        expect(
+            lang,
+            &["import", "grades", &dup],
+            "第 1 行：E 列和 F 列的表头都是 '成绩'",
+            "line 1: columns E and F are both headed '成绩'",
+        );
+        expect(
+            lang,
+            &["import", "grades", &missing],
+            "文件或文件夹不存在",
+            "No such file or directory",
+        );
+    }
     // A bad row names file, line, column and value, and why, in the language asked for.
     let bad = common::fixture("cli", "grades_bad_result.csv");
     let err = s.fails("zh", &["import", "grades", &bad]);

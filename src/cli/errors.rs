@@ -6,6 +6,7 @@
 use std::error::Error;
 
 use crate::db::DbError;
+use crate::import::FileError;
 use crate::model::CadenceParseError;
 use crate::model::TermParseError;
 use crate::outfile::OutFileError;
@@ -67,7 +68,38 @@ pub fn zh(cause: &(dyn Error + 'static)) -> Option<String> {
             "没有学号为 {id} 的学生（不在学生名单中；请先导入学生名单）"
         ));
     }
+    if let Some(e) = cause.downcast_ref::<FileError>() {
+        return match e {
+            FileError::Io { file, source } => Some(format!("{file}：{}", io_zh(source))),
+            FileError::MissingColumn {
+                file,
+                missing,
+                accepted,
+                found,
+            } => Some(format!(
+                "{file}：缺少必需的列 {missing}（可用的表头：{accepted}）；文件中的表头：{found}"
+            )),
+            // Worded where it is raised, in the run's language.
+            FileError::Format { .. } => None,
+        };
+    }
+    if let Some(e) = cause.downcast_ref::<std::io::Error>() {
+        return Some(io_zh(e));
+    }
     None
+}
+
+/// The operating system's usual refusals in Chinese; anything rarer keeps its own text.
+fn io_zh(e: &std::io::Error) -> String {
+    use std::io::ErrorKind::*;
+    match e.kind() {
+        NotFound => "文件或文件夹不存在".to_string(),
+        PermissionDenied => "没有权限".to_string(),
+        AlreadyExists => "已经存在".to_string(),
+        IsADirectory => "这是一个文件夹".to_string(),
+        StorageFull => "磁盘已满".to_string(),
+        _ => e.to_string(),
+    }
 }
 
 #[cfg(test)]

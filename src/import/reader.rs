@@ -259,11 +259,18 @@ fn find_header(
                 )));
             }
             if let Some((text, a, b)) = super::dupes::duplicate_header(dataset, &cells) {
-                return Err(format(format!(
-                    "line {line}: columns {} and {} are both headed '{text}'; yujing reads that column and cannot tell which one is meant (rename or remove one)",
+                let (a, b) = (
                     super::dupes::column_letters(a),
                     super::dupes::column_letters(b),
-                )));
+                );
+                return Err(format(match source.lang() {
+                    crate::locale::Lang::Zh => format!(
+                        "第 {line} 行：{a} 列和 {b} 列的表头都是 '{text}'；yujing 读取这一列，分不清是哪一列（请改名或删去其中一列）"
+                    ),
+                    crate::locale::Lang::En => format!(
+                        "line {line}: columns {a} and {b} are both headed '{text}'; yujing reads that column and cannot tell which one is meant (rename or remove one)"
+                    ),
+                }));
             }
             return Ok((line, cols));
         }
