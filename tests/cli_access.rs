@@ -559,7 +559,18 @@ fn an_archived_cohort_is_read_only_and_for_admins_only_and_purge_asks() {
     // Not yet past retention (2015 + 4 + 5 = 2024 is past; 2023's cohort is not archived).
     e.refused(&["purge", "--cohort", "2023", "--yes"]);
     e.ok(&["log", A1, "--kind", "talk"]);
+    // A course cleared by hand before the archive is personal data too, and must not stop
+    // the purge.
+    e.sql()
+        .execute(
+            "INSERT INTO course_clears (student, course_code, reason, by, at) \
+             SELECT id, 'C100', 'old', 'x', '2024-01-01 00:00:00' FROM students \
+             WHERE student_id = ?1",
+            [OLD],
+        )
+        .unwrap();
     e.ok(&["purge", "--cohort", "2015", "--yes"]);
+    assert_eq!(e.count("SELECT count(*) FROM course_clears"), 0);
     assert_eq!(
         e.count(&format!(
             "SELECT count(*) FROM students WHERE student_id = '{OLD}'"

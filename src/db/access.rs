@@ -254,7 +254,12 @@ impl Db {
             &format!("UPDATE contacts SET superseded_by = NULL WHERE student IN {who}"),
             [cohort],
         )?;
+        // Every table that names a student; notices first (they point at warnings and
+        // contacts), warnings after the schedules that point at them.
         for table in [
+            "notices",
+            "course_clears",
+            "confirmations",
             "schedules",
             "exemptions",
             "contacts",
@@ -270,6 +275,8 @@ impl Db {
             )?;
         }
         tx.execute("DELETE FROM students WHERE cohort = ?1", [cohort])?;
+        // Their grades may have been the ones that decided the default term.
+        super::terms::store_default_term(&tx)?;
         let after = format!("purged {n} students of cohort {cohort}");
         append(
             &tx,
