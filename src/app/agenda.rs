@@ -109,6 +109,16 @@ pub fn agenda(
     Ok(Followups::read(db, today, lang)?.agenda())
 }
 
+/// Every follow-up (zh, en) of the built-in presets, parsed once a run.
+static PRESET_FOLLOWUPS: std::sync::LazyLock<Vec<(String, String)>> =
+    std::sync::LazyLock::new(|| {
+        crate::policy::PRESETS
+            .iter()
+            .filter_map(|(id, text)| crate::policy::presets::parse(text, id).ok())
+            .flat_map(|p| p.followups.into_iter().map(|f| (f.zh, f.en)))
+            .collect()
+    });
+
 /// A policy obligation's note is written in the language of whoever issued the warning; a
 /// reader sees it in their own when it is one of a known policy's follow-ups (the presets' or
 /// the database's policy). Other notes are a person's words and stay as written.
@@ -116,27 +126,26 @@ pub fn localise_notes(db: &Db, schedules: &mut [Schedule], lang: Lang) {
     if !schedules.iter().any(|s| s.source == Source::Policy) {
         return;
     }
-    let mut words: HashMap<String, String> = HashMap::new();
-    let mut learn = |p: &crate::policy::Policy| {
-        for f in &p.followups {
-            let said = lang.pick(&f.zh, &f.en).to_string();
-            words.insert(f.zh.clone(), said.clone());
-            words.insert(f.en.clone(), said);
+    // A school's own policy is parsed only when it is not a preset's text.
+    let own: Vec<(String, String)> = match db.policy() {
+        Ok(Some((id, text))) if crate::policy::preset_text(&id) != Some(text.as_str()) => {
+            crate::policy::presets::parse(&text, &id)
+                .map(|p| p.followups.into_iter().map(|f| (f.zh, f.en)).collect())
+                .unwrap_or_default()
         }
+        _ => Vec::new(),
     };
-    for (id, text) in crate::policy::PRESETS {
-        if let Ok(p) = crate::policy::presets::parse(text, id) {
-            learn(&p);
-        }
-    }
-    if let Ok(Some((id, text))) = db.policy()
-        && let Ok(p) = crate::policy::presets::parse(&text, &id)
-    {
-        learn(&p);
-    }
+    let words: HashMap<&str, &str> = PRESET_FOLLOWUPS
+        .iter()
+        .chain(&own)
+        .flat_map(|(zh, en)| {
+            let said = lang.pick(zh, en);
+            [(zh.as_str(), said), (en.as_str(), said)]
+        })
+        .collect();
     for s in schedules.iter_mut().filter(|s| s.source == Source::Policy) {
-        if let Some(said) = words.get(&s.note) {
-            s.note.clone_from(said);
+        if let Some(said) = words.get(s.note.as_str()) {
+            s.note = (*said).to_string();
         }
     }
 }

@@ -75,22 +75,28 @@ pub fn run(ctx: &Ctx, c: Cmd) -> anyhow::Result<ExitCode> {
                 );
             }
             let policy = crate::app::assess::resolve_policy(&db, ctx.policy.as_deref())?;
-            let roster = crate::app::assess::assess(&db, policy, term)?;
-            let name = match roster.rows.iter().find(|(s, _)| s.student_id == student_id) {
-                None => bail!("{}", Msg::NotInRoster.fill(lang, &[("id", &student_id)])),
-                Some((_, e)) if e.tier.is_none() && e.status.is_empty() => bail!(
+            // One student's evaluation, not the whole roster's.
+            let (Some(student), Some(facts)) = (
+                db.student(&student_id)?,
+                db.load_student_facts(&student_id, term)?,
+            ) else {
+                bail!("{}", Msg::NotInRoster.fill(lang, &[("id", &student_id)]));
+            };
+            let e = crate::policy::evaluate(&policy, &facts, term);
+            if e.tier.is_none() && e.status.is_empty() {
+                bail!(
                     "{}",
                     Msg::NotWarned.fill(
                         lang,
                         &[
                             ("student", &student_id),
                             ("term", &term.to_string()),
-                            ("policy", &roster.policy.id),
+                            ("policy", &policy.id),
                         ]
                     )
-                ),
-                Some((s, _)) => s.name.clone(),
-            };
+                );
+            }
+            let name = student.name;
             let e = Exemption {
                 id: 0,
                 student_id,

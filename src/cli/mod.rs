@@ -266,7 +266,11 @@ impl Ctx {
 /// A database whose grades an earlier yujing stored (natures as classes, 补考二 written over
 /// 补考一) gives tiers that may be wrong: every command says so until grades are re-imported.
 fn warn_reimport(db: &Db, lang: Lang) {
-    if let Ok(Some(_)) = db.meta("reimport_grades") {
+    // Said once a run: a gated command opens the database more than once.
+    static SAID: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    if let Ok(Some(_)) = db.meta("reimport_grades")
+        && !SAID.swap(true, std::sync::atomic::Ordering::SeqCst)
+    {
         eprintln!(
             "yujing: {}",
             lang.pick(
