@@ -199,3 +199,71 @@ pub fn preview(
     };
     Ok(Some(crate::paper::template::to_text(&blocks)))
 }
+
+/// What logging a contact wrote: its id, the next talk it scheduled, and the notice whose
+/// delivery or receipt it closed.
+pub struct Logged {
+    pub id: i64,
+    pub schedule: Option<i64>,
+    pub closed: Option<String>,
+}
+
+/// Logs a contact (`yujing log`, the TUI's log form): a notice-delivered or receipt-returned contact closes its
+/// notice's obligation, and under a preset that posts the parent copies (hntou 第9条) a parent
+/// contact by SMS, phone or e-mail stands in for a receipt that never came.
+pub fn log_contact(
+    db: &mut Db,
+    c: &crate::model::Contact,
+    next: Option<&crate::model::Schedule>,
+    notice: Option<&str>,
+) -> anyhow::Result<Logged> {
+    use crate::model::Channel;
+    use crate::model::ContactKind;
+    let posted = db
+        .policy()?
+        .is_some_and(|(id, _)| crate::paper::posted(&id));
+    let other_receipt = posted
+        && c.kind == ContactKind::ParentContact
+        && matches!(c.channel, Channel::Sms | Channel::Phone | Channel::Email);
+    let paper_kind = matches!(
+        c.kind,
+        ContactKind::NoticeDelivered | ContactKind::ReceiptReturned
+    );
+    if !paper_kind && !other_receipt {
+        if notice.is_some() {
+            bail!(
+                "--notice goes with --kind notice-delivered or receipt-returned (or, where parent copies are posted, a parent-contact by sms, phone or e-mail)"
+            );
+        }
+        let (id, schedule) = db.log_contact(c, next)?;
+        return Ok(Logged {
+            id,
+            schedule,
+            closed: None,
+        });
+    }
+    if let Some(num) = notice {
+        let n = db.notice_by_number(num)?.with_context(|| {
+            format!("--notice {num}: no such notice (see `yujing notices list`)")
+        })?;
+        if n.student_id != c.student_id {
+            bail!(
+                "--notice {num} is {}'s notice, not {}'s",
+                n.student_id,
+                c.student_id
+            );
+        }
+        if n.state != State::Approved {
+            bail!(
+                "--notice {num} is {}: only an approved notice is delivered or answered",
+                n.state.id()
+            );
+        }
+    }
+    let (id, schedule, closed) = db.log_notice_contact(c, next, notice, other_receipt)?;
+    Ok(Logged {
+        id,
+        schedule,
+        closed,
+    })
+}

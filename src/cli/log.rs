@@ -161,7 +161,16 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
         Some(_) if a.notice.is_some() => bail!("{}", Msg::NoticeWithCorrects.text(lang)),
         Some(old) => correct(&mut db, old, &c, next_schedule.as_ref(), lang)?,
         None => {
-            super::notices::log_contact(&mut db, &c, next_schedule.as_ref(), a.notice.as_deref())?
+            let logged = crate::app::notices::log_contact(
+                &mut db,
+                &c,
+                next_schedule.as_ref(),
+                a.notice.as_deref(),
+            )?;
+            if let Some(n) = logged.closed {
+                eprintln!("notice {n}");
+            }
+            (logged.id, logged.schedule)
         }
     };
     let next_talk = next.zip(next_talk);

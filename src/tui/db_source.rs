@@ -309,9 +309,11 @@ impl DataSource for DbSource {
                     crate::schedule::agenda::next_talk_schedule(c, next_talk_note(self.lang));
                 let db = self.db.get_mut();
                 db.write_confidential(*confidential);
-                let written = db.log_contact(c, next.as_ref());
+                // The same use case as `yujing log`: a notice-delivered or receipt-returned
+                // contact closes its notice's clock here too.
+                let written = crate::app::notices::log_contact(db, c, next.as_ref(), None);
                 db.write_confidential(false);
-                Ok(written?.0)
+                Ok(written?.id)
             }
             WriteOp::ApproveNotice(id) => {
                 self.permit(Need::Approve, id)?;
