@@ -253,6 +253,12 @@ fn errors_say_what_the_user_did_wrong_in_the_chosen_language() {
         );
         expect(
             lang,
+            &["report", "--term", TERM, "--against", "2000-2001-1"],
+            "须是 ",
+            "must be a term after",
+        );
+        expect(
+            lang,
             &["--term", "2024", "evaluate"],
             "不是学期：'2024'",
             "not a term: '2024'",

@@ -70,12 +70,19 @@ pub fn load(
 }
 
 /// The term to compare with: `--against`, else the first term after T holding grades.
-pub fn against_term(db: &Db, term: Term, arg: Option<&str>) -> anyhow::Result<Term> {
+pub fn against_term(db: &Db, term: Term, arg: Option<&str>, lang: Lang) -> anyhow::Result<Term> {
     use anyhow::Context;
     match arg {
         Some(t) => {
             let t: Term = t.parse()?;
-            anyhow::ensure!(t > term, "--against {t}: must be a term after {term}");
+            anyhow::ensure!(
+                t > term,
+                "{}",
+                lang.pick(
+                    &format!("--against {t}：须是 {term} 之后的学期"),
+                    &format!("--against {t}: must be a term after {term}"),
+                )
+            );
             Ok(t)
         }
         None => db
@@ -83,9 +90,15 @@ pub fn against_term(db: &Db, term: Term, arg: Option<&str>) -> anyhow::Result<Te
             .into_iter()
             .find(|t| *t > term)
             .with_context(|| {
-                format!(
-                    "no grades after {term} yet: import the next term's grades, or pass --against TERM"
+                lang.pick(
+                    &format!(
+                        "{term} 之后还没有成绩：先导入下一学期的成绩，或用 --against 学期 指定"
+                    ),
+                    &format!(
+                        "no grades after {term} yet: import the next term's grades, or pass --against TERM"
+                    ),
                 )
+                .to_string()
             }),
     }
 }

@@ -84,13 +84,8 @@ fn print_plans(
     lang: Lang,
 ) -> std::io::Result<()> {
     for (change, ps) in lifecycle::by_change(plans) {
-        writeln!(
-            out,
-            "  {} {} ({}):",
-            change.id(),
-            ps.len(),
-            change.label(lang)
-        )?;
+        // The change's words in the run's language; its id is for scripts (--format json).
+        writeln!(out, "  {} {}:", change.label(lang), ps.len())?;
         for p in ps {
             writeln!(
                 out,
