@@ -176,10 +176,27 @@ impl ImportTx<'_> {
 /// Course code and name by `courses.id` (ids are dense).
 type CourseTable = Vec<Option<(Arc<str>, Arc<str>)>>;
 
-fn course_table(conn: &Connection) -> Result<CourseTable, DbError> {
-    let mut stmt = conn.prepare_cached("SELECT id, code, name FROM courses ORDER BY id")?;
+/// The courses a scan can meet: for one student only theirs (a student page or an incremental
+/// re-evaluation must not read a million-course table each time), else all of them.
+fn course_table(conn: &Connection, scope: Scope) -> Result<CourseTable, DbError> {
     let mut table: CourseTable = Vec::new();
-    let mut rows = stmt.query([])?;
+    let (mut stmt, student) = match scope {
+        Scope::One(student) => (
+            conn.prepare_cached(
+                "SELECT id, code, name FROM courses WHERE id IN \
+                 (SELECT course FROM grades WHERE student = ?1) ORDER BY id",
+            )?,
+            Some(student),
+        ),
+        _ => (
+            conn.prepare_cached("SELECT id, code, name FROM courses ORDER BY id")?,
+            None,
+        ),
+    };
+    let mut rows = match student {
+        Some(id) => stmt.query([id])?,
+        None => stmt.query([])?,
+    };
     while let Some(r) = rows.next()? {
         let id = usize::try_from(r.get::<_, i64>(0)?)
             .map_err(|_| DbError::Corrupt("negative course id".into()))?;
@@ -191,11 +208,11 @@ fn course_table(conn: &Connection) -> Result<CourseTable, DbError> {
     Ok(table)
 }
 
-/// Classifies stored nature values: the school's mapping first, then import.md's rules.
-/// A cohort has a few dozen distinct values, so each is classified once.
 /// A stored nature spelling, shared, and the class it reads as.
 type Classified = (Arc<str>, Option<Nature>);
 
+/// Classifies stored nature values: the school's mapping first, then import.md's rules.
+/// A cohort has a few dozen distinct values, so each is classified once.
 pub(super) struct Natures {
     map: HashMap<String, String>,
     /// Keyed by the stored bytes: a row's nature is then looked up without checking its UTF-8
@@ -239,7 +256,7 @@ pub(super) fn read_attempts(
     scope: Scope,
     sink: impl FnMut(i64, Attempt),
 ) -> Result<(), DbError> {
-    let courses = course_table(conn)?;
+    let courses = course_table(conn, scope)?;
     let mut natures = Natures::load(conn)?;
     // A cohort writes a few hundred distinct results ("85", "及格" …): share them, looked up
     // by their bytes so that only a new one has its UTF-8 checked.
