@@ -582,6 +582,14 @@ fn the_tui_source_previews_a_draft_and_approves_it() {
     let list = e.notices("2025-03-03");
     let n = Env::notice(&list, RED, "approved");
     assert_eq!(n["receipt"].as_str(), Some("2025-03-03"), "{n}");
+    // The roster's last-contact column counts it.
+    let snap = src.snapshot().unwrap();
+    let row = snap
+        .entries
+        .iter()
+        .find(|r| r.student.student_id == RED)
+        .unwrap();
+    assert_eq!(row.last_contact, Some(today));
 }
 
 #[test]

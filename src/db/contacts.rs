@@ -1,9 +1,7 @@
 //! Contacts: logging, correcting (the earlier version is kept, marked superseded) and
 //! reading them back. Nothing here deletes.
 
-use std::collections::HashMap;
-
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::NaiveDateTime;
 use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior};
 
 use super::audit::audit_write;
@@ -275,19 +273,5 @@ impl Db {
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map(rusqlite::params![student, with_history], raw_contact)?;
         rows.map(|r| contact(r?)).collect()
-    }
-
-    /// The date of each student's latest current contact.
-    pub fn last_contacts(&self) -> Result<HashMap<String, NaiveDate>, DbError> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT s.student_id, MAX(c.at) FROM contacts c JOIN students s ON s.id = c.student \
-             WHERE c.superseded_by IS NULL GROUP BY c.student",
-        )?;
-        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
-        rows.map(|r| {
-            let (id, at) = r?;
-            Ok((id, stamp(&at)?.date()))
-        })
-        .collect()
     }
 }

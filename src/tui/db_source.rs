@@ -115,10 +115,18 @@ impl DbSource {
             .into_iter()
             .map(|e| (e.student_id, e.reason_kind.label(lang).to_string()))
             .collect();
+        // Each student's latest current contact, from the contacts already read.
+        let mut last: HashMap<String, chrono::NaiveDate> = HashMap::new();
+        for c in f.contacts {
+            let day = c.at.date();
+            let seen = last.entry(c.student_id).or_insert(day);
+            *seen = (*seen).max(day);
+        }
         Ok(FollowupViews {
             exempt,
             views,
             marks,
+            last,
         })
     }
 }
@@ -127,6 +135,7 @@ struct FollowupViews {
     exempt: HashMap<String, String>,
     views: Vec<ScheduleView>,
     marks: HashMap<String, FollowupMark>,
+    last: HashMap<String, chrono::NaiveDate>,
 }
 
 impl DataSource for DbSource {
@@ -165,11 +174,11 @@ impl DataSource for DbSource {
             tracing::debug_span!("evaluate", %term, students = student_count).entered();
         let roster = crate::app::assess::assess_cached(&self.db.borrow(), policy, term, &scope)?;
         drop(evaluating);
-        let last = self.db.borrow().last_contacts()?;
         let FollowupViews {
             mut exempt,
             views,
             mut marks,
+            last,
         } = self.followups()?;
         let entries = roster
             .rows
