@@ -2,12 +2,13 @@
 //! the `evaluate` command and the TUI alike, so both always agree.
 
 use std::collections::HashSet;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::{Context, bail};
 
 use super::access::Scope;
 use super::evalcache;
-use crate::db::Db;
+use crate::db::{Db, FactScan};
 use crate::model::{Student, Term};
 use crate::policy::{Evaluation, Policy};
 use crate::policy_file::resolve;
@@ -61,17 +62,13 @@ pub fn resolve_term(db: &Db, arg: Option<&str>) -> anyhow::Result<Term> {
 }
 
 pub fn assess(db: &Db, policy: Policy, term: Term) -> anyhow::Result<Roster> {
-    db.read_snapshot(|db| assess_with(db, policy, term, db.students()?))
+    db.read_snapshot(|db| assess_all(db, policy, term))
 }
 
-/// [`assess`] with the roster already read (in the same snapshot).
-fn assess_with(
-    db: &Db,
-    policy: Policy,
-    term: Term,
-    students: Vec<Student>,
-) -> anyhow::Result<Roster> {
-    let evals = evaluate_everyone(db, &policy, term)?;
+/// Every student evaluated, the roster read while the second connection is already at work.
+fn assess_all(db: &Db, policy: Policy, term: Term) -> anyhow::Result<Roster> {
+    let (evals, students) = evaluate_everyone(db, &policy, term, || db.students())?;
+    let students = students?;
     // Both lists are ordered by student id and hold every student, read in one snapshot.
     anyhow::ensure!(
         students.len() == evals.len(),
@@ -103,6 +100,7 @@ pub fn assess_cached(db: &Db, policy: Policy, term: Term, scope: &Scope) -> anyh
             return Ok(roster);
         };
         let now = db.facts_change()?;
+        let _span = tracing::debug_span!("assess", %term).entered();
         let cached = evalcache::load(&file, &id, &policy).filter(|c| c.facts_change <= now);
         let changed = match &cached {
             Some(c) if c.facts_change == now => Some(HashSet::new()),
@@ -112,46 +110,33 @@ pub fn assess_cached(db: &Db, policy: Policy, term: Term, scope: &Scope) -> anyh
         let fresh = cached.as_ref().is_some_and(|c| c.facts_change == now);
         let cached_rows = cached.map(|c| c.rows).unwrap_or_default();
         let cached_len = cached_rows.len();
-        let mut students = db.students()?;
-        let all = students.len();
-        let stale = count_stale(&students, &cached_rows, changed.as_ref(), scope);
-        let mut roster = if stale > all / ONE_BY_ONE_SHARE {
-            let mut roster = assess_with(db, policy, term, students)?;
-            restrict(&mut roster.rows, scope);
-            roster
+        let students = if cached_rows.is_empty() {
+            None
         } else {
-            scope.retain(&mut students, |s| &s.student_id);
-            // Both lists are ordered by student id: the cached rows are taken, not copied.
-            let mut cached = cached_rows.into_iter().peekable();
-            let mut rows = Vec::with_capacity(students.len());
-            for s in students {
-                while cached.next_if(|e| e.student_id < s.student_id).is_some() {}
-                let hit = cached
-                    .next_if(|e| e.student_id == s.student_id)
-                    .filter(|_| still_holds(changed.as_ref(), &s.student_id));
-                let e = match hit {
-                    Some(e) => e,
-                    None => {
-                        let facts = db
-                            .load_student_facts(&s.student_id, term)?
-                            .context("the roster changed while it was read")?;
-                        let mut e = crate::policy::evaluate(&policy, &facts, term);
-                        if !scope.reads_confidential(&s.student_id) {
-                            super::access::mask_psych(&mut e);
-                        }
-                        e
-                    }
-                };
-                rows.push((s, e));
+            Some(db.students()?)
+        };
+        let stale = students
+            .as_ref()
+            .map(|s| count_stale(s, &cached_rows, changed.as_ref(), scope));
+        let mut roster = match (students, stale) {
+            (Some(students), Some(stale)) if stale <= students.len() / ONE_BY_ONE_SHARE => {
+                let rows = reuse(db, &policy, term, scope, students, cached_rows, changed)?;
+                Roster {
+                    policy,
+                    term,
+                    rows,
+                    evaluated: stale,
+                }
             }
-            Roster {
-                policy,
-                term,
-                rows,
-                evaluated: stale,
+            // No cache, or too much of it stale: one pass over everyone.
+            _ => {
+                let mut roster = assess_all(db, policy, term)?;
+                restrict(&mut roster.rows, scope);
+                roster
             }
         };
         if !fresh || roster.evaluated > 0 || cached_len != roster.rows.len() {
+            let _span = tracing::debug_span!("store the evaluation cache").entered();
             let evals: Vec<&Evaluation> = roster.rows.iter().map(|(_, e)| e).collect();
             // A cache that cannot be written (no home, a full disk) costs only speed.
             let _ = evalcache::store(&file, &id, now, &evals);
@@ -159,6 +144,44 @@ pub fn assess_cached(db: &Db, policy: Policy, term: Term, scope: &Scope) -> anyh
         roster.evaluated = roster.evaluated.min(roster.rows.len());
         Ok(roster)
     })
+}
+
+/// The roster `scope` sees from the cached rows, evaluating again only the students whose
+/// cached row no longer holds.
+fn reuse(
+    db: &Db,
+    policy: &Policy,
+    term: Term,
+    scope: &Scope,
+    mut students: Vec<Student>,
+    cached: Vec<Evaluation>,
+    changed: Option<HashSet<String>>,
+) -> anyhow::Result<Vec<(Student, Evaluation)>> {
+    scope.retain(&mut students, |s| &s.student_id);
+    // Both lists are ordered by student id: the cached rows are taken, not copied.
+    let mut cached = cached.into_iter().peekable();
+    let mut rows = Vec::with_capacity(students.len());
+    for s in students {
+        while cached.next_if(|e| e.student_id < s.student_id).is_some() {}
+        let hit = cached
+            .next_if(|e| e.student_id == s.student_id)
+            .filter(|_| still_holds(changed.as_ref(), &s.student_id));
+        let e = match hit {
+            Some(e) => e,
+            None => {
+                let facts = db
+                    .load_student_facts(&s.student_id, term)?
+                    .context("the roster changed while it was read")?;
+                let mut e = crate::policy::evaluate(policy, &facts, term);
+                if !scope.reads_confidential(&s.student_id) {
+                    super::access::mask_psych(&mut e);
+                }
+                e
+            }
+        };
+        rows.push((s, e));
+    }
+    Ok(rows)
 }
 
 /// Whether a cached row of `student_id` holds: `changed` (None: everyone) does not name them.
@@ -241,55 +264,81 @@ fn cache_identity(
     Ok(id.file().map(|f| (id, f)))
 }
 
-/// Every student's evaluation, ordered by student id. The facts are streamed, so memory
-/// holds a few students' grades at a time; a database file is read through two connections,
-/// each evaluating half the roster on its own core. The second connection reads the same
-/// commit as the first or its half is evaluated on the first.
-fn evaluate_everyone(db: &Db, policy: &Policy, term: Term) -> anyhow::Result<Vec<Evaluation>> {
-    let Some(path) = db.path() else {
-        return evaluate_part(db, policy, term, 0, 1);
-    };
-    let facts_change = db.facts_change()?;
-    let mut evals = std::thread::scope(|scope| {
-        let other = scope.spawn(|| -> anyhow::Result<Option<Vec<Evaluation>>> {
-            Db::open_read(path)?.with_small_page_cache(SCAN_CACHE_KIB, |other| {
-                other.read_snapshot(|other| {
-                    if other.facts_change()? != facts_change {
-                        return Ok(None);
-                    }
-                    evaluate_part(other, policy, term, 1, 2).map(Some)
-                })
-            })
-        });
-        let mut evals =
-            db.with_small_page_cache(SCAN_CACHE_KIB, |db| evaluate_part(db, policy, term, 0, 2))?;
-        match other.join() {
-            Ok(Ok(Some(rest))) => evals.extend(rest),
-            _ => evals.extend(evaluate_part(db, policy, term, 1, 2)?),
-        }
-        anyhow::Ok(evals)
-    })?;
-    evals.sort_unstable_by(|a, b| a.student_id.cmp(&b.student_id));
-    Ok(evals)
-}
-
-/// The page cache of a connection scanning every student's facts once.
-const SCAN_CACHE_KIB: i64 = 4 * 1024;
-
-fn evaluate_part(
+/// Every student's evaluation, ordered by student id, with what `meanwhile` gave. The facts
+/// are streamed, so memory holds a few students' grades at a time. A database file is read
+/// through two connections, one a core: the roster is cut into [`PARTS`] and each connection
+/// takes the next part left, so neither waits on the other (the first runs `meanwhile` while
+/// the second starts). The second connection must read the commit the first reads, or it
+/// takes no part; a part it took and could not finish is evaluated on the first.
+fn evaluate_everyone<R>(
     db: &Db,
     policy: &Policy,
     term: Term,
-    part: usize,
-    parts: usize,
-) -> anyhow::Result<Vec<Evaluation>> {
-    let mut evals = Vec::new();
-    db.for_each_facts_part(term, part, parts, |mut f| {
-        f.sort_attempts();
-        evals.push(crate::policy::evaluate(policy, &f, term));
+    meanwhile: impl FnOnce() -> R,
+) -> anyhow::Result<(Vec<Evaluation>, R)> {
+    let _span = tracing::debug_span!("evaluate everyone", %term).entered();
+    let next = AtomicUsize::new(0);
+    let take = || Some(next.fetch_add(1, Ordering::Relaxed)).filter(|&i| i < PARTS);
+    let part = |scan: &mut FactScan<'_>, i: usize| -> anyhow::Result<Vec<Evaluation>> {
+        let mut evals = Vec::new();
+        // The facts come in the engine's order (the engine checks, and sorts a copy else).
+        scan.part(i, PARTS, |f| {
+            evals.push(crate::policy::evaluate(policy, &f, term));
+        })?;
+        Ok(evals)
+    };
+    // Takes parts until none is left.
+    let work = |scan: &mut FactScan<'_>| -> anyhow::Result<Vec<(usize, Vec<Evaluation>)>> {
+        let mut done = Vec::new();
+        while let Some(i) = take() {
+            done.push((i, part(scan, i)?));
+        }
+        Ok(done)
+    };
+    let facts_change = db.facts_change()?;
+    let (mut done, r) = std::thread::scope(|s| {
+        let other = db.path().map(|path| {
+            s.spawn(|| -> anyhow::Result<Vec<(usize, Vec<Evaluation>)>> {
+                let _span = tracing::debug_span!("second connection").entered();
+                Db::open_read(path)?.with_small_page_cache(SCAN_CACHE_KIB, |other| {
+                    other.read_snapshot(|other| {
+                        if other.facts_change()? != facts_change {
+                            return Ok(Vec::new());
+                        }
+                        work(&mut other.fact_scan(term)?)
+                    })
+                })
+            })
+        });
+        let r = tracing::debug_span!("meanwhile").in_scope(meanwhile);
+        let mine = db.with_small_page_cache(SCAN_CACHE_KIB, |db| {
+            let mut scan = db.fact_scan(term)?;
+            let mut done = tracing::debug_span!("first connection").in_scope(|| work(&mut scan))?;
+            // The other connection's parts are in before this one looks for what is missing.
+            if let Some(Ok(Ok(theirs))) = other.map(|h| h.join()) {
+                done.extend(theirs);
+            }
+            for i in 0..PARTS {
+                if !done.iter().any(|(d, _)| *d == i) {
+                    done.push((i, part(&mut scan, i)?));
+                }
+            }
+            anyhow::Ok(done)
+        });
+        anyhow::Ok((mine?, r))
     })?;
-    Ok(evals)
+    done.sort_unstable_by_key(|(i, _)| *i);
+    let mut evals: Vec<Evaluation> = done.into_iter().flat_map(|(_, e)| e).collect();
+    evals.sort_unstable_by(|a, b| a.student_id.cmp(&b.student_id));
+    Ok((evals, r))
 }
+
+/// How many parts [`evaluate_everyone`] cuts the roster into: enough that the two
+/// connections finish together, few enough that each part's queries are negligible.
+const PARTS: usize = 64;
+
+/// The page cache of a connection scanning every student's facts once.
+const SCAN_CACHE_KIB: i64 = 4 * 1024;
 
 /// What issuing `e`'s warning on `on` records: the warning as it stands (tier empty when the
 /// student is no longer warned) and the obligations the policy attaches to it.

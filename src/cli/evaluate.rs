@@ -88,6 +88,7 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
     let term = resolve_term(&db, ctx.term.as_deref())?;
     let roster = assess_cached(&db, policy, term, &scope)?;
     warn_unseen(&roster, ctx.lang);
+    let _span = tracing::debug_span!("write", format = ?a.format).entered();
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     match a.format {
         Format::Json => write_json(&mut out, &roster, ctx.lang)?,

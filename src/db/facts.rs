@@ -7,7 +7,7 @@ use rusqlite::Connection;
 
 use super::scan::Scope;
 use super::{Db, DbError, grades, records, students};
-use crate::model::{StudentFacts, Term};
+use crate::model::{Attempt, StudentFacts, Term};
 
 impl Db {
     /// Facts up to and including `upto` for every student on the roster (those without any
@@ -59,7 +59,30 @@ impl Db {
     }
 }
 
+/// Every student's facts, read part by part through one connection: the roster's keys and
+/// the course table are read once, however many parts the connection reads (several
+/// connections share a roster by taking parts in turn).
+pub struct FactScan<'d> {
+    db: &'d Db,
+    upto: Term,
+    /// (students.id, student id), by students.id.
+    keys: Vec<(i64, String)>,
+    reader: grades::AttemptReader,
+}
+
 impl Db {
+    /// A scan of every student's facts up to `upto`.
+    pub fn fact_scan(&self, upto: Term) -> Result<FactScan<'_>, DbError> {
+        let mut keys = students::roster_keys(&self.conn)?;
+        keys.sort_unstable_by_key(|(rowid, _)| *rowid);
+        Ok(FactScan {
+            db: self,
+            upto,
+            keys,
+            reader: grades::AttemptReader::new(&self.conn, Scope::All)?,
+        })
+    }
+
     /// Streams every student's facts up to `upto` to `each`, one student at a time in storage
     /// order (not by id), so that memory holds one student's grades, not everyone's.
     pub fn for_each_facts(
@@ -67,22 +90,22 @@ impl Db {
         upto: Term,
         each: impl FnMut(StudentFacts),
     ) -> Result<(), DbError> {
-        self.for_each_facts_part(upto, 0, 1, each)
+        self.fact_scan(upto)?.part(0, 1, each)
     }
+}
 
-    /// Like [`Db::for_each_facts`], for part `part` of `parts` equal slices of the roster (in
-    /// storage order), so that several connections can share the work.
-    pub fn for_each_facts_part(
-        &self,
-        upto: Term,
+impl FactScan<'_> {
+    /// Streams the facts of part `part` of `parts` equal slices of the roster (in storage
+    /// order) to `each`, one student at a time.
+    pub fn part(
+        &mut self,
         part: usize,
         parts: usize,
         mut each: impl FnMut(StudentFacts),
     ) -> Result<(), DbError> {
-        let mut all = students::roster_keys(&self.conn)?;
-        all.sort_unstable_by_key(|(rowid, _)| *rowid);
-        let n = all.len();
-        let keys = &all[part * n / parts.max(1)..((part + 1) * n / parts.max(1)).min(n)];
+        let n = self.keys.len();
+        let parts = parts.max(1);
+        let keys = &self.keys[(part * n / parts).min(n)..((part + 1) * n / parts).min(n)];
         let (Some(first), Some(last)) = (keys.first(), keys.last()) else {
             return Ok(());
         };
@@ -90,37 +113,25 @@ impl Db {
         let pos = |rowid: i64| keys.binary_search_by_key(&rowid, |(r, _)| *r).ok();
         // Absences, fitness and flags are a few rows a student: hold them all.
         let mut small: Vec<StudentFacts> = keys.iter().map(|_| StudentFacts::default()).collect();
-        fill_records(&self.conn, &mut small, pos, scope, upto)?;
+        let conn = &self.db.conn;
+        fill_records(conn, &mut small, pos, scope, self.upto)?;
         let mut next = 0usize;
-        let mut current: Option<(usize, Vec<crate::model::Attempt>)> = None;
-        let mut emit =
-            |i: usize, attempts: Vec<crate::model::Attempt>, small: &mut [StudentFacts]| {
-                let mut f = std::mem::take(&mut small[i]);
-                f.student_id = keys[i].1.clone();
-                f.attempts = attempts;
-                each(f);
-            };
-        grades::read_attempts(&self.conn, scope, |rowid, a| {
+        let mut emit = |i: usize, attempts: Vec<Attempt>, small: &mut [StudentFacts]| {
+            let mut f = std::mem::take(&mut small[i]);
+            f.student_id = keys[i].1.clone();
+            f.attempts = attempts;
+            each(f);
+        };
+        self.reader.read(conn, scope, |rowid, attempts| {
             let Some(i) = pos(rowid) else { return };
-            match &mut current {
-                Some((c, list)) if *c == i => list.push(a),
-                _ => {
-                    if let Some((c, list)) = current.take() {
-                        emit(c, list, &mut small);
-                    }
-                    // Students with no grades between the last one and this one.
-                    while next < i {
-                        emit(next, Vec::new(), &mut small);
-                        next += 1;
-                    }
-                    next = i + 1;
-                    current = Some((i, vec![a]));
-                }
+            // Students with no grades between the last one and this one.
+            while next < i {
+                emit(next, Vec::new(), &mut small);
+                next += 1;
             }
+            next = i + 1;
+            emit(i, attempts, &mut small);
         })?;
-        if let Some((c, list)) = current.take() {
-            emit(c, list, &mut small);
-        }
         for i in next..keys.len() {
             emit(i, Vec::new(), &mut small);
         }
@@ -135,8 +146,10 @@ fn fill(
     scope: Scope,
     upto: Term,
 ) -> Result<(), DbError> {
-    grades::read_attempts(conn, scope, |s, a| {
-        put(facts, index(s), a, |f| &mut f.attempts)
+    grades::AttemptReader::new(conn, scope)?.read(conn, scope, |s, attempts| {
+        if let Some(f) = index(s).and_then(|i| facts.get_mut(i)) {
+            f.attempts = attempts;
+        }
     })?;
     fill_records(conn, facts, index, scope, upto)
 }

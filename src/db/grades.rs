@@ -13,9 +13,10 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::LazyLock;
 
-use rusqlite::{Connection, Row};
+use rusqlite::Connection;
 
-use super::scan::{Scope, scan};
+use super::raw::RawRow;
+use super::scan::{Scope, scan_raw};
 use super::tx::{FastMap, Upsert};
 use super::{Change, DbError, ImportTx, term_of};
 use crate::model::{Assessment, Attempt, AttemptKind, Mark, Nature, Term};
@@ -172,39 +173,70 @@ impl ImportTx<'_> {
     }
 }
 
-/// (code, name) by courses.id; ids are dense, so a vector beats a map on the 2M-row load.
-/// Course code and name by `courses.id` (ids are dense).
-type CourseTable = Vec<Option<(Arc<str>, Arc<str>)>>;
+/// A course as a scan meets it: code, name, and the code's place in code order (a student's
+/// attempts are ordered by it without comparing the codes).
+#[derive(Clone)]
+struct CourseEntry {
+    code: Arc<str>,
+    name: Arc<str>,
+    rank: u32,
+}
+
+/// Courses by `courses.id` (ids are dense, so a vector beats a map on the 2M-row load).
+type CourseTable = Vec<Option<CourseEntry>>;
 
 /// The courses a scan can meet: for one student only theirs (a student page or an incremental
 /// re-evaluation must not read a million-course table each time), else all of them.
 fn course_table(conn: &Connection, scope: Scope) -> Result<CourseTable, DbError> {
-    let mut table: CourseTable = Vec::new();
-    let (mut stmt, student) = match scope {
+    let (filter, student) = match scope {
         Scope::One(student) => (
-            conn.prepare_cached(
-                "SELECT id, code, name FROM courses WHERE id IN \
-                 (SELECT course FROM grades WHERE student = ?1) ORDER BY id",
-            )?,
+            " WHERE id IN (SELECT course FROM grades WHERE student = ?1)",
             Some(student),
         ),
-        _ => (
-            conn.prepare_cached("SELECT id, code, name FROM courses ORDER BY id")?,
-            None,
-        ),
+        _ => ("", None),
     };
-    let mut rows = match student {
-        Some(id) => stmt.query([id])?,
-        None => stmt.query([])?,
-    };
-    while let Some(r) = rows.next()? {
-        let id = usize::try_from(r.get::<_, i64>(0)?)
-            .map_err(|_| DbError::Corrupt("negative course id".into()))?;
-        if table.len() <= id {
-            table.resize(id + 1, None);
+    let query = |sql: &str, each: &mut dyn FnMut(&rusqlite::Row<'_>) -> Result<(), DbError>| {
+        let mut stmt = conn.prepare_cached(sql)?;
+        let mut rows = match student {
+            Some(id) => stmt.query([id])?,
+            None => stmt.query([])?,
+        };
+        while let Some(r) = rows.next()? {
+            each(r)?;
         }
-        table[id] = Some((r.get::<_, String>(1)?.into(), r.get::<_, String>(2)?.into()));
-    }
+        Ok::<_, DbError>(())
+    };
+    let slot =
+        |id: i64| usize::try_from(id).map_err(|_| DbError::Corrupt("negative course id".into()));
+    let mut table: CourseTable = Vec::new();
+    query(
+        &format!("SELECT id, code, name FROM courses{filter} ORDER BY id"),
+        &mut |r| {
+            let id = slot(r.get(0)?)?;
+            if table.len() <= id {
+                table.resize(id + 1, None);
+            }
+            table[id] = Some(CourseEntry {
+                code: r.get::<_, String>(1)?.into(),
+                name: r.get::<_, String>(2)?.into(),
+                rank: 0,
+            });
+            Ok(())
+        },
+    )?;
+    // The unique index on code gives the order without reading a row (SQLite's BINARY order
+    // is byte order, as Rust's for str).
+    let mut rank = 0u32;
+    query(
+        &format!("SELECT id FROM courses{filter} ORDER BY code"),
+        &mut |r| {
+            if let Some(Some(c)) = table.get_mut(slot(r.get(0)?)?) {
+                c.rank = rank;
+            }
+            rank += 1;
+            Ok(())
+        },
+    )?;
     Ok(table)
 }
 
@@ -248,82 +280,237 @@ impl Natures {
     }
 }
 
-/// Every stored attempt in `scope`, in (student, term, course, kind, sitting) order. All terms
-/// are read, not only those up to the assessed one: a makeup is often dated in the term after
-/// its course's, and it still counts for its course's term (the engine attaches it).
-pub(super) fn read_attempts(
-    conn: &Connection,
-    scope: Scope,
-    sink: impl FnMut(i64, Attempt),
-) -> Result<(), DbError> {
-    let courses = course_table(conn, scope)?;
-    let mut natures = Natures::load(conn)?;
-    // A cohort writes a few hundred distinct results ("85", "及格" …): share them, looked up
-    // by their bytes so that only a new one has its UTF-8 checked.
-    let mut results: FastMap<Box<[u8]>, Arc<str>> = FastMap::default();
-    let attempt = |r: &Row<'_>| -> Result<Attempt, DbError> {
-        let bytes = r.get_ref(10)?.as_bytes().map_err(rusqlite::Error::from)?;
-        let result = match results.get(bytes) {
+/// The columns [`read_attempts`] selects, in order.
+const ATTEMPT_COLUMNS: [&str; 13] = [
+    "student",
+    "term",
+    "course",
+    "kind",
+    "sitting",
+    "course_term",
+    "minor",
+    "nature",
+    "assessment",
+    "credits",
+    "result",
+    "mark",
+    "score",
+];
+
+/// Reads stored attempts, keeping what several reads share: the course table, the school's
+/// nature mapping and the results seen.
+pub(super) struct AttemptReader {
+    courses: CourseTable,
+    natures: Natures,
+    /// A cohort writes a few hundred distinct results ("85", "及格" …): shared, looked up by
+    /// their bytes so that only a new one has its UTF-8 checked.
+    results: FastMap<Box<[u8]>, Arc<str>>,
+}
+
+impl AttemptReader {
+    /// A reader for scans within `scope` (one student's reads only their courses).
+    pub(super) fn new(conn: &Connection, scope: Scope) -> Result<AttemptReader, DbError> {
+        Ok(AttemptReader {
+            courses: course_table(conn, scope)?,
+            natures: Natures::load(conn)?,
+            results: FastMap::default(),
+        })
+    }
+
+    /// Every stored attempt in `scope` (within the reader's), handed to `sink` a student at a
+    /// time in students.id order, each student's in the engine's order
+    /// ([`Attempt::canonical_order`]). All terms are read, not only those up to the assessed
+    /// one: a makeup is often dated in the term after its course's, and it still counts for
+    /// its course's term (the engine attaches it).
+    pub(super) fn read(
+        &mut self,
+        conn: &Connection,
+        scope: Scope,
+        mut sink: impl FnMut(i64, Vec<Attempt>),
+    ) -> Result<(), DbError> {
+        // The current student's attempts with their place in the engine's order. The rows
+        // come by (term, course id …); sorting these keys, not the attempts by code, is what
+        // keeps a 2M-row evaluation in memory order.
+        let mut batch: Vec<(u64, Attempt)> = Vec::new();
+        let mut order: Vec<(u64, u32)> = Vec::new();
+        let mut slots: Vec<Option<Attempt>> = Vec::new();
+        let mut flush = |student: i64, batch: &mut Vec<(u64, Attempt)>| {
+            order.clear();
+            order.extend((0u32..).zip(batch.iter()).map(|(i, (k, _))| (*k, i)));
+            order.sort_unstable();
+            slots.clear();
+            slots.extend(batch.drain(..).map(|(_, a)| Some(a)));
+            let mut sorted = Vec::with_capacity(slots.len());
+            sorted.extend(
+                order
+                    .iter()
+                    .filter_map(|(_, i)| slots.get_mut(*i as usize).and_then(Option::take)),
+            );
+            sink(student, sorted);
+        };
+        let mut current = None;
+        let mut rows = scan_raw(
+            conn,
+            &format!("SELECT {} FROM grades", ATTEMPT_COLUMNS.join(", ")),
+            ATTEMPT_COLUMNS.len(),
+            "student, term, course, kind, sitting",
+            scope,
+            None,
+        )?;
+        while let Some(r) = rows.next()? {
+            let student = r.int(0);
+            if current != Some(student)
+                && let Some(done) = current.replace(student)
+            {
+                flush(done, &mut batch);
+            }
+            batch.push(self.attempt(&r)?);
+        }
+        if let Some(done) = current {
+            flush(done, &mut batch);
+        }
+        Ok(())
+    }
+
+    /// One row as an attempt, with its key in the engine's order.
+    fn attempt(&mut self, r: &RawRow<'_>) -> Result<(u64, Attempt), DbError> {
+        let bytes = r.bytes(10).unwrap_or_default();
+        let result = match self.results.get(bytes) {
             Some(shared) => shared.clone(),
             None => {
                 let text = std::str::from_utf8(bytes)
                     .map_err(|_| DbError::Corrupt("a result that is not UTF-8".into()))?;
                 let shared: Arc<str> = text.into();
-                results.insert(bytes.into(), shared.clone());
+                self.results.insert(bytes.into(), shared.clone());
                 shared
             }
         };
-        let course = r.get::<_, i64>(2)?;
-        let (code, name) = usize::try_from(course)
+        let course = r.int(2);
+        let entry = usize::try_from(course)
             .ok()
-            .and_then(|i| courses.get(i))
+            .and_then(|i| self.courses.get(i))
             .and_then(Option::as_ref)
             .ok_or_else(|| DbError::Corrupt(format!("grade refers to missing course {course}")))?;
-        let kind = r.get(3)?;
-        let (nature_raw, nature) = match r
-            .get_ref(7)?
-            .as_bytes_or_null()
-            .map_err(rusqlite::Error::from)?
-        {
+        let kind = r.int(3);
+        let kind = AttemptKind::from_code(kind)
+            .ok_or_else(|| DbError::Corrupt(format!("attempt kind code {kind}")))?;
+        let (nature_raw, nature) = match r.bytes(7) {
             Some(raw) => {
-                let (raw, n) = natures.classify(raw)?;
+                let (raw, n) = self.natures.classify(raw)?;
                 (Some(raw), n)
             }
             None => (None, None),
         };
-        Ok(Attempt {
-            course_code: code.clone(),
-            course_name: name.clone(),
-            term: term_of(r.get(1)?)?,
-            kind: AttemptKind::from_code(kind)
-                .ok_or_else(|| DbError::Corrupt(format!("attempt kind code {kind}")))?,
-            sitting: u8::try_from(r.get::<_, i64>(4)?)
-                .map_err(|_| DbError::Corrupt("sitting number".into()))?,
-            course_term: r.get::<_, Option<i64>>(5)?.map(term_of).transpose()?,
-            minor: r.get(6)?,
-            nature,
-            nature_raw,
-            assessment: assessment_from_sql(r.get(8)?)?,
-            credits: r.get(9)?,
-            result,
-            mark: mark_from_sql(r.get(11)?, r.get(12)?)?,
-        })
-    };
-    scan(
-        conn,
-        "SELECT student, term, course, kind, sitting, course_term, minor, nature, assessment, \
-         credits, result, mark, score FROM grades",
-        "student, term, course, kind, sitting",
-        scope,
-        None,
-        attempt,
-        sink,
-    )
+        let term = term_of(r.int(1))?;
+        let sitting =
+            u8::try_from(r.int(4)).map_err(|_| DbError::Corrupt("sitting number".into()))?;
+        Ok((
+            canonical_key(entry.rank, term, kind, sitting),
+            Attempt {
+                course_code: entry.code.clone(),
+                course_name: entry.name.clone(),
+                term,
+                kind,
+                sitting,
+                course_term: r.opt_int(5).map(term_of).transpose()?,
+                minor: r.int(6) != 0,
+                nature,
+                nature_raw,
+                assessment: assessment_from_sql(r.opt_int(8))?,
+                credits: r.real(9),
+                result,
+                mark: mark_from_sql(r.int(11), r.opt_real(12))?,
+            },
+        ))
+    }
+}
+
+/// [`Attempt::canonical_order`] as one number: course (by its code's rank), term, kind,
+/// sitting. A student's keys are distinct, as the grades key is.
+fn canonical_key(rank: u32, term: Term, kind: AttemptKind, sitting: u8) -> u64 {
+    (u64::from(rank) << 32)
+        | (u64::from(term.year) << 16)
+        | (u64::from(term.n) << 12)
+        | ((kind as u64) << 8)
+        | u64::from(sitting)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn sat(code: &str, term: &str, kind: AttemptKind, sitting: u8, score: f64) -> Attempt {
+        Attempt {
+            course_code: code.into(),
+            course_name: format!("课程{code}").into(),
+            term: term.parse().unwrap(),
+            kind,
+            sitting,
+            course_term: None,
+            minor: false,
+            nature: Some(Nature::Required),
+            nature_raw: Some("必修".into()),
+            assessment: Some(Assessment::Exam),
+            credits: 2.0,
+            result: score.to_string().into(),
+            mark: Mark::Score(score),
+        }
+    }
+
+    /// Courses are numbered in the order files bring them, which is not code order; a
+    /// student's attempts must still come back in the engine's order (code, term, kind,
+    /// sitting), and as stored.
+    #[test]
+    fn attempts_come_back_in_the_engines_order_whatever_the_course_ids() {
+        use AttemptKind::*;
+        let mut db = crate::db::Db::open_in_memory().unwrap();
+        let mut tx = db.begin_import().unwrap();
+        for id in ["2021001", "2021002"] {
+            tx.upsert_student(&crate::db::students::tests::student(id, "张三"))
+                .unwrap();
+        }
+        // Inserted in this order, so "Z9" gets the first course id and "A1" the last.
+        let first = vec![
+            sat("Z9", "2022-2023-1", Regular, 1, 40.0),
+            sat("M5", "2022-2023-1", Regular, 1, 70.0),
+            sat("Z9", "2022-2023-2", Makeup, 2, 65.0),
+            sat("Z9", "2022-2023-2", Makeup, 1, 50.0),
+            sat("A1", "2022-2023-2", Retake, 1, 30.0),
+            sat("A1", "2021-2022-1", Regular, 1, 20.0),
+            sat("M5", "2021-2022-2", Deferred, 1, 80.0),
+        ];
+        let second = vec![sat("A1", "2023-2024-1", Regular, 1, 90.0)];
+        for a in &first {
+            tx.upsert_attempt("2021001", a).unwrap();
+        }
+        for a in &second {
+            tx.upsert_attempt("2021002", a).unwrap();
+        }
+        tx.commit().unwrap();
+
+        let mut read = Vec::new();
+        AttemptReader::new(&db.conn, Scope::All)
+            .unwrap()
+            .read(&db.conn, Scope::All, |student, attempts| {
+                read.push((student, attempts))
+            })
+            .unwrap();
+        let mut expected = first.clone();
+        expected.sort_by(Attempt::canonical_order);
+        assert_eq!(read.len(), 2, "one batch a student");
+        assert_eq!(read[0].1, expected);
+        assert_eq!(read[1].1, second);
+        let codes: Vec<&str> = read[0].1.iter().map(|a| &*a.course_code).collect();
+        assert_eq!(codes, ["A1", "A1", "M5", "M5", "Z9", "Z9", "Z9"]);
+        // One student's read names only their courses, in the same order.
+        let mut one = Vec::new();
+        let scope = Scope::One(read[0].0);
+        AttemptReader::new(&db.conn, scope)
+            .unwrap()
+            .read(&db.conn, scope, |_, attempts| one = attempts)
+            .unwrap();
+        assert_eq!(one, expected);
+    }
 
     #[test]
     fn codes_round_trip_every_variant() {
