@@ -2,6 +2,8 @@
 //! wins (seed 001: 同时满足两种情况则按照情况严重的执行), status outcomes are read the same way,
 //! and a carry rule (lut-life) keeps an earlier warning while its condition holds.
 
+use std::rc::Rc;
+
 use crate::model::{StudentFacts, Term};
 
 use super::format::{Condition, Op, Threshold};
@@ -27,45 +29,66 @@ pub fn holds(value: Value, op: Op, threshold: Threshold) -> bool {
     }
 }
 
-fn check(view: &TermView<'_>, cond: &Condition, label: &str) -> Option<Reason> {
-    let Measure {
-        value,
-        courses,
-        pending,
-        records,
-        also,
-        cleared,
-    } = view.measure(cond)?;
-    holds(value, cond.op, cond.threshold).then(|| Reason {
-        tier: label.to_string(),
-        metric: cond.metric.clone(),
-        value,
-        op: cond.op.as_str().to_string(),
-        threshold: cond.threshold,
-        courses,
-        carried_from: None,
-        filters: cond.filter_ids(),
-        note: cond.note.clone(),
-        pending,
-        records,
-        status: None,
-        also: also.map(|(metric, value)| AlsoCount { metric, value }),
-        cleared,
-    })
+/// One view's measurements, each distinct one taken once (hljjz asks outstanding failed
+/// courses at three thresholds; each asking walks every course and names the failed ones).
+struct Measured<'v, 'f, 'p> {
+    view: &'v TermView<'f>,
+    taken: Vec<(&'p Condition, Option<Rc<Measure>>)>,
 }
 
-/// The tier that new triggers put the student on in `view`'s term, with every reason.
-fn triggered(policy: &Policy, view: &TermView<'_>) -> (Option<usize>, Vec<Reason>) {
-    let mut tier = None;
-    let mut reasons = Vec::new();
-    for (i, t) in policy.tiers.iter().enumerate() {
-        let before = reasons.len();
-        reasons.extend(t.conditions.iter().filter_map(|c| check(view, c, &t.id)));
-        if reasons.len() > before {
-            tier = Some(i);
+impl<'v, 'f, 'p> Measured<'v, 'f, 'p> {
+    fn new(view: &'v TermView<'f>) -> Self {
+        Measured {
+            view,
+            taken: Vec::new(),
         }
     }
-    (tier, reasons)
+
+    fn measure(&mut self, cond: &'p Condition) -> Option<Rc<Measure>> {
+        if let Some((_, m)) = self.taken.iter().find(|(c, _)| c.same_measure(cond)) {
+            return m.clone();
+        }
+        let m = self.view.measure(cond).map(Rc::new);
+        self.taken.push((cond, m.clone()));
+        m
+    }
+
+    fn check(&mut self, cond: &'p Condition, label: &str) -> Option<Reason> {
+        let m = self.measure(cond)?;
+        holds(m.value, cond.op, cond.threshold).then(|| Reason {
+            tier: label.to_string(),
+            metric: cond.metric.clone(),
+            value: m.value,
+            op: cond.op.as_str().to_string(),
+            threshold: cond.threshold,
+            courses: m.courses.clone(),
+            carried_from: None,
+            filters: cond.filter_ids(),
+            note: cond.note.clone(),
+            pending: m.pending.clone(),
+            records: m.records.clone(),
+            status: None,
+            also: m.also.as_ref().map(|(metric, value)| AlsoCount {
+                metric: metric.clone(),
+                value: *value,
+            }),
+            cleared: m.cleared.clone(),
+        })
+    }
+
+    /// The tier that new triggers put the student on in the view's term, with every reason.
+    fn triggered(&mut self, policy: &'p Policy) -> (Option<usize>, Vec<Reason>) {
+        let mut tier = None;
+        let mut reasons = Vec::new();
+        for (i, t) in policy.tiers.iter().enumerate() {
+            let before = reasons.len();
+            reasons.extend(t.conditions.iter().filter_map(|c| self.check(c, &t.id)));
+            if reasons.len() > before {
+                tier = Some(i);
+            }
+        }
+        (tier, reasons)
+    }
 }
 
 /// Evaluates one student for assessed term `term`. Attempts may come in any order; callers
@@ -81,7 +104,8 @@ pub fn evaluate(policy: &Policy, facts: &StudentFacts, term: Term) -> Evaluation
 
 fn evaluate_sorted(policy: &Policy, facts: &StudentFacts, term: Term) -> Evaluation {
     let view = TermView::new(facts, term, policy.pass_mark, policy.fitness_pass_mark);
-    let (mut tier, mut reasons) = triggered(policy, &view);
+    let mut measured = Measured::new(&view);
+    let (mut tier, mut reasons) = measured.triggered(policy);
     let mut carried = false;
 
     // A new trigger replaces the carried tier only if it is more severe.
@@ -90,7 +114,7 @@ fn evaluate_sorted(policy: &Policy, facts: &StudentFacts, term: Term) -> Evaluat
         && let Some(mut r) = policy
             .carry
             .as_ref()
-            .and_then(|c| check(&view, &c.while_, &policy.tiers[carried_tier].id))
+            .and_then(|c| measured.check(&c.while_, &policy.tiers[carried_tier].id))
     {
         r.carried_from = Some(from);
         reasons.push(r);
@@ -103,7 +127,7 @@ fn evaluate_sorted(policy: &Policy, facts: &StudentFacts, term: Term) -> Evaluat
     for s in &policy.status {
         let before = status_reasons.len();
         status_reasons.extend(s.conditions.iter().filter_map(|c| {
-            check(&view, c, &s.id).map(|mut r| {
+            measured.check(c, &s.id).map(|mut r| {
                 r.status = Some(s.id.clone());
                 r
             })
@@ -143,11 +167,13 @@ fn carried_tier(policy: &Policy, view: &TermView<'_>) -> Option<(usize, Term)> {
         .filter(|t| *t < view.term())
     {
         let v = view.at(t);
+        let mut measured = Measured::new(&v);
         let kept = current.filter(|_| {
-            v.measure(&carry.while_)
+            measured
+                .measure(&carry.while_)
                 .is_some_and(|m| holds(m.value, carry.while_.op, carry.while_.threshold))
         });
-        let (new, _) = triggered(policy, &v);
+        let (new, _) = measured.triggered(policy);
         current = match (new, kept) {
             (Some(n), Some((k, from))) if k >= n => Some((k, from)),
             (Some(n), _) => Some((n, t)),

@@ -175,6 +175,32 @@ pub struct Condition {
     pub note: String,
 }
 
+impl Condition {
+    /// Whether `other` measures the same thing (metric, course filters, way of counting),
+    /// whatever it compares the value with: a policy asks one measurement at several
+    /// thresholds, and the engine takes it once.
+    pub fn same_measure(&self, other: &Condition) -> bool {
+        // Spelled out field by field so that a new field has to be placed here or there.
+        let Condition {
+            metric,
+            op: _,
+            threshold: _,
+            nature,
+            exclude_nature,
+            assessment,
+            sitting,
+            count,
+            note: _,
+        } = self;
+        *metric == other.metric
+            && *nature == other.nature
+            && *exclude_nature == other.exclude_nature
+            && *assessment == other.assessment
+            && *sitting == other.sitting
+            && *count == other.count
+    }
+}
+
 impl Policy {
     /// The tier ids, least severe first, for messages that list what may be chosen.
     pub fn tier_list(&self) -> String {
