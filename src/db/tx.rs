@@ -3,7 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use rusqlite::{Connection, Statement, ToSql, Transaction, TransactionBehavior};
+use rusqlite::{Connection, OptionalExtension, Statement, ToSql, Transaction, TransactionBehavior};
 
 use super::{Db, DbError, cache, settings};
 
@@ -242,6 +242,8 @@ impl ImportTx<'_> {
 pub(super) struct Upsert {
     insert: String,
     update: String,
+    /// `SELECT {some value differs} … WHERE {key}`: no row when the key is new.
+    probe: String,
 }
 
 impl Upsert {
@@ -307,7 +309,16 @@ impl Upsert {
             key_match.join(" AND "),
             differs.join(" OR ")
         );
-        Upsert { insert, update }
+        let probe = format!(
+            "SELECT {} FROM {table} WHERE {}",
+            differs.join(" OR "),
+            key_match.join(" AND ")
+        );
+        Upsert {
+            insert,
+            update,
+            probe,
+        }
     }
 
     /// The two statements, prepared to be held (see [`ImportTx::grade_upsert`]).
@@ -315,6 +326,8 @@ impl Upsert {
         Ok(Prepared {
             insert: conn.prepare(&self.insert)?,
             update: conn.prepare(&self.update)?,
+            probe: conn.prepare(&self.probe)?,
+            expect_new: true,
         })
     }
 
@@ -333,14 +346,32 @@ impl Upsert {
     }
 }
 
-/// An [`Upsert`]'s statements, prepared.
+/// An [`Upsert`]'s statements, prepared, for the rows of one file.
+///
+/// A file is mostly new rows (a new term's grades) or mostly rows already stored (the same
+/// export again, or a term's file with a few late results). A new row costs one statement if
+/// the insert is tried first; a stored one costs one if it is looked at first (the probe),
+/// and two the other way round. So each row is tried the way that suited the row before.
 pub(super) struct Prepared<'c> {
     insert: Statement<'c>,
     update: Statement<'c>,
+    probe: Statement<'c>,
+    /// Whether the last row was new.
+    expect_new: bool,
 }
 
 impl Prepared<'_> {
     pub(super) fn run(&mut self, params: &[&dyn ToSql]) -> Result<Change, DbError> {
+        let change = if self.expect_new {
+            self.insert_first(params)?
+        } else {
+            self.probe_first(params)?
+        };
+        self.expect_new = change == Change::New;
+        Ok(change)
+    }
+
+    fn insert_first(&mut self, params: &[&dyn ToSql]) -> Result<Change, DbError> {
         if self.insert.execute(params)? == 1 {
             return Ok(Change::New);
         }
@@ -348,5 +379,96 @@ impl Prepared<'_> {
             0 => Change::Unchanged,
             _ => Change::Changed,
         })
+    }
+
+    fn probe_first(&mut self, params: &[&dyn ToSql]) -> Result<Change, DbError> {
+        let differs: Option<bool> = self
+            .probe
+            .query_row(params, |r| r.get::<_, Option<bool>>(0))
+            .optional()?
+            .map(|d| d.unwrap_or(false));
+        Ok(match differs {
+            None => {
+                self.insert.execute(params)?;
+                Change::New
+            }
+            Some(false) => Change::Unchanged,
+            Some(true) => {
+                self.update.execute(params)?;
+                Change::Changed
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table() -> Connection {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch("CREATE TABLE t (k INTEGER PRIMARY KEY, v TEXT, w TEXT) WITHOUT ROWID")
+            .unwrap();
+        conn
+    }
+
+    fn stored(conn: &Connection) -> Vec<(i64, Option<String>, Option<String>)> {
+        let mut stmt = conn.prepare("SELECT k, v, w FROM t ORDER BY k").unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    }
+
+    /// Each outcome through both ways of trying a row: after a new row (insert first) and
+    /// after a stored one (looked at first).
+    #[test]
+    fn rows_tell_new_changed_and_unchanged_apart_whichever_way_they_are_tried() {
+        use Change::*;
+        let conn = table();
+        let upsert = Upsert::new("t", &["k"], &["v", "w"]);
+        let mut p = upsert.prepare(&conn).unwrap();
+        let mut run = |k: i64, v: &str| p.run(&[&k, &v, &"w"]).unwrap();
+        let steps = [
+            (1, "a", New),       // insert first
+            (2, "b", New),       // insert first
+            (1, "a", Unchanged), // insert first, then the update matches nothing
+            (1, "x", Changed),   // looked at first
+            (2, "b", Unchanged), // looked at first
+            (3, "c", New),       // looked at first, then inserted
+            (3, "d", Changed),   // insert first, then updated
+            (2, "y", Changed),   // looked at first
+            (4, "e", New),       // looked at first, then inserted
+        ];
+        let got: Vec<Change> = steps.iter().map(|(k, v, _)| run(*k, v)).collect();
+        let want: Vec<Change> = steps.iter().map(|(_, _, c)| *c).collect();
+        assert_eq!(got, want);
+        let w = Some("w".to_string());
+        assert_eq!(
+            stored(&conn),
+            [
+                (1, Some("x".into()), w.clone()),
+                (2, Some("y".into()), w.clone()),
+                (3, Some("d".into()), w.clone()),
+                (4, Some("e".into()), w),
+            ]
+        );
+    }
+
+    /// A blank value keeps what is stored, looked at first or not.
+    #[test]
+    fn a_blank_cell_is_unchanged_whichever_way_it_is_tried() {
+        use Change::*;
+        let conn = table();
+        let upsert = Upsert::keeping("t", &["k"], &[&["v"], &["w"]]);
+        let mut p = upsert.prepare(&conn).unwrap();
+        let none: Option<&str> = None;
+        assert_eq!(p.run(&[&1, &"a", &"b"]).unwrap(), New);
+        // Insert first: the update's blank group matches nothing.
+        assert_eq!(p.run(&[&1, &none, &"b"]).unwrap(), Unchanged);
+        // Looked at first now.
+        assert_eq!(p.run(&[&1, &"", &"b"]).unwrap(), Unchanged);
+        assert_eq!(p.run(&[&1, &none, &"c"]).unwrap(), Changed);
+        assert_eq!(stored(&conn), [(1, Some("a".into()), Some("c".into()))]);
     }
 }
