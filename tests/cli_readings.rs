@@ -33,7 +33,11 @@ fn qiangzhi_sitting_term_and_result_flag() {
 2024-2025-1\t2022000002\tC1\t高等数学\t0\t缓考\t4\t考试\t正常考试\t\t必修\n\
 2024-2025-1\t2022000002\tC2\t大学英语\t80\t正常\t3\t考试\t正常考试\t\t必修\n";
     let f = e.file("grades.qz.tsv", tsv.as_bytes());
-    e.ok(&["import", "grades", &f]);
+    let (_, err) = e.ok2(&["import", "grades", &f]);
+    assert!(
+        !err.contains("assessed term"),
+        "an import with no policy chosen evaluates nothing and names no term: {err}"
+    );
     let (_, err) = e.ok2(&["evaluate", "--policy", "lut-life"]);
     assert!(
         err.contains("assessed term 2024-2025-1"),

@@ -225,7 +225,12 @@ fn restrict(rows: &mut Vec<(Student, Evaluation)>, scope: &Scope) {
 /// `scope`, so the next TUI launch opens at once. Best effort: without a policy or grades
 /// there is nothing to do.
 pub fn warm_cache(db: &Db, scope: &Scope) {
-    let (Ok(policy), Ok(term)) = (resolve_policy(db, None), resolve_term(db, None)) else {
+    // Quietly: an import or `policy use` has its own say (resolve_term would announce the
+    // assessed term, even when there is no policy to warm the cache for).
+    let Ok(policy) = resolve_policy(db, None) else {
+        return;
+    };
+    let Ok(Some(term)) = db.default_assessed_term() else {
         return;
     };
     let _ = assess_cached(db, policy, term, scope);
@@ -315,8 +320,11 @@ fn evaluate_everyone<R>(
             let mut scan = db.fact_scan(term)?;
             let mut done = tracing::debug_span!("first connection").in_scope(|| work(&mut scan))?;
             // The other connection's parts are in before this one looks for what is missing.
-            if let Some(Ok(Ok(theirs))) = other.map(|h| h.join()) {
-                done.extend(theirs);
+            match other.map(|h| h.join()) {
+                Some(Ok(Ok(theirs))) => done.extend(theirs),
+                Some(Ok(Err(e))) => tracing::warn!("second connection: {e:#}"),
+                Some(Err(_)) => tracing::warn!("second connection panicked"),
+                None => {}
             }
             for i in 0..PARTS {
                 if !done.iter().any(|(d, _)| *d == i) {
