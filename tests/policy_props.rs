@@ -158,4 +158,30 @@ proptest! {
             }
         }
     }
+
+    /// What lets the engine skip the failed-course counts of a student who never failed a
+    /// course: every course those counts name (or find cleared by hand) has a failed result.
+    #[test]
+    fn failed_course_counts_name_only_courses_with_a_failed_result(f in facts()) {
+        for p in policies() {
+            let failed = |code: &str| {
+                f.attempts
+                    .iter()
+                    .any(|a| &*a.course_code == code && a.mark.passed(p.pass_mark) == Some(false))
+            };
+            for t in TERMS {
+                let e = evaluate(&p, &f, t);
+                let counts = e
+                    .reasons
+                    .iter()
+                    .chain(&e.status_reasons)
+                    .filter(|r| r.metric.contains("failed") && !r.metric.starts_with("fitness"));
+                for r in counts {
+                    for c in r.courses.iter().chain(&r.cleared) {
+                        prop_assert!(failed(&c.code), "{} names {} in {:?}", r.metric, c.code, f);
+                    }
+                }
+            }
+        }
+    }
 }

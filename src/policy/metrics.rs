@@ -89,6 +89,10 @@ pub struct TermView<'a> {
     pub(super) fitness_pass_mark: f64,
     /// The sittings do not depend on the term: views of other terms share them.
     pub(super) courses: Rc<[Course<'a>]>,
+    /// Whether any attempt failed. Most students never fail a course, and then no count of
+    /// failed courses (in a term, still failing, ever failed, cleared by hand) can name one:
+    /// each needs a failed result to stand on, so their walks over every course are skipped.
+    any_failed: bool,
 }
 
 /// What a metric measured. `None` = not assessed.
@@ -175,6 +179,10 @@ impl<'a> TermView<'a> {
             pass_mark,
             fitness_pass_mark,
             courses: courses.into(),
+            any_failed: facts
+                .attempts
+                .iter()
+                .any(|a| a.mark.passed(pass_mark) == Some(false)),
         }
     }
 
@@ -187,6 +195,7 @@ impl<'a> TermView<'a> {
             pass_mark: self.pass_mark,
             fitness_pass_mark: self.fitness_pass_mark,
             courses: Rc::clone(&self.courses),
+            any_failed: self.any_failed,
         }
     }
 
@@ -411,6 +420,9 @@ impl<'a> TermView<'a> {
 
     fn term_failed(&self, f: Filters<'_>, after_makeup: bool) -> Vec<CourseRef> {
         let mut refs: Vec<CourseRef> = Vec::new();
+        if !self.any_failed {
+            return refs;
+        }
         for (c, s) in self.of_term_sittings(f) {
             let decisive = if after_makeup {
                 s.after_makeup(self.pass_mark)
@@ -436,6 +448,9 @@ impl<'a> TermView<'a> {
     /// Courses still failing now (best of every sitting up to T), less those cleared by hand.
     fn outstanding(&self, f: Filters<'_>) -> Vec<CourseRef> {
         let mut refs = Vec::new();
+        if !self.any_failed {
+            return refs;
+        }
         for c in self.courses.iter() {
             if c.cleared.is_some() || !self.course_filtered(f, c) {
                 continue;
@@ -453,6 +468,9 @@ impl<'a> TermView<'a> {
 
     /// Courses that would be still failing but for a counsellor's clearance, with its reason.
     fn cleared_by_hand(&self, f: Filters<'_>) -> Vec<CourseRef> {
+        if !self.any_failed {
+            return Vec::new();
+        }
         self.courses
             .iter()
             .filter(|c| c.cleared.is_some() && self.course_filtered(f, c))
@@ -472,6 +490,9 @@ impl<'a> TermView<'a> {
     /// Courses whose regular sitting (up to T) ever failed after makeup, retaken or not.
     fn historical(&self, f: Filters<'_>) -> Vec<CourseRef> {
         let mut refs = Vec::new();
+        if !self.any_failed {
+            return refs;
+        }
         for c in self.courses.iter() {
             if !self.course_filtered(f, c) {
                 continue;
