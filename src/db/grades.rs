@@ -21,22 +21,21 @@ use super::tx::{FastMap, Upsert};
 use super::{Change, DbError, ImportTx, term_of};
 use crate::model::{Assessment, Attempt, AttemptKind, Mark, Nature, Term};
 
-static UPSERT: LazyLock<Upsert> = LazyLock::new(|| {
-    Upsert::new(
-        "grades",
-        &["student", "term", "course", "kind", "sitting"],
-        &[
-            "course_term",
-            "minor",
-            "nature",
-            "assessment",
-            "credits",
-            "result",
-            "mark",
-            "score",
-        ],
-    )
-});
+/// A grade row's key, then its values: written in this order and read back in it (a read
+/// takes each column by its place).
+const KEY: [&str; 5] = ["student", "term", "course", "kind", "sitting"];
+const VALUES: [&str; 8] = [
+    "course_term",
+    "minor",
+    "nature",
+    "assessment",
+    "credits",
+    "result",
+    "mark",
+    "score",
+];
+
+static UPSERT: LazyLock<Upsert> = LazyLock::new(|| Upsert::new("grades", &KEY, &VALUES));
 
 fn assessment_to_sql(a: Option<Assessment>) -> Option<i64> {
     a.map(|a| match a {
@@ -280,23 +279,6 @@ impl Natures {
     }
 }
 
-/// The columns [`read_attempts`] selects, in order.
-const ATTEMPT_COLUMNS: [&str; 13] = [
-    "student",
-    "term",
-    "course",
-    "kind",
-    "sitting",
-    "course_term",
-    "minor",
-    "nature",
-    "assessment",
-    "credits",
-    "result",
-    "mark",
-    "score",
-];
-
 /// Reads stored attempts, keeping what several reads share: the course table, the school's
 /// nature mapping and the results seen.
 pub(super) struct AttemptReader {
@@ -351,8 +333,12 @@ impl AttemptReader {
         let mut current = None;
         let mut rows = scan_raw(
             conn,
-            &format!("SELECT {} FROM grades", ATTEMPT_COLUMNS.join(", ")),
-            ATTEMPT_COLUMNS.len(),
+            &format!(
+                "SELECT {}, {} FROM grades",
+                KEY.join(", "),
+                VALUES.join(", ")
+            ),
+            KEY.len() + VALUES.len(),
             "student, term, course, kind, sitting",
             scope,
             None,
