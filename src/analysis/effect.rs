@@ -309,11 +309,7 @@ pub fn group_values(g: &Group) -> Vec<f64> {
 
 /// A tier id as people call it under `policy`.
 pub fn tier_name<'p>(policy: &'p Policy, id: &'p str, lang: crate::locale::Lang) -> &'p str {
-    policy
-        .tiers
-        .iter()
-        .find(|t| t.id == id)
-        .map_or(id, |t| lang.pick(&t.zh, &t.en))
+    policy.tier_name(id, lang).unwrap_or(id)
 }
 
 /// Which breakdown a [`Section`] is.

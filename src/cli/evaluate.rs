@@ -53,12 +53,7 @@ fn tier_label<'p>(p: &'p Policy, e: &Evaluation, lang: Lang) -> Option<&'p str> 
 fn status_label(p: &Policy, e: &Evaluation, lang: Lang) -> String {
     e.status
         .iter()
-        .map(|s| {
-            p.status
-                .iter()
-                .find(|r| &r.id == s)
-                .map_or(s.as_str(), |r| lang.pick(&r.zh, &r.en))
-        })
+        .map(|s| p.status_name(s, lang).unwrap_or(s))
         .collect::<Vec<_>>()
         .join(" ")
 }

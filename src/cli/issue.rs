@@ -70,10 +70,10 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
 }
 
 fn tier_label(policy: &Policy, tier: &str, lang: Lang) -> String {
-    policy.tiers.iter().find(|t| t.id == tier).map_or_else(
-        || lang.pick("无", "none").to_string(),
-        |t| lang.pick(&t.zh, &t.en).to_string(),
-    )
+    policy
+        .tier_name(tier, lang)
+        .unwrap_or(lang.pick("无", "none"))
+        .to_string()
 }
 
 /// The changes by id, with counts and the students of each.

@@ -220,13 +220,7 @@ fn reason_lines(w: &Warning, policy: &Policy) -> Vec<String> {
 fn status_label(w: &Warning, policy: &Policy) -> String {
     w.status
         .iter()
-        .map(|s| {
-            policy
-                .status
-                .iter()
-                .find(|x| &x.id == s)
-                .map_or(s.clone(), |x| x.zh.clone())
-        })
+        .map(|s| policy.status_name(s, Lang::Zh).unwrap_or(s))
         .collect::<Vec<_>>()
         .join("、")
 }

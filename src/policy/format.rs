@@ -5,6 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::locale::Lang;
 use crate::model::{Assessment, ContactKind, Nature, Role};
 
 fn default_pass_mark() -> f64 {
@@ -198,6 +199,24 @@ impl Condition {
             && *assessment == other.assessment
             && *sitting == other.sitting
             && *count == other.count
+    }
+}
+
+impl Policy {
+    /// A tier's name in `lang`, by its id; None for an id the policy has not.
+    pub fn tier_name(&self, id: &str, lang: Lang) -> Option<&str> {
+        self.tiers
+            .iter()
+            .find(|t| t.id == id)
+            .map(|t| lang.pick(&t.zh, &t.en))
+    }
+
+    /// A status outcome's name in `lang`, by its id; None for an id the policy has not.
+    pub fn status_name(&self, id: &str, lang: Lang) -> Option<&str> {
+        self.status
+            .iter()
+            .find(|s| s.id == id)
+            .map(|s| lang.pick(&s.zh, &s.en))
     }
 }
 

@@ -59,8 +59,8 @@ pub fn tier_cell_width(policy: Option<&Policy>, theme: &super::theme::Theme, lan
 
 /// A status outcome's name: the policy's words, else the built-in ones, else its id.
 pub fn status_name(policy: Option<&Policy>, id: &str, lang: Lang) -> String {
-    if let Some(rule) = policy.and_then(|p| p.status.iter().find(|s| s.id == id)) {
-        return lang.pick(&rule.zh, &rule.en).to_string();
+    if let Some(name) = policy.and_then(|p| p.status_name(id, lang)) {
+        return name.to_string();
     }
     match id {
         "repeat_year" => lang.pick("留级", "repeat year").to_string(),
