@@ -426,3 +426,55 @@ fn streaming_facts_equal_loaded_facts_for_every_student() {
         "003's only grade is after the term, read for the engine to leave out"
     );
 }
+
+/// The workbook's failed-course sheet reads a few students one by one and many in one pass
+/// over everyone: both ways name the same courses.
+#[test]
+fn still_failed_courses_are_the_same_read_one_by_one_or_all_at_once() {
+    let mut db = Db::open_in_memory().unwrap();
+    let mut tx = db.begin_import().unwrap();
+    let ids: Vec<String> = (0..20).map(|i| format!("2021{i:03}")).collect();
+    for (i, id) in ids.iter().enumerate() {
+        tx.upsert_student(&student(id)).unwrap();
+        tx.upsert_attempt(id, &attempt("C1", "2024-2025-1", "75"))
+            .unwrap();
+        if i % 3 == 0 {
+            // Failed, then passed at the makeup: not still failed.
+            tx.upsert_attempt(id, &attempt("C2", "2024-2025-1", "40"))
+                .unwrap();
+            tx.upsert_attempt(
+                id,
+                &Attempt {
+                    kind: AttemptKind::Makeup,
+                    ..attempt("C2", "2024-2025-1", "61")
+                },
+            )
+            .unwrap();
+        }
+        if i % 4 == 0 {
+            tx.upsert_attempt(id, &attempt("C3", "2024-2025-1", "不及格"))
+                .unwrap();
+        }
+    }
+    tx.commit().unwrap();
+    let t = term("2024-2025-1");
+    let all: Vec<&str> = ids.iter().map(String::as_str).collect();
+    let at_once = yujing::app::assess::still_failed(&db, t, 60.0, &all).unwrap();
+    let codes = |id: &str, found: &std::collections::HashMap<String, Vec<_>>| -> Vec<String> {
+        found
+            .get(id)
+            .map(|cs: &Vec<yujing::policy::CourseOutcome>| {
+                cs.iter().map(|c| c.code.clone()).collect()
+            })
+            .unwrap_or_default()
+    };
+    assert_eq!(at_once.len(), 5, "every fourth student still fails C3");
+    for id in &all {
+        // One student of twenty is read on its own.
+        let alone = yujing::app::assess::still_failed(&db, t, 60.0, &[id]).unwrap();
+        assert_eq!(alone.get(*id), at_once.get(*id), "{id}");
+        assert!(alone.len() <= 1);
+    }
+    assert_eq!(codes("2021000", &at_once), ["C3"]);
+    assert!(codes("2021003", &at_once).is_empty(), "C2 passed at the makeup");
+}

@@ -222,15 +222,11 @@ fn courses_sheet(
         &cols,
         &[12.0, 10.0, 12.0, 10.0, 24.0, 12.0, 6.0, 8.0, 40.0],
     )?;
+    let ids: Vec<&str> = rows.iter().map(|(s, _)| s.student_id.as_str()).collect();
+    let mut failed = crate::app::assess::still_failed(db, r.term, r.policy.pass_mark, &ids)?;
     let mut row = 1u32;
     for (s, e) in rows {
-        let Some(facts) = db.load_student_facts(&s.student_id, r.term)? else {
-            continue;
-        };
-        let failing = crate::policy::course_outcomes(&facts, r.term, r.policy.pass_mark)
-            .into_iter()
-            .filter(|c| c.passed_so_far == Some(false));
-        for c in failing {
+        for c in failed.remove(&s.student_id).unwrap_or_default() {
             let result = [&c.retake, &c.makeup, &c.regular]
                 .into_iter()
                 .find_map(|x| x.clone())

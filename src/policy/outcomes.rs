@@ -85,6 +85,9 @@ pub struct CourseOutcome {
 
 /// Every course the student sat up to `term`, oldest first.
 pub fn course_outcomes(facts: &StudentFacts, term: Term, pass_mark: f64) -> Vec<CourseOutcome> {
+    if facts.is_sorted() {
+        return TermView::new(facts, term, pass_mark, pass_mark).outcomes();
+    }
     let mut sorted = facts.clone();
     sorted.sort_attempts();
     TermView::new(&sorted, term, pass_mark, pass_mark).outcomes()
