@@ -476,5 +476,8 @@ fn still_failed_courses_are_the_same_read_one_by_one_or_all_at_once() {
         assert!(alone.len() <= 1);
     }
     assert_eq!(codes("2021000", &at_once), ["C3"]);
-    assert!(codes("2021003", &at_once).is_empty(), "C2 passed at the makeup");
+    assert!(
+        codes("2021003", &at_once).is_empty(),
+        "C2 passed at the makeup"
+    );
 }

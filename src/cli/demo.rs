@@ -3,6 +3,7 @@
 //! directory, or `--db X` when X does not exist yet or is itself a demo database (marked so
 //! inside). `YUJING_DB` is never used: on a server it names the real data.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -10,7 +11,9 @@ use anyhow::Context;
 
 use chrono::{Datelike, Days, NaiveDate};
 
-use crate::db::{Db, Issue};
+use crate::app::access::Scope;
+use crate::app::lifecycle::{self, Answer, IssueInput, Outcome};
+use crate::db::Db;
 use crate::import::Dataset;
 use crate::model::{Channel, Contact, With};
 use crate::model::{ContactKind, Role};
@@ -154,21 +157,31 @@ fn follow_ups(
     };
     let since = u64::try_from((today - issued_on).num_days()).unwrap_or(0);
     let roster = crate::app::assess::assess(db, policy, term)?;
-    let issues: Vec<Issue> = roster
-        .rows
-        .iter()
-        .filter(|(_, e)| e.tier.is_some())
-        .map(|(_, e)| crate::app::assess::issue_of(&roster.policy, e, issued_on, lang))
-        .collect::<anyhow::Result<_>>()?;
     let at = |days_ago: u64, hour: u32| {
         (today - Days::new(days_ago))
             .and_hms_opt(hour, 30, 0)
             .unwrap_or_default()
     };
-    db.issue(&issues, "demo", at(since, 9))?;
+    // Issued as a counsellor issues: the same plans, change records and obligations.
+    let (exempt, scope) = (HashSet::new(), Scope::everything());
+    let input = IssueInput {
+        policy: &roster.policy,
+        term,
+        rows: &roster.rows,
+        exempt: &exempt,
+        on: issued_on,
+        lang,
+        scope: &scope,
+    };
+    let issued = match lifecycle::issue(db, &input, "demo", at(since, 9), true, &mut |_, _| {
+        Ok(Answer::Yes)
+    })? {
+        Outcome::Done(plans, _) => plans,
+        Outcome::Nothing { .. } | Outcome::Declined => Vec::new(),
+    };
     // Every other warned student has seen their counsellor this week; every third their class
     // teacher too, with the parents on the phone.
-    for (i, issue) in issues.iter().enumerate() {
+    for (i, issue) in issued.iter().enumerate() {
         let talks: &[(Role, With, Channel, u64, &str)] = match i % 3 {
             0 => &[
                 (
@@ -203,7 +216,7 @@ fn follow_ups(
             };
             db.add_contact(&Contact {
                 id: 0,
-                student_id: issue.warning.student_id.clone(),
+                student_id: issue.student_id.clone(),
                 at: at(*days_ago, 15),
                 author: "demo".into(),
                 role: Some(*role),

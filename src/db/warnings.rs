@@ -86,38 +86,6 @@ impl Db {
         })
         .collect()
     }
-
-    /// Records warnings and their obligations in one transaction. For each student already
-    /// holding policy obligations from an earlier issue of the same term, those are cancelled
-    /// first (kept, marked cancelled).
-    pub fn issue(
-        &mut self,
-        issues: &[Issue],
-        by: &str,
-        now: NaiveDateTime,
-    ) -> Result<usize, DbError> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let mut created = 0;
-        for i in issues {
-            let w = &i.warning;
-            let student = student_rowid(&tx, &w.student_id)?;
-            tx.prepare_cached(
-                "UPDATE schedules SET cancelled_at = ?3 WHERE student = ?1 AND cancelled_at IS NULL AND source = 'policy' \
-                 AND warning_id IN (SELECT id FROM warnings WHERE student = ?1 AND term = ?2)",
-            )?
-            .execute(rusqlite::params![student, w.term.key(), now.format(STAMP).to_string()])?;
-            let wid = insert_warning(&tx, w, None, now)?;
-            for s in &i.schedules {
-                insert_schedule(&tx, s, Some(wid), by, now)?;
-                created += 1;
-            }
-        }
-        bump_last_change(&tx)?;
-        tx.commit()?;
-        Ok(created)
-    }
 }
 
 /// The lifecycle's view of the database, read in whatever transaction `conn` is in.
