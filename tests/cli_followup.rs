@@ -211,6 +211,29 @@ fn weekly_overdue_then_met_by_a_logged_talk() {
     assert_eq!(c["summary"], "谈了补考安排");
 }
 
+/// A cadence is typed as views show it, in either language, and stored as its id.
+#[test]
+fn a_cadence_is_typed_in_the_words_views_show() {
+    let e = Env::new();
+    for (typed, id) in [
+        ("每周", "weekly"),
+        ("每14天", "days:14"),
+        ("每学期至少3次", "term:3"),
+        ("every 10 days", "days:10"),
+    ] {
+        let sid = e.schedule(typed, "2025-09-01", &[]);
+        let a = e.agenda("2025-12-01");
+        let row = a["overdue"]
+            .as_array()
+            .into_iter()
+            .chain(a["upcoming"].as_array())
+            .flatten()
+            .find(|r| r["schedule_id"].as_i64() == Some(sid))
+            .unwrap_or_else(|| panic!("schedule {sid} ({typed}) on the agenda: {a}"));
+        assert_eq!(row["cadence"], id, "{typed}");
+    }
+}
+
 #[test]
 fn term_k_uses_the_recorded_term_dates() {
     let e = Env::new();

@@ -38,7 +38,7 @@ pub fn zh(cause: &(dyn Error + 'static)) -> Option<String> {
     if let Some(e) = cause.downcast_ref::<CadenceParseError>() {
         return Some(match e {
             CadenceParseError::Unknown(v) => format!(
-                "不是频次：'{v}'（应为 weekly 每周、monthly 每月、days:N、term:K 或 once:N）"
+                "不是频次：'{v}'（应为 每周/weekly、每月/monthly、每N天/days:N、每学期K次/term:K 或 N天内一次/once:N）"
             ),
             CadenceParseError::BadNumber { input, reason } => {
                 format!("频次 '{input}' 中的数字有误：{reason}")

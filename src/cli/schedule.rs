@@ -24,7 +24,8 @@ pub enum Cmd {
         /// tutoring, other.
         #[arg(long)]
         kind: String,
-        /// weekly, monthly, days:N, term:K (at least K in a term), once:N (due N days after --from)
+        /// weekly, monthly, days:N, term:K (at least K in a term), once:N (due N days after
+        /// --from), or as views show them: 每周, 每14天, every 14 days …
         #[arg(long)]
         every: String,
         /// First day: YYYY-MM-DD, or today, tomorrow, +3d, +1w, mon … sun, 周一 … 周日.

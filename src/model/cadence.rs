@@ -35,9 +35,12 @@ pub enum CadenceParseError {
 impl FromStr for Cadence {
     type Err = CadenceParseError;
 
+    /// The ids (`weekly`, `days:14` …) in any case, or the words views show (每周, 每月,
+    /// 每14天, 每学期至少3次 or 每学期3次, 14天内一次; every 14 days …), so that a user types
+    /// what they read, in a form or after `--every`.
     fn from_str(s: &str) -> Result<Cadence, CadenceParseError> {
         let input = s.trim();
-        let lower = input.to_ascii_lowercase();
+        let lower = words_id(input).unwrap_or_else(|| input.to_ascii_lowercase());
         match lower.as_str() {
             "weekly" => return Ok(Cadence::Weekly),
             "monthly" => return Ok(Cadence::Monthly),
@@ -66,6 +69,38 @@ impl FromStr for Cadence {
             _ => Err(bad(format!("must be between {min} and {max}"))),
         }
     }
+}
+
+/// The id a cadence's words stand for ([`Cadence::describe`]'s, in either language), if
+/// they are such words.
+fn words_id(s: &str) -> Option<String> {
+    fn number(t: &str) -> Option<&str> {
+        let t = t.trim();
+        (!t.is_empty() && t.bytes().all(|b| b.is_ascii_digit())).then_some(t)
+    }
+    let en = s.to_ascii_lowercase();
+    let en = en.split_whitespace().collect::<Vec<_>>().join(" ");
+    Some(match s {
+        "每周" | "每星期" => "weekly".to_string(),
+        "每月" => "monthly".to_string(),
+        _ => {
+            if let Some(n) = s.strip_prefix("每学期") {
+                let n = n.trim_start_matches("至少");
+                format!("term:{}", number(n.strip_suffix('次')?)?)
+            } else if let Some(n) = s.strip_prefix('每') {
+                format!("days:{}", number(n.strip_suffix('天')?)?)
+            } else if let Some(n) = s.strip_suffix("天内一次").or(s.strip_suffix("天内")) {
+                format!("once:{}", number(n)?)
+            } else if let Some(n) = en.strip_prefix("every ") {
+                format!("days:{}", number(n.strip_suffix(" days")?)?)
+            } else if let Some(n) = en.strip_prefix("at least ") {
+                format!("term:{}", number(n.strip_suffix(" times a term")?)?)
+            } else {
+                let n = en.strip_prefix("once within ")?;
+                format!("once:{}", number(n.strip_suffix(" days")?)?)
+            }
+        }
+    })
 }
 
 impl fmt::Display for Cadence {
@@ -101,6 +136,33 @@ impl Cadence {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn chinese_words_read_as_their_ids() {
+        for (words, id) in [
+            ("每周", "weekly"),
+            ("每星期", "weekly"),
+            ("每月", "monthly"),
+            ("每14天", "days:14"),
+            ("每学期至少3次", "term:3"),
+            ("每学期2次", "term:2"),
+            ("7天内一次", "once:7"),
+            ("7天内", "once:7"),
+            ("every 14 days", "days:14"),
+            ("At least 3 times a term", "term:3"),
+            ("once within 7 days", "once:7"),
+        ] {
+            assert_eq!(words.parse::<Cadence>(), id.parse::<Cadence>(), "{words}");
+        }
+        assert!(matches!(
+            "每0天".parse::<Cadence>(),
+            Err(CadenceParseError::BadNumber { input, .. }) if input == "每0天"
+        ));
+        assert!(matches!(
+            "每天天".parse::<Cadence>(),
+            Err(CadenceParseError::Unknown(_))
+        ));
+    }
 
     #[test]
     fn round_trips_every_form() {

@@ -140,7 +140,7 @@ pub const ZH: &[(&str, &str)] = &[
     ),
     (
         "schedule add --every",
-        "频次：weekly 每周、monthly 每月、days:N 每 N 天、term:K 每学期至少 K 次、once:N（--from 之后 N 天内一次）",
+        "频次，中英文均可：每周/weekly、每月/monthly、每N天/days:N、每学期至少K次/term:K、N天内一次/once:N（--from 之后 N 天内一次）",
     ),
     (
         "schedule add --from",
