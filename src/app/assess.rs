@@ -22,6 +22,36 @@ pub struct Roster {
     pub evaluated: usize,
 }
 
+impl Roster {
+    /// The rows a list of warned students shows (with `all`, every row): on a tier or a
+    /// status, most severe first, then by class and id, as counsellors work through them.
+    pub fn listed(&self, all: bool) -> Vec<&(Student, Evaluation)> {
+        let mut rows: Vec<_> = self
+            .rows
+            .iter()
+            .filter(|(_, e)| all || is_warned(e))
+            .collect();
+        rows.sort_by(|a, b| list_order(a, b));
+        rows
+    }
+}
+
+/// On a tier or a status outcome.
+pub fn is_warned(e: &Evaluation) -> bool {
+    e.severity > 0 || !e.status.is_empty()
+}
+
+/// The order of [`Roster::listed`]: most severe first, then class, then student id.
+pub fn list_order(
+    (a, x): &(Student, Evaluation),
+    (b, y): &(Student, Evaluation),
+) -> std::cmp::Ordering {
+    y.severity
+        .cmp(&x.severity)
+        .then_with(|| a.class.cmp(&b.class))
+        .then_with(|| a.student_id.cmp(&b.student_id))
+}
+
 /// `--policy` if given (a preset id or a file), else the database's policy.
 pub fn resolve_policy(db: &Db, arg: Option<&str>) -> anyhow::Result<Policy> {
     if let Some(a) = arg {
@@ -417,4 +447,49 @@ pub fn issue_of(
             })
             .collect(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A list of warned students: warned only (a status counts), most severe first, then by
+    /// class and id; with `all`, everyone in that order.
+    #[test]
+    fn listed_puts_the_most_severe_first_then_class_and_id() {
+        let term: Term = "2024-2025-1".parse().unwrap();
+        let row = |id: &str, class: &str, severity: u32, status: &[&str]| {
+            let mut e = Evaluation::none(id, term);
+            e.severity = severity;
+            e.status = status.iter().map(|s| s.to_string()).collect();
+            let s = Student {
+                student_id: id.into(),
+                class: class.into(),
+                ..Student::default()
+            };
+            (s, e)
+        };
+        let roster = Roster {
+            policy: crate::policy_file::resolve("hljjz").unwrap().0,
+            term,
+            rows: vec![
+                row("1", "B", 1, &[]),
+                row("2", "A", 0, &[]),
+                row("3", "A", 1, &[]),
+                row("4", "C", 0, &["repeat_year"]),
+                row("5", "A", 2, &[]),
+                row("0", "A", 1, &[]),
+            ],
+            evaluated: 0,
+        };
+        let ids = |all| -> Vec<&str> {
+            roster
+                .listed(all)
+                .iter()
+                .map(|(s, _)| s.student_id.as_str())
+                .collect()
+        };
+        assert_eq!(ids(false), ["5", "0", "3", "1", "4"]);
+        assert_eq!(ids(true), ["5", "0", "3", "1", "2", "4"]);
+    }
 }

@@ -84,8 +84,8 @@ fn only<'a>(x: &'a Evaluation, y: &Evaluation) -> Vec<&'a Reason> {
 
 /// Up, down, new or lifted; a status gained or lost counts as up or down when the tier holds.
 fn change(a: &Evaluation, b: &Evaluation) -> Change {
-    let warned = |e: &Evaluation| e.severity > 0 || !e.status.is_empty();
-    match (warned(a), warned(b)) {
+    use crate::app::assess::is_warned;
+    match (is_warned(a), is_warned(b)) {
         (false, true) => Change::New,
         (true, false) => Change::Lifted,
         _ => match compare_tiers(a.severity, b.severity) {

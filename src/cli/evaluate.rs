@@ -248,17 +248,7 @@ fn write_table(
     all: bool,
     verbose: bool,
 ) -> anyhow::Result<()> {
-    let mut order: Vec<&(crate::model::Student, Evaluation)> = r
-        .rows
-        .iter()
-        .filter(|(_, e)| all || e.severity > 0 || !e.status.is_empty())
-        .collect();
-    order.sort_by(|(a, x), (b, y)| {
-        y.severity
-            .cmp(&x.severity)
-            .then_with(|| a.class.cmp(&b.class))
-            .then_with(|| a.student_id.cmp(&b.student_id))
-    });
+    let order = r.listed(all);
     let rows: Vec<Vec<String>> = order
         .iter()
         .map(|(s, e)| cells(r, s, e, lang, false))

@@ -119,22 +119,6 @@ fn tier_name<'a>(r: &'a Roster, e: &crate::policy::Evaluation, lang: Lang) -> &'
     })
 }
 
-/// The rows of the workbook: warned students (or all), most severe first, then class and id.
-fn listed(r: &Roster, all: bool) -> Vec<&Row> {
-    let mut rows: Vec<_> = r
-        .rows
-        .iter()
-        .filter(|(_, e)| all || e.severity > 0 || !e.status.is_empty())
-        .collect();
-    rows.sort_by(|(a, x), (b, y)| {
-        y.severity
-            .cmp(&x.severity)
-            .then_with(|| a.class.cmp(&b.class))
-            .then_with(|| a.student_id.cmp(&b.student_id))
-    });
-    rows
-}
-
 type Row = (crate::model::Student, crate::policy::Evaluation);
 
 fn students_sheet(book: &mut Book, r: &Roster, rows: &[&Row]) -> anyhow::Result<()> {
@@ -334,7 +318,7 @@ fn workbook(ctx: &Ctx, a: &Args) -> anyhow::Result<ExitCode> {
         crate::app::access::mask_psych(e);
     }
     let lang = ctx.lang;
-    let rows = listed(&roster, a.all);
+    let rows = roster.listed(a.all);
     let mut book = Book {
         wb: Workbook::new(),
         lang,

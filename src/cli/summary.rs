@@ -290,7 +290,7 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
     let mut warned: Vec<&(Student, Evaluation)> = roster
         .rows
         .iter()
-        .filter(|(_, e)| e.severity > 0 || !e.status.is_empty())
+        .filter(|(_, e)| crate::app::assess::is_warned(e))
         .filter(|(s, _)| a.class.as_deref().is_none_or(|c| s.class == c))
         .filter(|(_, e)| a.tier.as_deref().is_none_or(|t| tier_matches(p, e, t)))
         .collect();
@@ -300,12 +300,7 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
             "--class '{c}': no student is in that class"
         );
     }
-    warned.sort_by(|(a, x), (b, y)| {
-        y.severity
-            .cmp(&x.severity)
-            .then_with(|| a.class.cmp(&b.class))
-            .then_with(|| a.student_id.cmp(&b.student_id))
-    });
+    warned.sort_by(|a, b| crate::app::assess::list_order(a, b));
     let rows: Vec<(String, Vec<String>)> = warned
         .iter()
         .map(|(s, e)| {
