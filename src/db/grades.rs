@@ -10,7 +10,7 @@
 //!   [`Term::key`]; `minor`: 0/1.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::rc::Rc;
 use std::sync::LazyLock;
 
 use rusqlite::Connection;
@@ -176,8 +176,8 @@ impl ImportTx<'_> {
 /// attempts are ordered by it without comparing the codes).
 #[derive(Clone)]
 struct CourseEntry {
-    code: Arc<str>,
-    name: Arc<str>,
+    code: Rc<str>,
+    name: Rc<str>,
     rank: u32,
 }
 
@@ -240,7 +240,7 @@ fn course_table(conn: &Connection, scope: Scope) -> Result<CourseTable, DbError>
 }
 
 /// A stored nature spelling, shared, and the class it reads as.
-type Classified = (Arc<str>, Option<Nature>);
+type Classified = (Rc<str>, Option<Nature>);
 
 /// Classifies stored nature values: the school's mapping first, then import.md's rules.
 /// A cohort has a few dozen distinct values, so each is classified once.
@@ -273,7 +273,7 @@ impl Natures {
             Some(class) => Nature::from_class(class, text),
             None => Nature::normalise(text),
         };
-        let v = (Arc::<str>::from(text), nature);
+        let v = (Rc::<str>::from(text), nature);
         self.seen.insert(raw.into(), v.clone());
         Ok(v)
     }
@@ -286,7 +286,7 @@ pub(super) struct AttemptReader {
     natures: Natures,
     /// A cohort writes a few hundred distinct results ("85", "及格" …): shared, looked up by
     /// their bytes so that only a new one has its UTF-8 checked.
-    results: FastMap<Box<[u8]>, Arc<str>>,
+    results: FastMap<Box<[u8]>, Rc<str>>,
 }
 
 impl AttemptReader {
@@ -366,7 +366,7 @@ impl AttemptReader {
             None => {
                 let text = std::str::from_utf8(bytes)
                     .map_err(|_| DbError::Corrupt("a result that is not UTF-8".into()))?;
-                let shared: Arc<str> = text.into();
+                let shared: Rc<str> = text.into();
                 self.results.insert(bytes.into(), shared.clone());
                 shared
             }
