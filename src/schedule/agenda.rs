@@ -103,6 +103,26 @@ pub enum AgendaGroup {
 }
 
 impl AgendaGroup {
+    /// Where an obligation stands within its group, as the CLI and the TUI list it: the most
+    /// overdue first; today's by student; the week's by day, then student; ties by schedule.
+    pub fn order_key<'a>(
+        self,
+        st: &Status,
+        student_id: &'a str,
+        schedule_id: i64,
+    ) -> (std::cmp::Reverse<i64>, Option<NaiveDate>, &'a str, i64) {
+        match self {
+            AgendaGroup::Overdue => (
+                std::cmp::Reverse(st.days_overdue),
+                None,
+                student_id,
+                schedule_id,
+            ),
+            AgendaGroup::Today => (std::cmp::Reverse(0), None, student_id, schedule_id),
+            AgendaGroup::Week => (std::cmp::Reverse(0), st.due, student_id, schedule_id),
+        }
+    }
+
     pub fn of(st: &Status, today: NaiveDate) -> Option<AgendaGroup> {
         if st.overdue {
             Some(AgendaGroup::Overdue)
@@ -123,11 +143,16 @@ pub fn agenda(
     cal: &Calendar,
     today: NaiveDate,
 ) -> Agenda {
-    let mut out = Agenda::default();
-    for (s, st) in schedules
+    let mut listed: Vec<(AgendaGroup, Status, &Schedule)> = schedules
         .iter()
         .zip(statuses(schedules, contacts, cal, today))
-    {
+        .filter_map(|(s, st)| AgendaGroup::of(&st, today).map(|g| (g, st, s)))
+        .collect();
+    listed.sort_by(|(g, st, s), (h, su, t)| {
+        (g, g.order_key(st, &s.student_id, s.id)).cmp(&(h, h.order_key(su, &t.student_id, t.id)))
+    });
+    let mut out = Agenda::default();
+    for (g, st, s) in listed {
         let item = AgendaItem {
             student_id: s.student_id.clone(),
             schedule_id: s.id,
@@ -140,25 +165,12 @@ pub fn agenda(
             last_contact: st.last_contact,
             note: s.note.clone(),
         };
-        match AgendaGroup::of(&st, today) {
-            Some(AgendaGroup::Overdue) => out.overdue.push(item),
-            Some(AgendaGroup::Today) => out.due_today.push(item),
-            Some(AgendaGroup::Week) => out.upcoming.push(item),
-            None => {}
+        match g {
+            AgendaGroup::Overdue => out.overdue.push(item),
+            AgendaGroup::Today => out.due_today.push(item),
+            AgendaGroup::Week => out.upcoming.push(item),
         }
     }
-    out.overdue.sort_by(|a, b| {
-        b.days_overdue
-            .cmp(&a.days_overdue)
-            .then(a.student_id.cmp(&b.student_id))
-    });
-    out.due_today.sort_by(|a, b| {
-        a.student_id
-            .cmp(&b.student_id)
-            .then(a.schedule_id.cmp(&b.schedule_id))
-    });
-    out.upcoming
-        .sort_by(|a, b| a.due.cmp(&b.due).then(a.student_id.cmp(&b.student_id)));
     out
 }
 
@@ -294,6 +306,45 @@ mod tests {
             a.overdue[0].days_overdue, 10,
             "week 1 (ended Sep 7) is now the earliest unmet"
         );
+    }
+
+    /// The order both the CLI and the TUI list an agenda group in.
+    #[test]
+    fn each_group_has_its_order() {
+        let st = |days_overdue: i64, due: &str| Status {
+            overdue: days_overdue > 0,
+            days_overdue,
+            due: Some(d(due)),
+            missed: 0,
+            met_periods: 0,
+            last_contact: None,
+        };
+        let sorted = |g: AgendaGroup, items: &[(Status, &'static str, i64)]| -> Vec<i64> {
+            let mut v = items.to_vec();
+            v.sort_by(|a, b| {
+                g.order_key(&a.0, a.1, a.2)
+                    .cmp(&g.order_key(&b.0, b.1, b.2))
+            });
+            v.iter().map(|x| x.2).collect()
+        };
+        let overdue = [
+            (st(3, "2025-09-14"), "S2", 1),
+            (st(10, "2025-09-07"), "S3", 2),
+            (st(3, "2025-09-14"), "S1", 3),
+            (st(3, "2025-09-14"), "S1", 0),
+        ];
+        assert_eq!(sorted(AgendaGroup::Overdue, &overdue), [2, 0, 3, 1]);
+        let today = [
+            (st(0, "2025-09-17"), "S2", 1),
+            (st(0, "2025-09-17"), "S1", 2),
+        ];
+        assert_eq!(sorted(AgendaGroup::Today, &today), [2, 1]);
+        let week = [
+            (st(0, "2025-09-20"), "S1", 1),
+            (st(0, "2025-09-18"), "S9", 2),
+            (st(0, "2025-09-20"), "S0", 3),
+        ];
+        assert_eq!(sorted(AgendaGroup::Week, &week), [2, 3, 1]);
     }
 
     #[test]

@@ -84,16 +84,16 @@ impl AgendaScreen {
             }
         }
         let views = &snap.schedules;
-        let id = |i: usize| views[i].schedule.student_id.as_str();
-        groups[0].sort_by(|&a, &b| {
-            views[b]
-                .status
-                .days_overdue
-                .cmp(&views[a].status.days_overdue)
-                .then(id(a).cmp(id(b)))
-        });
-        groups[1].sort_by(|&a, &b| id(a).cmp(id(b)));
-        groups[2].sort_by(|&a, &b| (views[a].status.due, id(a)).cmp(&(views[b].status.due, id(b))));
+        for (g, items) in [AgendaGroup::Overdue, AgendaGroup::Today, AgendaGroup::Week]
+            .into_iter()
+            .zip(&mut groups)
+        {
+            let key = |i: usize| {
+                let v = &views[i];
+                g.order_key(&v.status, &v.schedule.student_id, v.schedule.id)
+            };
+            items.sort_by(|&a, &b| key(a).cmp(&key(b)));
+        }
         let mut rows = Vec::new();
         for (g, items) in [AgendaGroup::Overdue, AgendaGroup::Today, AgendaGroup::Week]
             .into_iter()
