@@ -4,7 +4,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use yujing::model::{Channel, Contact, With};
 use yujing::model::{ContactKind, Role};
-use yujing::model::{Student, Term};
+use yujing::model::{Student, StudentFacts, Term};
 use yujing::paper::{self, Set, Subject, Warning, template};
 use yujing::policy::{CourseOutcome, CourseRef, Reason, Threshold, Value};
 
@@ -81,6 +81,10 @@ fn outcome(
 
 /// The most severe tier of the preset, with two failed courses and a psychological flag.
 fn render_all(policy_id: &str) -> String {
+    render_with(policy_id, None)
+}
+
+fn render_with(policy_id: &str, facts: Option<&StudentFacts>) -> String {
     let (policy, _) = yujing::policy_file::resolve(policy_id).unwrap();
     let tier = policy.tiers.last().unwrap().id.clone();
     let courses = vec![
@@ -138,7 +142,7 @@ fn render_all(policy_id: &str) -> String {
         policy: &policy,
         warning: &warning,
         outcomes: &outcomes,
-        facts: None,
+        facts,
         number: Some("2024-2-生科-0007"),
         date: NaiveDate::from_ymd_opt(2025, 3, 3).unwrap(),
         contact: Some(&talk),
@@ -200,4 +204,22 @@ fn every_builtin_template_uses_known_fields_only() {
             template::check(key, text).unwrap();
         }
     }
+}
+
+/// The notice prints the absence hours the policy's condition reads: a summer term's (学期 3)
+/// count for term 2, another term's do not.
+#[test]
+fn a_notice_prints_the_absence_hours_its_condition_reads() {
+    let term = |s: &str| s.parse::<Term>().unwrap();
+    let facts = StudentFacts {
+        student_id: "2022000123".into(),
+        absences: vec![
+            (term("2024-2025-1"), 7.0),
+            (term("2024-2025-2"), 4.0),
+            (term("2024-2025-3"), 5.0),
+        ],
+        ..StudentFacts::default()
+    };
+    let out = render_with("qzu", Some(&facts));
+    assert!(out.contains("一学期内旷课9学时"), "{out}");
 }

@@ -314,13 +314,8 @@ pub fn fields(s: &Subject<'_>) -> Fields {
         "number",
         s.number.map_or("（待批准）".to_string(), str::to_string),
     );
-    let tier_label = s
-        .policy
-        .tiers
-        .iter()
-        .find(|t| t.id == w.tier)
-        .map_or(w.tier.clone(), |t| t.zh.clone());
-    text("tier_label", tier_label);
+    let tier_label = s.policy.tier_name(&w.tier, Lang::Zh).unwrap_or(&w.tier);
+    text("tier_label", tier_label.to_string());
     text(
         "tier_choices",
         s.policy
@@ -350,16 +345,12 @@ pub fn fields(s: &Subject<'_>) -> Fields {
             .map(|o| o.credits)
             .sum::<f64>()),
     );
-    text(
-        "absence_hours",
-        num(s.facts.map_or(0.0, |f| {
-            f.absences
-                .iter()
-                .filter(|(t, _)| *t == w.term)
-                .map(|(_, h)| h)
-                .sum()
-        })),
-    );
+    // Read as the policy's condition reads it (a summer term's hours count for term 2), so the
+    // notice prints the number its reason names.
+    let absence = s.facts.and_then(|f| {
+        crate::policy::metric_value(f, w.term, s.policy.pass_mark, "term_absence_hours")
+    });
+    text("absence_hours", num(absence.unwrap_or(0.0)));
     text("issued_on", zh_date(w.issued_on));
     text("date", zh_date(s.date));
     let c = s.contact;

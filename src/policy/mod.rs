@@ -12,7 +12,7 @@ mod sittings;
 
 pub use engine::{evaluate, evaluate_all};
 pub use format::{Condition, FollowUp, Op, Policy, Threshold, Tier};
-pub use outcomes::{CourseOutcome, course_outcomes};
+pub use outcomes::{CourseOutcome, course_outcomes, metric_value};
 
 use serde::{Deserialize, Serialize};
 

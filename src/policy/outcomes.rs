@@ -1,10 +1,12 @@
-//! The student page's view of every course: each sitting and whether it is still failed.
+//! What views and documents read of a student's courses: the student page's view of every
+//! course (each sitting and whether it is still failed), and a metric's number on its own.
 
 use serde::Serialize;
 
 use crate::model::{Assessment, Attempt, AttemptKind, Nature, StudentFacts, Term};
 
 use super::SittingRef;
+use super::format::{Condition, Op, Threshold};
 use super::metrics::{TermView, sitting_ref};
 use super::sittings::{Sitting, passed};
 
@@ -91,4 +93,63 @@ pub fn course_outcomes(facts: &StudentFacts, term: Term, pass_mark: f64) -> Vec<
     let mut sorted = facts.clone();
     sorted.sort_attempts();
     TermView::new(&sorted, term, pass_mark, pass_mark).outcomes()
+}
+
+/// What a metric reads for `facts` in `term`, exactly as a condition on it would (summer terms
+/// folded, retakes and pending courses counted as the metric counts them), for documents that
+/// print the number (本学期所获学分, 本学期旷课学时): None when the metric is not assessed,
+/// is not a number, or is unknown.
+pub fn metric_value(facts: &StudentFacts, term: Term, pass_mark: f64, metric: &str) -> Option<f64> {
+    let cond = Condition {
+        metric: metric.to_string(),
+        op: Op::Ge,
+        threshold: Threshold::Number(0.0),
+        nature: Vec::new(),
+        exclude_nature: Vec::new(),
+        assessment: None,
+        sitting: None,
+        count: None,
+        note: String::new(),
+    };
+    let measure = |f: &StudentFacts| TermView::new(f, term, pass_mark, pass_mark).measure(&cond);
+    let m = if facts.is_sorted() {
+        measure(facts)
+    } else {
+        let mut sorted = facts.clone();
+        sorted.sort_attempts();
+        measure(&sorted)
+    }?;
+    match m.value {
+        super::Value::Number(v) => Some(v),
+        super::Value::Bool(_) => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_metric_reads_as_a_condition_on_it_does() {
+        let term = |s: &str| s.parse::<Term>().unwrap();
+        let facts = StudentFacts {
+            absences: vec![
+                (term("2024-2025-2"), 4.0),
+                (term("2024-2025-3"), 5.0),
+                (term("2025-2026-1"), 8.0),
+            ],
+            ..StudentFacts::default()
+        };
+        let t = term("2024-2025-2");
+        assert_eq!(
+            metric_value(&facts, t, 60.0, "term_absence_hours"),
+            Some(9.0)
+        );
+        assert_eq!(
+            metric_value(&facts, t, 60.0, "flag:psychological"),
+            None,
+            "yes/no"
+        );
+        assert_eq!(metric_value(&facts, t, 60.0, "no_such_metric"), None);
+    }
 }
