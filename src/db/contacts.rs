@@ -177,21 +177,9 @@ impl Db {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let id = insert_contact(&tx, c, self.confidential)?;
-        let sid = next
-            .map(|s| insert_schedule(&tx, s, None, &c.author, c.created_at))
-            .transpose()?;
-        bump_last_change(&tx)?;
-        audit_write(
-            &tx,
-            self.auditor.as_ref(),
-            "contact",
-            Some(&c.student_id),
-            &serde_json::Value::Null,
-            &audit_json(id, c, sid, self.confidential),
-        )?;
+        let written = write_contact(&tx, self.auditor.as_ref(), self.confidential, c, next, None)?;
         tx.commit()?;
-        Ok((id, sid))
+        Ok(written)
     }
 
     /// Replaces contact `old` by a corrected version (the old one is kept, marked superseded)
@@ -240,20 +228,13 @@ impl Db {
                 latest,
             });
         }
-        let id = insert_contact(&tx, c, self.confidential)?;
-        tx.prepare_cached("UPDATE contacts SET superseded_by = ?1 WHERE id = ?2")?
-            .execute([id, old])?;
-        let next = next
-            .map(|s| insert_schedule(&tx, s, None, &c.author, c.created_at))
-            .transpose()?;
-        bump_last_change(&tx)?;
-        audit_write(
+        let (id, next) = write_contact(
             &tx,
             self.auditor.as_ref(),
-            "contact.correct",
-            Some(&c.student_id),
-            &serde_json::json!({ "contact": old }),
-            &audit_json(id, c, next, self.confidential),
+            self.confidential,
+            c,
+            next,
+            Some(old),
         )?;
         tx.commit()?;
         Ok(Correction::Done { id, next })
@@ -274,4 +255,38 @@ impl Db {
         let rows = stmt.query_map(rusqlite::params![student, with_history], raw_contact)?;
         rows.map(|r| contact(r?)).collect()
     }
+}
+
+/// Stores a contact (superseding `corrects`, if given) and the once-off talk it agreed on,
+/// with its audit line, inside the caller's transaction: what logging and correcting share.
+fn write_contact(
+    tx: &rusqlite::Transaction<'_>,
+    auditor: Option<&super::Auditor>,
+    confidential: bool,
+    c: &Contact,
+    next: Option<&Schedule>,
+    corrects: Option<i64>,
+) -> Result<(i64, Option<i64>), DbError> {
+    let id = insert_contact(tx, c, confidential)?;
+    if let Some(old) = corrects {
+        tx.prepare_cached("UPDATE contacts SET superseded_by = ?1 WHERE id = ?2")?
+            .execute([id, old])?;
+    }
+    let sid = next
+        .map(|s| insert_schedule(tx, s, None, &c.author, c.created_at))
+        .transpose()?;
+    bump_last_change(tx)?;
+    let (action, before) = match corrects {
+        Some(old) => ("contact.correct", serde_json::json!({ "contact": old })),
+        None => ("contact", serde_json::Value::Null),
+    };
+    audit_write(
+        tx,
+        auditor,
+        action,
+        Some(&c.student_id),
+        &before,
+        &audit_json(id, c, sid, confidential),
+    )?;
+    Ok((id, sid))
 }
