@@ -1059,27 +1059,16 @@ fn psych_writes_only_confidential_notes_and_a_helper_corrects_only_their_own() {
     .unwrap();
     src.actor = Some(yujing::app::access::actor(&db, Some("psy")).unwrap());
     let contact = |note: &str| yujing::model::Contact {
-        id: 0,
-        student_id: B4.into(),
-        at: chrono::NaiveDate::from_ymd_opt(2025, 3, 10)
-            .unwrap()
-            .and_hms_opt(9, 0, 0)
-            .unwrap(),
-        author: "psy".into(),
-        role: None,
-        with_whom: yujing::model::With::Student,
-        channel: yujing::model::Channel::FaceToFace,
-        kind: yujing::model::ContactKind::Talk,
-        place: String::new(),
         summary: note.into(),
-        situation: String::new(),
-        actions: String::new(),
-        next_talk: None,
-        created_at: chrono::NaiveDate::from_ymd_opt(2025, 3, 10)
-            .unwrap()
-            .and_hms_opt(9, 0, 0)
-            .unwrap(),
-        superseded_by: None,
+        ..yujing::model::Contact::new(
+            B4,
+            chrono::NaiveDate::from_ymd_opt(2025, 3, 10)
+                .unwrap()
+                .and_hms_opt(9, 0, 0)
+                .unwrap(),
+            "psy",
+            yujing::model::ContactKind::Talk,
+        )
     };
     let refused = src
         .write(&WriteOp::LogContact {

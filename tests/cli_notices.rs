@@ -558,21 +558,9 @@ fn the_tui_source_previews_a_draft_and_approves_it() {
     // A receipt logged through the TUI's form closes the notice as `yujing log` does.
     let at = today.and_hms_opt(0, 1, 0).unwrap();
     let receipt = yujing::model::Contact {
-        id: 0,
-        student_id: RED.into(),
-        at,
-        author: "t".into(),
-        role: None,
         with_whom: yujing::model::With::Parent,
         channel: yujing::model::Channel::Letter,
-        kind: yujing::model::ContactKind::ReceiptReturned,
-        place: String::new(),
-        summary: String::new(),
-        situation: String::new(),
-        actions: String::new(),
-        next_talk: None,
-        created_at: at,
-        superseded_by: None,
+        ..yujing::model::Contact::new(RED, at, "t", yujing::model::ContactKind::ReceiptReturned)
     };
     src.write(&yujing::tui::model::WriteOp::LogContact {
         contact: receipt,

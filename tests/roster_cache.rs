@@ -9,9 +9,7 @@ use yujing::app::assess::{assess, assess_cached};
 use yujing::app::ingest::{Request, import_file};
 use yujing::db::Db;
 use yujing::import::Dataset;
-use yujing::model::{
-    Attempt, AttemptKind, Channel, Contact, ContactKind, Mark, Nature, Role, Term, With,
-};
+use yujing::model::{Attempt, AttemptKind, Contact, ContactKind, Mark, Nature, Role, Term};
 use yujing::policy::Policy;
 use yujing::policy_file::resolve;
 
@@ -199,21 +197,9 @@ fn a_contact_reevaluates_nobody_and_one_new_grade_one_student() {
         .and_hms_opt(10, 0, 0)
         .unwrap();
     db.add_contact(&Contact {
-        id: 0,
-        student_id: student.clone(),
-        at,
-        author: "dufdy".into(),
         role: Some(Role::Counsellor),
-        with_whom: With::Student,
-        channel: Channel::FaceToFace,
-        kind: ContactKind::Talk,
-        place: String::new(),
         summary: "谈话".into(),
-        situation: String::new(),
-        actions: String::new(),
-        next_talk: None,
-        created_at: at,
-        superseded_by: None,
+        ..Contact::new(&student, at, "dufdy", ContactKind::Talk)
     })
     .unwrap();
     let r = assess_cached(&db, p.clone(), term(), &everything()).unwrap();

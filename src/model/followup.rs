@@ -96,6 +96,30 @@ pub struct Contact {
     pub superseded_by: Option<i64>,
 }
 
+impl Contact {
+    /// A contact of `kind` with the student, face to face, written when it happened, with
+    /// nothing else said yet; callers set the rest with struct update syntax.
+    pub fn new(student_id: &str, at: NaiveDateTime, author: &str, kind: ContactKind) -> Contact {
+        Contact {
+            id: 0,
+            student_id: student_id.to_string(),
+            at,
+            author: author.to_string(),
+            role: None,
+            with_whom: With::Student,
+            channel: Channel::FaceToFace,
+            kind,
+            place: String::new(),
+            summary: String::new(),
+            situation: String::new(),
+            actions: String::new(),
+            next_talk: None,
+            created_at: at,
+            superseded_by: None,
+        }
+    }
+}
+
 /// Where a schedule came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]

@@ -213,20 +213,8 @@ mod tests {
     fn contact(student: &str, kind: ContactKind, role: Option<Role>, at: &str) -> Contact {
         Contact {
             id: 1,
-            student_id: student.into(),
-            at: d(at).and_hms_opt(10, 0, 0).unwrap(),
-            author: "t".into(),
             role,
-            with_whom: With::Student,
-            channel: Channel::FaceToFace,
-            kind,
-            place: String::new(),
-            summary: String::new(),
-            situation: String::new(),
-            actions: String::new(),
-            next_talk: None,
-            created_at: d(at).and_hms_opt(10, 0, 0).unwrap(),
-            superseded_by: None,
+            ..Contact::new(student, d(at).and_hms_opt(10, 0, 0).unwrap(), "t", kind)
         }
     }
 

@@ -201,7 +201,7 @@ mod tests {
     #[test]
     fn a_write_is_answered_after_the_reload_it_causes() {
         use crate::model::ContactKind;
-        use crate::model::{Channel, Contact, With};
+        use crate::model::{Channel, Contact};
         use crate::tui::model::RosterEntry;
 
         let at = NaiveDate::from_ymd_opt(2025, 3, 1)
@@ -232,21 +232,8 @@ mod tests {
         req_tx.send(Request::Snapshot).unwrap();
         assert_eq!(next_data(&ev_rx).snapshot.entries[0].last_contact, None);
         let contact = |student: &str| Contact {
-            id: 0,
-            student_id: student.into(),
-            at,
-            author: "t".into(),
-            role: None,
-            with_whom: With::Student,
             channel: Channel::Phone,
-            kind: ContactKind::Talk,
-            place: String::new(),
-            summary: String::new(),
-            situation: String::new(),
-            actions: String::new(),
-            next_talk: None,
-            created_at: at,
-            superseded_by: None,
+            ..Contact::new(student, at, "t", ContactKind::Talk)
         };
         req_tx
             .send(Request::Write {
