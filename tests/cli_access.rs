@@ -124,6 +124,22 @@ impl Env {
     }
 }
 
+/// `schedule add` of a weekly talk from 10 March for `student`: the write several tests try
+/// under different roles.
+fn weekly_talk(student: &str) -> [&str; 9] {
+    [
+        "schedule",
+        "add",
+        student,
+        "--kind",
+        "talk",
+        "--every",
+        "weekly",
+        "--from",
+        "2025-03-10",
+    ]
+}
+
 fn ids(v: &Value, key: &str) -> BTreeSet<String> {
     v.as_array()
         .unwrap()
@@ -297,19 +313,7 @@ fn writes_need_the_role_and_the_student_in_scope() {
     let msg = e.refused(&["--as", "couns", "log", B4, "--kind", "talk"]);
     assert!(msg.contains("not in scope"), "{msg}");
     // A class teacher schedules but does not exempt; a helper logs only for their student.
-    e.ok(&[
-        "--as",
-        "teach",
-        "schedule",
-        "add",
-        A3,
-        "--kind",
-        "talk",
-        "--every",
-        "weekly",
-        "--from",
-        "2025-03-10",
-    ]);
+    e.ok(&[&["--as", "teach"][..], &weekly_talk(A3)].concat());
     let msg = e.refused(&[
         "--as", "teach", "--term", TERM, "exempt", "add", A3, "--reason", "leave",
     ]);
@@ -371,19 +375,7 @@ fn every_kind_of_write_leaves_an_audit_line_that_cannot_be_changed() {
     ]);
     e.ok(&["issue", "--term", TERM, "--date", "2025-03-03", "--yes"]);
     e.ok(&["log", A1, "--kind", "talk"]);
-    let sid = e.ok(&[
-        "schedule",
-        "add",
-        A1,
-        "--kind",
-        "talk",
-        "--every",
-        "weekly",
-        "--from",
-        "2025-03-10",
-        "--format",
-        "json",
-    ]);
+    let sid = e.ok(&[&weekly_talk(A1)[..], &["--format", "json"]].concat());
     let sid: serde_json::Value = serde_json::from_str(&sid).unwrap();
     e.ok(&["schedule", "cancel", &sid["schedule_id"].to_string()]);
     e.ok(&["--term", TERM, "exempt", "add", A2, "--reason", "leave"]);
@@ -662,17 +654,7 @@ fn every_other_reader_shows_each_role_exactly_its_students() {
     e.ok(&["issue", "--term", TERM, "--date", "2025-03-03", "--yes"]);
     let all = [A1, A2, A3, B4, OLD];
     for id in all {
-        e.ok(&[
-            "schedule",
-            "add",
-            id,
-            "--kind",
-            "talk",
-            "--every",
-            "weekly",
-            "--from",
-            "2025-03-10",
-        ]);
+        e.ok(&weekly_talk(id));
         e.ok(&["--term", TERM, "exempt", "add", id, "--reason", "leave"]);
     }
     let expect = [
@@ -794,19 +776,7 @@ fn the_registrar_lists_ids_and_names_only_and_may_only_import() {
     e.ok(&["archive", "--cohort", "2015"]);
     let rows = e.json(&["--as", "reg", "evaluate", "--format", "json"]);
     assert!(!ids(&rows, "student_id").contains(OLD));
-    e.refused(&[
-        "--as",
-        "reg",
-        "schedule",
-        "add",
-        A1,
-        "--kind",
-        "talk",
-        "--every",
-        "weekly",
-        "--from",
-        "2025-03-10",
-    ]);
+    e.refused(&[&["--as", "reg"][..], &weekly_talk(A1)].concat());
     e.refused(&[
         "--as", "reg", "--term", TERM, "issue", "withdraw", "--reason", "x", "--yes",
     ]);
@@ -865,20 +835,9 @@ fn audit_lines_carry_before_and_after_and_commit_with_their_write() {
     assert_eq!(c["student"], A1);
     assert!(!e.ok(&["audit"]).contains(SECRET));
     // schedule add and cancel.
-    let s: Value = serde_json::from_str(&e.ok(&[
-        "schedule",
-        "add",
-        A1,
-        "--kind",
-        "talk",
-        "--every",
-        "weekly",
-        "--from",
-        "2025-03-10",
-        "--format",
-        "json",
-    ]))
-    .unwrap();
+    let s: Value =
+        serde_json::from_str(&e.ok(&[&weekly_talk(A1)[..], &["--format", "json"]].concat()))
+            .unwrap();
     e.ok(&["schedule", "cancel", &s["schedule_id"].to_string()]);
     let x = audit_rows(&e, "schedule.cancel").pop().unwrap();
     assert_eq!(audit_json(&x, "before")["cancelled_at"], Value::Null);
@@ -934,20 +893,7 @@ fn audit_lines_carry_before_and_after_and_commit_with_their_write() {
         .unwrap();
     let contacts = e.count("SELECT count(*) FROM contacts");
     e.cmd().args(["log", A2, "--kind", "talk"]).assert().code(1);
-    e.cmd()
-        .args([
-            "schedule",
-            "add",
-            A2,
-            "--kind",
-            "talk",
-            "--every",
-            "weekly",
-            "--from",
-            "2025-03-10",
-        ])
-        .assert()
-        .code(1);
+    e.cmd().args(weekly_talk(A2)).assert().code(1);
     assert_eq!(e.count("SELECT count(*) FROM contacts"), contacts);
     assert_eq!(
         e.count("SELECT count(*) FROM schedules WHERE source = 'manual' AND cancelled_at IS NULL"),
@@ -1033,19 +979,7 @@ fn psych_writes_only_confidential_notes_and_a_helper_corrects_only_their_own() {
     ]);
     assert!(msg.contains("themselves"), "{msg}");
     e.refused(&["--as", "help", "log", A1, "--kind", "talk"]);
-    e.refused(&[
-        "--as",
-        "help",
-        "schedule",
-        "add",
-        A2,
-        "--kind",
-        "talk",
-        "--every",
-        "weekly",
-        "--from",
-        "2025-03-10",
-    ]);
+    e.refused(&[&["--as", "help"][..], &weekly_talk(A2)].concat());
     // The TUI's log form: its 保密 switch is what --confidential is to `log`.
     use yujing::tui::model::{DataSource, WriteOp};
     let db = yujing::db::Db::open(&e.db()).unwrap();
