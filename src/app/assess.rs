@@ -72,23 +72,16 @@ pub fn resolve_policy(db: &Db, arg: Option<&str>) -> anyhow::Result<Policy> {
     }
 }
 
-/// `--term` if given, else the default assessed term ([`Db::default_assessed_term`]), which
-/// is said on standard error so that nobody reads a term they did not choose as theirs.
+/// `--term` if given, else the default assessed term ([`Db::default_assessed_term`]). Says
+/// nothing: the CLI tells the user which term it chose for them (`Ctx::term_in`), the TUI
+/// shows it in its title.
 pub fn resolve_term(db: &Db, arg: Option<&str>) -> anyhow::Result<Term> {
     if let Some(a) = arg {
         return Ok(a.parse::<Term>()?);
     }
-    let t = db.default_assessed_term()?.context(
+    db.default_assessed_term()?.context(
         "no grades with results imported yet: `yujing import grades FILE` first, or pass --term YYYY-YYYY-N",
-    )?;
-    eprintln!(
-        "yujing: {}",
-        crate::locale::Lang::current().pick(
-            &format!("评估学期 {t}（有成绩的最新学期；用 --term 指定其他学期）"),
-            &format!("assessed term {t} (the newest term with results; --term picks another)"),
-        )
-    );
-    Ok(t)
+    )
 }
 
 pub fn assess(db: &Db, policy: Policy, term: Term) -> anyhow::Result<Roster> {
@@ -294,12 +287,7 @@ fn restrict(rows: &mut Vec<(Student, Evaluation)>, scope: &Scope) {
 /// `scope`, so the next TUI launch opens at once. Best effort: without a policy or grades
 /// there is nothing to do.
 pub fn warm_cache(db: &Db, scope: &Scope) {
-    // Quietly: an import or `policy use` has its own say (resolve_term would announce the
-    // assessed term, even when there is no policy to warm the cache for).
-    let Ok(policy) = resolve_policy(db, None) else {
-        return;
-    };
-    let Ok(Some(term)) = db.default_assessed_term() else {
+    let (Ok(policy), Ok(term)) = (resolve_policy(db, None), resolve_term(db, None)) else {
         return;
     };
     let _ = assess_cached(db, policy, term, scope);

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use serde::Serialize;
 
 use crate::analysis::{Change, compare_tiers};
-use crate::app::assess::{assess, resolve_policy, resolve_term};
+use crate::app::assess::{assess, resolve_policy};
 use crate::locale::Lang;
 use crate::model::Student;
 use crate::policy::explain::reason_summary;
@@ -110,7 +110,7 @@ pub fn run(ctx: &Ctx, b_arg: &str, format: Format) -> anyhow::Result<ExitCode> {
     let db = ctx.open_db()?;
     let pa = resolve_policy(&db, ctx.policy.as_deref())?;
     let pb = crate::policy_file::resolve(b_arg)?.0;
-    let term = resolve_term(&db, ctx.term.as_deref())?;
+    let term = ctx.term_in(&db)?;
     let mut ra = assess(&db, pa, term)?;
     let mut rb = assess(&db, pb, term)?;
     // Both rosters list the same students in the same order, and keep them paired.

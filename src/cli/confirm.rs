@@ -14,7 +14,7 @@ pub struct Args {
 
 pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
     let mut db = ctx.open_db()?;
-    let term = crate::app::assess::resolve_term(&db, ctx.term.as_deref())?;
+    let term = ctx.term_in(&db)?;
     let id = a.student_id.trim();
     let new = db.confirm_entry(id, term, &login(), ctx.now())?;
     println!(

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use serde::Serialize;
 
-use crate::app::assess::{Roster, assess_cached, resolve_policy, resolve_term};
+use crate::app::assess::{Roster, assess_cached, resolve_policy};
 use crate::locale::Lang;
 use crate::policy::explain::{reason_line, reason_summary};
 use crate::policy::{Evaluation, Policy, Reason};
@@ -80,7 +80,7 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
         return write_names(names, a.format, ctx.lang);
     }
     let policy = resolve_policy(&db, ctx.policy.as_deref())?;
-    let term = resolve_term(&db, ctx.term.as_deref())?;
+    let term = ctx.term_in(&db)?;
     let roster = assess_cached(&db, policy, term, &scope)?;
     warn_unseen(&roster, ctx.lang);
     let _span = tracing::debug_span!("write", format = ?a.format).entered();

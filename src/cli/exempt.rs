@@ -48,7 +48,7 @@ pub fn run(ctx: &Ctx, c: Cmd) -> anyhow::Result<ExitCode> {
         } => {
             let term: Term = match &ctx.term {
                 Some(t) => t.parse()?,
-                None => crate::app::assess::resolve_term(&db, None)?,
+                None => ctx.term_in(&db)?,
             };
             let ids: Vec<&str> = ExemptReason::ALL.iter().map(|r| r.id()).collect();
             let reason_kind: ExemptReason = super::log::one_of("--reason", &reason, &ids, lang)?;

@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use rust_xlsxwriter::{Format, Workbook, Worksheet};
 
-use crate::app::assess::{Roster, assess, resolve_policy, resolve_term};
+use crate::app::assess::{Roster, assess, resolve_policy};
 use crate::locale::Lang;
 use crate::policy::explain::reason_summary;
 
@@ -309,7 +309,7 @@ fn workbook(ctx: &Ctx, a: &Args) -> anyhow::Result<ExitCode> {
     let rules = ctx.out_rules(&a.out, a.force)?;
     let db = ctx.open_db_read()?;
     let policy = resolve_policy(&db, ctx.policy.as_deref())?;
-    let term = resolve_term(&db, ctx.term.as_deref())?;
+    let term = ctx.term_in(&db)?;
     let mut roster = assess(&db, policy, term)?;
     let scope = ctx.scope(&db)?;
     scope.retain(&mut roster.rows, |(s, _)| &s.student_id);

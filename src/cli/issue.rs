@@ -152,11 +152,12 @@ fn issue(ctx: &Ctx, a: &Args) -> anyhow::Result<ExitCode> {
         Some(d) => parse_date_input(d, ctx.today).with_context(|| format!("--date '{d}'"))?,
         None => ctx.today,
     };
+    let term = ctx.term_in(&db)?.to_string();
     let prepared = lifecycle::prepare_issue(
         &db,
         &IssueRequest {
             policy: ctx.policy.as_deref(),
-            term: ctx.term.as_deref(),
+            term: Some(&term),
             on,
             today: ctx.today,
             force: a.force,

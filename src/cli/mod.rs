@@ -230,6 +230,24 @@ impl Ctx {
         Ok(actor)
     }
 
+    /// `--term`, else the default assessed term, said on standard error so that nobody reads
+    /// a term they did not choose as theirs.
+    pub fn term_in(&self, db: &Db) -> anyhow::Result<crate::model::Term> {
+        let t = crate::app::assess::resolve_term(db, self.term.as_deref())?;
+        if self.term.is_none() {
+            eprintln!(
+                "yujing: {}",
+                self.lang.pick(
+                    &format!("评估学期 {t}（有成绩的最新学期；用 --term 指定其他学期）"),
+                    &format!(
+                        "assessed term {t} (the newest term with results; --term picks another)"
+                    ),
+                )
+            );
+        }
+        Ok(t)
+    }
+
     /// The students this command may show.
     pub fn scope(&self, db: &Db) -> anyhow::Result<crate::app::access::Scope> {
         crate::app::access::scope(db, &self.actor(db)?)

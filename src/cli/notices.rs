@@ -120,7 +120,11 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
         }
         _ => {}
     }
-    let p = paper(&db, ctx.policy.as_deref(), ctx.term.as_deref())?;
+    let p = paper(
+        &db,
+        ctx.policy.as_deref(),
+        Some(&ctx.term_in(&db)?.to_string()),
+    )?;
     let now = ctx.now();
     db.sync_notices(p.term, now)?;
     match a.cmd {

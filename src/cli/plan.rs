@@ -16,7 +16,11 @@ pub struct Args {
 
 pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
     let db = ctx.open_db()?;
-    let p = crate::app::notices::paper(&db, ctx.policy.as_deref(), ctx.term.as_deref())?;
+    let p = crate::app::notices::paper(
+        &db,
+        ctx.policy.as_deref(),
+        Some(&ctx.term_in(&db)?.to_string()),
+    )?;
     let id = a.student_id.trim();
     ctx.scope(&db)?.require(id, ctx.lang)?;
     let wid = db.latest_warning_id(id, p.term)?.with_context(|| {

@@ -35,7 +35,11 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
             )
         );
     }
-    let p = crate::app::notices::paper(&db, ctx.policy.as_deref(), ctx.term.as_deref())?;
+    let p = crate::app::notices::paper(
+        &db,
+        ctx.policy.as_deref(),
+        Some(&ctx.term_in(&db)?.to_string()),
+    )?;
     // The warning the talk was about: the latest issued up to the talk's day.
     let wid = db
         .warning_before(&c.student_id, c.at.date())?

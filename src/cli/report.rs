@@ -57,7 +57,7 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
         .map(|p| ctx.out_rules(p, a.force))
         .transpose()?;
     let db = ctx.open_db_read()?;
-    let term: Term = crate::app::assess::resolve_term(&db, ctx.term.as_deref())?;
+    let term: Term = ctx.term_in(&db)?;
     let against = against_term(&db, term, a.against.as_deref(), ctx.lang)?;
     let policy = crate::app::assess::resolve_policy(&db, ctx.policy.as_deref())?;
     let scope = ctx.scope(&db)?;

@@ -11,7 +11,7 @@ use anyhow::{Context, bail};
 use rust_xlsxwriter::{Format, Workbook};
 
 use crate::analysis::notices::{NoticeState, notice_states};
-use crate::app::assess::{assess, resolve_policy, resolve_term};
+use crate::app::assess::{assess, resolve_policy};
 use crate::locale::Lang;
 use crate::model::Student;
 use crate::outfile::OutFile;
@@ -265,7 +265,7 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
     let rules = ctx.out_rules(&a.out, a.force)?;
     let db = ctx.open_db()?;
     let policy = resolve_policy(&db, ctx.policy.as_deref())?;
-    let term = resolve_term(&db, ctx.term.as_deref())?;
+    let term = ctx.term_in(&db)?;
     if let Some(t) = &a.tier {
         anyhow::ensure!(
             policy
