@@ -180,18 +180,15 @@ fn a_course_cleared_by_hand_and_restored() {
 fn a_database_imported_by_an_earlier_version_says_to_reimport() {
     let e = Env::new();
     e.ok(&["import", "students", &e.file("s.csv", STUDENTS.as_bytes())]);
-    {
-        let conn = rusqlite::Connection::open(e.db()).unwrap();
-        // Pretend the grades came from version 4: mark as such, as the migration does.
-        conn.execute_batch(
-            "INSERT INTO courses (code, name) VALUES ('C1', '高等数学');
-             INSERT INTO grades (student, term, course, kind, sitting, course_term, minor,
-               nature, assessment, credits, result, mark, score)
-               VALUES (1, 20241, 1, 0, 1, NULL, 0, '必修', 0, 4, '40', 0, 40);
-             INSERT INTO meta (key, value) VALUES ('reimport_grades', 'v4');",
-        )
+    // A grade stored before, which the file below corrects (as a re-import corrects what
+    // schema 5 could not keep).
+    let before = "学号,学年学期,课程代码,学分,成绩\n2022000001,2024-2025-1,C1,4,45\n";
+    e.ok(&["import", "grades", &e.file("g0.csv", before.as_bytes())]);
+    // Pretend the grades came from version 4: mark as such, as the migration does.
+    rusqlite::Connection::open(e.db())
+        .unwrap()
+        .execute_batch("INSERT INTO meta (key, value) VALUES ('reimport_grades', 'v4');")
         .unwrap();
-    }
     let (_, err) = e.ok2(&["evaluate", "--policy", "hntou", "--term", "2024-2025-1"]);
     assert!(err.contains("Re-import every grades file"), "{err}");
     let csv = "学号,学年学期,课程代码,学分,成绩\n2022000001,2024-2025-1,C1,4,40\n";

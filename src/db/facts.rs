@@ -95,6 +95,18 @@ impl Db {
 }
 
 impl FactScan<'_> {
+    /// How many students part `part` of `parts` holds.
+    pub fn part_len(&self, part: usize, parts: usize) -> usize {
+        self.range(part, parts).len()
+    }
+
+    /// Part `part` of `parts` equal slices of the roster, as positions in `keys`.
+    fn range(&self, part: usize, parts: usize) -> std::ops::Range<usize> {
+        let n = self.keys.len();
+        let parts = parts.max(1);
+        (part * n / parts).min(n)..((part + 1) * n / parts).min(n)
+    }
+
     /// Streams the facts of part `part` of `parts` equal slices of the roster (in storage
     /// order) to `each`, one student at a time.
     pub fn part(
@@ -103,9 +115,7 @@ impl FactScan<'_> {
         parts: usize,
         mut each: impl FnMut(StudentFacts),
     ) -> Result<(), DbError> {
-        let n = self.keys.len();
-        let parts = parts.max(1);
-        let keys = &self.keys[(part * n / parts).min(n)..((part + 1) * n / parts).min(n)];
+        let keys = &self.keys[self.range(part, parts)];
         let (Some(first), Some(last)) = (keys.first(), keys.last()) else {
             return Ok(());
         };

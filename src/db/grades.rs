@@ -1,13 +1,14 @@
 //! Grades (成绩): one row per student, term, course and sitting, plus the course names.
 //!
+//! A row is its key (`student`, `term`, `course`, `kind`, `sitting`), the course nature as
+//! the registrar wrote it (专业必修课, 限选 …; NULL none; classified when read, through the
+//! school's `nature_map` first), and everything else packed in `v` ([`super::packed`]).
 //! Stored codes, fixed by the schema (never renumber):
-//! - `nature`: the registrar's value as written (专业必修课, 限选 …), NULL none; classified when
-//!   read, through the school's `nature_map` first.
-//! - `assessment`: 0 exam, 1 coursework, NULL none.
-//! - `mark`: 0 score (in `score`), 1 pass word, 2 fail word, 3 exempt, 4 deferred, 5 empty.
-//!   The parsed mark is stored next to the raw `result` so evaluation never re-parses.
-//! - `kind`: [`AttemptKind::code`]; `sitting`: 1, 2, 3 (late makeup); `term`, `course_term`:
-//!   [`Term::key`]; `minor`: 0/1.
+//! - assessment: exam, coursework, none;
+//! - mark: 0 score, 1 pass word, 2 fail word, 3 exempt, 4 deferred, 5 empty. The parsed mark
+//!   is stored next to the raw result so evaluation never re-parses.
+//! - `kind`: [`AttemptKind::code`]; `sitting`: 1, 2, 3 (late makeup); `term`, course term:
+//!   [`Term::key`].
 
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -15,70 +16,18 @@ use std::sync::LazyLock;
 
 use rusqlite::Connection;
 
+use super::packed::{self, Packed};
 use super::raw::RawRow;
 use super::scan::{Scope, scan_raw};
 use super::tx::{FastMap, Upsert};
 use super::{Change, DbError, ImportTx, term_of};
-use crate::model::{Assessment, Attempt, AttemptKind, Mark, Nature, Term};
+use crate::model::{Attempt, AttemptKind, Nature, Term};
 
-/// A grade row's key, then its values: written in this order and read back in it (a read
-/// takes each column by its place).
+/// A grade row's key, then its values: written in this order.
 const KEY: [&str; 5] = ["student", "term", "course", "kind", "sitting"];
-const VALUES: [&str; 8] = [
-    "course_term",
-    "minor",
-    "nature",
-    "assessment",
-    "credits",
-    "result",
-    "mark",
-    "score",
-];
+const VALUES: [&str; 2] = ["nature", "v"];
 
 static UPSERT: LazyLock<Upsert> = LazyLock::new(|| Upsert::new("grades", &KEY, &VALUES));
-
-fn assessment_to_sql(a: Option<Assessment>) -> Option<i64> {
-    a.map(|a| match a {
-        Assessment::Exam => 0,
-        Assessment::Coursework => 1,
-    })
-}
-
-fn assessment_from_sql(code: Option<i64>) -> Result<Option<Assessment>, DbError> {
-    match code {
-        None => Ok(None),
-        Some(0) => Ok(Some(Assessment::Exam)),
-        Some(1) => Ok(Some(Assessment::Coursework)),
-        Some(c) => Err(DbError::Corrupt(format!("assessment code {c}"))),
-    }
-}
-
-fn mark_to_sql(m: Mark) -> (i64, Option<f64>) {
-    match m {
-        Mark::Score(v) => (0, Some(v)),
-        Mark::PassWord => (1, None),
-        Mark::FailWord => (2, None),
-        Mark::Exempt => (3, None),
-        Mark::Deferred => (4, None),
-        Mark::Empty => (5, None),
-    }
-}
-
-fn mark_from_sql(code: i64, score: Option<f64>) -> Result<Mark, DbError> {
-    Ok(match (code, score) {
-        (0, Some(v)) => Mark::Score(v),
-        (1, _) => Mark::PassWord,
-        (2, _) => Mark::FailWord,
-        (3, _) => Mark::Exempt,
-        (4, _) => Mark::Deferred,
-        (5, _) => Mark::Empty,
-        _ => {
-            return Err(DbError::Corrupt(format!(
-                "mark code {code} with score {score:?}"
-            )));
-        }
-    })
-}
 
 impl ImportTx<'_> {
     /// Adds or updates one sitting, keyed by student, course code, term and kind. A new course
@@ -88,12 +37,25 @@ impl ImportTx<'_> {
         let (course, renamed) = self.course_id(&a.course_code, &a.course_name)?;
         let term = a.term.key();
         self.note_grade_term(term)?;
-        let assessment = assessment_to_sql(a.assessment);
-        let (mark, score) = mark_to_sql(a.mark);
         let nature = a.nature_raw.as_deref().or(match &a.nature {
             Some(n) => Some(n.label_zh()),
             None => None,
         });
+        packed::encode(
+            &Packed {
+                term,
+                course,
+                kind: a.kind.code(),
+                sitting: a.sitting,
+                course_term: a.course_term.map(Term::key),
+                minor: a.minor,
+                assessment: a.assessment,
+                credits: a.credits,
+                mark: a.mark,
+                result: a.result.as_bytes(),
+            },
+            &mut self.grade_row,
+        );
         let conn = self.conn;
         let upsert = match &mut self.grade_upsert {
             Some(u) => u,
@@ -105,14 +67,8 @@ impl ImportTx<'_> {
             &course,
             &a.kind.code(),
             &i64::from(a.sitting),
-            &a.course_term.map(Term::key),
-            &a.minor,
             &nature,
-            &assessment,
-            &a.credits,
-            &a.result,
-            &mark,
-            &score,
+            &self.grade_row.as_slice(),
         ])?;
         self.wrote |= change != Change::Unchanged;
         if change != Change::Unchanged {
@@ -333,12 +289,9 @@ impl AttemptReader {
         let mut current = None;
         let mut rows = scan_raw(
             conn,
-            &format!(
-                "SELECT {}, {} FROM grades",
-                KEY.join(", "),
-                VALUES.join(", ")
-            ),
-            KEY.len() + VALUES.len(),
+            // The key's other columns are in `v` too (see `packed`): three columns a row.
+            "SELECT student, nature, v FROM grades",
+            3,
             "student, term, course, kind, sitting",
             scope,
             None,
@@ -360,52 +313,50 @@ impl AttemptReader {
 
     /// One row as an attempt, with its key in the engine's order.
     fn attempt(&mut self, r: &RawRow<'_>) -> Result<(u64, Attempt), DbError> {
-        let bytes = r.bytes(10).unwrap_or_default();
-        let result = match self.results.get(bytes) {
+        let p = packed::decode(r.bytes(2).unwrap_or_default())?;
+        let result = match self.results.get(p.result) {
             Some(shared) => shared.clone(),
             None => {
-                let text = std::str::from_utf8(bytes)
+                let text = std::str::from_utf8(p.result)
                     .map_err(|_| DbError::Corrupt("a result that is not UTF-8".into()))?;
                 let shared: Rc<str> = text.into();
-                self.results.insert(bytes.into(), shared.clone());
+                self.results.insert(p.result.into(), shared.clone());
                 shared
             }
         };
-        let course = r.int(2);
-        let entry = usize::try_from(course)
+        let entry = usize::try_from(p.course)
             .ok()
             .and_then(|i| self.courses.get(i))
             .and_then(Option::as_ref)
-            .ok_or_else(|| DbError::Corrupt(format!("grade refers to missing course {course}")))?;
-        let kind = r.int(3);
-        let kind = AttemptKind::from_code(kind)
-            .ok_or_else(|| DbError::Corrupt(format!("attempt kind code {kind}")))?;
-        let (nature_raw, nature) = match r.bytes(7) {
+            .ok_or_else(|| {
+                DbError::Corrupt(format!("grade refers to missing course {}", p.course))
+            })?;
+        let kind = AttemptKind::from_code(p.kind)
+            .ok_or_else(|| DbError::Corrupt(format!("attempt kind code {}", p.kind)))?;
+        let (nature_raw, nature) = match r.bytes(1) {
             Some(raw) => {
                 let (raw, n) = self.natures.classify(raw)?;
                 (Some(raw), n)
             }
             None => (None, None),
         };
-        let term = term_of(r.int(1))?;
-        let sitting =
-            u8::try_from(r.int(4)).map_err(|_| DbError::Corrupt("sitting number".into()))?;
+        let term = term_of(p.term)?;
         Ok((
-            canonical_key(entry.rank, term, kind, sitting),
+            canonical_key(entry.rank, term, kind, p.sitting),
             Attempt {
                 course_code: entry.code.clone(),
                 course_name: entry.name.clone(),
                 term,
                 kind,
-                sitting,
-                course_term: r.opt_int(5).map(term_of).transpose()?,
-                minor: r.int(6) != 0,
+                sitting: p.sitting,
+                course_term: p.course_term.map(term_of).transpose()?,
+                minor: p.minor,
                 nature,
                 nature_raw,
-                assessment: assessment_from_sql(r.opt_int(8))?,
-                credits: r.real(9),
+                assessment: p.assessment,
+                credits: p.credits,
                 result,
-                mark: mark_from_sql(r.int(11), r.opt_real(12))?,
+                mark: p.mark,
             },
         ))
     }
@@ -424,6 +375,7 @@ fn canonical_key(rank: u32, term: Term, kind: AttemptKind, sitting: u8) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::{Assessment, Mark};
 
     fn sat(code: &str, term: &str, kind: AttemptKind, sitting: u8, score: f64) -> Attempt {
         Attempt {
@@ -496,25 +448,5 @@ mod tests {
             .read(&db.conn, scope, |_, attempts| one = attempts)
             .unwrap();
         assert_eq!(one, expected);
-    }
-
-    #[test]
-    fn codes_round_trip_every_variant() {
-        for a in [None, Some(Assessment::Exam), Some(Assessment::Coursework)] {
-            assert_eq!(assessment_from_sql(assessment_to_sql(a)).unwrap(), a);
-        }
-        let marks = [
-            Mark::Score(59.5),
-            Mark::PassWord,
-            Mark::FailWord,
-            Mark::Exempt,
-            Mark::Deferred,
-            Mark::Empty,
-        ];
-        for m in marks {
-            let (code, score) = mark_to_sql(m);
-            assert_eq!(mark_from_sql(code, score).unwrap(), m);
-        }
-        assert!(matches!(mark_from_sql(0, None), Err(DbError::Corrupt(_))));
     }
 }

@@ -327,7 +327,69 @@ CREATE INDEX students_facts_rev ON students(facts_rev);
 INSERT OR REPLACE INTO meta (key, value) VALUES ('db_id', lower(hex(randomblob(16))));
 ";
 
-const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7, V8, V9];
+/// Issue 9: grade rows keep their key columns and the nature, and pack the rest into `v`
+/// (`db/packed.rs`), which a full scan reads in one column; its rows are converted by
+/// [`super::packed::pack_schema_9`] between the two halves.
+const V10_CREATE: &str = "
+CREATE TABLE grades_v10 (
+    student INTEGER NOT NULL REFERENCES students(id),
+    term    INTEGER NOT NULL,
+    course  INTEGER NOT NULL REFERENCES courses(id),
+    kind    INTEGER NOT NULL,
+    sitting INTEGER NOT NULL,
+    nature  TEXT,
+    v       BLOB NOT NULL,
+    PRIMARY KEY (student, term, course, kind, sitting)
+) WITHOUT ROWID;
+";
+const V10_SWAP: &str = "
+DROP TABLE grades;
+ALTER TABLE grades_v10 RENAME TO grades;
+";
+
+/// One schema version's change: SQL, or SQL around rows converted in Rust.
+enum Step {
+    Sql(&'static str),
+    Convert {
+        before: &'static str,
+        rows: fn(&Connection) -> rusqlite::Result<()>,
+        after: &'static str,
+    },
+}
+
+impl Step {
+    fn apply(&self, conn: &Connection) -> rusqlite::Result<()> {
+        match self {
+            Step::Sql(sql) => conn.execute_batch(sql),
+            Step::Convert {
+                before,
+                rows,
+                after,
+            } => {
+                conn.execute_batch(before)?;
+                rows(conn)?;
+                conn.execute_batch(after)
+            }
+        }
+    }
+}
+
+const MIGRATIONS: &[Step] = &[
+    Step::Sql(V1),
+    Step::Sql(V2),
+    Step::Sql(V3),
+    Step::Sql(V4),
+    Step::Sql(V5),
+    Step::Sql(V6),
+    Step::Sql(V7),
+    Step::Sql(V8),
+    Step::Sql(V9),
+    Step::Convert {
+        before: V10_CREATE,
+        rows: super::packed::pack_schema_9,
+        after: V10_SWAP,
+    },
+];
 
 /// The schema version this build writes.
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
@@ -382,7 +444,7 @@ fn supported_version(conn: &Connection, path: &Path) -> Result<i64, DbError> {
 /// step re-reads the version under the write lock, so a step is applied exactly once.
 pub fn migrate(conn: &mut Connection, path: &Path) -> Result<(), DbError> {
     let found = supported_version(conn, path)?;
-    for (i, sql) in MIGRATIONS
+    for (i, step) in MIGRATIONS
         .iter()
         .enumerate()
         .skip(usize::try_from(found).unwrap_or(0))
@@ -399,7 +461,7 @@ pub fn migrate(conn: &mut Connection, path: &Path) -> Result<(), DbError> {
         if user_version(&tx).map_err(fail)? >= version {
             continue; // another process got here first
         }
-        tx.execute_batch(sql).map_err(fail)?;
+        step.apply(&tx).map_err(fail)?;
         tx.pragma_update(None, "user_version", version)
             .map_err(fail)?;
         tx.commit().map_err(fail)?;
@@ -451,5 +513,114 @@ mod tests {
             )
             .unwrap();
         assert_eq!(meta, 0);
+    }
+
+    /// Schema 10 packs the thirteen columns of schema 9: every value an earlier yujing
+    /// stored reads back as it was (decimals, a NULL score or assessment, a course term, a
+    /// minor course, each mark), and the grades key is kept.
+    #[test]
+    fn schema_10_keeps_every_stored_grade() {
+        use crate::model::{Assessment, AttemptKind, Mark, Nature, Term};
+        let mut conn = Connection::open_in_memory().unwrap();
+        for step in &MIGRATIONS[..9] {
+            step.apply(&conn).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 9).unwrap();
+        conn.execute_batch(
+            "INSERT INTO students VALUES (7, '2022001', '张三', '', '', '', '', '', '', '', '', '', '', 0);
+             INSERT INTO courses VALUES (1, 'MA101', '高等数学'), (2, 'PE1', '体育');
+             INSERT INTO grades (student, term, course, kind, sitting, course_term, minor,
+                                 nature, assessment, credits, result, mark, score) VALUES
+               (7, 20241, 1, 0, 1, NULL, 0, '专业必修课', 0, 4, '45', 0, 45),
+               (7, 20242, 1, 1, 2, 20241, 0, '专业必修课', 0, 4, '59.99', 0, 59.99),
+               (7, 20241, 2, 0, 1, NULL, 1, NULL, NULL, 0.3, '及格', 1, NULL),
+               (7, 20242, 2, 3, 1, NULL, 0, '公选课', 1, 1.5, '', 5, NULL);",
+        )
+        .unwrap();
+        migrate(&mut conn, Path::new("t.db")).unwrap();
+        assert_eq!(user_version(&conn).unwrap(), LATEST);
+        let mut read = Vec::new();
+        let all = super::super::scan::Scope::All;
+        super::super::grades::AttemptReader::new(&conn, all)
+            .unwrap()
+            .read(&conn, all, |student, attempts| {
+                read.push((student, attempts))
+            })
+            .unwrap();
+        assert_eq!(read.len(), 1);
+        assert_eq!(read[0].0, 7);
+        let t = |s: &str| s.parse::<Term>().unwrap();
+        let got: Vec<_> = read[0]
+            .1
+            .iter()
+            .map(|a| {
+                let nature = a.nature_raw.as_deref().map(str::to_string);
+                (
+                    (&*a.course_code, a.term, a.kind, a.sitting, a.course_term),
+                    (a.minor, nature, a.nature.clone(), a.assessment),
+                    (a.credits, &*a.result, a.mark),
+                )
+            })
+            .collect();
+        let required = Some("专业必修课".to_string());
+        assert_eq!(
+            got,
+            [
+                (
+                    ("MA101", t("2024-2025-1"), AttemptKind::Regular, 1, None),
+                    (
+                        false,
+                        required.clone(),
+                        Some(Nature::Required),
+                        Some(Assessment::Exam)
+                    ),
+                    (4.0, "45", Mark::Score(45.0)),
+                ),
+                (
+                    (
+                        "MA101",
+                        t("2024-2025-2"),
+                        AttemptKind::Makeup,
+                        2,
+                        Some(t("2024-2025-1"))
+                    ),
+                    (
+                        false,
+                        required,
+                        Some(Nature::Required),
+                        Some(Assessment::Exam)
+                    ),
+                    (4.0, "59.99", Mark::Score(59.99)),
+                ),
+                (
+                    ("PE1", t("2024-2025-1"), AttemptKind::Regular, 1, None),
+                    (true, None, None, None),
+                    (0.3, "及格", Mark::PassWord),
+                ),
+                (
+                    ("PE1", t("2024-2025-2"), AttemptKind::Deferred, 1, None),
+                    (
+                        false,
+                        Some("公选课".to_string()),
+                        Some(Nature::GeneralElective),
+                        Some(Assessment::Coursework)
+                    ),
+                    (1.5, "", Mark::Empty),
+                ),
+            ]
+        );
+        let columns: Vec<String> = conn
+            .prepare("SELECT name FROM pragma_table_info('grades')")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(
+            columns,
+            [
+                "student", "term", "course", "kind", "sitting", "nature", "v"
+            ]
+        );
     }
 }

@@ -23,6 +23,7 @@ mod grades;
 pub mod lock;
 mod maint;
 mod migrations;
+mod packed;
 mod paper;
 mod raw;
 mod records;

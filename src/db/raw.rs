@@ -138,21 +138,6 @@ impl RawRow<'_> {
         unsafe { ffi::sqlite3_column_int64(self.stmt, self.at(i)) }
     }
 
-    pub(super) fn opt_int(&self, i: usize) -> Option<i64> {
-        let at = self.at(i);
-        (!self.is_null(at)).then(|| self.int(i))
-    }
-
-    pub(super) fn real(&self, i: usize) -> f64 {
-        // SAFETY: as in `is_null`.
-        unsafe { ffi::sqlite3_column_double(self.stmt, self.at(i)) }
-    }
-
-    pub(super) fn opt_real(&self, i: usize) -> Option<f64> {
-        let at = self.at(i);
-        (!self.is_null(at)).then(|| self.real(i))
-    }
-
     /// The column's bytes as stored (text is not converted), or None for NULL.
     pub(super) fn bytes(&self, i: usize) -> Option<&[u8]> {
         let at = self.at(i);

@@ -1,10 +1,14 @@
 //! Which terms have grades, and the term to assess when none is named (kept in meta by each
 //! grades import, at commit).
 
+use std::collections::BTreeMap;
+
 use rusqlite::Connection;
 
+use super::packed;
+use super::scan::{Scope, scan_raw};
 use super::{Db, DbError, term_of};
-use crate::model::Term;
+use crate::model::{Mark, Term};
 
 impl Db {
     /// Terms that have at least one grade, oldest first.
@@ -54,24 +58,43 @@ impl Db {
 const DEFAULT_TERM: &str = "default_term";
 
 fn default_term_of(conn: &Connection) -> Result<Option<Term>, DbError> {
-    let key: Option<i64> = conn
-        .query_row(
-            // The inner DISTINCTs follow the key's (student, term) order, so the only sort is of
-            // one row per student and term, not of every grade.
-            "SELECT term FROM (SELECT DISTINCT student, term FROM grades \
-              WHERE kind IN (0, 3) AND mark != 5 AND term % 10 IN (1, 2)) \
-             GROUP BY term \
-             HAVING count(*) * 2 >= (SELECT count(*) FROM students s \
-               WHERE EXISTS (SELECT 1 FROM grades g WHERE g.student = s.id)) \
-             ORDER BY term DESC LIMIT 1",
-            [],
-            |r| r.get(0),
-        )
-        .or_else(|e| match e {
-            rusqlite::Error::QueryReturnedNoRows => Ok(None),
-            e => Err(e),
-        })?;
-    key.map(term_of).transpose()
+    // Rows come in key order (student, term …), so each student and term is counted once by
+    // remembering the last pair counted.
+    let mut rows = scan_raw(
+        conn,
+        "SELECT student, term, v FROM grades WHERE kind IN (0, 3) AND term % 10 IN (1, 2)",
+        3,
+        "student, term, course, kind, sitting",
+        Scope::All,
+        None,
+    )?;
+    let mut with_result: BTreeMap<i64, i64> = BTreeMap::new();
+    let mut counted = None;
+    while let Some(r) = rows.next()? {
+        let pair = (r.int(0), r.int(1));
+        if counted == Some(pair) {
+            continue;
+        }
+        if matches!(
+            packed::decode(r.bytes(2).unwrap_or_default())?.mark,
+            Mark::Empty
+        ) {
+            continue;
+        }
+        counted = Some(pair);
+        *with_result.entry(pair.1).or_default() += 1;
+    }
+    let graded: i64 = conn.query_row(
+        "SELECT count(*) FROM students s WHERE EXISTS (SELECT 1 FROM grades g WHERE g.student = s.id)",
+        [],
+        |r| r.get(0),
+    )?;
+    with_result
+        .iter()
+        .rev()
+        .find(|(_, n)| **n * 2 >= graded)
+        .map(|(k, _)| term_of(*k))
+        .transpose()
 }
 
 /// Recomputes the default assessed term after grades changed (inside the import's transaction).

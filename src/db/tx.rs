@@ -28,6 +28,8 @@ pub struct ImportTx<'a> {
     pub(super) grade_upsert: Option<Prepared<'a>>,
     /// Adds a course: held for the same reason, as a file may bring a million new codes.
     pub(super) course_insert: Option<Statement<'a>>,
+    /// The packed values of the grade row being written, its buffer kept between rows.
+    pub(super) grade_row: Vec<u8>,
     /// The connection `tx` runs on, for statements that live as long as the transaction.
     pub(super) conn: &'a Connection,
     pub(super) tx: Transaction<'a>,
@@ -119,6 +121,7 @@ impl Db {
         Ok(ImportTx {
             grade_upsert: None,
             course_insert: None,
+            grade_row: Vec::new(),
             conn,
             tx,
             students,
