@@ -114,9 +114,17 @@ fn check_conn(conn: &Connection) -> CheckReport {
         report
             .problems
             .push("not a yujing database (no yujing schema in it)".into());
+    } else if report.version >= PACKED_GRADES && has("grades") {
+        match super::packed::damaged_rows(conn) {
+            Ok(lines) => report.problems.extend(lines),
+            Err(e) => report.problems.push(format!("cannot read grades: {e}")),
+        }
     }
     report
 }
+
+/// The schema version from which grade rows hold packed values (`db/packed.rs`).
+const PACKED_GRADES: i64 = 10;
 
 fn text(v: &Value) -> String {
     match v {
@@ -337,5 +345,56 @@ mod tests {
         let r = check(&path).unwrap();
         assert!(r.damaged());
         assert!(r.foreign_keys[0].contains("absences"), "{r:?}");
+    }
+
+    #[test]
+    fn a_grade_whose_packed_values_do_not_agree_is_damage() {
+        use crate::model::{Assessment, Attempt, AttemptKind, Mark};
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("y.db");
+        let mut db = Db::open(&path).unwrap();
+        let mut tx = db.begin_import().unwrap();
+        tx.upsert_student(&crate::db::students::tests::student("2021001", "张三"))
+            .unwrap();
+        for (code, term) in [("MA1", "2024-2025-1"), ("MA2", "2024-2025-1")] {
+            let a = Attempt {
+                course_code: code.into(),
+                course_name: "高等数学".into(),
+                term: term.parse().unwrap(),
+                kind: AttemptKind::Regular,
+                sitting: 1,
+                course_term: None,
+                minor: false,
+                nature: None,
+                nature_raw: None,
+                assessment: Some(Assessment::Exam),
+                credits: 4.0,
+                result: "45".into(),
+                mark: Mark::Score(45.0),
+            };
+            tx.upsert_attempt("2021001", &a).unwrap();
+        }
+        tx.commit().unwrap();
+        assert!(!check(&path).unwrap().damaged());
+        // One row's key edited by hand, another's values cut short.
+        db.conn
+            .execute_batch(
+                "UPDATE grades SET term = 20231 WHERE course = 1;
+                 UPDATE grades SET v = substr(v, 1, 3) WHERE course = 2;",
+            )
+            .unwrap();
+        drop(db);
+        let r = check(&path).unwrap();
+        assert!(r.damaged());
+        assert_eq!(r.problems.len(), 2, "{r:?}");
+        assert!(
+            r.problems[0].contains("term 20231, course 1")
+                && r.problems[0].contains("another term"),
+            "{r:?}"
+        );
+        assert!(
+            r.problems[1].contains("course 2") && r.problems[1].contains("does not read"),
+            "{r:?}"
+        );
     }
 }

@@ -19,6 +19,7 @@
 //! - the rest: the result as the registrar wrote it (UTF-8).
 
 use super::DbError;
+use super::scan::{Scope, scan_raw};
 use crate::model::{Assessment, Mark};
 
 /// The first byte of every packed row: a later layout takes a new number.
@@ -126,6 +127,49 @@ pub(super) fn decode(b: &[u8]) -> Result<Packed<'_>, DbError> {
         result: &b[r.at..],
     })
 }
+
+/// Grade rows whose `v` does not read, or names another term, course, kind or sitting than
+/// the row's key: what `yujing check` reports (the first [`SHOWN`], then how many more).
+pub(super) fn damaged_rows(conn: &rusqlite::Connection) -> Result<Vec<String>, DbError> {
+    let mut rows = scan_raw(
+        conn,
+        "SELECT student, term, course, kind, sitting, v FROM grades",
+        6,
+        "student, term, course, kind, sitting",
+        Scope::All,
+        None,
+    )?;
+    let (mut found, mut more) = (Vec::new(), 0usize);
+    while let Some(r) = rows.next()? {
+        let key = (r.int(1), r.int(2), r.int(3), r.int(4));
+        let why = match decode(r.bytes(5).unwrap_or_default()) {
+            Err(e) => e.to_string(),
+            Ok(p) if (p.term, p.course, p.kind, i64::from(p.sitting)) != key => {
+                "its packed values name another term, course, kind or sitting".into()
+            }
+            Ok(_) => continue,
+        };
+        if found.len() < SHOWN {
+            found.push(format!(
+                "grades row (student {}, term {}, course {}, kind {}, sitting {}): {why}",
+                r.int(0),
+                key.0,
+                key.1,
+                key.2,
+                key.3
+            ));
+        } else {
+            more += 1;
+        }
+    }
+    if more > 0 {
+        found.push(format!("… and {more} more damaged grade rows"));
+    }
+    Ok(found)
+}
+
+/// How many damaged rows [`damaged_rows`] names one by one.
+const SHOWN: usize = 10;
 
 /// Schema 10's step: every row of schema 5–9's thirteen-column `grades` packed into
 /// `grades_v10`, read and written in key order (so each insert appends).
