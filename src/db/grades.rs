@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::LazyLock;
 
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 
 use super::packed::{self, Packed};
 use super::raw::RawRow;
@@ -87,34 +87,88 @@ impl ImportTx<'_> {
     /// existing course was renamed. An empty name never replaces a known one.
     fn course_id(&mut self, code: &str, name: &str) -> Result<(i64, bool), DbError> {
         let hash = super::tx::name_hash(name);
-        match self.courses.get_mut(code) {
-            Some((id, stored)) if *stored == hash || name.is_empty() => Ok((*id, false)),
-            Some((id, stored)) => {
-                let mut stmt = self
-                    .tx
-                    .prepare_cached("UPDATE courses SET name = ?2 WHERE id = ?1")?;
-                stmt.execute((*id, name))?;
-                *stored = hash;
-                self.wrote = true;
-                // The name is in every reason naming the course, whoever sat it.
-                self.touched_everyone = true;
-                Ok((*id, true))
+        if let Some((id, stored)) = self.courses.get_mut(code) {
+            let id = *id;
+            if *stored == hash || name.is_empty() {
+                return Ok((id, false));
             }
-            None => {
-                let conn = self.conn;
-                let stmt = match &mut self.course_insert {
-                    Some(s) => s,
-                    None => self
-                        .course_insert
-                        .insert(conn.prepare("INSERT INTO courses (code, name) VALUES (?1, ?2)")?),
-                };
-                stmt.execute((code, name))?;
-                let id = self.tx.last_insert_rowid();
-                self.courses.insert(code.into(), (id, hash));
-                self.wrote = true;
-                Ok((id, false))
-            }
+            *stored = hash;
+            self.rename_course(id, name)?;
+            return Ok((id, true));
         }
+        // Not kept in memory: a new code, or one past what the map keeps. Tried the way that
+        // suited the code before it: a new term's file brings new codes, the same file again
+        // stored ones, and either way that is one statement a row.
+        enum Found {
+            New(i64),
+            Stored(i64, String),
+        }
+        let neither = || DbError::Corrupt(format!("course {code} is neither stored nor new"));
+        let found = if self.course_stored_last {
+            match self.stored_course(code)? {
+                Some((id, stored)) => Found::Stored(id, stored),
+                None => Found::New(self.insert_course(code, name)?.ok_or_else(neither)?),
+            }
+        } else {
+            match self.insert_course(code, name)? {
+                Some(id) => Found::New(id),
+                None => {
+                    let (id, stored) = self.stored_course(code)?.ok_or_else(neither)?;
+                    Found::Stored(id, stored)
+                }
+            }
+        };
+        self.course_stored_last = matches!(found, Found::Stored(..));
+        let (id, renamed) = match found {
+            Found::New(id) => (id, false),
+            Found::Stored(id, stored) => {
+                let renamed = stored != name && !name.is_empty();
+                if renamed {
+                    self.rename_course(id, name)?;
+                }
+                (id, renamed)
+            }
+        };
+        if self.courses.len() < self.courses_kept {
+            self.courses.insert(code.into(), (id, hash));
+        }
+        Ok((id, renamed))
+    }
+
+    /// Adds a course; None when its code is stored already.
+    fn insert_course(&mut self, code: &str, name: &str) -> Result<Option<i64>, DbError> {
+        let conn = self.conn;
+        let stmt = match &mut self.course_insert {
+            Some(s) => s,
+            None => self.course_insert.insert(conn.prepare(
+                "INSERT INTO courses (code, name) VALUES (?1, ?2) ON CONFLICT (code) DO NOTHING",
+            )?),
+        };
+        if stmt.execute((code, name))? == 0 {
+            return Ok(None);
+        }
+        self.wrote = true;
+        Ok(Some(self.tx.last_insert_rowid()))
+    }
+
+    /// A stored course's id and name.
+    fn stored_course(&self, code: &str) -> Result<Option<(i64, String)>, DbError> {
+        Ok(self
+            .tx
+            .prepare_cached("SELECT id, name FROM courses WHERE code = ?1")?
+            .query_row([code], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?)
+    }
+
+    fn rename_course(&mut self, id: i64, name: &str) -> Result<(), DbError> {
+        let mut stmt = self
+            .tx
+            .prepare_cached("UPDATE courses SET name = ?2 WHERE id = ?1")?;
+        stmt.execute((id, name))?;
+        self.wrote = true;
+        // The name is in every reason naming the course, whoever sat it.
+        self.touched_everyone = true;
+        Ok(())
     }
 
     fn note_grade_term(&mut self, term: i64) -> Result<(), DbError> {
@@ -449,4 +503,74 @@ mod tests {
             .unwrap();
         assert_eq!(one, expected);
     }
+
+    /// Codes past what the import keeps in memory are looked up in the table: whichever way,
+    /// a stored code keeps its id, a new name renames it, a new code is added, and each row
+    /// says new, changed or unchanged alike.
+    #[test]
+    fn codes_past_the_kept_map_behave_as_kept_ones() {
+        use AttemptKind::*;
+        let outcome = |kept: usize| {
+            let mut db = crate::db::Db::open_in_memory().unwrap();
+            let mut tx = db.begin_import().unwrap();
+            tx.upsert_student(&crate::db::students::tests::student("2021001", "张三"))
+                .unwrap();
+            for code in ["A1", "B2", "C3"] {
+                tx.upsert_attempt("2021001", &sat(code, "2022-2023-1", Regular, 1, 50.0))
+                    .unwrap();
+            }
+            tx.commit().unwrap();
+            let mut tx = db.begin_import().unwrap();
+            tx.courses_kept = kept;
+            tx.courses.retain(|_, _| kept > 0);
+            let mut renamed = sat("B2", "2022-2023-1", Regular, 1, 50.0);
+            renamed.course_name = "新名".into();
+            let mut unnamed = sat("C3", "2022-2023-2", Regular, 1, 70.0);
+            unnamed.course_name = "".into();
+            // Stored, new, stored, new, stored again: both orders of the lookup.
+            let rows = [
+                sat("A1", "2022-2023-1", Regular, 1, 50.0),
+                sat("D4", "2022-2023-1", Regular, 1, 60.0),
+                renamed,
+                sat("E5", "2022-2023-2", Regular, 1, 61.0),
+                unnamed,
+                sat("D4", "2022-2023-2", Retake, 1, 62.0),
+            ];
+            let changes: Vec<Change> = rows
+                .iter()
+                .map(|a| tx.upsert_attempt("2021001", a).unwrap())
+                .collect();
+            tx.commit().unwrap();
+            let courses: Vec<(i64, String, String)> = db
+                .conn
+                .prepare("SELECT id, code, name FROM courses ORDER BY id")
+                .unwrap()
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap();
+            (changes, courses)
+        };
+        let kept = outcome(COURSES_KEPT_IN_TESTS);
+        assert_eq!(outcome(0), kept);
+        use Change::*;
+        assert_eq!(kept.0, [Unchanged, New, Changed, New, New, New]);
+        let names: Vec<(&str, &str)> = kept
+            .1
+            .iter()
+            .map(|(_, c, n)| (c.as_str(), n.as_str()))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("A1", "课程A1"),
+                ("B2", "新名"),
+                ("C3", "课程C3"),
+                ("D4", "课程D4"),
+                ("E5", "课程E5")
+            ]
+        );
+    }
+
+    const COURSES_KEPT_IN_TESTS: usize = 100;
 }

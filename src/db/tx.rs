@@ -28,6 +28,8 @@ pub struct ImportTx<'a> {
     pub(super) grade_upsert: Option<Prepared<'a>>,
     /// Adds a course: held for the same reason, as a file may bring a million new codes.
     pub(super) course_insert: Option<Statement<'a>>,
+    /// Whether the last code looked up past the kept map was a stored one.
+    pub(super) course_stored_last: bool,
     /// The packed values of the grade row being written, its buffer kept between rows.
     pub(super) grade_row: Vec<u8>,
     /// The connection `tx` runs on, for statements that live as long as the transaction.
@@ -35,9 +37,12 @@ pub struct ImportTx<'a> {
     pub(super) tx: Transaction<'a>,
     /// student_id → students.id, loaded once so unknown-id checks and keys cost no query.
     pub(super) students: FastMap<String, i64>,
-    /// course code → (courses.id, a hash of its name): a name is only compared, and the
-    /// worst file holds a million course codes, so names are not kept.
+    /// course code → (courses.id, a hash of its name) for up to [`COURSES_KEPT`] codes; a
+    /// name is only compared, so names are not kept. Codes past that are looked up in the
+    /// table's unique index.
     pub(super) courses: FastMap<Box<str>, (i64, u64)>,
+    /// [`COURSES_KEPT`], smaller in tests.
+    pub(super) courses_kept: usize,
     /// Archived cohorts, and the roster students in them (student_id → cohort): read-only, so
     /// an import refuses their rows. Usually empty, so the check costs nothing.
     pub(super) archived_cohorts: HashSet<String>,
@@ -92,8 +97,8 @@ impl Db {
         let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
         let students = collect_pairs(&tx, "SELECT student_id, id FROM students")?;
         let courses = {
-            let mut stmt = tx.prepare("SELECT code, id, name FROM courses")?;
-            stmt.query_map([], |r| {
+            let mut stmt = tx.prepare("SELECT code, id, name FROM courses LIMIT ?1")?;
+            stmt.query_map([COURSES_KEPT as i64], |r| {
                 let code: String = r.get(0)?;
                 let name = r.get_ref(2)?.as_str().map_err(rusqlite::Error::from)?;
                 Ok((code.into_boxed_str(), (r.get(1)?, name_hash(name))))
@@ -121,11 +126,13 @@ impl Db {
         Ok(ImportTx {
             grade_upsert: None,
             course_insert: None,
+            course_stored_last: false,
             grade_row: Vec::new(),
             conn,
             tx,
             students,
             courses,
+            courses_kept: COURSES_KEPT,
             archived_cohorts,
             archived,
             grade_terms,
@@ -138,6 +145,13 @@ impl Db {
         })
     }
 }
+
+/// How many course codes an import keeps in memory. A college has a few thousand, a large
+/// university a few tens of thousands; the worst file (a code per student, 1,250,000 codes)
+/// made the map most of the import's memory (250 MB) and had it rehash into fresh pages
+/// twenty times, a tenth of the import's time. Past this, a code costs a look in the unique
+/// index, which a new code's insert pays anyway.
+pub(super) const COURSES_KEPT: usize = 1 << 16;
 
 /// What `courses` keeps of a course name.
 pub(super) fn name_hash(name: &str) -> u64 {
