@@ -150,7 +150,9 @@ pub fn assess_cached(db: &Db, policy: Policy, term: Term, scope: &Scope) -> anyh
         };
         let now = db.facts_change()?;
         let _span = tracing::debug_span!("assess", %term).entered();
-        let cached = evalcache::load(&file, &id, &policy).filter(|c| c.facts_change <= now);
+        let cached = tracing::debug_span!("read the evaluation cache")
+            .in_scope(|| evalcache::load(&file, &id, &policy))
+            .filter(|c| c.facts_change <= now);
         let changed = match &cached {
             Some(c) if c.facts_change == now => Some(HashSet::new()),
             Some(c) => db.facts_changed_since(c.facts_change)?,
@@ -162,7 +164,7 @@ pub fn assess_cached(db: &Db, policy: Policy, term: Term, scope: &Scope) -> anyh
         let students = if cached_rows.is_empty() {
             None
         } else {
-            Some(db.students()?)
+            Some(tracing::debug_span!("read the roster").in_scope(|| db.students())?)
         };
         let stale = students
             .as_ref()

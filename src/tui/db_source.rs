@@ -179,7 +179,8 @@ impl DataSource for DbSource {
             views,
             mut marks,
             last,
-        } = self.followups()?;
+        } = tracing::debug_span!("follow-ups").in_scope(|| self.followups())?;
+        let _span = tracing::debug_span!("roster entries").entered();
         let entries = roster
             .rows
             .into_iter()
