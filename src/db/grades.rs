@@ -427,11 +427,18 @@ fn canonical_key(rank: u32, term: Term, kind: AttemptKind, sitting: u8) -> u64 {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::model::{Assessment, Mark};
 
-    fn sat(code: &str, term: &str, kind: AttemptKind, sitting: u8, score: f64) -> Attempt {
+    /// A sitting of `code` with a score, as the import stores it.
+    pub(in crate::db) fn sat(
+        code: &str,
+        term: &str,
+        kind: AttemptKind,
+        sitting: u8,
+        score: f64,
+    ) -> Attempt {
         Attempt {
             course_code: code.into(),
             course_name: format!("课程{code}").into(),

@@ -349,7 +349,6 @@ mod tests {
 
     #[test]
     fn a_grade_whose_packed_values_do_not_agree_is_damage() {
-        use crate::model::{Assessment, Attempt, AttemptKind, Mark};
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("y.db");
         let mut db = Db::open(&path).unwrap();
@@ -357,21 +356,13 @@ mod tests {
         tx.upsert_student(&crate::db::students::tests::student("2021001", "张三"))
             .unwrap();
         for (code, term) in [("MA1", "2024-2025-1"), ("MA2", "2024-2025-1")] {
-            let a = Attempt {
-                course_code: code.into(),
-                course_name: "高等数学".into(),
-                term: term.parse().unwrap(),
-                kind: AttemptKind::Regular,
-                sitting: 1,
-                course_term: None,
-                minor: false,
-                nature: None,
-                nature_raw: None,
-                assessment: Some(Assessment::Exam),
-                credits: 4.0,
-                result: "45".into(),
-                mark: Mark::Score(45.0),
-            };
+            let a = crate::db::grades::tests::sat(
+                code,
+                term,
+                crate::model::AttemptKind::Regular,
+                1,
+                45.0,
+            );
             tx.upsert_attempt("2021001", &a).unwrap();
         }
         tx.commit().unwrap();
