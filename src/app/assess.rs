@@ -508,4 +508,75 @@ mod tests {
         assert_eq!(ids(false), ["5", "0", "3", "1", "4"]);
         assert_eq!(ids(true), ["5", "0", "3", "1", "2", "4"]);
     }
+
+    /// Students stored out of id order (a roster file sorted by class): each row still gets
+    /// its own student's evaluation, and rows come by student id.
+    #[test]
+    fn evaluations_find_their_students_whatever_the_storage_order() {
+        use crate::model::{Assessment, Attempt, AttemptKind, Mark};
+        let term: Term = "2024-2025-1".parse().unwrap();
+        let mut db = Db::open_in_memory().unwrap();
+        let mut tx = db.begin_import().unwrap();
+        for id in ["2021003", "2021001", "2021004", "2021002"] {
+            let s = Student {
+                student_id: id.into(),
+                name: format!("学生{id}"),
+                ..Student::default()
+            };
+            tx.upsert_student(&s).unwrap();
+        }
+        // 2021004 fails six courses, 2021001 one; the others pass everything.
+        for (id, failed) in [
+            ("2021004", 6),
+            ("2021001", 1),
+            ("2021002", 0),
+            ("2021003", 0),
+        ] {
+            for c in 0..6 {
+                let score = if c < failed { 30.0 } else { 80.0 };
+                let a = Attempt {
+                    course_code: format!("C{c}").into(),
+                    course_name: format!("课程{c}").into(),
+                    term,
+                    kind: AttemptKind::Regular,
+                    sitting: 1,
+                    course_term: None,
+                    minor: false,
+                    nature: Some(crate::model::Nature::Required),
+                    nature_raw: Some("必修".into()),
+                    assessment: Some(Assessment::Exam),
+                    credits: 2.0,
+                    result: score.to_string().into(),
+                    mark: Mark::Score(score),
+                };
+                tx.upsert_attempt(id, &a).unwrap();
+            }
+        }
+        tx.commit().unwrap();
+        let policy = crate::policy_file::resolve("hljjz").unwrap().0;
+        let roster = assess(&db, policy, term).unwrap();
+        let rows: Vec<(&str, &str, &str, u32)> = roster
+            .rows
+            .iter()
+            .map(|(s, e)| {
+                (
+                    s.student_id.as_str(),
+                    s.name.as_str(),
+                    e.student_id.as_str(),
+                    e.severity,
+                )
+            })
+            .collect();
+        let ids: Vec<&str> = rows.iter().map(|r| r.0).collect();
+        assert_eq!(ids, ["2021001", "2021002", "2021003", "2021004"]);
+        for (id, name, evaluated, _) in &rows {
+            assert_eq!(id, evaluated);
+            assert_eq!(*name, format!("学生{id}"));
+        }
+        let severity = |id: &str| rows.iter().find(|r| r.0 == id).unwrap().3;
+        assert!(severity("2021004") > 0, "{rows:?}");
+        assert_eq!(severity("2021002"), 0, "{rows:?}");
+        assert_eq!(severity("2021003"), 0, "{rows:?}");
+        assert_eq!(roster.evaluated, 4);
+    }
 }
