@@ -423,4 +423,116 @@ mod tests {
         assert_eq!(a.len(), 15, "{a:?}");
         assert_eq!(decode(&a).unwrap(), p);
     }
+
+    /// Schema 10 packs the thirteen columns of schema 9: every value an earlier yujing
+    /// stored reads back as it was (decimals, a NULL score or assessment, a course term, a
+    /// minor course, each mark), and the grades key is kept.
+    #[test]
+    fn schema_10_keeps_every_stored_grade() {
+        use super::super::migrations::{LATEST, migrate, migrate_to};
+        use crate::model::{Assessment, AttemptKind, Mark, Nature, Term};
+        use rusqlite::Connection;
+        use std::path::Path;
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate_to(&conn, 9).unwrap();
+        conn.execute_batch(
+            "INSERT INTO students VALUES (7, '2022001', '张三', '', '', '', '', '', '', '', '', '', '', 0);
+             INSERT INTO courses VALUES (1, 'MA101', '高等数学'), (2, 'PE1', '体育');
+             INSERT INTO grades (student, term, course, kind, sitting, course_term, minor,
+                                 nature, assessment, credits, result, mark, score) VALUES
+               (7, 20241, 1, 0, 1, NULL, 0, '专业必修课', 0, 4, '45', 0, 45),
+               (7, 20242, 1, 1, 2, 20241, 0, '专业必修课', 0, 4, '59.99', 0, 59.99),
+               (7, 20241, 2, 0, 1, NULL, 1, NULL, NULL, 0.3, '及格', 1, NULL),
+               (7, 20242, 2, 3, 1, NULL, 0, '公选课', 1, 1.5, '', 5, NULL);",
+        )
+        .unwrap();
+        migrate(&mut conn, Path::new("t.db")).unwrap();
+        let version: i64 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, LATEST);
+        let mut read = Vec::new();
+        let all = super::super::scan::Scope::All;
+        super::super::grades::AttemptReader::new(&conn, all)
+            .unwrap()
+            .read(&conn, all, |student, attempts| {
+                read.push((student, attempts))
+            })
+            .unwrap();
+        assert_eq!(read.len(), 1);
+        assert_eq!(read[0].0, 7);
+        let t = |s: &str| s.parse::<Term>().unwrap();
+        let got: Vec<_> = read[0]
+            .1
+            .iter()
+            .map(|a| {
+                let nature = a.nature_raw.as_deref().map(str::to_string);
+                (
+                    (&*a.course_code, a.term, a.kind, a.sitting, a.course_term),
+                    (a.minor, nature, a.nature.clone(), a.assessment),
+                    (a.credits, &*a.result, a.mark),
+                )
+            })
+            .collect();
+        let required = Some("专业必修课".to_string());
+        assert_eq!(
+            got,
+            [
+                (
+                    ("MA101", t("2024-2025-1"), AttemptKind::Regular, 1, None),
+                    (
+                        false,
+                        required.clone(),
+                        Some(Nature::Required),
+                        Some(Assessment::Exam)
+                    ),
+                    (4.0, "45", Mark::Score(45.0)),
+                ),
+                (
+                    (
+                        "MA101",
+                        t("2024-2025-2"),
+                        AttemptKind::Makeup,
+                        2,
+                        Some(t("2024-2025-1"))
+                    ),
+                    (
+                        false,
+                        required,
+                        Some(Nature::Required),
+                        Some(Assessment::Exam)
+                    ),
+                    (4.0, "59.99", Mark::Score(59.99)),
+                ),
+                (
+                    ("PE1", t("2024-2025-1"), AttemptKind::Regular, 1, None),
+                    (true, None, None, None),
+                    (0.3, "及格", Mark::PassWord),
+                ),
+                (
+                    ("PE1", t("2024-2025-2"), AttemptKind::Deferred, 1, None),
+                    (
+                        false,
+                        Some("公选课".to_string()),
+                        Some(Nature::GeneralElective),
+                        Some(Assessment::Coursework)
+                    ),
+                    (1.5, "", Mark::Empty),
+                ),
+            ]
+        );
+        let columns: Vec<String> = conn
+            .prepare("SELECT name FROM pragma_table_info('grades')")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(
+            columns,
+            [
+                "student", "term", "course", "kind", "sitting", "nature", "v"
+            ]
+        );
+    }
 }
