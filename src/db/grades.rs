@@ -99,36 +99,27 @@ impl ImportTx<'_> {
         // Not kept in memory: a new code, or one past what the map keeps. Tried the way that
         // suited the code before it: a new term's file brings new codes, the same file again
         // stored ones, and either way that is one statement a row.
-        enum Found {
-            New(i64),
-            Stored(i64, String),
-        }
         let neither = || DbError::Corrupt(format!("course {code} is neither stored nor new"));
-        let found = if self.course_stored_last {
-            match self.stored_course(code)? {
-                Some((id, stored)) => Found::Stored(id, stored),
-                None => Found::New(self.insert_course(code, name)?.ok_or_else(neither)?),
-            }
+        let looked = if self.course_stored_last {
+            self.stored_course(code)?
         } else {
-            match self.insert_course(code, name)? {
-                Some(id) => Found::New(id),
+            None
+        };
+        let (id, stored) = match looked {
+            Some((id, stored)) => (id, Some(stored)),
+            None => match self.insert_course(code, name)? {
+                Some(id) => (id, None),
                 None => {
                     let (id, stored) = self.stored_course(code)?.ok_or_else(neither)?;
-                    Found::Stored(id, stored)
+                    (id, Some(stored))
                 }
-            }
+            },
         };
-        self.course_stored_last = matches!(found, Found::Stored(..));
-        let (id, renamed) = match found {
-            Found::New(id) => (id, false),
-            Found::Stored(id, stored) => {
-                let renamed = stored != name && !name.is_empty();
-                if renamed {
-                    self.rename_course(id, name)?;
-                }
-                (id, renamed)
-            }
-        };
+        self.course_stored_last = stored.is_some();
+        let renamed = !name.is_empty() && stored.is_some_and(|s| s != name);
+        if renamed {
+            self.rename_course(id, name)?;
+        }
         if self.courses.len() < self.courses_kept {
             self.courses.insert(code.into(), (id, hash));
         }
@@ -274,19 +265,33 @@ impl Natures {
     }
 
     fn classify(&mut self, raw: &[u8]) -> Result<Classified, DbError> {
-        if let Some(v) = self.seen.get(raw) {
-            return Ok(v.clone());
-        }
-        let text = std::str::from_utf8(raw)
-            .map_err(|_| DbError::Corrupt("a course nature that is not UTF-8".into()))?;
-        let nature = match self.map.get(text) {
-            Some(class) => Nature::from_class(class, text),
-            None => Nature::normalise(text),
-        };
-        let v = (Rc::<str>::from(text), nature);
-        self.seen.insert(raw.into(), v.clone());
-        Ok(v)
+        let map = &self.map;
+        interned(&mut self.seen, raw, "a course nature", |text| {
+            let nature = match map.get(text) {
+                Some(class) => Nature::from_class(class, text),
+                None => Nature::normalise(text),
+            };
+            (Rc::from(text), nature)
+        })
     }
+}
+
+/// The value made from stored text `raw`, made once per distinct spelling: a column that
+/// repeats a few hundred values over two million rows has each checked as UTF-8 once.
+fn interned<V: Clone>(
+    seen: &mut FastMap<Box<[u8]>, V>,
+    raw: &[u8],
+    what: &str,
+    make: impl FnOnce(&str) -> V,
+) -> Result<V, DbError> {
+    if let Some(v) = seen.get(raw) {
+        return Ok(v.clone());
+    }
+    let text = std::str::from_utf8(raw)
+        .map_err(|_| DbError::Corrupt(format!("{what} that is not UTF-8")))?;
+    let v = make(text);
+    seen.insert(raw.into(), v.clone());
+    Ok(v)
 }
 
 /// Reads stored attempts, keeping what several reads share: the course table, the school's
@@ -368,16 +373,7 @@ impl AttemptReader {
     /// One row as an attempt, with its key in the engine's order.
     fn attempt(&mut self, r: &RawRow<'_>) -> Result<(u64, Attempt), DbError> {
         let p = packed::decode(r.bytes(2).unwrap_or_default())?;
-        let result = match self.results.get(p.result) {
-            Some(shared) => shared.clone(),
-            None => {
-                let text = std::str::from_utf8(p.result)
-                    .map_err(|_| DbError::Corrupt("a result that is not UTF-8".into()))?;
-                let shared: Rc<str> = text.into();
-                self.results.insert(p.result.into(), shared.clone());
-                shared
-            }
-        };
+        let result = interned(&mut self.results, p.result, "a result", |t| Rc::from(t))?;
         let entry = usize::try_from(p.course)
             .ok()
             .and_then(|i| self.courses.get(i))
