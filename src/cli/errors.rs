@@ -6,6 +6,7 @@
 use std::error::Error;
 
 use crate::db::DbError;
+use crate::db::share::InitError;
 use crate::import::FileError;
 use crate::model::CadenceParseError;
 use crate::model::TermParseError;
@@ -83,6 +84,23 @@ pub fn zh(cause: &(dyn Error + 'static)) -> Option<String> {
             FileError::Format { .. } => None,
         };
     }
+    if let Some(e) = cause.downcast_ref::<InitError>() {
+        return Some(match e {
+            InitError::NotOwnFolder { folder, other } => format!(
+                "{}：文件夹里已有 {}；共享数据库需要单独的文件夹（如 /srv/yujing/学院/）",
+                folder.display(),
+                other.display()
+            ),
+            InitError::Io { path, source } => {
+                let hint = if source.kind() == std::io::ErrorKind::PermissionDenied {
+                    "（只有文件夹的所有者能修改它的属组和权限：请所有者运行本命令，或请管理员先把文件夹 chown 给你）"
+                } else {
+                    ""
+                };
+                format!("{}：{}{hint}", path.display(), io_zh(source))
+            }
+        });
+    }
     if let Some(e) = cause.downcast_ref::<std::io::Error>() {
         return Some(io_zh(e));
     }
@@ -126,5 +144,33 @@ mod tests {
             );
         }
         assert_eq!(zh(&std::fmt::Error), None);
+    }
+
+    /// A refused `admin init` keeps the folder it names in Chinese too, and says who may
+    /// change the folder when the system refused for want of ownership.
+    #[test]
+    fn a_refused_folder_is_named_in_chinese() {
+        let refused = InitError::Io {
+            path: "/srv/yujing/生命学院".into(),
+            source: std::io::Error::from(std::io::ErrorKind::PermissionDenied),
+        };
+        let zh_text = zh(&refused).unwrap();
+        assert!(zh_text.starts_with("/srv/yujing/生命学院："), "{zh_text}");
+        assert!(zh_text.contains("所有者"), "{zh_text}");
+        assert!(refused.to_string().contains("owner"), "{refused}");
+        let missing = InitError::Io {
+            path: "/srv/x".into(),
+            source: std::io::Error::from(std::io::ErrorKind::NotFound),
+        };
+        assert!(!zh(&missing).unwrap().contains("所有者"));
+        let busy = InitError::NotOwnFolder {
+            folder: "/home/ua".into(),
+            other: "/home/ua/.bashrc".into(),
+        };
+        let zh_text = zh(&busy).unwrap();
+        assert!(
+            zh_text.contains("/home/ua/.bashrc") && zh_text.contains("单独的文件夹"),
+            "{zh_text}"
+        );
     }
 }

@@ -161,18 +161,49 @@ pub(super) fn repair(path: &Path, gid: u32) -> Vec<String> {
     problems
 }
 
+/// Why `yujing admin init` could not share a folder.
+#[derive(Debug, thiserror::Error)]
+pub enum InitError {
+    #[error(
+        "{}: the folder already holds {}; a shared database needs a folder of its own (e.g. /srv/yujing/COLLEGE/)",
+        folder.display(),
+        other.display()
+    )]
+    NotOwnFolder { folder: PathBuf, other: PathBuf },
+    #[error("{}: {source}{}", path.display(), owner_hint(source))]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+}
+
+/// Only a file's owner may change its group and mode: say who can, when that is the refusal.
+fn owner_hint(e: &io::Error) -> &'static str {
+    if e.kind() == io::ErrorKind::PermissionDenied {
+        " (only the folder's owner can change its group and mode: run this as the owner, or have an administrator chown the folder to you first)"
+    } else {
+        ""
+    }
+}
+
 /// `yujing admin init`: makes the folder setgid, group `gid`, mode 2770 (creating it), and the
 /// database files group `gid`, mode 0660. A folder that already holds other files is refused:
 /// opening a home folder to the group would be a mistake.
-pub fn init_folder(path: &Path, gid: u32) -> io::Result<()> {
+pub fn init_folder(path: &Path, gid: u32) -> Result<(), InitError> {
     let folder = folder_of(path);
+    let at = |p: &Path| {
+        let path = p.to_path_buf();
+        move |source| InitError::Io { path, source }
+    };
     if folder.exists() {
         // The database, its -wal/-shm and its kept copies (`.before-restore-…`) may be there.
         let stem = path
             .file_name()
             .map(|n| n.as_bytes().to_vec())
             .unwrap_or_default();
-        let other = fs::read_dir(&folder)?
+        let other = fs::read_dir(&folder)
+            .map_err(at(&folder))?
             .filter_map(Result::ok)
             .map(|e| e.path())
             .find(|p| {
@@ -180,25 +211,19 @@ pub fn init_folder(path: &Path, gid: u32) -> io::Result<()> {
                     .is_some_and(|n| n.as_bytes().starts_with(&stem))
             });
         if let Some(other) = other {
-            return Err(io::Error::other(format!(
-                "{}: the folder already holds {}; a shared database needs a folder of its own \
-                 (e.g. /srv/yujing/COLLEGE/)",
-                folder.display(),
-                other.display()
-            )));
+            return Err(InitError::NotOwnFolder { folder, other });
         }
     } else {
-        fs::create_dir_all(&folder)?;
+        fs::create_dir_all(&folder).map_err(at(&folder))?;
     }
-    let named = |e: io::Error, p: &Path| io::Error::new(e.kind(), format!("{}: {e}", p.display()));
-    chown_group(&folder, gid).map_err(|e| named(e, &folder))?;
+    chown_group(&folder, gid).map_err(at(&folder))?;
     fs::set_permissions(&folder, fs::Permissions::from_mode(SHARED_DIR_MODE))
-        .map_err(|e| named(e, &folder))?;
+        .map_err(at(&folder))?;
     for file in family(path) {
         if file.exists() {
-            chown_group(&file, gid).map_err(|e| named(e, &file))?;
+            chown_group(&file, gid).map_err(at(&file))?;
             fs::set_permissions(&file, fs::Permissions::from_mode(SHARED_MODE))
-                .map_err(|e| named(e, &file))?;
+                .map_err(at(&file))?;
         }
     }
     Ok(())
