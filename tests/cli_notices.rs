@@ -269,7 +269,21 @@ fn receipts_close_the_clocks_that_approval_started() {
         serde_json::from_str(&e.ok("2025-03-11", &["contacts", "--format", "json"])).unwrap();
     assert!(contacts.is_empty());
 
-    e.log("2025-03-11", RED, "notice-delivered", &[]);
+    // The command says which notice the contact was recorded against.
+    let said = e
+        .cmd("2025-03-11")
+        .args([
+            "log",
+            RED,
+            "--kind",
+            "notice-delivered",
+            "--date",
+            "2025-03-11",
+        ])
+        .assert()
+        .success();
+    let said = String::from_utf8(said.get_output().stderr.clone()).unwrap();
+    assert!(said.contains(&format!("notice {number}")), "{said}");
     let n = Env::notice(&e.notices("2025-03-11"), RED, "approved").clone();
     assert_eq!(n["delivered"], "2025-03-11");
     assert_eq!(n["status"], "delivered");

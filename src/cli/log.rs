@@ -168,7 +168,13 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
                 a.notice.as_deref(),
             )?;
             if let Some(n) = logged.closed {
-                eprintln!("notice {n}");
+                eprintln!(
+                    "{}",
+                    lang.pick(
+                        &format!("已记入通知书 {n}"),
+                        &format!("recorded against notice {n}")
+                    )
+                );
             }
             (logged.id, logged.schedule)
         }
